@@ -1,0 +1,137 @@
+"""Dropna-first cleanup: the least cleaning that can work, every step reported.
+
+The steps run in this order and each returns a new frame (the input is never
+modified): strip column names; drop rows whose target is missing; drop columns
+that are mostly empty; drop rows with any missing value; drop duplicate rows.
+There is no imputation: if dropping loses too much, the message says which
+step did it, so the team can fix that column rather than guess values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .cli import StepError, run
+from .files import read_json, write_table
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one cleanup step removed."""
+
+    name: str
+    rows_removed: int = 0
+    columns_removed: tuple[str, ...] = ()
+    note: str = ""
+
+    def __str__(self) -> str:
+        removed = []
+        if self.rows_removed:
+            removed.append(f"-{self.rows_removed} rows")
+        if self.columns_removed:
+            removed.append(f"-{len(self.columns_removed)} columns ({', '.join(self.columns_removed)})")
+        return f"{self.name}: {', '.join(removed) or self.note or 'nothing removed'}"
+
+
+def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
+    stripped = frame.rename(columns=lambda name: str(name).strip())
+    repeated = stripped.columns[stripped.columns.duplicated()]
+    if len(repeated):
+        raise StepError(f"two columns are both named {repeated[0]!r} once spaces are stripped; rename one")
+    return stripped
+
+
+def drop_missing_target(frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    if target not in frame.columns:
+        raise StepError(
+            f"target column {target!r} is not in the data; set [data] target in config.toml "
+            f"to one of: {', '.join(frame.columns)}"
+        )
+    return frame.dropna(subset=[target])
+
+
+def drop_mostly_empty_columns(frame: pd.DataFrame, target: str, max_missing_fraction: float) -> pd.DataFrame:
+    """Drop the columns (never the target) missing in more than `max_missing_fraction` of rows."""
+    missing = frame.isna().mean()
+    mostly_empty = [c for c in frame.columns if missing[c] > max_missing_fraction and c != target]
+    return frame.drop(columns=mostly_empty)
+
+
+def drop_incomplete_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.dropna()
+
+
+def drop_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop_duplicates()
+
+
+def clean(
+    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5
+) -> tuple[pd.DataFrame, list[Step]]:
+    """Run the cleanup steps in order; return the cleaned frame and what each step removed."""
+    stripped = strip_column_names(frame)
+    renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
+    report = [Step("strip column names", note=f"{renamed} renamed")]
+    frame = stripped
+    steps: list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = [
+        (f"drop rows with no {target}", lambda f: drop_missing_target(f, target)),
+        (
+            f"drop columns over {max_missing_fraction:.0%} missing",
+            lambda f: drop_mostly_empty_columns(f, target, max_missing_fraction),
+        ),
+        ("drop rows with any missing value", drop_incomplete_rows),
+        ("drop duplicate rows", drop_duplicate_rows),
+    ]
+    for name, step in steps:
+        cleaned = step(frame)
+        dropped = tuple(c for c in frame.columns if c not in cleaned.columns)
+        report.append(Step(name, len(frame) - len(cleaned), dropped))
+        frame = cleaned
+    return frame, report
+
+
+def check_trainable(frame: pd.DataFrame, report: list[Step], target: str, task: str, min_rows: int) -> None:
+    """Stop with the reason if the cleaned rows cannot be split and trained on."""
+    if len(frame) < min_rows:
+        worst = max(report, key=lambda step: step.rows_removed)
+        hint = (
+            "a column is missing in many rows: lower [clean] max_missing_fraction to drop it, "
+            "or fill it in the source"
+            if worst.name == "drop rows with any missing value"
+            else "check the source data"
+        )
+        raise StepError(
+            f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
+            f"'{worst.name}' removed {worst.rows_removed}. Fix: {hint}"
+        )
+    if task == "classification" and frame[target].nunique() < 2:
+        raise StepError(
+            f"after cleanup every row has {target} = {frame[target].iloc[0]!r}; "
+            "a classifier needs at least two classes: check [data] target"
+        )
+    if task == "regression" and not pd.api.types.is_numeric_dtype(frame[target]):
+        raise StepError(
+            f"target {target!r} is not numeric, so it cannot be regressed: "
+            'pick a numeric [data] target, or set task = "classification"'
+        )
+
+
+def main(settings: Path, raw: Path, output: Path) -> None:
+    """Clean the rows in RAW into OUTPUT (Parquet), printing what each step removed."""
+    values = read_json(settings)
+    frame = pd.read_parquet(raw)
+    print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
+    cleaned, report = clean(frame, values["target"], values.get("max_missing_fraction", 0.5))
+    for step in report:
+        print(f"  {step}")
+    check_trainable(cleaned, report, values["target"], values["task"], values.get("min_rows", 20))
+    write_table(cleaned, output)
+    print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,65 @@
+"""Fit one model on the training rows and save it to models/<name>.joblib."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import joblib
+import pandas as pd
+
+from . import models
+from .cli import StepError, run
+from .files import atomic_path, read_json
+
+
+def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
+    """At most `max_rows` rows, sampled reproducibly; all of them when under the cap."""
+    if max_rows is None or len(frame) <= max_rows:
+        return frame
+    return frame.sample(n=max_rows, random_state=seed)
+
+
+def summary(model: Any) -> str:
+    """What the fitted model learned, in a line or a few."""
+    if hasattr(model, "describe"):
+        return model.describe()
+    if hasattr(model, "best_params_"):
+        chosen = ", ".join(f"{k.split('__')[-1]}={v}" for k, v in model.best_params_.items())
+        return f"chose {chosen} by cross-validation ({model.scoring} {model.best_score_:.3f})"
+    return repr(model)
+
+
+def fit(name: str, settings: dict[str, Any], train: pd.DataFrame) -> Any:
+    """Build model `name` from its settings and fit it on `train` (capped by max_train_rows)."""
+    params = dict(settings["params"])
+    max_rows = params.pop("max_train_rows", None)
+    rows = cap_rows(train, max_rows, settings["seed"])
+    if len(rows) < len(train):
+        print(f"  using {len(rows)} of {len(train)} training rows (max_train_rows in [models.{name}])")
+    target = settings["target"]
+    try:
+        model = models.build(name, settings["task"], settings["seed"], params)
+    except TypeError as error:
+        raise StepError(
+            f"[models.{name}] in config.toml has a setting the model does not take: {error}"
+        ) from None
+    model.fit(rows.drop(columns=[target]), rows[target])
+    model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
+    return model
+
+
+def main(settings: Path, train: Path, output: Path) -> None:
+    """Fit the model named in SETTINGS on TRAIN and save it to OUTPUT."""
+    values = read_json(settings)
+    name = values["model"]
+    print(f"train {name}:")
+    model = fit(name, values, pd.read_parquet(train))
+    print("  " + summary(model).replace("\n", "\n  "))
+    with atomic_path(output) as temporary:
+        joblib.dump(model, temporary)
+    print(f"  -> {output}")
+
+
+if __name__ == "__main__":
+    run(main)

@@ -1,0 +1,97 @@
+"""Friendly commands for the event: `invoke --list` shows them.
+
+Each task asks make to build what is missing (the Makefile is the one source
+of truth for the pipeline), then prints the result. Only the standard library
+and invoke are imported here, so these work before the environment exists.
+"""
+
+import json
+import shlex
+import shutil
+from pathlib import Path
+
+from invoke import Exit, task
+
+METRICS = Path("reports/metrics")
+LEADERBOARD = Path("reports/leaderboard.md")
+BASELINE = "random"
+
+
+def make(c, *targets: str) -> None:
+    """Run make on `targets`; say how to get make if it is missing."""
+    executable = shutil.which("make")
+    if executable is None:
+        raise Exit(
+            "make is not installed: get it with `sudo apt install make` (Debian, Ubuntu), "
+            "`xcode-select --install` (macOS) or WSL (Windows), then run this again."
+        )
+    c.run(shlex.join([executable, *targets]))
+
+
+def score_line(model: str) -> str:
+    """One line with a model's primary score and, when known, its lift over the baseline."""
+    result = json.loads((METRICS / f"{model}.json").read_text())
+    metric = result["primary_metric"]
+    line = f"{model}: {metric} = {result['metrics'][metric]:.3f} on {result['n_test']} test rows"
+    baseline_file = METRICS / f"{BASELINE}.json"
+    if model != BASELINE and baseline_file.exists():
+        baseline = json.loads(baseline_file.read_text())["metrics"][metric]
+        gain = result["metrics"][metric] - baseline
+        better = gain > 0 if result["higher_is_better"] else gain < 0
+        line += f" ({gain:+.3f} vs the random baseline: {'better' if better else 'NOT better'})"
+    return line + f"  [{METRICS / model}.json]"
+
+
+def build_and_score(c, target: str, model: str) -> None:
+    make(c, target)
+    print("\n" + score_line(model))
+
+
+@task
+def baseline(c):
+    """Build the environment and the data, train the random baseline, print its score."""
+    build_and_score(c, "baseline", BASELINE)
+
+
+@task
+def rules(c):
+    """Train and score the rule-based model (its rule is printed as it trains)."""
+    build_and_score(c, "rules", "rules")
+
+
+@task
+def knn(c):
+    """Train and score KNN, with k chosen by cross-validation."""
+    build_and_score(c, "knn", "knn")
+
+
+@task
+def leaderboard(c):
+    """Build what is missing, then print the leaderboard."""
+    make(c, "leaderboard")
+    print("\n" + LEADERBOARD.read_text())
+
+
+@task(name="all")
+def all_(c):
+    """Build everything (all models) and print the leaderboard."""
+    make(c, "all")
+    print("\n" + LEADERBOARD.read_text())
+
+
+@task
+def test(c):
+    """Run the project's tests."""
+    make(c, "test")
+
+
+@task
+def lint(c):
+    """Check the code with ruff."""
+    make(c, "lint")
+
+
+@task
+def clean(c):
+    """Delete intermediates, models and reports; the raw snapshot stays."""
+    make(c, "clean")

@@ -1,0 +1,47 @@
+"""Shared test data: tiny frames for unit tests, and the configured data for model tests."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }} import clean, config, data, features
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def small_frame() -> pd.DataFrame:
+    """40 rows, a numeric and a text feature, both targets, and some gaps."""
+    rng = np.random.default_rng(0)
+    size = rng.uniform(0, 10, 40)
+    frame = pd.DataFrame(
+        {
+            "size": size,
+            "colour": np.where(size > 5, "red", "blue"),
+            "label": np.where(size > 5, "big", "small"),
+            "weight": size * 3 + rng.normal(0, 0.1, 40),
+        }
+    )
+    frame.loc[[3, 7], "size"] = np.nan
+    frame.loc[11, "label"] = np.nan
+    return frame
+
+
+@pytest.fixture(scope="session")
+def settings() -> dict:
+    """The settings of every stage, from the project's config.toml."""
+    return config.stage_settings(config.load(ROOT / "config.toml"))
+
+
+@pytest.fixture(scope="session")
+def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The configured data, cleaned and split exactly as the pipeline does it."""
+    source = ROOT / settings["data"]["source"]
+    cleaned, _ = clean.clean(data.read_source(source), settings["clean"]["target"])
+    values = settings["features"]
+    frame = features.select_features(cleaned, values.get("drop_columns", []))
+    return features.split(
+        frame, values["target"], values["task"], values.get("test_size", 0.2), values["seed"]
+    )

@@ -1,0 +1,100 @@
+"""Cleanup removes as little as it can, says what it removed, and never touches its input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.pandas import column, data_frames, range_indexes
+
+from {{ cookiecutter.module_name }}.clean import check_trainable, clean
+from {{ cookiecutter.module_name }}.cli import StepError
+
+
+def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame):
+    cleaned, report = clean(small_frame, "label")
+    assert not cleaned.isna().any().any()
+    assert len(cleaned) == 37
+    removed = {step.name: step.rows_removed for step in report}
+    assert removed["drop rows with no label"] == 1
+    assert removed["drop rows with any missing value"] == 2
+
+
+def test_clean_strips_column_names():
+    cleaned, _ = clean(pd.DataFrame({" label ": ["a", "b"], "x ": [1, 2]}), "label")
+    assert list(cleaned.columns) == ["label", "x"]
+
+
+def test_clean_drops_mostly_empty_columns_but_never_the_target(small_frame):
+    frame = small_frame.assign(notes=[None] * 30 + ["n"] * 10)
+    cleaned, report = clean(frame, "label", max_missing_fraction=0.5)
+    assert "notes" not in cleaned.columns
+    assert ("notes",) in [step.columns_removed for step in report]
+    assert len(cleaned) == 37  # the mostly-empty column no longer costs any rows
+
+
+def test_clean_drops_exact_duplicates():
+    frame = pd.DataFrame({"label": ["a", "a", "b"], "x": [1, 1, 2]})
+    cleaned, _ = clean(frame, "label")
+    assert len(cleaned) == 2
+
+
+def test_missing_target_column_is_a_clear_error(small_frame):
+    with pytest.raises(StepError, match="target column 'specie' is not in the data"):
+        clean(small_frame, "specie")
+
+
+def test_too_few_rows_names_the_step_that_removed_them():
+    frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [np.nan] * 39 + [1.0]})
+    cleaned, report = clean(frame, "label", max_missing_fraction=1.0)
+    with pytest.raises(StepError, match="'drop rows with any missing value' removed 39"):
+        check_trainable(cleaned, report, "label", "classification", min_rows=20)
+
+
+def test_a_single_class_is_a_clear_error():
+    frame = pd.DataFrame({"label": ["a"] * 30, "x": range(30)})
+    cleaned, report = clean(frame, "label")
+    with pytest.raises(StepError, match="at least two classes"):
+        check_trainable(cleaned, report, "label", "classification", min_rows=20)
+
+
+def test_a_text_target_cannot_be_regressed(small_frame):
+    cleaned, report = clean(small_frame, "label")
+    with pytest.raises(StepError, match="not numeric"):
+        check_trainable(cleaned, report, "label", "regression", min_rows=20)
+
+
+frames_with_gaps = data_frames(
+    columns=[
+        column("target", elements=st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))),
+        column("number", elements=st.one_of(st.none(), st.floats(-1e6, 1e6))),
+        column("text", elements=st.one_of(st.none(), st.sampled_from(["x", "y"]))),
+    ],
+    index=range_indexes(max_size=30),
+)
+
+
+@given(frames_with_gaps, st.floats(0, 1))
+def test_cleaned_frames_have_no_missing_values(frame, max_missing_fraction):
+    cleaned, _ = clean(frame, "target", max_missing_fraction)
+    assert not cleaned.isna().any().any()
+
+
+@given(frames_with_gaps)
+def test_cleanup_never_adds_rows(frame):
+    cleaned, _ = clean(frame, "target")
+    assert len(cleaned) <= len(frame)
+
+
+@given(frames_with_gaps)
+def test_cleanup_never_modifies_its_input(frame):
+    before = frame.copy()
+    clean(frame, "target")
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@given(frames_with_gaps, st.floats(0, 1))
+def test_cleanup_keeps_column_order(frame, max_missing_fraction):
+    cleaned, _ = clean(frame, "target", max_missing_fraction)
+    kept = [name for name in frame.columns if name in cleaned.columns]
+    assert list(cleaned.columns) == kept

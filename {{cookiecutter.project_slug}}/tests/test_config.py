@@ -1,0 +1,89 @@
+"""Each stage sees only its own settings, and its settings file changes only when they do."""
+
+import json
+import os
+
+import pytest
+
+from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.config import load, main, stage_settings
+
+CONFIG = """
+task = "classification"
+seed = 1
+
+[data]
+source = "data/sample/penguins.csv"
+target = "species"
+
+[clean]
+max_missing_fraction = 0.5
+
+[models.random]
+[models.knn]
+n_neighbors = [1, 3]
+"""
+
+
+def write_settings(tmp_path, text: str):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    main(path, tmp_path / "settings")
+    return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "settings").iterdir()}
+
+
+def test_every_stage_and_model_gets_a_settings_file(tmp_path):
+    written = write_settings(tmp_path, CONFIG)
+    expected = {"data", "clean", "features", "evaluate", "random", "knn"}
+    assert set(written) == {f"{stage}.json" for stage in expected} | {"settings.mk"}
+    knn = json.loads((tmp_path / "settings" / "knn.json").read_text())
+    assert knn == {
+        "model": "knn",
+        "task": "classification",
+        "target": "species",
+        "seed": 1,
+        "params": {"n_neighbors": [1, 3]},
+    }
+
+
+def test_editing_one_model_section_rewrites_only_that_models_settings(tmp_path):
+    before = write_settings(tmp_path, CONFIG)
+    for path in (tmp_path / "settings").iterdir():  # make any rewrite visible in the timestamps
+        os.utime(path, ns=(1, 1))
+    after = write_settings(tmp_path, CONFIG.replace("[1, 3]", "[5]") + "\n# a comment\n")
+    changed = {name for name in before if after[name] != 1}
+    assert changed == {"knn.json", "settings.mk"}
+
+
+def test_settings_mk_tells_make_the_source_and_the_models(tmp_path):
+    write_settings(tmp_path, CONFIG)
+    text = (tmp_path / "settings" / "settings.mk").read_text()
+    assert "DATA_SOURCE := data/sample/penguins.csv" in text
+    assert "MODELS := random knn" in text
+
+
+def test_the_target_reaches_every_stage_that_reads_it(tmp_path):
+    (tmp_path / "config.toml").write_text(CONFIG)
+    stages = stage_settings(load(tmp_path / "config.toml"))
+    assert {name for name, values in stages.items() if values.get("target") == "species"} == {
+        "clean",
+        "features",
+        "evaluate",
+        "random",
+        "knn",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CONFIG.replace('task = "classification"', 'task = "clustering"'), "task must be"),
+        (CONFIG.replace('target = "species"', ""), r"set \[data\] target"),
+        (CONFIG + "\n[models.forest]\n", "no model named forest"),
+        (CONFIG + "\n[data\n", "not valid TOML"),
+    ],
+)
+def test_bad_config_is_a_clear_error(tmp_path, text, message):
+    (tmp_path / "config.toml").write_text(text)
+    with pytest.raises(StepError, match=message):
+        load(tmp_path / "config.toml")
