@@ -12,7 +12,7 @@ import sys
 
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
-SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MODULE = re.compile(r"[a-z_][a-z0-9_]*")
 TASKS = ("classification", "regression")
 
@@ -31,7 +31,9 @@ TAKEN_NAMES = {
 def suggestion(name: str) -> str:
     """A valid module name close to `name`, for the example in a message."""
     candidate = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    if candidate and not candidate[0].isdigit() and problem_with_module(candidate) is None:
+    if candidate[:1].isdigit():
+        candidate = f"project_{candidate}"
+    if candidate and problem_with_module(candidate) is None:
         return candidate
     return "penguin_party"
 
@@ -62,7 +64,7 @@ def problems(answers: dict) -> "list[str]":
         example = suggestion(slug).replace("_", "-")
         found.append(
             f"project_slug {slug!r} must be lowercase letters, digits and single dashes, "
-            f"starting with a letter, e.g. project_slug='{example}'"
+            f"e.g. project_slug='{example}'"
         )
     why = problem_with_module(module)
     if why:

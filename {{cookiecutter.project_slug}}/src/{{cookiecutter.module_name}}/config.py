@@ -84,9 +84,13 @@ def write_if_changed(text: str, path: Path) -> bool:
 def main(config: Path, settings: Path) -> None:
     """Write one settings file per stage into SETTINGS, and settings.mk for the Makefile."""
     loaded = load(config)
-    for stage, values in stage_settings(loaded).items():
-        if write_if_changed(json.dumps(values, indent=2, sort_keys=True) + "\n", settings / f"{stage}.json"):
-            print(f"settings: {stage} changed")
+    changed = [
+        stage
+        for stage, values in stage_settings(loaded).items()
+        if write_if_changed(json.dumps(values, indent=2, sort_keys=True) + "\n", settings / f"{stage}.json")
+    ]
+    if changed:
+        print(f"settings changed for: {', '.join(changed)}")
     # Always rewritten: its timestamp tells make that config.toml has been read.
     write_text(make_variables(loaded), settings / "settings.mk")
 

@@ -1,0 +1,53 @@
+"""Helpers to run a baked project's own tools (make, invoke, pytest) for real."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+# The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
+STEP = re.compile(r"-m \w+\.(data|clean|features|train|evaluate|leaderboard) .* (\S+)$")
+
+
+def run(command: list[str], project: Path, **env: str | None) -> subprocess.CompletedProcess:
+    """Run `command` in `project`, by default with this test environment as the project's Python.
+
+    Keyword arguments set environment variables; None removes one.
+    """
+    environment = {**os.environ, "PYTHON": sys.executable}
+    for name, value in env.items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
+    return subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True)
+
+
+def succeed(command: list[str], project: Path, **env: str | None) -> str:
+    """Run `command` and return its output; fail the test with that output if it fails."""
+    result = run(command, project, **env)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def planned_outputs(project: Path) -> set[str]:
+    """The files the next `make` would (re)build, from `make -n`."""
+    outputs = set()
+    for line in succeed(["make", "-n"], project).splitlines():
+        match = STEP.search(line)
+        if match:
+            outputs.add(match.group(2))
+    return outputs
+
+
+DOWNSTREAM_OF_CLEAN = {
+    "data/interim/clean.parquet",
+    "data/processed/test.parquet",  # the split's command line ends with its test file
+    *(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
+    *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
+    "reports/leaderboard.md",
+}

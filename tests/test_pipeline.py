@@ -1,0 +1,160 @@
+"""The baked project's own make and invoke build, rebuild and fail the way its README says."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from baked import DOWNSTREAM_OF_CLEAN, planned_outputs, run, succeed
+
+MODELS = ("random", "rules", "knn")
+
+
+def metrics(project: Path, model: str) -> dict:
+    return json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())
+
+
+def test_invoke_baseline_prints_the_score_and_writes_its_metrics(cookies):
+    """`invoke baseline` on a fresh project builds up to the random baseline and prints its score."""
+    project = cookies.bake().project_path
+    output = succeed([sys.executable, "-m", "invoke", "baseline"], project)
+    result = metrics(project, "random")
+    assert f"random: balanced_accuracy = {result['metrics']['balanced_accuracy']:.3f}" in output
+    assert {"model", "task", "n_train", "n_test", "metrics"} <= set(result)
+    assert set(result["metrics"]) >= {"accuracy", "balanced_accuracy", "f1_macro"}
+    assert not (project / "models" / "knn.joblib").exists()  # baseline builds only what it needs
+
+
+def test_make_builds_every_model_and_the_leaderboard(built_project):
+    """`make` trains all three models, scores them on the same test rows and ranks them."""
+    results = {model: metrics(built_project, model) for model in MODELS}
+    assert {r["n_test"] for r in results.values()} == {67}
+    assert all(r["task"] == "classification" for r in results.values())
+    leaderboard = (built_project / "reports" / "leaderboard.md").read_text()
+    ranked = [line.split("|")[2].strip() for line in leaderboard.splitlines() if line.startswith("| ") and "Rank" not in line]
+    assert ranked[0] == "knn" and sorted(ranked) == sorted(MODELS)
+    assert "(baseline)" in leaderboard
+
+
+def test_knn_clearly_beats_the_random_baseline_on_the_sample(built_project):
+    """On the penguins sample the progression pays off: KNN is far above the floor."""
+    knn, random = (metrics(built_project, m)["metrics"]["balanced_accuracy"] for m in ("knn", "random"))
+    assert knn > 0.9 and knn > random + 0.3
+
+
+def test_a_second_make_runs_nothing(built_project):
+    """Right after a full build make has nothing to do, and `make -q` agrees."""
+    assert run(["make", "-q"], built_project).returncode == 0
+    assert "Nothing to be done" in succeed(["make"], built_project)
+
+
+def test_editing_cleanup_rebuilds_cleanup_and_downstream_only(project):
+    """Touching clean.py re-runs cleanup and everything after it, never the raw snapshot."""
+    (project / "src" / "penguin_party" / "clean.py").touch()
+    assert planned_outputs(project) == DOWNSTREAM_OF_CLEAN
+
+
+def test_changing_a_knn_setting_retrains_only_knn(project):
+    """A new KNN grid re-trains and re-scores KNN and redoes the leaderboard; nothing else."""
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace("n_neighbors = [1, 3, 5, 9, 15, 25]", "n_neighbors = [3, 7]"))
+    assert planned_outputs(project) == {"models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md"}
+    succeed(["make"], project)
+    assert run(["make", "-q"], project).returncode == 0
+
+
+def test_an_unrelated_config_edit_rebuilds_nothing(project):
+    """A comment or a reformatted line in config.toml changes no stage's settings."""
+    config = project / "config.toml"
+    config.write_text(config.read_text() + "\n# a note for the team\n")
+    assert planned_outputs(project) == set()
+
+
+def test_changing_the_target_keeps_the_raw_snapshot(project):
+    """A new target rebuilds from cleanup on (cleanup drops rows without a target), not the snapshot."""
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace('target = "species"', 'target = "island"'))
+    assert planned_outputs(project) == DOWNSTREAM_OF_CLEAN
+
+
+def test_make_clean_removes_intermediates_and_keeps_the_raw_snapshot(project):
+    """`make clean` deletes what the pipeline built, but the raw snapshot survives untouched."""
+    raw = project / "data" / "raw" / "snapshot.parquet"
+    before = (raw.read_bytes(), raw.stat().st_mtime_ns)
+    succeed(["make", "clean"], project)
+    assert (raw.read_bytes(), raw.stat().st_mtime_ns) == before
+    for built in ["data/interim/clean.parquet", "data/processed/train.parquet", "models/knn.joblib",
+                  "reports/metrics/random.json", "reports/leaderboard.md"]:
+        assert not (project / built).exists(), built
+    assert "data/raw/snapshot.parquet" not in planned_outputs(project)
+
+
+def test_the_raw_snapshot_is_read_only(built_project):
+    """No step, and no stray script, can overwrite the raw snapshot in place."""
+    mode = (built_project / "data" / "raw" / "snapshot.parquet").stat().st_mode
+    assert mode & 0o222 == 0
+
+
+def test_a_failing_step_explains_itself_and_leaves_nothing_that_looks_fresh(project):
+    """A bad target stops cleanup with a one-line reason; make still knows the step is to do."""
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace('target = "species"', 'target = "specie"'))
+    result = run(["make"], project)
+    assert result.returncode != 0
+    assert "error: target column 'specie' is not in the data; set [data] target in config.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run(["make", "-q"], project).returncode != 0
+    assert list((project / "data" / "interim").glob(".*.tmp")) == []
+
+
+def test_pointing_config_at_new_data_just_works(project):
+    """Two lines of config.toml switch the whole pipeline to the team's own data."""
+    (project / "data" / "external").mkdir()
+    sample = (project / "data" / "sample" / "penguins.csv").read_text().splitlines()
+    own = [line.replace(",NA,", ",,") for line in sample if "Chinstrap" not in line]  # another file, two classes
+    (project / "data" / "external" / "birds.csv").write_text("\n".join(own) + "\n")
+    config = project / "config.toml"
+    config.write_text(
+        config.read_text()
+        .replace('source = "data/sample/penguins.csv"', 'source = "data/external/birds.csv"')
+        .replace('target = "species"', 'target = "sex"')
+    )
+    output = succeed([sys.executable, "-m", "invoke", "all"], project)
+    assert "data/external/birds.csv" in output
+    assert metrics(project, "knn")["target"] == "sex"
+
+
+def test_the_projects_own_tests_pass(built_project):
+    """`make test` runs the project's unit, model and property tests, and they pass."""
+    output = succeed(["make", "test"], built_project)
+    assert " passed" in output and "failed" not in output
+
+
+def test_regression_project_builds_in_parallel(cookies):
+    """A regression project builds from scratch with `make -j2`, ranked by RMSE, KNN beating random."""
+    project = cookies.bake(extra_context={"task": "regression"}).project_path
+    succeed(["make", "-j2"], project)
+    knn, random = (metrics(project, m) for m in ("knn", "random"))
+    assert knn["primary_metric"] == "rmse" and set(knn["metrics"]) >= {"mae", "rmse", "r2"}
+    assert knn["metrics"]["rmse"] < 0.7 * random["metrics"]["rmse"]
+    assert "ranked by **rmse** (lower is better)" in (project / "reports" / "leaderboard.md").read_text()
+
+
+def test_make_help_lists_the_targets(built_project):
+    """`make help` documents itself from the Makefile's ## comments."""
+    output = succeed(["make", "help"], built_project)
+    for target in ["data", "clean-data", "features", "baseline", "rules", "knn", "leaderboard", "test", "lint",
+                   "clean", "snapshot"]:
+        assert f"  {target} " in output, target
+
+
+def test_invoke_without_make_says_how_to_get_it(built_project, tmp_path):
+    """With no make on PATH, invoke says so in one line and how to install it, without a traceback."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    result = run([sys.executable, "-m", "invoke", "baseline"], built_project, PATH=str(bin_dir))
+    assert result.returncode != 0
+    assert "make is not installed" in result.stderr and "WSL" in result.stderr
+    assert "Traceback" not in result.stderr
