@@ -1,15 +1,10 @@
 """Baking: the answers become a complete, lint-clean project with no template left in it."""
 
 import re
-import sys
+import tomllib
 
 import pytest
 from baked import succeed
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 
 def test_bake_with_defaults_creates_the_documented_layout(cookies):
