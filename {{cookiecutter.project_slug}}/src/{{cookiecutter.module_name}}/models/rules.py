@@ -52,7 +52,7 @@ def typical(y: pd.Series, task: str) -> Any:
     """The single best guess for `y`: its most common value, or its mean."""
     if task == "classification":
         return plain(y.mode().iloc[0])
-    return round(float(y.mean()), 6)
+    return float(f"{y.mean():.4g}")  # four significant digits keep the rule readable
 
 
 def fit_quality(y: pd.Series, predicted: pd.Series, task: str) -> float:
