@@ -27,7 +27,10 @@ class StepError(Exception):
 
 def run(main: Callable[..., None]) -> None:
     """Parse the command line into `main`'s parameters, call it, report a StepError cleanly."""
-    parser = argparse.ArgumentParser(prog=f"python -m {main.__module__}", description=inspect.getdoc(main))
+    # Run as `python -m <package>.<step>`, main's module is __main__; its spec keeps the real name.
+    spec = sys.modules[main.__module__].__spec__
+    module = spec.name if spec else main.__module__
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=inspect.getdoc(main))
     for name, hint in typing.get_type_hints(main).items():
         if name == "return":
             continue
@@ -38,7 +41,7 @@ def run(main: Callable[..., None]) -> None:
         main(**arguments)
     except StepError as error:
         sys.exit(f"error: {error}")
-    log_duration(main.__module__, sys.argv[1:])
+    log_duration(module, sys.argv[1:])
 
 
 def log_duration(module: str, args: list[str]) -> None:
