@@ -203,6 +203,12 @@ def test_unticked_items_of_earlier_sections_mean_behind_schedule():
     assert warning == "behind schedule: 1 item(s) of earlier sections not ticked: 5"
 
 
+def test_a_long_backlog_is_summed_up():
+    """Nine late items are listed up to eight numbers, so the other warnings stay in view."""
+    (warning,) = status(PLAN, START, at(320), None).warnings
+    assert warning.endswith("9 item(s) of earlier sections not ticked: 1, 2, 3, 4, 5, 6, 7, 8 and 1 more")
+
+
 def test_the_freeze_is_announced_during_the_buffer():
     """Inside the buffer, the freeze time and what is left before it are shown."""
     (warning,) = status(ticked_until(570), START, at(600), None).warnings

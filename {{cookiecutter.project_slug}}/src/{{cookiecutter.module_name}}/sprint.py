@@ -331,6 +331,9 @@ def read_last_build(root: Path) -> float | None:
 # --- Status --------------------------------------------------------------------------------
 
 
+SHOWN = 8  # late items listed by number; a longer list would hide the other warnings
+
+
 @dataclass
 class Report:
     """Where the team stands at one moment."""
@@ -354,7 +357,8 @@ def status(
     )
     if started_at is None or now < started_at:
         return report
-    report.elapsed = (now - started_at).total_seconds() / 60
+    # In whole minutes, so that elapsed and left, and every figure derived from them, add up.
+    report.elapsed = (now - started_at).total_seconds() // 60
     if report.elapsed >= report.total:
         report.phase = "over"
         return report
@@ -362,7 +366,9 @@ def status(
     report.section = next(s for s in sections if s.start <= report.elapsed < s.end)
     late = [item for s in sections if s.end <= report.elapsed for item in s.items if not item.done]
     if late:
-        numbers = ", ".join(str(item.number) for item in late)
+        numbers = ", ".join(str(item.number) for item in late[:SHOWN])
+        if len(late) > SHOWN:
+            numbers += f" and {len(late) - SHOWN} more"
         report.warnings.append(
             f"behind schedule: {len(late)} item(s) of earlier sections not ticked: {numbers}"
         )
@@ -409,12 +415,11 @@ def describe(report: Report, sections: list[Section], started_at: datetime | Non
         return "\n".join(lines)
     section = report.section
     assert section is not None
-    elapsed = report.elapsed // 1  # whole minutes, so that elapsed and left add up
     lines = [
-        f"{duration(elapsed * 60)} elapsed, {duration((report.total - elapsed) * 60)} left "
+        f"{duration(report.elapsed * 60)} elapsed, {duration((report.total - report.elapsed) * 60)} left "
         f"(started {started}). {progress}.",
         f"Now: {section.title} ({offset(section.start)} – {offset(section.end)}), "
-        f"{duration((section.end - elapsed) * 60)} left in it.",
+        f"{duration((section.end - report.elapsed) * 60)} left in it.",
     ]
     lines += [f"  {item.number:>2}. [ ] {item.text}" for item in section.items if not item.done]
     if all(item.done for item in section.items):
