@@ -1,8 +1,10 @@
 """Friendly commands for the event: `invoke --list` shows them.
 
-Each task asks make to build what is missing (the Makefile is the one source
-of truth for the pipeline), then prints the result. Only the standard library
-and invoke are imported here, so these work before the environment exists.
+Each pipeline task asks make to build what is missing (the Makefile is the one
+source of truth for the pipeline), then prints the result; `invoke sprint` keeps
+the hackathon clock. Only the standard library, invoke and the project's own
+standard-library sprint module are imported here, so these work before the
+environment exists.
 """
 
 import json
