@@ -7,6 +7,7 @@ The answers arrive as JSON so that no value is ever pasted into code.
 
 import json
 import keyword
+import math
 import re
 import sys
 
@@ -15,6 +16,11 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MODULE = re.compile(r"[a-z_][a-z0-9_]*")
 TASKS = ("classification", "regression")
+# The same limits as sprint.plan() in the generated package: below them a plan cannot hold
+# a scope, four sprints, a rebuild and a demo.
+MIN_HOURS = 4
+MIN_SPRINT_HOURS = 0.5
+HOURS_EXAMPLE = {"hackathon_hours": 24, "sprint_hours": 2}
 
 # Importing the project's package must never pick up one of these instead.
 TAKEN_NAMES = {
@@ -50,6 +56,34 @@ def problem_with_module(name: str) -> "str | None":
     return None
 
 
+def hours(value) -> "float | None":
+    """The answer as a finite number of hours, or None."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def problems_with_hours(answers: dict) -> "list[str]":
+    event, sprint = hours(answers["hackathon_hours"]), hours(answers["sprint_hours"])
+    found = []
+    for name, number, low in (("hackathon_hours", event, MIN_HOURS), ("sprint_hours", sprint, MIN_SPRINT_HOURS)):
+        value, example = answers[name], f"e.g. {name}={HOURS_EXAMPLE[name]}"
+        if number is None:
+            found.append(f"{name} {value!r} is not a number of hours, {example}")
+        elif number <= 0:
+            found.append(f"{name} {value!r} must be more than zero, {example}")
+        elif number < low:
+            found.append(f"{name} {value!r} is too short: a plan needs at least {low:g} hours, {example}")
+    if not found and sprint > event:
+        found.append(
+            f"sprint_hours {answers['sprint_hours']!r} is longer than the hackathon "
+            f"({answers['hackathon_hours']!r} hours), e.g. sprint_hours={HOURS_EXAMPLE['sprint_hours']}"
+        )
+    return found
+
+
 def problems(answers: dict) -> "list[str]":
     name = answers["project_name"].strip()
     slug = answers["project_slug"]
@@ -71,7 +105,7 @@ def problems(answers: dict) -> "list[str]":
         found.append(f"module_name {module!r} {why}; use e.g. module_name='{suggestion(module)}'")
     if answers["task"] not in TASKS:
         found.append(f"task {answers['task']!r} is not one of {', '.join(TASKS)}")
-    return found
+    return found + problems_with_hours(answers)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ def test_bake_with_defaults_creates_the_documented_layout(cookies):
         "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
         ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
+        "SPRINTS.md", "src/hackathon_ml/sprint.py",
     ]:
         assert (project / path).is_file(), path
     for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics"]:
         assert (project / folder).is_dir(), folder
+    assert list(project.rglob("__pycache__")) == []  # writing SPRINTS.md at bake time leaves no bytecode
 
 
 def test_slug_and_module_name_derive_from_the_project_name(cookies):

@@ -15,6 +15,13 @@ import pytest
         ({"module_name": "test"}, "error: module_name 'test' would shadow"),
         ({"module_name": "json"}, "error: module_name 'json' would shadow the standard library"),
         ({"module_name": "penguin-party"}, "error: module_name 'penguin-party' is not a lowercase Python identifier"),
+        ({"hackathon_hours": "a day"}, "error: hackathon_hours 'a day' is not a number of hours"),
+        ({"hackathon_hours": "nan"}, "error: hackathon_hours 'nan' is not a number of hours"),
+        ({"hackathon_hours": "0"}, "error: hackathon_hours '0' must be more than zero"),
+        ({"sprint_hours": "-2"}, "error: sprint_hours '-2' must be more than zero"),
+        ({"hackathon_hours": "3"}, "error: hackathon_hours '3' is too short: a plan needs at least 4 hours"),
+        ({"sprint_hours": "0.25"}, "error: sprint_hours '0.25' is too short: a plan needs at least 0.5 hours"),
+        ({"sprint_hours": "30"}, "error: sprint_hours '30' is longer than the hackathon ('24' hours)"),
     ],
 )
 def test_bad_answer_fails_with_one_clear_line_and_leaves_no_directory(cookies, capfd, tmp_path, answers, message):

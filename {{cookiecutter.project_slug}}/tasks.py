@@ -1,16 +1,25 @@
 """Friendly commands for the event: `invoke --list` shows them.
 
-Each task asks make to build what is missing (the Makefile is the one source
-of truth for the pipeline), then prints the result. Only the standard library
-and invoke are imported here, so these work before the environment exists.
+Each pipeline task asks make to build what is missing (the Makefile is the one
+source of truth for the pipeline), then prints the result; `invoke sprint` keeps
+the hackathon clock. Only the standard library, invoke and the project's own
+standard-library sprint module are imported here, so these work before the
+environment exists.
 """
 
 import json
 import shlex
 import shutil
+import sys
+from datetime import datetime
 from pathlib import Path
 
 from invoke import Exit, task
+
+# The sprint clock is standard library only, so it is imported straight from src/.
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "src"))
+from {{ cookiecutter.module_name }} import sprint as clock  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
@@ -95,3 +104,30 @@ def lint(c):
 def clean(c):
     """Delete intermediates, models and reports; the raw snapshot stays."""
     make(c, "clean")
+
+
+@task(
+    help={
+        "start": "start the hackathon clock now (or at --at) and record it in .hackathon.json",
+        "at": 'with --start: when it started, in local time, e.g. "2026-11-21 09:00" or 09:00',
+        "tick": "tick item N of SPRINTS.md (numbered as this command shows them)",
+        "untick": "untick item N",
+    }
+)
+def sprint(c, start=False, at=None, tick=None, untick=None):
+    """Where the team stands in SPRINTS.md: time left, the current section, its open items, warnings."""
+    try:
+        numbers = {name: item_number(name, value) for name, value in (("tick", tick), ("untick", untick))}
+        print(clock.command(ROOT, datetime.now().astimezone(), start=start, at=at, **numbers))
+    except clock.SprintError as error:
+        raise Exit(f"error: {error}") from None
+
+
+def item_number(option: str, value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise clock.SprintError(
+            f"--{option} takes an item number as `invoke sprint` lists it, e.g. --{option} 3"
+        )
+    return int(value)
