@@ -15,6 +15,7 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MODULE = re.compile(r"[a-z_][a-z0-9_]*")
 TASKS = ("classification", "regression")
+DEMO_APPS = ("streamlit", "none")
 
 # Importing the project's package must never pick up one of these instead.
 TAKEN_NAMES = {
@@ -71,6 +72,8 @@ def problems(answers: dict) -> "list[str]":
         found.append(f"module_name {module!r} {why}; use e.g. module_name='{suggestion(module)}'")
     if answers["task"] not in TASKS:
         found.append(f"task {answers['task']!r} is not one of {', '.join(TASKS)}")
+    if answers["demo_app"] not in DEMO_APPS:
+        found.append(f"demo_app {answers['demo_app']!r} is not one of {', '.join(DEMO_APPS)}, e.g. demo_app='none'")
     return found
 
 
