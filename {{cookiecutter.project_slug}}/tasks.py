@@ -98,7 +98,9 @@ def explore(c):
 def demo(c):
     """Start the demo app on http://127.0.0.1:8501 (installs Streamlit the first time)."""
     if not Path("app.py").is_file():
-        raise Exit("this project was made without a demo app (demo_app=none); `invoke report` shows the results")
+        raise Exit(
+            "this project has no demo app (it was made with demo_app=none); `invoke report` shows the results"
+        )
     make(c, "demo")
 
 

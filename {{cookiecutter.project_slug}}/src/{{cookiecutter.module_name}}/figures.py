@@ -50,7 +50,8 @@ def leaderboard_chart(results: list[dict[str, Any]]) -> Figure:
     axes.bar_label(bars, fmt="%.3f", padding=3)
     baseline = next((r for r in ranked if r["model"] == BASELINE), None)
     if baseline is not None:
-        axes.axvline(baseline["metrics"][metric], color="#d62728", linestyle="--", label="random baseline: the floor")
+        floor = baseline["metrics"][metric]
+        axes.axvline(floor, color="#d62728", linestyle="--", label="random baseline: the floor")
         axes.legend(loc="lower right")
     axes.set_xlim(0, max(values) * 1.15 or 1)
     axes.set_title(f"Leaderboard: {best['target']} ({best['task']}), {best['n_test']} test rows")
@@ -73,9 +74,12 @@ def confusion_chart(predictions: pd.DataFrame, model: str, target: str) -> Figur
     for (row, column), count in pd.DataFrame(counts.to_numpy()).stack().items():
         colour = "white" if count > darkest / 2 else "black"
         axes.text(column, row, str(count), ha="center", va="center", color=colour)
-    axes.set_xticks(range(len(labels)), [str(label) for label in labels], rotation=30 if len(labels) > 4 else 0)
-    axes.set_yticks(range(len(labels)), [str(label) for label in labels])
-    axes.set_title(f"{model}: confusion matrix, {len(predictions)} test rows\n(right answers on the diagonal)")
+    names = [str(label) for label in labels]
+    axes.set_xticks(range(len(labels)), names, rotation=30 if len(labels) > 4 else 0)
+    axes.set_yticks(range(len(labels)), names)
+    axes.set_title(
+        f"{model}: confusion matrix, {len(predictions)} test rows\n(right answers on the diagonal)"
+    )
     axes.set_xlabel(f"predicted {target}")
     axes.set_ylabel(f"actual {target}")
     return figure

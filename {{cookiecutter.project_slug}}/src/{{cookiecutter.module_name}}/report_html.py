@@ -54,7 +54,7 @@ def to_html(text: str, folder: Path) -> str:
     body = markdown.markdown(text, extensions=["tables", "fenced_code", EmbedImagesExtension(folder)])
     title = next((line[2:] for line in text.splitlines() if line.startswith("# ")), "Report")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
