@@ -17,9 +17,10 @@ def test_bake_with_defaults_creates_the_documented_layout(cookies):
         "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
         ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
+        "notebooks/01-explore.ipynb", "app.py", ".streamlit/config.toml",
     ]:
         assert (project / path).is_file(), path
-    for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics"]:
+    for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics", "reports/figures"]:
         assert (project / folder).is_dir(), folder
 
 
