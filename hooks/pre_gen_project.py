@@ -21,6 +21,7 @@ TASKS = ("classification", "regression")
 MIN_HOURS = 4
 MIN_SPRINT_HOURS = 0.5
 HOURS_EXAMPLE = {"hackathon_hours": 24, "sprint_hours": 2}
+DEMO_APPS = ("streamlit", "none")
 
 # Importing the project's package must never pick up one of these instead.
 TAKEN_NAMES = {
@@ -105,6 +106,8 @@ def problems(answers: dict) -> "list[str]":
         found.append(f"module_name {module!r} {why}; use e.g. module_name='{suggestion(module)}'")
     if answers["task"] not in TASKS:
         found.append(f"task {answers['task']!r} is not one of {', '.join(TASKS)}")
+    if answers["demo_app"] not in DEMO_APPS:
+        found.append(f"demo_app {answers['demo_app']!r} is not one of {', '.join(DEMO_APPS)}, e.g. demo_app='none'")
     return found + problems_with_hours(answers)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 # The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
-STEP = re.compile(r"-m \w+\.(data|clean|features|train|evaluate|leaderboard) .* (\S+)$")
+STEP = re.compile(r"-m \w+\.(data|clean|features|train|evaluate|leaderboard|figures|report|report_html) .* (\S+)$")
 
 
 def run(command: list[str], project: Path, **env: str | None) -> subprocess.CompletedProcess:
@@ -44,10 +44,14 @@ def planned_outputs(project: Path) -> set[str]:
     return outputs
 
 
+# What any change to a model's results redraws and rewrites (the figures step's last argument is its folder).
+REPORTING = {"reports/figures", "reports/REPORT.md", "reports/REPORT.html"}
+
 DOWNSTREAM_OF_CLEAN = {
     "data/interim/clean.parquet",
     "data/processed/test.parquet",  # the split's command line ends with its test file
     *(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
     *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
     "reports/leaderboard.md",
+    *REPORTING,
 }

@@ -18,9 +18,10 @@ def test_bake_with_defaults_creates_the_documented_layout(cookies):
         ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
         "SPRINTS.md", "src/hackathon_ml/sprint.py",
+        "notebooks/01-explore.ipynb", "app.py", ".streamlit/config.toml",
     ]:
         assert (project / path).is_file(), path
-    for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics"]:
+    for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics", "reports/figures"]:
         assert (project / folder).is_dir(), folder
     assert list(project.rglob("__pycache__")) == []  # writing SPRINTS.md at bake time leaves no bytecode
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from baked import DOWNSTREAM_OF_CLEAN, planned_outputs, run, succeed
+from baked import DOWNSTREAM_OF_CLEAN, REPORTING, planned_outputs, run, succeed
 
 MODELS = ("random", "rules", "knn")
 
@@ -56,10 +56,12 @@ def test_editing_cleanup_rebuilds_cleanup_and_downstream_only(project):
 
 
 def test_changing_a_knn_setting_retrains_only_knn(project):
-    """A new KNN grid re-trains and re-scores KNN and redoes the leaderboard; nothing else."""
+    """A new KNN grid re-trains and re-scores KNN and redoes the leaderboard and the report; nothing else."""
     config = project / "config.toml"
     config.write_text(config.read_text().replace("n_neighbors = [1, 3, 5, 9, 15, 25]", "n_neighbors = [3, 7]"))
-    assert planned_outputs(project) == {"models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md"}
+    assert planned_outputs(project) == {
+        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", *REPORTING
+    }
     succeed(["make"], project)
     assert run(["make", "-q"], project).returncode == 0
 

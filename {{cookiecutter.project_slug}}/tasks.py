@@ -23,6 +23,7 @@ from {{ cookiecutter.module_name }} import sprint as clock  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
+REPORT = Path("reports/REPORT.html")
 BASELINE = "random"
 
 
@@ -83,9 +84,33 @@ def leaderboard(c):
 
 @task(name="all")
 def all_(c):
-    """Build everything (all models) and print the leaderboard."""
+    """Build everything (all models, figures, report) and print the leaderboard."""
     make(c, "all")
     print("\n" + LEADERBOARD.read_text())
+    print(f"The report, figures included: {REPORT.resolve().as_uri()}")
+
+
+@task
+def report(c):
+    """Draw the figures and write reports/REPORT.md and REPORT.html; print where the page is."""
+    make(c, "report")
+    print(f"\nThe report, figures included: {REPORT.resolve().as_uri()}")
+
+
+@task
+def explore(c):
+    """Open notebooks/01-explore.ipynb in Jupyter (installs Jupyter the first time)."""
+    make(c, "explore")
+
+
+@task
+def demo(c):
+    """Start the demo app on http://127.0.0.1:8501 (installs Streamlit the first time)."""
+    if not Path("app.py").is_file():
+        raise Exit(
+            "this project has no demo app (it was made with demo_app=none); `invoke report` shows the results"
+        )
+    make(c, "demo")
 
 
 @task

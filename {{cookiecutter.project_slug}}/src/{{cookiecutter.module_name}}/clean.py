@@ -10,13 +10,13 @@ step did it, so the team can fix that column rather than guess values.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .cli import StepError, run
-from .files import read_json, write_table
+from .files import read_json, write_json, write_table
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,19 @@ def check_trainable(frame: pd.DataFrame, report: list[Step], target: str, task: 
         )
 
 
+def summary(before: pd.DataFrame, after: pd.DataFrame, report: list[Step]) -> dict:
+    """What cleanup did, for the report: the shape before and after, and each step's removals."""
+    return {
+        "rows_before": len(before),
+        "columns_before": before.shape[1],
+        "rows_after": len(after),
+        "columns_after": after.shape[1],
+        "steps": [{**asdict(step), "columns_removed": list(step.columns_removed)} for step in report],
+    }
+
+
 def main(settings: Path, raw: Path, output: Path) -> None:
-    """Clean the rows in RAW into OUTPUT (Parquet), printing what each step removed."""
+    """Clean the rows in RAW into OUTPUT (Parquet), with what each step removed in OUTPUT.json beside it."""
     values = read_json(settings)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
@@ -129,6 +140,8 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     for step in report:
         print(f"  {step}")
     check_trainable(cleaned, report, values["target"], values["task"], values.get("min_rows", 20))
+    # The summary first: whenever the cleaned table is fresh, so is the summary beside it.
+    write_json(summary(frame, cleaned, report), output.with_suffix(".json"))
     write_table(cleaned, output)
     print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
 

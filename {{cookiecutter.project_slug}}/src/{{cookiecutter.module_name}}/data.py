@@ -16,6 +16,7 @@ import pandas as pd
 
 from .cli import StepError, run
 from .files import atomic_path, read_json, write_json
+from .progress import timed
 
 READERS = {
     ".csv": pd.read_csv,
@@ -59,7 +60,8 @@ def describe_snapshot(frame: pd.DataFrame, source: Path) -> dict:
 def main(settings: Path, output: Path) -> None:
     """Copy the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
     source = Path(read_json(settings)["source"])
-    frame = read_source(source)
+    with timed(f"reading {source}"):
+        frame = read_source(source)
     if frame.empty:
         raise StepError(f"data source {str(source)!r} has no rows")
     write_json(describe_snapshot(frame, source), output.with_suffix(".json"))

@@ -1,4 +1,8 @@
-"""Score one saved model on the held-out test rows: reports/metrics/<name>.json."""
+"""Score one saved model on the held-out test rows: reports/metrics/<name>.json.
+
+Its predictions for those rows go to reports/predictions/<name>.parquet, so the
+figures are drawn without predicting again.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import pandas as pd
 from sklearn import metrics
 
 from .cli import run
-from .files import read_json, write_json
+from .files import read_json, write_json, write_table
+from .train import summary
 
 # The metric the leaderboard ranks by, and whether higher is better.
 PRIMARY_METRIC = {"classification": ("balanced_accuracy", True), "regression": ("rmse", False)}
@@ -33,14 +38,16 @@ def score(task: str, y_true: pd.Series, y_pred: np.ndarray) -> dict[str, float]:
     return {name: round(float(value), 6) for name, value in values.items()}
 
 
-def main(settings: Path, model: Path, test: Path, output: Path) -> None:
-    """Score MODEL on the rows in TEST and write the metrics to OUTPUT (JSON)."""
+def main(settings: Path, model: Path, test: Path, predictions: Path, output: Path) -> None:
+    """Score MODEL on the rows in TEST: its PREDICTIONS (Parquet), then the metrics in OUTPUT (JSON)."""
     values = read_json(settings)
     task, target = values["task"], values["target"]
     fitted = joblib.load(model)
     rows = pd.read_parquet(test)
-    scores = score(task, rows[target], fitted.predict(rows.drop(columns=[target])))
+    predicted = fitted.predict(rows.drop(columns=[target]))
+    scores = score(task, rows[target], predicted)
     primary, higher_is_better = PRIMARY_METRIC[task]
+    write_table(pd.DataFrame({"actual": rows[target].to_numpy(), "predicted": predicted}), predictions)
     write_json(
         {
             "model": model.stem,
@@ -51,6 +58,8 @@ def main(settings: Path, model: Path, test: Path, output: Path) -> None:
             "primary_metric": primary,
             "higher_is_better": higher_is_better,
             "metrics": scores,
+            "learned": summary(fitted),
+            "predictions": str(predictions),
         },
         output,
     )

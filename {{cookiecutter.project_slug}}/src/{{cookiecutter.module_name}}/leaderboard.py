@@ -32,7 +32,7 @@ def lift(result: dict[str, Any], baseline: dict[str, Any] | None) -> str:
     return f"{gain:+.3f}{relative}"
 
 
-def to_markdown(ranked: list[dict[str, Any]]) -> str:
+def to_markdown(ranked: list[dict[str, Any]], heading: str = "# Leaderboard") -> str:
     """The leaderboard as a Markdown table with a line saying how it was ranked."""
     best = ranked[0]
     metric = best["primary_metric"]
@@ -40,7 +40,7 @@ def to_markdown(ranked: list[dict[str, Any]]) -> str:
     names = [metric, *(name for name in best["metrics"] if name != metric)]
     header = ["Rank", "Model", f"**{metric}**", *names[1:], "Lift over random"]
     lines = [
-        "# Leaderboard",
+        heading,
         "",
         f"Models predicting `{best['target']}` ({best['task']}), scored on the same {best['n_test']} "
         f"held-out rows and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "

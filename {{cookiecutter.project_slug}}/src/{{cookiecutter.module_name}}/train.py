@@ -7,10 +7,12 @@ from typing import Any
 
 import joblib
 import pandas as pd
+from sklearn.model_selection import ParameterGrid, check_cv
 
 from . import models
 from .cli import StepError, run
 from .files import atomic_path, read_json
+from .progress import timed
 
 
 def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
@@ -30,6 +32,15 @@ def summary(model: Any) -> str:
     return repr(model)
 
 
+def search_size(model: Any) -> str:
+    """How many fits a cross-validated grid search will run, so a long wait has a size."""
+    if not hasattr(model, "param_grid"):
+        return ""
+    settings = len(ParameterGrid(model.param_grid))
+    folds = check_cv(model.cv).get_n_splits()
+    return f" ({settings} settings x {folds} folds = {settings * folds} fits)"
+
+
 def fit(name: str, settings: dict[str, Any], train: pd.DataFrame) -> Any:
     """Build model `name` from its settings and fit it on `train` (capped by max_train_rows)."""
     params = dict(settings["params"])
@@ -44,7 +55,8 @@ def fit(name: str, settings: dict[str, Any], train: pd.DataFrame) -> Any:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
         ) from None
-    model.fit(rows.drop(columns=[target]), rows[target])
+    with timed(f"fitting {name} on {len(rows)} rows{search_size(model)}"):
+        model.fit(rows.drop(columns=[target]), rows[target])
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
     return model
 

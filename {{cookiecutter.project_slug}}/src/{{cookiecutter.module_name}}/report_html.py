@@ -1,0 +1,70 @@
+"""REPORT.md as one HTML file that opens from disk, its figures embedded in the page."""
+
+from __future__ import annotations
+
+import base64
+import html
+import mimetypes
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .cli import StepError, run
+from .files import write_text
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; }
+img { max-width: 100%; }
+pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; }
+"""
+
+
+class EmbedImages(Treeprocessor):
+    """Replace each image's relative path with its content as a data: URI."""
+
+    def __init__(self, md: markdown.Markdown, folder: Path):
+        super().__init__(md)
+        self.folder = folder
+
+    def run(self, root: Element) -> None:
+        for image in root.iter("img"):
+            path = self.folder / image.get("src", "")
+            if not path.is_file():
+                raise StepError(f"the report shows {path}, which does not exist: run `make report`")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            image.set("src", f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode()}")
+
+
+class EmbedImagesExtension(Extension):
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(EmbedImages(md, self.folder), "embed_images", 0)
+
+
+def to_html(text: str, folder: Path) -> str:
+    """A standalone page: the Markdown rendered, images from `folder` inlined."""
+    body = markdown.markdown(text, extensions=["tables", "fenced_code", EmbedImagesExtension(folder)])
+    title = next((line[2:] for line in text.splitlines() if line.startswith("# ")), "Report")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def main(report: Path, output: Path) -> None:
+    """Render REPORT (Markdown) into OUTPUT (HTML) with its images embedded."""
+    write_text(to_html(report.read_text(encoding="utf-8"), report.parent), output)
+    print(f"report: {output} (open it in a browser)")
+
+
+if __name__ == "__main__":
+    run(main)
