@@ -14,6 +14,7 @@ from invoke import Exit, task
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
+SNAPSHOT = Path("data/raw/snapshot.json")
 BASELINE = "random"
 
 
@@ -45,6 +46,17 @@ def score_line(model: str) -> str:
 def build_and_score(c, target: str, model: str) -> None:
     make(c, target)
     print("\n" + score_line(model))
+
+
+@task
+def fetch(c):
+    """Fetch the data source again (a database or an API changed); the next build starts from it."""
+    make(c, "snapshot")
+    snapshot = json.loads(SNAPSHOT.read_text())
+    print(
+        f"\nsnapshot: {snapshot['rows']} rows, {snapshot['columns']} columns from {snapshot['source']} "
+        f"at {snapshot['taken_at']}  [{SNAPSHOT}]"
+    )
 
 
 @task

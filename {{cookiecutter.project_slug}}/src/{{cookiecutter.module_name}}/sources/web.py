@@ -67,9 +67,10 @@ def get(
             f"no answer from {shown} within {timeout:g} s: check the URL, or raise [data] timeout"
         ) from None
     except requests.ConnectionError as error:
-        reason = getattr(error.args[0], "reason", error.args[0]) if error.args else error
+        reason = str(getattr(error.args[0], "reason", error.args[0]) if error.args else error)
+        reason = reason.split("): ", 1)[-1]  # drop urllib3's "HTTPConnection(host=..., port=...)" prefix
         raise StepError(
-            f"cannot connect to {shown} after {tries} ({mask(str(reason))}): is the server up, the URL right?"
+            f"cannot connect to {shown} after {tries} ({mask(reason)}): is the server up, the URL right?"
         ) from None
     except requests.RequestException as error:
         raise StepError(f"cannot GET {shown}: {mask(str(error))}; check [data] source") from None
