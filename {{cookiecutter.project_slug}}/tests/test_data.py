@@ -54,6 +54,15 @@ def test_an_unknown_extension_says_which_formats_work(tmp_path):
         read_source(tmp_path / "notes.md")
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("rows.parquet", "parquet"), ("rows.xlsx", "excel"), ("rows.json", "json")]
+)
+def test_a_file_that_is_not_what_its_name_says_is_a_clear_error(tmp_path, name, fmt):
+    ROWS.to_csv(tmp_path / name, index=False)
+    with pytest.raises(StepError, match=rf"cannot read '.*{name}' as {fmt}: .*check the file or \[data\]"):
+        read_source(tmp_path / name)
+
+
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(StepError, match=r"nope\.csv' does not exist"):
         read_source(tmp_path / "nope.csv")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -87,7 +88,8 @@ def parse(
             return pd.read_parquet(buffer)
         if fmt == "excel":
             return pd.read_excel(buffer, sheet_name=sheet)
-    except (ValueError, OSError) as error:  # pandas' and json's parse errors are ValueErrors
+    # pandas', pyarrow's and json's parse errors are ValueErrors; a broken .xlsx is a bad zip file
+    except (ValueError, OSError, zipfile.BadZipFile) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StepError(f"cannot read {where} as {fmt}: {reason}; check the file or [data] format") from None
     raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
