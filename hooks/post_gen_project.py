@@ -19,7 +19,8 @@ Next:
   invoke baseline    # builds .venv, snapshots and cleans the data, trains the random baseline, prints its score
   invoke all         # adds the rule-based model and KNN, prints the leaderboard, writes reports/REPORT.html
 {demo}
-Then point [data] source and target in config.toml at your own data: the same commands work on it.
+Then point [data] source and target in config.toml at your own data (a file, a database or an API;
+secrets go in .env, see .env.example): the same commands work on it. `invoke fetch` fetches it again.
 (No invoke? `make baseline` and `make` do the same; `make help` lists every target.)
 
 SPRINTS.md plans your {hackathon_hours} hours in {sprint_hours}-hour sprints:

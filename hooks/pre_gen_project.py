@@ -28,10 +28,10 @@ TAKEN_NAMES = {
     # the project's own folders and files
     "data", "models", "reports", "notebooks", "src", "tasks", "tests", "test",
     # what the generated project installs or is likely to install next
-    "duckdb", "hypothesis", "invoke", "ipykernel", "joblib", "jupyter",
-    "matplotlib", "notebook", "numpy", "pandas", "psycopg", "pyarrow",
+    "dotenv", "duckdb", "hypothesis", "invoke", "ipykernel", "joblib", "jupyter",
+    "matplotlib", "notebook", "numpy", "openpyxl", "pandas", "psycopg", "pyarrow",
     "pytest", "requests", "ruff", "scipy", "seaborn", "sklearn", "sqlalchemy",
-    "streamlit", "tomli", "uv",
+    "streamlit", "tomli", "urllib3", "uv",
 }
 
 

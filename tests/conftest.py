@@ -1,10 +1,14 @@
 """Baked projects shared across tests: building the pipeline once is the slow part."""
 
+import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import sqlalchemy
 from baked import TEMPLATE, succeed
+from servers import HOW_TO_ENABLE, SAMPLE, postgres_programs, postgres_server, sample_api
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +31,29 @@ def project(built_project, tmp_path) -> Path:
     copy = tmp_path / built_project.name
     shutil.copytree(built_project, copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def api():
+    """A local HTTP API serving the penguins sample (CSV, JSON, pages) and the usual failures."""
+    with sample_api() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL on 127.0.0.1 with the penguins sample in the table `penguins`.
+
+    Skipped, saying how to enable it, where PostgreSQL is not installed; never
+    skipped where REQUIRE_POSTGRES=1 (.ci/run sets it).
+    """
+    programs = postgres_programs()
+    if programs is None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(HOW_TO_ENABLE)
+        pytest.skip(HOW_TO_ENABLE)
+    with postgres_server(programs) as server:
+        engine = sqlalchemy.create_engine(server.url())
+        pd.read_csv(SAMPLE).to_sql("penguins", engine, index=False)
+        engine.dispose()
+        yield server

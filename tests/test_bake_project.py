@@ -14,11 +14,13 @@ def test_bake_with_defaults_creates_the_documented_layout(cookies):
     project = result.project_path
     assert project.name == "hackathon-ml"
     for path in [
-        "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
+        "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore", ".env.example",
         ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
         "SPRINTS.md", "src/hackathon_ml/sprint.py",
         "notebooks/01-explore.ipynb", "app.py", ".streamlit/config.toml",
+        "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "src/hackathon_ml/sources/web.py",
+        "tests/test_models.py", "tests/test_data.py",
     ]:
         assert (project / path).is_file(), path
     for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics", "reports/figures"]:

@@ -24,6 +24,7 @@ from {{ cookiecutter.module_name }} import sprint as clock  # noqa: E402
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
 REPORT = Path("reports/REPORT.html")
+SNAPSHOT = Path("data/raw/snapshot.json")
 BASELINE = "random"
 
 
@@ -55,6 +56,17 @@ def score_line(model: str) -> str:
 def build_and_score(c, target: str, model: str) -> None:
     make(c, target)
     print("\n" + score_line(model))
+
+
+@task
+def fetch(c):
+    """Fetch the data source again (a database or an API changed); the next build starts from it."""
+    make(c, "snapshot")
+    snapshot = json.loads(SNAPSHOT.read_text())
+    print(
+        f"\nsnapshot: {snapshot['rows']} rows, {snapshot['columns']} columns from {snapshot['source']} "
+        f"at {snapshot['taken_at']}  [{SNAPSHOT}]"
+    )
 
 
 @task

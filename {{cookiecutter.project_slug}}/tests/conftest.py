@@ -1,5 +1,6 @@
 """Shared test data: tiny frames for unit tests, and the configured data for model tests."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +36,23 @@ def settings() -> dict:
     return config.stage_settings(config.load(ROOT / "config.toml"))
 
 
+def configured_data(settings: dict) -> pd.DataFrame:
+    """The raw snapshot if there is one (what the pipeline trains on), else the configured source."""
+    snapshot = ROOT / "data" / "raw" / "snapshot.parquet"
+    if snapshot.exists():
+        return pd.read_parquet(snapshot)
+    here = Path.cwd()
+    os.chdir(ROOT)  # [data] source and .env are relative to the project's root
+    try:
+        return data.load(settings["data"])
+    finally:
+        os.chdir(here)
+
+
 @pytest.fixture(scope="session")
 def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
-    source = ROOT / settings["data"]["source"]
-    cleaned, _ = clean.clean(data.read_source(source), settings["clean"]["target"])
+    cleaned, _ = clean.clean(configured_data(settings), settings["clean"]["target"])
     values = settings["features"]
     frame = features.select_features(cleaned, values.get("drop_columns", []))
     return features.split(

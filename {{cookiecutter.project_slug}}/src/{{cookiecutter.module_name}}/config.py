@@ -11,6 +11,7 @@ its file does not carry. Standard library only: this runs before anything else.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ else:
     import tomli as tomllib
 
 TASKS = ("classification", "regression")
+URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -54,7 +56,8 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     task, seed = config["task"], config.get("seed", 42)
     target = config["data"]["target"]
     stages = {
-        "data": {"source": config["data"]["source"]},
+        # Everything in [data] but the target: changing the target re-cleans, it does not re-fetch.
+        "data": {key: value for key, value in config["data"].items() if key != "target"},
         "clean": {"task": task, "target": target, **config.get("clean", {})},
         "features": {"task": task, "target": target, "seed": seed, **config.get("features", {})},
         "evaluate": {"task": task, "target": target},
@@ -64,11 +67,26 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return stages
 
 
+def local_files(source: str) -> str:
+    """The local file (or glob) a source reads, for make to watch; "" for a server, an API or a ${SECRET}.
+
+    A SQLite database is a local file too. Make cannot see a remote change:
+    `make snapshot` fetches again.
+    """
+    if "${" in source:
+        return ""
+    if source.startswith("sqlite:///"):
+        return source.removeprefix("sqlite:///").split("?")[0]
+    if URL.match(source):
+        return ""
+    return source.replace("$", "$$")
+
+
 def make_variables(config: dict[str, Any]) -> str:
-    """Make variables that come from config.toml: the data source and the models to build."""
+    """Make variables that come from config.toml: the local data files and the models to build."""
     return (
         "# Written by `python -m <package>.config` from config.toml: edit config.toml instead.\n"
-        f"DATA_SOURCE := {config['data']['source']}\n"
+        f"DATA_SOURCE := {local_files(config['data']['source'])}\n"
         f"MODELS := {' '.join(config.get('models', {}))}\n"
     )
 

@@ -1,74 +1,93 @@
 """Snapshot the configured data source into data/raw/: the pipeline's one entry point.
 
-The snapshot is written once per source and made read-only: no later step
-writes to data/raw/. `make snapshot` takes a fresh one.
+The source is read in full first (a file, files, a database query or an HTTP API:
+see sources/), then the snapshot and its metadata are written side by side and
+moved into place together, so a failed or interrupted fetch leaves the previous
+snapshot as it was. The snapshot is read-only: no later step writes to data/raw/.
+Make cannot see a remote source change: `make snapshot` (`invoke fetch`) takes a fresh one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from .cli import StepError, run
-from .files import atomic_path, read_json, write_json
+from .files import atomic_path, read_json
 from .progress import timed
-
-READERS = {
-    ".csv": pd.read_csv,
-    ".tsv": lambda path: pd.read_csv(path, sep="\t"),
-    ".parquet": pd.read_parquet,
-    ".json": pd.read_json,
-    ".jsonl": lambda path: pd.read_json(path, lines=True),
-}
-
-
-def read_source(source: Path) -> pd.DataFrame:
-    """Read a local data file, choosing the reader by its extension."""
-    if not source.is_file():
-        raise StepError(f"data source {str(source)!r} does not exist: set [data] source in config.toml")
-    reader = READERS.get(source.suffix.lower())
-    if reader is None:
-        raise StepError(
-            f"data source {str(source)!r} has an unknown extension; use one of {', '.join(READERS)}"
-        )
-    try:
-        return reader(source)
-    except (ValueError, OSError) as error:
-        raise StepError(f"cannot read data source {str(source)!r}: {error}") from None
+from .sources import DataSettings, read
+from .sources.credentials import environment, mask
 
 
 def checksum(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def describe_snapshot(frame: pd.DataFrame, source: Path) -> dict:
-    """What was snapshotted, from where and when."""
+def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) -> dict:
+    """What was snapshotted, from where (any password masked) and when; `table` is the Parquet file."""
     return {
-        "source": str(source),
-        "sha256": checksum(source),
+        "source": mask(settings.source),
+        "query": settings.query,
         "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rows": len(frame),
-        "columns": list(map(str, frame.columns)),
+        "columns": frame.shape[1],
+        "column_names": list(frame.columns),
+        "sha256": checksum(table),
     }
 
 
-def main(settings: Path, output: Path) -> None:
-    """Copy the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
-    source = Path(read_json(settings)["source"])
-    with timed(f"reading {source}"):
-        frame = read_source(source)
+def check_not_empty(frame: pd.DataFrame, settings: DataSettings) -> None:
     if frame.empty:
-        raise StepError(f"data source {str(source)!r} has no rows")
-    write_json(describe_snapshot(frame, source), output.with_suffix(".json"))
-    with atomic_path(output) as temporary:
-        frame.to_parquet(temporary, index=False)
-        os.chmod(temporary, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    print(f"data: {len(frame)} rows, {frame.shape[1]} columns from {source} -> {output} (read-only)")
+        fix = "check [data] query" if settings.query else "check [data] source"
+        raise StepError(f"data source {mask(settings.source)!r} gave no rows: {fix}")
+
+
+def write_snapshot(frame: pd.DataFrame, settings: DataSettings, output: Path) -> None:
+    """Write OUTPUT (Parquet) and OUTPUT.json, read-only; the old ones are replaced once both are written."""
+    with atomic_path(output) as table, atomic_path(output.with_suffix(".json")) as metadata:
+        try:
+            frame.to_parquet(table, index=False)
+        except (pa.ArrowException, ValueError) as error:
+            raise StepError(
+                f"cannot store the data as Parquet: {str(error).splitlines()[0]}; a column probably mixes "
+                "kinds of values: convert it in [data] query, or fix it at the source"
+            ) from None
+        description = describe_snapshot(frame, settings, table)
+        metadata.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+        for written in (table, metadata):
+            os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+
+
+def load(values: Mapping[str, Any]) -> pd.DataFrame:
+    """The configured source, read as `make data` reads it; `values` are the data stage's settings.
+
+    Relative paths in them are relative to the project's folder, where make runs.
+    """
+    data_settings = DataSettings.from_dict(values)
+    with timed(f"reading {mask(data_settings.source)}"):
+        frame = read(data_settings, environment())
+    check_not_empty(frame, data_settings)
+    return frame
+
+
+def main(settings: Path, output: Path) -> None:
+    """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
+    values = read_json(settings)
+    frame = load(values)
+    data_settings = DataSettings.from_dict(values)
+    frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
+    write_snapshot(frame, data_settings, output)
+    shown = mask(data_settings.source)
+    print(f"data: {len(frame)} rows, {frame.shape[1]} columns from {shown} -> {output} (read-only)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,95 @@
+"""File formats: which one a name means, and how to parse each into a frame.
+
+Local files and HTTP responses share these parsers, so a CSV or a JSON document
+reads the same whichever way it arrives.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from ..cli import StepError
+
+# extension -> format; `[data] format` takes one of the formats to override the extension
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "excel",
+}
+FORMATS = sorted(set(EXTENSIONS.values()))
+
+
+def format_of(name: str, override: str | None = None) -> str:
+    """The format of the file or URL path `name`: the override if set, else from its extension."""
+    if override:
+        return override
+    suffix = PurePosixPath(name.split("?")[0]).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise StepError(
+            f"cannot tell the format of {name!r} from its extension {suffix or '(none)'!r}: "
+            f"use a file ending in {', '.join(EXTENSIONS)}, or set [data] format: {', '.join(FORMATS)}"
+        )
+    return EXTENSIONS[suffix]
+
+
+def value_at(document: Any, path: str, where: str, setting: str = "records_path") -> Any:
+    """The value at the dotted `path` ("data.items") inside a JSON document; "" is the document itself."""
+    value = document
+    walked = []
+    for key in filter(None, path.split(".")):
+        if not isinstance(value, dict) or key not in value:
+            inside = f" under {'.'.join(walked)!r}" if walked else ""
+            found = f"keys there: {', '.join(map(str, value))}" if isinstance(value, dict) else "no object"
+            raise StepError(f"the JSON from {where} has no {key!r}{inside} ({found}): fix [data] {setting}")
+        value = value[key]
+        walked.append(key)
+    return value
+
+
+def records_frame(document: Any, records_path: str, where: str) -> pd.DataFrame:
+    """The list of records at `records_path` as a frame; nested objects become dotted columns."""
+    records = value_at(document, records_path, where)
+    if isinstance(records, dict):
+        raise StepError(
+            f"the JSON from {where} is an object (keys: {', '.join(map(str, records))}), not a list of "
+            'records: set [data] records_path to the key holding the list, e.g. records_path = "data.items"'
+        )
+    if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
+        raise StepError(f"the JSON from {where} is not a list of objects: check [data] records_path")
+    return pd.json_normalize(records)
+
+
+def parse(
+    content: bytes | Path, fmt: str, where: str, records_path: str = "", sheet: str | int = 0
+) -> pd.DataFrame:
+    """Parse a `fmt` document (a file, or the bytes of a response) that came from `where`."""
+    try:
+        if fmt == "json":
+            text = content.read_bytes() if isinstance(content, Path) else content
+            return records_frame(json.loads(text), records_path, where)
+        buffer = content if isinstance(content, Path) else io.BytesIO(content)
+        if fmt == "csv":
+            return pd.read_csv(buffer)
+        if fmt == "tsv":
+            return pd.read_csv(buffer, sep="\t")
+        if fmt == "jsonl":
+            return pd.read_json(buffer, lines=True)
+        if fmt == "parquet":
+            return pd.read_parquet(buffer)
+        if fmt == "excel":
+            return pd.read_excel(buffer, sheet_name=sheet)
+    # pandas', pyarrow's and json's parse errors are ValueErrors; a broken .xlsx is a bad zip file
+    except (ValueError, OSError, zipfile.BadZipFile) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StepError(f"cannot read {where} as {fmt}: {reason}; check the file or [data] format") from None
+    raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")

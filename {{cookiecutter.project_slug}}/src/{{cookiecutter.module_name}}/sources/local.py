@@ -1,0 +1,45 @@
+"""Local files: one path, or a glob of several files of one kind read as one table."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pandas as pd
+
+from ..cli import StepError
+from .formats import format_of, parse
+
+
+def matching_files(pattern: str) -> list[Path]:
+    """The files `pattern` names, in a stable order; a plain path names itself."""
+    if not any(wildcard in pattern for wildcard in "*?["):
+        if not Path(pattern).is_file():
+            raise StepError(f"data source {pattern!r} does not exist: check [data] source in config.toml")
+        return [Path(pattern)]
+    found = sorted(Path(name) for name in glob.glob(pattern, recursive=True) if Path(name).is_file())
+    if not found:
+        raise StepError(f"no file matches the data source {pattern!r}: check [data] source in config.toml")
+    return found
+
+
+def read_files(
+    pattern: str, fmt: str | None = None, records_path: str = "", sheet: str | int = 0
+) -> pd.DataFrame:
+    """Read every file `pattern` names (all of one format) and stack their rows."""
+    paths = matching_files(pattern)
+    formats = {path: format_of(str(path), fmt) for path in paths}
+    if len(set(formats.values())) > 1:
+        kinds = ", ".join(sorted(set(formats.values())))
+        raise StepError(f"{pattern!r} matches files of different kinds ({kinds}): narrow it to one kind")
+    frames = [parse(path, formats[path], repr(str(path)), records_path, sheet) for path in paths]
+    columns = set(frames[0].columns)
+    for path, frame in zip(paths, frames, strict=True):
+        missing, extra = sorted(columns - set(frame.columns)), sorted(set(frame.columns) - columns)
+        if missing or extra:
+            raise StepError(
+                f"{str(path)!r} does not have the columns of {str(paths[0])!r} "
+                f"(missing: {', '.join(missing) or '-'}; extra: {', '.join(extra) or '-'}): "
+                f"make the files match, or narrow {pattern!r}"
+            )
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

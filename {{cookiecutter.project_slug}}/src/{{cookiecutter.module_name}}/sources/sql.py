@@ -1,0 +1,101 @@
+"""SQL: DuckDB over data already read (the table `source`), and queries against any SQLAlchemy database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import sqlalchemy
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from ..cli import StepError
+
+URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
+# How each kind of database is told to give up connecting after `timeout` seconds.
+CONNECT_TIMEOUT = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
+DRIVER_EXTRAS = {"postgresql": "pip install -e '.[postgres]'"}
+
+
+def first_line(error: BaseException) -> str:
+    """The database's own words: the first line of the driver's error under any wrappers."""
+    if isinstance(error, pd.errors.DatabaseError) and error.__cause__ is not None:
+        error = error.__cause__  # pandas wraps the SQLAlchemy error, which wraps the driver's
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def query_frame(frame: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Run `query` with DuckDB, the frame being the table `source` (other files can be named in FROM)."""
+    with duckdb.connect() as connection:
+        connection.register("source", frame)
+        try:
+            return connection.execute(query).df()
+        except duckdb.Error as error:
+            raise StepError(
+                f"[data] query failed: {first_line(error)}; fix the SQL (the data is the table `source`)"
+            ) from None
+
+
+def database_url(url: str, shown: str) -> sqlalchemy.URL:
+    """The parsed URL; postgresql:// and postgres:// both mean PostgreSQL through psycopg 3."""
+    try:
+        parsed = sqlalchemy.make_url(url)
+    except ArgumentError:
+        raise StepError(
+            f"[data] source {shown!r} is not a database URL: use e.g. sqlite:///data/external/app.db "
+            "or postgresql://user:${PASSWORD}@host:5432/dbname"
+        ) from None
+    if parsed.drivername == "postgres":  # the spelling Heroku and others hand out
+        parsed = parsed.set(drivername="postgresql")
+    in_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    if in_file and not Path(parsed.database).is_file():
+        # SQLite would quietly create an empty database there.
+        raise StepError(
+            f"no SQLite database at {parsed.database!r} ([data] source {shown!r}): check the path "
+            "(sqlite:///relative/path.db, or sqlite:////absolute/path.db)"
+        )
+    return parsed
+
+
+def engine(url: sqlalchemy.URL, shown: str, timeout: float) -> sqlalchemy.Engine:
+    backend = url.get_backend_name()
+    connect_args = {CONNECT_TIMEOUT[backend]: max(1, round(timeout))} if backend in CONNECT_TIMEOUT else {}
+    try:
+        return sqlalchemy.create_engine(url, connect_args=connect_args)
+    except NoSuchModuleError:
+        raise StepError(
+            f"unknown kind of database {url.drivername!r} in [data] source {shown!r}: "
+            "use a SQLAlchemy URL such as sqlite:///path.db or postgresql://user@host/dbname"
+        ) from None
+    except ImportError as error:
+        install = DRIVER_EXTRAS.get(backend, f"install the Python driver for {backend}")
+        raise StepError(
+            f"the {backend} driver ({error.name}) for [data] source {shown!r} is not installed: {install}"
+        ) from None
+
+
+def read_database(url: str, query: str | None, shown: str, timeout: float) -> pd.DataFrame:
+    """The rows `query` returns from the database at `url` (shown in messages as `shown`)."""
+    if not query:
+        raise StepError(
+            f'[data] source {shown!r} is a database: set [data] query too, e.g. query = "SELECT * FROM sales"'
+        )
+    database = engine(database_url(url, shown), shown, timeout)
+    try:
+        try:
+            connection = database.connect()
+        except DBAPIError as error:
+            raise StepError(
+                f"cannot connect to {shown}: {first_line(error)}. Is the server up, and are the host, port, "
+                "user and password (in .env) right?"
+            ) from None
+        with connection:
+            try:
+                # no_parameters: % and :name in the query are SQL, not placeholders for values.
+                return pd.read_sql_query(query, connection.execution_options(no_parameters=True))
+            except (DBAPIError, pd.errors.DatabaseError) as error:
+                raise StepError(f"[data] query failed on {shown}: {first_line(error)}; fix the SQL") from None
+    finally:
+        database.dispose()

@@ -1,0 +1,236 @@
+"""The snapshot reads every kind of source the same way, and a failure never costs the last good snapshot."""
+
+import json
+import sqlite3
+import stat
+
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.config import local_files, stage_settings
+from {{ cookiecutter.module_name }}.data import main
+from {{ cookiecutter.module_name }}.sources import DataSettings, read
+from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask
+
+ROWS = pd.DataFrame(
+    {"id": [1, 2, 3, 4], "colour": ["red", "blue", "red", None], "size": [1.5, 2.0, None, 4.0]}
+)
+
+WRITERS = {
+    "rows.csv": lambda frame, path: frame.to_csv(path, index=False),
+    "rows.tsv": lambda frame, path: frame.to_csv(path, sep="\t", index=False),
+    "rows.parquet": lambda frame, path: frame.to_parquet(path, index=False),
+    "rows.json": lambda frame, path: frame.to_json(path, orient="records"),
+    "rows.jsonl": lambda frame, path: frame.to_json(path, orient="records", lines=True),
+    "rows.xlsx": lambda frame, path: frame.to_excel(path, index=False),
+}
+
+
+def read_source(source, **settings) -> pd.DataFrame:
+    return read(DataSettings(source=str(source), **settings), {})
+
+
+def assert_same_rows(frame: pd.DataFrame, expected: pd.DataFrame = ROWS) -> None:
+    assert list(frame.columns) == list(expected.columns)
+    assert frame["id"].tolist() == expected["id"].tolist()
+    assert frame["colour"].isna().tolist() == expected["colour"].isna().tolist()
+
+
+@pytest.mark.parametrize("name", list(WRITERS))
+def test_every_file_format_reads_to_the_same_rows(tmp_path, name):
+    WRITERS[name](ROWS, tmp_path / name)
+    assert_same_rows(read_source(tmp_path / name))
+
+
+def test_the_format_setting_overrides_the_extension(tmp_path):
+    ROWS.to_csv(tmp_path / "export.txt", index=False)
+    assert_same_rows(read_source(tmp_path / "export.txt", format="csv"))
+
+
+def test_an_unknown_extension_says_which_formats_work(tmp_path):
+    (tmp_path / "notes.md").write_text("# not data\n")
+    with pytest.raises(StepError, match=r"cannot tell the format of .*notes\.md.*set \[data\] format"):
+        read_source(tmp_path / "notes.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"), [("rows.parquet", "parquet"), ("rows.xlsx", "excel"), ("rows.json", "json")]
+)
+def test_a_file_that_is_not_what_its_name_says_is_a_clear_error(tmp_path, name, fmt):
+    ROWS.to_csv(tmp_path / name, index=False)
+    with pytest.raises(StepError, match=rf"cannot read '.*{name}' as {fmt}: .*check the file or \[data\]"):
+        read_source(tmp_path / name)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    with pytest.raises(StepError, match=r"nope\.csv' does not exist"):
+        read_source(tmp_path / "nope.csv")
+
+
+def test_a_glob_stacks_the_rows_of_every_matching_file(tmp_path):
+    ROWS.iloc[:2].to_csv(tmp_path / "part-1.csv", index=False)
+    ROWS.iloc[2:].to_csv(tmp_path / "part-2.csv", index=False)
+    assert_same_rows(read_source(tmp_path / "part-*.csv"))
+
+
+def test_a_glob_refuses_files_of_different_kinds_or_columns(tmp_path):
+    ROWS.to_csv(tmp_path / "part-1.csv", index=False)
+    ROWS.to_parquet(tmp_path / "part-2.parquet", index=False)
+    with pytest.raises(StepError, match=r"different kinds \(csv, parquet\)"):
+        read_source(tmp_path / "part-*")
+    ROWS.drop(columns="size").to_csv(tmp_path / "part-3.csv", index=False)
+    with pytest.raises(StepError, match="missing: size"):
+        read_source(tmp_path / "part-*.csv")
+
+
+def test_a_glob_that_matches_nothing_says_so(tmp_path):
+    with pytest.raises(StepError, match="no file matches"):
+        read_source(tmp_path / "*.csv")
+
+
+def test_json_records_are_found_under_records_path(tmp_path):
+    document = {"meta": {"count": 4}, "data": {"items": json.loads(ROWS.to_json(orient="records"))}}
+    (tmp_path / "api.json").write_text(json.dumps(document))
+    assert_same_rows(read_source(tmp_path / "api.json", records_path="data.items"))
+    with pytest.raises(StepError, match=r"is an object \(keys: meta, data\).*set \[data\] records_path"):
+        read_source(tmp_path / "api.json")
+    with pytest.raises(StepError, match=r"has no 'rows' under 'data' \(keys there: items\)"):
+        read_source(tmp_path / "api.json", records_path="data.rows")
+
+
+def test_query_runs_duckdb_sql_over_the_file_as_the_table_source(tmp_path):
+    ROWS.to_csv(tmp_path / "rows.csv", index=False)
+    query = "SELECT colour, count(*) AS n FROM source WHERE colour LIKE 'r%' GROUP BY colour"
+    frame = read_source(tmp_path / "rows.csv", query=query)
+    assert frame.to_dict("records") == [{"colour": "red", "n": 2}]
+
+
+def test_a_bad_duckdb_query_names_the_problem(tmp_path):
+    ROWS.to_csv(tmp_path / "rows.csv", index=False)
+    with pytest.raises(StepError, match=r"\[data\] query failed: .*sourc.*the data is the table `source`"):
+        read_source(tmp_path / "rows.csv", query="SELECT * FROM sourc")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    with sqlite3.connect(tmp_path / "app.db") as connection:
+        ROWS.to_sql("things", connection, index=False)
+    return f"sqlite:///{tmp_path / 'app.db'}"
+
+
+def test_a_sqlite_database_is_read_with_a_query(sqlite_url):
+    # % and :30 are SQL here, not placeholders for values
+    query = "SELECT * FROM things WHERE colour LIKE 'r%' OR '12:30' = 'never' ORDER BY id"
+    frame = read_source(sqlite_url, query=query)
+    assert frame["id"].tolist() == [1, 3]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (None, r"is a database: set \[data\] query too"),
+        ("SELEC * FROM things", r"\[data\] query failed on sqlite:.*syntax error; fix the SQL"),
+        ("SELECT * FROM sales", r"no such table: sales"),
+    ],
+)
+def test_database_query_problems_are_clear(sqlite_url, query, message):
+    with pytest.raises(StepError, match=message):
+        read_source(sqlite_url, query=query)
+
+
+def test_a_missing_sqlite_file_is_an_error_not_a_new_empty_database(tmp_path):
+    with pytest.raises(StepError, match="no SQLite database at"):
+        read_source(f"sqlite:///{tmp_path / 'missing.db'}", query="SELECT 1")
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_an_unknown_kind_of_database_is_named_without_its_password():
+    with pytest.raises(StepError, match=r"unknown kind of database 'nosuchdb'") as error:
+        read_source("nosuchdb://user:hunter2@localhost/db", query="SELECT 1")
+    assert "hunter2" not in str(error.value)
+
+
+def test_placeholders_are_filled_from_the_variables_and_a_missing_one_says_where_to_set_it():
+    assert expand("sqlite:///${DB_FILE}", {"DB_FILE": "app.db"}, "source") == "sqlite:///app.db"
+    with pytest.raises(
+        StepError, match=r"uses \$\{DATABASE_URL\}, which is not set: add DATABASE_URL=.* \.env"
+    ):
+        expand("${DATABASE_URL}", {}, "source")
+
+
+def test_the_environment_overrides_dotenv(tmp_path, monkeypatch):
+    (tmp_path / ".env").write_text("API_TOKEN=from-file\nDB_FILE=app.db\n")
+    monkeypatch.setenv("API_TOKEN", "from-environment")
+    variables = environment(tmp_path / ".env")
+    assert variables["API_TOKEN"] == "from-environment" and variables["DB_FILE"] == "app.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("postgresql://ana:s3cret@db:5432/shop", "postgresql://ana:***@db:5432/shop"),
+        ("https://api.example.org/v1?api_key=s3cret&page=2", "https://api.example.org/v1?api_key=***&page=2"),
+        (
+            "https://api.example.org/v1?page=2&access_token=s3cret",
+            "https://api.example.org/v1?page=2&access_token=***",
+        ),
+        ("data/external/sales.csv", "data/external/sales.csv"),
+    ],
+)
+def test_mask_hides_passwords_and_tokens(text, shown):
+    assert mask(text) == shown
+
+
+def test_a_setting_that_does_not_exist_is_named():
+    with pytest.raises(StepError, match=r"\[data\] querry is not a setting"):
+        DataSettings.from_dict({"source": "x.csv", "querry": "SELECT 1"})
+    with pytest.raises(StepError, match=r"\[data\] timeout must be a number of seconds"):
+        DataSettings.from_dict({"source": "x.csv", "timeout": "soon"})
+
+
+def test_the_data_stage_gets_every_data_setting_but_the_target():
+    config = {"task": "classification", "data": {"source": "x.csv", "target": "y", "query": "SELECT 1"}}
+    assert stage_settings(config)["data"] == {"source": "x.csv", "query": "SELECT 1"}
+
+
+@pytest.mark.parametrize(
+    ("source", "watched"),
+    [
+        ("data/external/sales-*.csv", "data/external/sales-*.csv"),
+        ("sqlite:///data/external/app.db", "data/external/app.db"),
+        ("https://example.org/penguins.csv", ""),
+        ("${DATABASE_URL}", ""),
+    ],
+)
+def test_make_watches_only_local_files(source, watched):
+    assert local_files(source) == watched
+
+
+def snapshot_state(folder):
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in sorted(folder.iterdir())}
+
+
+def test_main_writes_a_read_only_snapshot_and_its_metadata(tmp_path, sqlite_url):
+    settings = tmp_path / "data.json"
+    settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things"}))
+    main(settings, tmp_path / "raw" / "snapshot.parquet")
+    assert_same_rows(pd.read_parquet(tmp_path / "raw" / "snapshot.parquet"))
+    metadata = json.loads((tmp_path / "raw" / "snapshot.json").read_text())
+    assert metadata["source"] == sqlite_url and metadata["query"] == "SELECT * FROM things"
+    assert (metadata["rows"], metadata["columns"]) == (4, 3)
+    assert len(metadata["sha256"]) == 64 and metadata["taken_at"]
+    for written in ("snapshot.parquet", "snapshot.json"):
+        assert (tmp_path / "raw" / written).stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) == 0
+
+
+@pytest.mark.parametrize("query", ["SELECT * FROM things WHERE id > 99", "SELECT * FROM sales"])
+def test_a_failed_fetch_leaves_the_previous_snapshot_and_metadata_untouched(tmp_path, sqlite_url, query):
+    settings, raw = tmp_path / "data.json", tmp_path / "raw"
+    settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things"}))
+    main(settings, raw / "snapshot.parquet")
+    before = snapshot_state(raw)
+    settings.write_text(json.dumps({"source": sqlite_url, "query": query}))
+    with pytest.raises(StepError):
+        main(settings, raw / "snapshot.parquet")
+    assert snapshot_state(raw) == before
