@@ -65,7 +65,7 @@ def main() -> None:
     for name, goal in GOALS.items():
         median = statistics.median(r[name] for r in rounds)
         target = f"(goal: under {goal:g} s)" if goal else ""
-        print(f"  {name:<32} {median:6.2f} s  {target}")
+        print(f"  {name:<32} {median:7.3f} s  {target}")
 
 
 if __name__ == "__main__":

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from .cli import StepError, run
 from .files import read_json, write_table
+
+if TYPE_CHECKING:
+    from sklearn.compose import ColumnTransformer
 
 
 def select_features(frame: pd.DataFrame, drop_columns: list[str]) -> pd.DataFrame:
@@ -24,24 +25,35 @@ def select_features(frame: pd.DataFrame, drop_columns: list[str]) -> pd.DataFram
 def split(
     frame: pd.DataFrame, target: str, task: str, test_size: float = 0.2, seed: int = 42
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A seeded train/test split, stratified by the target for classification."""
-    stratify = frame[target] if task == "classification" else None
-    if stratify is not None:
-        counts = stratify.value_counts()
+    """A seeded train/test split, stratified by the target for classification.
+
+    Stratified means each class is held out in the same share, so a rare class is in both halves.
+    """
+    if task == "classification":
+        counts = frame[target].value_counts()
         rare = counts[counts < 2]
         if not rare.empty:
             raise StepError(
                 f"target class {rare.index[0]!r} has only one row, too few to hold out; "
                 "remove it from the data or merge it with another class"
             )
-    try:
-        return train_test_split(frame, test_size=test_size, random_state=seed, stratify=stratify)
-    except ValueError as error:
-        raise StepError(f"cannot split {len(frame)} rows with test_size={test_size}: {error}") from None
+        test = frame.groupby(target, group_keys=False).sample(frac=test_size, random_state=seed)
+    else:
+        test = frame.sample(frac=test_size, random_state=seed)
+    if test.empty or len(test) == len(frame):
+        raise StepError(
+            f"[features] test_size = {test_size} holds out {len(test)} of {len(frame)} rows; "
+            "use a share between 0 and 1 that leaves rows on both sides, e.g. 0.2"
+        )
+    return frame.drop(index=test.index), test
 
 
 def preprocessor() -> ColumnTransformer:
     """Scale numeric columns and one-hot encode the rest; categories unseen in training are ignored."""
+    # Imported here: the split step does not need scikit-learn, which takes a second to import.
+    from sklearn.compose import ColumnTransformer, make_column_selector
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
     return ColumnTransformer(
         [
             ("numeric", StandardScaler(), make_column_selector(dtype_include="number")),

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from ..cli import StepError
+from ..config import URL
 from .credentials import expand, mask
 from .formats import FORMATS
 from .local import read_files
-from .sql import URL, query_frame, read_database
-from .web import is_http, read_http
+
+HTTP = ("http://", "https://")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def is_number(value: object) -> bool:
 
 def kind(source: str) -> str:
     """Which reader `source` needs: "http", "database" or "files"."""
-    if is_http(source):
+    if source.lower().startswith(HTTP):
         return "http"
     if URL.match(source):
         return "database"
@@ -82,9 +83,15 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
     source = expand(settings.source, variables, "source")
     shown = mask(source)
     source_kind = kind(source)
+    # The database and HTTP libraries are imported only for a source that needs them,
+    # so reading a local file (the everyday case) starts quickly.
     if source_kind == "database":
+        from .sql import read_database
+
         return read_database(source, settings.query, shown, settings.timeout)
     if source_kind == "http":
+        from .web import read_http
+
         headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
         frame = read_http(
             source,
@@ -97,4 +104,8 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         )
     else:
         frame = read_files(source, settings.format, settings.records_path, settings.sheet)
-    return query_frame(frame, settings.query) if settings.query else frame
+    if not settings.query:
+        return frame
+    from .sql import query_frame
+
+    return query_frame(frame, settings.query)

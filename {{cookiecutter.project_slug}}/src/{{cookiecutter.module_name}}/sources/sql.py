@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,6 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ..cli import StepError
 
-URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
 # How each kind of database is told to give up connecting after `timeout` seconds.
 CONNECT_TIMEOUT = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
 DRIVER_EXTRAS = {"postgresql": "pip install -e '.[postgres]'"}

@@ -25,10 +25,6 @@ CONTENT_TYPES = {
 RETRY_STATUSES = (500, 502, 503, 504)
 
 
-def is_http(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
-
-
 def session(retries: int) -> requests.Session:
     """A session that retries GETs on connection errors and 5xx, `retries` times, backing off a little.
 
