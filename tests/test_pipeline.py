@@ -1,11 +1,9 @@
 """The baked project's own make and invoke build, rebuild and fail the way its README says."""
 
 import json
-import os
 import sys
 from pathlib import Path
 
-import pytest
 from baked import DOWNSTREAM_OF_CLEAN, REPORTING, planned_outputs, run, succeed
 
 MODELS = ("random", "rules", "knn")
@@ -32,7 +30,8 @@ def test_make_builds_every_model_and_the_leaderboard(built_project):
     assert {r["n_test"] for r in results.values()} == {67}
     assert all(r["task"] == "classification" for r in results.values())
     leaderboard = (built_project / "reports" / "leaderboard.md").read_text()
-    ranked = [line.split("|")[2].strip() for line in leaderboard.splitlines() if line.startswith("| ") and "Rank" not in line]
+    rows = [line for line in leaderboard.splitlines() if line.startswith("| ") and "Rank" not in line]
+    ranked = [row.split("|")[2].strip() for row in rows]
     assert ranked[0] == "knn" and sorted(ranked) == sorted(MODELS)
     assert "(baseline)" in leaderboard
 
