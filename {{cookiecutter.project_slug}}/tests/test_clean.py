@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
 from {{ cookiecutter.module_name }}.clean import check_trainable, clean
-from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.errors import StepError
 
 
 def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame):

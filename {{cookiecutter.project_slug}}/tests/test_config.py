@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.config import load, main, stage_settings
 
 CONFIG = """

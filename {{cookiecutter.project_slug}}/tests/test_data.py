@@ -7,7 +7,7 @@ import stat
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.config import local_files, stage_settings
 from {{ cookiecutter.module_name }}.data import main
 from {{ cookiecutter.module_name }}.sources import DataSettings, read

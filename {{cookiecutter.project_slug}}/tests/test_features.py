@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.clean import clean
-from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.features import preprocessor, select_features, split
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from {{ cookiecutter.module_name }} import models
 from {{ cookiecutter.module_name }}.clean import clean
-from {{ cookiecutter.module_name }}.cli import StepError
+from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.evaluate import PRIMARY_METRIC, score
 from {{ cookiecutter.module_name }}.models.rules import build as build_rules
 from {{ cookiecutter.module_name }}.train import cap_rows, fit

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import read_json, write_json, write_table
 
 

@@ -11,6 +11,7 @@ import argparse
 import inspect
 import json
 import os
+import resource
 import sys
 import time
 import typing
@@ -19,10 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import STARTED
-
-
-class StepError(Exception):
-    """An expected failure (bad data or settings): shown as one line, without a traceback."""
+from .errors import StepError
 
 
 def run(main: Callable[..., None]) -> None:
@@ -44,6 +42,12 @@ def run(main: Callable[..., None]) -> None:
     log_duration(module, sys.argv[1:])
 
 
+def peak_memory_mb() -> int:
+    """The most memory this process has held so far (its peak resident set), in MiB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024**2 if sys.platform == "darwin" else 1024))  # macOS counts bytes, Linux KiB
+
+
 def log_duration(module: str, args: list[str]) -> None:
     """Append one line on this step's run to the build log the Makefile names in $BUILD_LOG.
 
@@ -57,6 +61,7 @@ def log_duration(module: str, args: list[str]) -> None:
         "step": module.rsplit(".", 1)[-1],
         "args": args,
         "seconds": round(time.monotonic() - STARTED, 3),
+        "peak_rss_mb": peak_memory_mb(),
         "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     # One short append per step: lines from steps that make runs in parallel do not mix.

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import write_text
 from .models import BUILDERS
 

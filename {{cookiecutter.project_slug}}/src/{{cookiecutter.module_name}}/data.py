@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import atomic_path, read_json
 from .progress import timed
 from .sources import DataSettings, read

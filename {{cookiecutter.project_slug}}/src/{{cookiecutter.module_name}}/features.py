@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import read_json, write_table
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import write_text
 
 STYLE = """

@@ -10,7 +10,8 @@ import pandas as pd
 from sklearn.model_selection import ParameterGrid, check_cv
 
 from . import models
-from .cli import StepError, run
+from .cli import run
+from .errors import StepError
 from .files import atomic_path, read_json
 from .progress import timed
 

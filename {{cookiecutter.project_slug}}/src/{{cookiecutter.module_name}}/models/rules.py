@@ -24,7 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import balanced_accuracy_score, mean_squared_error
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from ..cli import StepError
+from ..errors import StepError
 
 Rule = tuple[str, Any]  # (pandas condition, prediction)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..cli import StepError
+from ..errors import StepError
 from ..config import URL
 from .credentials import expand, mask
 from .formats import FORMATS

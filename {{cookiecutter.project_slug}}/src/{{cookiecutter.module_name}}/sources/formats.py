@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..cli import StepError
+from ..errors import StepError
 
 # extension -> format; `[data] format` takes one of the formats to override the extension
 EXTENSIONS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import StepError
+from ..errors import StepError
 from .formats import format_of, parse
 
 

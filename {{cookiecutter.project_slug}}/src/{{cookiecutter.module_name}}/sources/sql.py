@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from ..cli import StepError
+from ..errors import StepError
 
 # How each kind of database is told to give up connecting after `timeout` seconds.
 CONNECT_TIMEOUT = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}

@@ -9,7 +9,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
-from ..cli import StepError
+from ..errors import StepError
 from .credentials import mask
 from .formats import EXTENSIONS, format_of, parse, records_frame, value_at
 
