@@ -1,7 +1,9 @@
 """Finish the new project: remove the files of options not chosen, write its sprint plan,
 say what to run next."""
 
+import ast
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -29,6 +31,40 @@ SPRINTS.md plans your {hackathon_hours} hours in {sprint_hours}-hour sprints:
 DEMO_STEP = "  invoke demo        # starts the demo app on http://127.0.0.1:8501\n"
 
 
+# The Makefile's self-documenting targets, `target: ... ## what it does`, as `make help` reads them.
+HELP_LINE = re.compile(r"^([a-z-]+):.*?## (.*)$")
+COMMANDS_MARKER = "<!-- commands: the post-gen hook writes this table from the Makefile's `## ` comments -->"
+
+
+def invoke_commands(tasks: Path) -> "set[str]":
+    """The names tasks.py gives its @task functions (a `name=` or the function's own)."""
+    names = set()
+    for node in ast.parse(tasks.read_text(encoding="utf-8")).body:
+        for decorator in getattr(node, "decorator_list", []):
+            if isinstance(decorator, ast.Name) and decorator.id == "task":
+                names.add(node.name)
+            elif isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "task":
+                named = [k.value.value for k in decorator.keywords if k.arg == "name"]
+                names.add(named[0] if named else node.name)
+    return names
+
+
+def commands_table(makefile: Path, tasks: Path) -> str:
+    """README's table of commands, from the one list `make help` prints, with each invoke twin."""
+    invoke = invoke_commands(tasks)
+    rows = ["| invoke | make | What it does |", "|---|---|---|"]
+    for target, text in (m.groups() for m in map(HELP_LINE.match, makefile.read_text().splitlines()) if m):
+        twin = f"`invoke {target}`" if target in invoke else ""
+        rows.append(f"| {twin} | `make {target}` | {text} |")
+    return "\n".join(rows)
+
+
+def write_commands_table() -> None:
+    readme = Path("README.md")
+    table = commands_table(Path("Makefile"), Path("tasks.py"))
+    readme.write_text(readme.read_text(encoding="utf-8").replace(COMMANDS_MARKER, table), encoding="utf-8")
+
+
 def remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
@@ -51,5 +87,6 @@ if __name__ == "__main__":
     if ANSWERS["demo_app"] == "none":
         for name in DEMO_APP_FILES:
             remove(Path(name))
+    write_commands_table()
     demo = DEMO_STEP if ANSWERS["demo_app"] != "none" else ""
     print(NEXT_STEPS.format(demo=demo, **ANSWERS))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 # The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
-STEP = re.compile(r"-m \w+\.(data|clean|features|train|evaluate|leaderboard|figures|report|report_html) .* (\S+)$")
+STEP = re.compile(r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|figures|report|report_html) .* (\S+)$")
+# The models a default project trains, in the order of its config.toml.
+MODELS = ("random", "rules", "knn")
 
 
 def run(command: list[str], project: Path, **env: str | None) -> subprocess.CompletedProcess:
@@ -50,8 +52,8 @@ REPORTING = {"reports/figures", "reports/REPORT.md", "reports/REPORT.html"}
 DOWNSTREAM_OF_CLEAN = {
     "data/interim/clean.parquet",
     "data/processed/test.parquet",  # the split's command line ends with its test file
-    *(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
-    *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
+    *(f"models/{m}.joblib" for m in MODELS),
+    *(f"reports/metrics/{m}.json" for m in MODELS),
     "reports/leaderboard.md",
     *REPORTING,
 }

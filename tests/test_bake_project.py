@@ -1,31 +1,64 @@
 """Baking: the answers become a complete, lint-clean project with no template left in it."""
 
+import json
 import re
+import runpy
+import sys
 import tomllib
 
 import pytest
-from baked import succeed
+from baked import MODELS, succeed
+
+TASKS = ["classification", "regression"]
 
 
-def test_bake_with_defaults_creates_the_documented_layout(cookies):
-    """The default answers give hackathon-ml/ with the package hackathon_ml and every part the README names."""
-    result = cookies.bake()
+# Every file a project is baked with, whatever the answers; <module> is the package's name.
+PROJECT_FILES = {
+    "README.md", "SPRINTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
+    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
+    "data/sample/README.md", "data/sample/penguins.csv",
+    *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
+                                           "reports/metrics", "reports/figures", "reports/predictions"]),
+    *(f"src/<module>/{name}.py" for name in [
+        "__init__", "errors", "files", "cli", "progress", "config",
+        "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
+        "results", "sprint",
+        "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression",
+        "models/__init__", "models/registry", "models/features",
+        "models/random_baseline", "models/rules", "models/knn",
+        "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
+        "sources/sql", "sources/web",
+    ]),
+    *(f"tests/{name}.py" for name in [
+        "conftest", "test_clean", "test_config", "test_data", "test_models", "test_report", "test_results",
+        "test_split", "test_sprint",
+    ]),
+}
+# The files that exist only for one answer of an option.
+OPTION_FILES = {("demo_app", "streamlit"): {"app.py", ".streamlit/config.toml"}}
+
+
+def baked_files(project) -> set[str]:
+    return {str(path.relative_to(project)) for path in project.rglob("*") if path.is_file()}
+
+
+@pytest.mark.parametrize("task", TASKS)
+@pytest.mark.parametrize("demo_app", ["streamlit", "none"])
+def test_bake_creates_exactly_the_documented_files(cookies, task, demo_app):
+    """Each combination of answers gives exactly its files: none missing, none stray, no bytecode."""
+    result = cookies.bake(extra_context={"project_name": "Penguin Party", "task": task, "demo_app": demo_app})
     assert result.exit_code == 0, result.exception
-    project = result.project_path
-    assert project.name == "hackathon-ml"
-    for path in [
-        "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore", ".env.example",
-        ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
-        "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
-        "SPRINTS.md", "src/hackathon_ml/sprint.py",
-        "notebooks/01-explore.ipynb", "app.py", ".streamlit/config.toml",
-        "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "src/hackathon_ml/sources/web.py",
-        "tests/test_models.py", "tests/test_data.py",
-    ]:
-        assert (project / path).is_file(), path
-    for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics", "reports/figures"]:
-        assert (project / folder).is_dir(), folder
-    assert list(project.rglob("__pycache__")) == []  # writing SPRINTS.md at bake time leaves no bytecode
+    answers = {"task": task, "demo_app": demo_app}
+    expected = {name.replace("<module>", "penguin_party") for name in PROJECT_FILES}
+    expected |= set().union(*(files for (option, value), files in OPTION_FILES.items() if answers[option] == value))
+    assert baked_files(result.project_path) == expected
+
+
+def test_the_task_choices_are_the_projects_tasks(cookies, template):
+    """cookiecutter.json offers exactly the tasks the baked project's registry knows."""
+    choices = json.loads((template / "cookiecutter.json").read_text())["task"]
+    registry = cookies.bake().project_path / "src" / "hackathon_ml" / "models" / "registry.py"
+    assert choices == list(runpy.run_path(str(registry))["TASKS"])
 
 
 def test_slug_and_module_name_derive_from_the_project_name(cookies):
@@ -43,13 +76,14 @@ def test_each_task_gets_its_settings_and_default_target(cookies, task, target):
     assert config["task"] == task
     assert config["data"]["target"] == target
     assert config["data"]["source"] == "data/sample/penguins.csv"
-    assert set(config["models"]) == {"random", "rules", "knn"}
+    assert set(config["models"]) == set(MODELS)
 
 
-@pytest.mark.parametrize("task", ["classification", "regression"])
-def test_no_template_syntax_survives_in_any_file(cookies, task):
+@pytest.mark.parametrize("task", TASKS)
+@pytest.mark.parametrize("demo_app", ["streamlit", "none"])
+def test_no_template_syntax_survives_in_any_file(cookies, task, demo_app):
     """Every generated file is fully rendered: no '{{' or '{%' is left for the team to trip over."""
-    result = cookies.bake(extra_context={"task": task, "project_name": "Penguin Party"})
+    result = cookies.bake(extra_context={"task": task, "demo_app": demo_app, "project_name": "Penguin Party"})
     leftovers = [
         str(path.relative_to(result.project_path))
         for path in result.project_path.rglob("*")
@@ -66,7 +100,7 @@ def test_quotes_in_answers_keep_pyproject_valid(cookies):
     assert project["authors"] == [{"name": "O'Brien & Co"}]
 
 
-@pytest.mark.parametrize("task", ["classification", "regression"])
+@pytest.mark.parametrize("task", TASKS)
 def test_generated_code_passes_its_own_lint(cookies, task):
     """`make lint` (ruff, as configured in the project's pyproject.toml) passes on a fresh project."""
     result = cookies.bake(extra_context={"task": task})
@@ -79,3 +113,15 @@ def test_bake_prints_the_next_commands(cookies, capfd):
     output = capfd.readouterr().out
     assert "cd penguin-party" in output
     assert "invoke baseline" in output and "invoke all" in output
+
+
+def test_the_readme_commands_table_is_what_make_help_lists(cookies):
+    """README's commands and `make help` come from one list, and each invoke twin really exists."""
+    project = cookies.bake().project_path
+    helped = [line.split(None, 1) for line in succeed(["make", "help"], project).splitlines() if line.startswith("  ")]
+    readme = (project / "README.md").read_text()
+    rows = [[cell.strip() for cell in row.split("|")[1:-1]] for row in readme.splitlines() if "| `make " in row]
+    assert [[make.removeprefix("`make ").rstrip("`"), text] for _, make, text in rows] == helped
+    invoke_list = succeed([sys.executable, "-m", "invoke", "--list"], project)
+    for twin in (row[0] for row in rows if row[0]):
+        assert twin.strip("`").removeprefix("invoke ") in invoke_list, twin

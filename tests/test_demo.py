@@ -14,11 +14,10 @@ import urllib.request
 import joblib
 import pandas as pd
 import pytest
-from baked import succeed
+from baked import MODELS, succeed
 from streamlit.testing.v1 import AppTest
 from tornado.websocket import websocket_connect
 
-MODELS = ("random", "rules", "knn")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",

@@ -4,9 +4,9 @@ import json
 import sys
 from pathlib import Path
 
-from baked import DOWNSTREAM_OF_CLEAN, REPORTING, planned_outputs, run, succeed
-
-MODELS = ("random", "rules", "knn")
+import pytest
+from baked import DOWNSTREAM_OF_CLEAN, MODELS, REPORTING, planned_outputs, run, succeed
+from streamlit.testing.v1 import AppTest
 
 
 def metrics(project: Path, model: str) -> dict:
@@ -145,8 +145,8 @@ def test_regression_project_builds_in_parallel(cookies):
 def test_make_help_lists_the_targets(built_project):
     """`make help` documents itself from the Makefile's ## comments."""
     output = succeed(["make", "help"], built_project)
-    for target in ["data", "clean-data", "features", "baseline", "rules", "knn", "leaderboard", "test", "lint",
-                   "clean", "snapshot"]:
+    for target in ["data", "clean-data", "split", "baseline", "rules", "knn", "leaderboard", "test", "lint",
+                   "clean", "fetch"]:
         assert f"  {target} " in output, target
 
 
@@ -159,3 +159,58 @@ def test_invoke_without_make_says_how_to_get_it(built_project, tmp_path):
     assert result.returncode != 0
     assert "make is not installed" in result.stderr and "WSL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "built",
+    ["data/interim/clean.parquet", "data/interim/clean.json", "data/processed/train.parquet",
+     "data/processed/test.parquet", "models/knn.joblib", "reports/metrics/rules.json",
+     "reports/predictions/knn.parquet", "reports/figures/knn.png", "reports/REPORT.md"],
+)
+def test_a_deleted_intermediate_is_rebuilt(project, built):
+    """Whatever the pipeline built and someone deleted, one `make` builds again, with all that follows it."""
+    (project / built).unlink()
+    assert run(["make", "-q"], project).returncode != 0
+    succeed(["make"], project)
+    assert (project / built).is_file()
+    assert run(["make", "-q"], project).returncode == 0
+
+
+TREE_MODEL = '''"""A shallow decision tree: one more step in the progression."""
+
+from sklearn.pipeline import Pipeline
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from .features import preprocessor
+
+
+def build(task: str, seed: int, max_depth: int = 3) -> Pipeline:
+    tree = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
+    return Pipeline([("features", preprocessor()), ("tree", tree(max_depth=max_depth, random_state=seed))])
+'''
+
+
+def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, monkeypatch):
+    """A module, a registry line and a config section: make trains and ranks it; editing it rebuilds only it."""
+    models = project / "src" / "penguin_party" / "models"
+    (models / "tree.py").write_text(TREE_MODEL)
+    registry = models / "registry.py"
+    registry.write_text(registry.read_text().replace('"knn": "knn",', '"knn": "knn",\n    "tree": "tree",'))
+    config = project / "config.toml"
+    config.write_text(config.read_text() + "\n[models.tree]\nmax_depth = 3\n")
+
+    assert planned_outputs(project) == {
+        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", *REPORTING
+    }
+    succeed(["make"], project)
+    assert metrics(project, "tree")["metrics"]["balanced_accuracy"] > 0.8
+    assert "| tree |" in (project / "reports" / "leaderboard.md").read_text()
+    assert "### tree" in (project / "reports" / "REPORT.md").read_text()
+    monkeypatch.syspath_prepend(str(project / "src"))
+    app = AppTest.from_file(str(project / "app.py"), default_timeout=60).run()
+    assert any("| tree |" in block.value for block in app.markdown)
+
+    (models / "tree.py").touch()
+    assert planned_outputs(project) == {
+        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", *REPORTING
+    }

@@ -4,9 +4,8 @@ import json
 import re
 import struct
 
-from baked import REPORTING, planned_outputs, succeed
+from baked import MODELS, REPORTING, planned_outputs, succeed
 
-MODELS = ("random", "rules", "knn")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -103,7 +103,7 @@ def test_make_logs_how_long_each_step_took(built_project):
     """A full build leaves one line per step in reports/build-log.jsonl, which git ignores."""
     log = [json.loads(line) for line in (built_project / "reports" / "build-log.jsonl").read_text().splitlines()]
     steps = [record["step"] for record in log]
-    assert {"data", "clean", "features", "leaderboard"} <= set(steps)
+    assert {"data", "clean", "split", "leaderboard"} <= set(steps)
     assert steps.count("train") == steps.count("evaluate") == 3
     assert all(record["seconds"] > 0 for record in log)
     assert "reports/build-log.jsonl" in (built_project / ".gitignore").read_text()

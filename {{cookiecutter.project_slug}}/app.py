@@ -15,6 +15,8 @@ import joblib
 import pandas as pd
 import streamlit as st
 
+from {{ cookiecutter.module_name }}.results import rank
+
 ROOT = Path(__file__).resolve().parent
 METRICS = ROOT / "reports" / "metrics"
 FIGURES = ROOT / "reports" / "figures"
@@ -82,8 +84,7 @@ def main() -> None:
         names = ", ".join(str(path.relative_to(ROOT)) for path in missing)
         st.error(f"Missing {names}: {BUILD}.")
         st.stop()
-    metric, higher = results[0]["primary_metric"], results[0]["higher_is_better"]
-    results.sort(key=lambda r: r["metrics"][metric], reverse=higher)
+    results = rank(results)
     target = results[0]["target"]
 
     st.title(f"Predicting {target}")

@@ -3,8 +3,8 @@
 Each pipeline task asks make to build what is missing (the Makefile is the one
 source of truth for the pipeline), then prints the result; `invoke sprint` keeps
 the hackathon clock. Only the standard library, invoke and the project's own
-standard-library sprint module are imported here, so these work before the
-environment exists.
+standard-library modules (results, the sprint clock) are imported here, so these work
+before the environment exists.
 """
 
 import json
@@ -16,16 +16,17 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-# The sprint clock is standard library only, so it is imported straight from src/.
+# These modules are standard library only, so they are imported straight from src/.
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
+from {{ cookiecutter.module_name }} import results  # noqa: E402
 from {{ cookiecutter.module_name }} import sprint as clock  # noqa: E402
+from {{ cookiecutter.module_name }}.models.registry import BASELINE  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
 REPORT = Path("reports/REPORT.html")
 SNAPSHOT = Path("data/raw/snapshot.json")
-BASELINE = "random"
 
 
 def make(c, *targets: str) -> None:
@@ -42,15 +43,9 @@ def make(c, *targets: str) -> None:
 def score_line(model: str) -> str:
     """One line with a model's primary score and, when known, its lift over the baseline."""
     result = json.loads((METRICS / f"{model}.json").read_text())
-    metric = result["primary_metric"]
-    line = f"{model}: {metric} = {result['metrics'][metric]:.3f} on {result['n_test']} test rows"
     baseline_file = METRICS / f"{BASELINE}.json"
-    if model != BASELINE and baseline_file.exists():
-        baseline = json.loads(baseline_file.read_text())["metrics"][metric]
-        gain = result["metrics"][metric] - baseline
-        better = gain > 0 if result["higher_is_better"] else gain < 0
-        line += f" ({gain:+.3f} vs the random baseline: {'better' if better else 'NOT better'})"
-    return line + f"  [{METRICS / model}.json]"
+    baseline = json.loads(baseline_file.read_text()) if baseline_file.exists() else None
+    return f"{results.headline(result, baseline)}  [{METRICS / model}.json]"
 
 
 def build_and_score(c, target: str, model: str) -> None:
@@ -61,7 +56,7 @@ def build_and_score(c, target: str, model: str) -> None:
 @task
 def fetch(c):
     """Fetch the data source again (a database or an API changed); the next build starts from it."""
-    make(c, "snapshot")
+    make(c, "fetch")
     snapshot = json.loads(SNAPSHOT.read_text())
     print(
         f"\nsnapshot: {snapshot['rows']} rows, {snapshot['columns']} columns from {snapshot['source']} "

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }} import clean, config, data, features
+from {{ cookiecutter.module_name }} import clean, config, data, split, tasks
+from {{ cookiecutter.module_name }}.sources import DataSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,7 @@ def configured_data(settings: dict) -> pd.DataFrame:
     here = Path.cwd()
     os.chdir(ROOT)  # [data] source and .env are relative to the project's root
     try:
-        return data.load(settings["data"])
+        return data.load(DataSettings.from_dict(settings["data"]))
     finally:
         os.chdir(here)
 
@@ -53,8 +54,6 @@ def configured_data(settings: dict) -> pd.DataFrame:
 def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
     cleaned, _ = clean.clean(configured_data(settings), settings["clean"]["target"])
-    values = settings["features"]
-    frame = features.select_features(cleaned, values.get("drop_columns", []))
-    return features.split(
-        frame, values["target"], values["task"], values.get("test_size", 0.2), values["seed"]
-    )
+    values = settings["split"]
+    frame = split.select_features(cleaned, values["drop_columns"])
+    return tasks.load(values["task"]).split(frame, values)

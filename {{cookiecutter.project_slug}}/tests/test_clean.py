@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
-from {{ cookiecutter.module_name }}.clean import check_trainable, clean
+from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.tasks import classification, regression
 
 
 def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame):
@@ -48,20 +49,20 @@ def test_too_few_rows_names_the_step_that_removed_them():
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [np.nan] * 39 + [1.0]})
     cleaned, report = clean(frame, "label", max_missing_fraction=1.0)
     with pytest.raises(StepError, match="'drop rows with any missing value' removed 39"):
-        check_trainable(cleaned, report, "label", "classification", min_rows=20)
+        check_enough_rows(cleaned, report, min_rows=20)
 
 
 def test_a_single_class_is_a_clear_error():
     frame = pd.DataFrame({"label": ["a"] * 30, "x": range(30)})
-    cleaned, report = clean(frame, "label")
+    cleaned, _ = clean(frame, "label")
     with pytest.raises(StepError, match="at least two classes"):
-        check_trainable(cleaned, report, "label", "classification", min_rows=20)
+        classification.check(cleaned, {"target": "label"})
 
 
 def test_a_text_target_cannot_be_regressed(small_frame):
-    cleaned, report = clean(small_frame, "label")
+    cleaned, _ = clean(small_frame, "label")
     with pytest.raises(StepError, match="not numeric"):
-        check_trainable(cleaned, report, "label", "regression", min_rows=20)
+        regression.check(cleaned, {"target": "label"})
 
 
 frames_with_gaps = data_frames(

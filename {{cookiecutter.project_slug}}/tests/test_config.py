@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.config import load, main, stage_settings
+from {{ cookiecutter.module_name }}.errors import StepError
 
 CONFIG = """
 task = "classification"
@@ -34,11 +34,12 @@ def write_settings(tmp_path, text: str):
 
 def test_every_stage_and_model_gets_a_settings_file(tmp_path):
     written = write_settings(tmp_path, CONFIG)
-    expected = {"data", "clean", "features", "evaluate", "random", "knn"}
+    expected = {"data", "clean", "split", "evaluate", "random", "knn"}
     assert set(written) == {f"{stage}.json" for stage in expected} | {"settings.mk"}
     knn = json.loads((tmp_path / "settings" / "knn.json").read_text())
     assert knn == {
         "model": "knn",
+        "module": "knn",
         "task": "classification",
         "target": "species",
         "seed": 1,
@@ -67,7 +68,7 @@ def test_the_target_reaches_every_stage_that_reads_it(tmp_path):
     stages = stage_settings(load(tmp_path / "config.toml"))
     assert {name for name, values in stages.items() if values.get("target") == "species"} == {
         "clean",
-        "features",
+        "split",
         "evaluate",
         "random",
         "knn",

@@ -7,11 +7,12 @@ import stat
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.config import local_files, stage_settings
+from {{ cookiecutter.module_name }}.config import stage_settings
 from {{ cookiecutter.module_name }}.data import main
-from {{ cookiecutter.module_name }}.sources import DataSettings, read
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.sources import DataSettings, local_files
 from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask
+from {{ cookiecutter.module_name }}.sources.reader import read
 
 ROWS = pd.DataFrame(
     {"id": [1, 2, 3, 4], "colour": ["red", "blue", "red", None], "size": [1.5, 2.0, None, 4.0]}

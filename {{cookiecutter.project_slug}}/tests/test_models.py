@@ -4,10 +4,10 @@ import joblib
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }} import models
+from {{ cookiecutter.module_name }} import tasks
 from {{ cookiecutter.module_name }}.clean import clean
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.evaluate import PRIMARY_METRIC, score
+from {{ cookiecutter.module_name }}.models.registry import TABLE_MODELS
 from {{ cookiecutter.module_name }}.models.rules import build as build_rules
 from {{ cookiecutter.module_name }}.train import cap_rows, fit
 
@@ -15,7 +15,14 @@ TARGETS = {"classification": "label", "regression": "weight"}
 
 
 def model_settings(name: str, task: str, **params) -> dict:
-    return {"model": name, "task": task, "target": TARGETS[task], "seed": 0, "params": params}
+    return {
+        "model": name,
+        "module": TABLE_MODELS[name],
+        "task": task,
+        "target": TARGETS[task],
+        "seed": 0,
+        "params": params,
+    }
 
 
 def rows_for(small_frame: pd.DataFrame, task: str) -> pd.DataFrame:
@@ -34,7 +41,7 @@ def fit_small(name: str, task: str, rows: pd.DataFrame):
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
-@pytest.mark.parametrize("name", list(models.BUILDERS))
+@pytest.mark.parametrize("name", list(TABLE_MODELS))
 def test_every_model_fits_and_predicts_one_value_per_row(small_frame, name, task):
     rows = rows_for(small_frame, task)
     model = fit_small(name, task, rows)
@@ -44,7 +51,7 @@ def test_every_model_fits_and_predicts_one_value_per_row(small_frame, name, task
 
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
-@pytest.mark.parametrize("name", list(models.BUILDERS))
+@pytest.mark.parametrize("name", list(TABLE_MODELS))
 def test_an_unseen_category_does_not_crash_a_model(small_frame, name, task):
     model = fit_small(name, task, rows_for(small_frame, task))
     assert len(model.predict(pd.DataFrame({"size": [4.0], "colour": ["green"]}))) == 1
@@ -93,16 +100,18 @@ def test_training_rows_are_capped_reproducibly(small_frame):
 @pytest.fixture(scope="session")
 def trained(settings, split_data) -> dict:
     train, _ = split_data
-    return {name: fit(name, settings[name], train) for name in settings if name in models.BUILDERS}
+    return {name: fit(name, values, train) for name, values in settings.items() if "model" in values}
 
 
 def primary_scores(trained, settings, split_data) -> dict[str, float]:
+    """Each model's primary metric on the test rows, signed so that higher is better."""
     _, test = split_data
-    target, task = settings["evaluate"]["target"], settings["evaluate"]["task"]
-    metric, higher_is_better = PRIMARY_METRIC[task]
-    sign = 1 if higher_is_better else -1
-    X, y = test.drop(columns=[target]), test[target]
-    return {name: sign * score(task, y, model.predict(X))[metric] for name, model in trained.items()}
+    task = tasks.load(settings["evaluate"]["task"])
+    sign = 1 if task.HIGHER_IS_BETTER else -1
+    return {
+        name: sign * task.score(task.predict(model, test, settings["evaluate"]))[task.PRIMARY_METRIC]
+        for name, model in trained.items()
+    }
 
 
 def test_knn_clearly_beats_the_random_baseline(trained, settings, split_data):

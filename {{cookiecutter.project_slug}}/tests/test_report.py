@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from {{ cookiecutter.module_name }}.figures import leaderboard_chart, model_chart, save
+from {{ cookiecutter.module_name }}.figures import leaderboard_chart, save
 from {{ cookiecutter.module_name }}.report import to_report
 from {{ cookiecutter.module_name }}.report_html import to_html
+from {{ cookiecutter.module_name }}.tasks import classification, regression
 
 
 def result(model: str, score: float, task: str = "classification") -> dict:
@@ -18,6 +19,7 @@ def result(model: str, score: float, task: str = "classification") -> dict:
         "n_test": 20,
         "primary_metric": metric,
         "higher_is_better": task == "classification",
+        "metric_meaning": "what it means",
         "metrics": {metric: score},
         "learned": f"{model} learned this",
     }
@@ -42,10 +44,10 @@ def test_leaderboard_chart_has_a_title_axis_labels_and_the_baseline_floor():
 
 def test_each_task_gets_its_own_model_chart(tmp_path):
     rows = pd.DataFrame({"actual": ["a", "b", "b"], "predicted": ["a", "a", "b"]})
-    matrix = model_chart(result("knn", 0.9), rows).axes[0]
+    matrix = classification.chart(rows, result("knn", 0.9)).axes[0]
     assert "confusion matrix" in matrix.get_title() and matrix.get_xlabel() == "predicted label"
     numbers = pd.DataFrame({"actual": [1.0, 2.0, 3.0], "predicted": [1.5, 2.0, 2.5]})
-    errors = model_chart(result("knn", 0.5, "regression"), numbers)
+    errors = regression.chart(numbers, result("knn", 0.5, "regression"))
     assert [axes.get_title() for axes in errors.axes] == ["predicted vs actual", "residuals"]
     save(errors, tmp_path / "knn.png")
     assert (tmp_path / "knn.png").read_bytes().startswith(b"\x89PNG")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import tasks
 from .cli import run
 from .errors import StepError
 from .files import read_json, write_json, write_table
@@ -95,33 +96,24 @@ def clean(
     return frame, report
 
 
-def check_trainable(frame: pd.DataFrame, report: list[Step], target: str, task: str, min_rows: int) -> None:
-    """Stop with the reason if the cleaned rows cannot be split and trained on."""
-    if len(frame) < min_rows:
-        worst = max(report, key=lambda step: step.rows_removed)
-        hint = (
-            "a column is missing in many rows: lower [clean] max_missing_fraction to drop it, "
-            "or fill it in the source"
-            if worst.name == "drop rows with any missing value"
-            else "check the source data"
-        )
-        raise StepError(
-            f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
-            f"'{worst.name}' removed {worst.rows_removed}. Fix: {hint}"
-        )
-    if task == "classification" and frame[target].nunique() < 2:
-        raise StepError(
-            f"after cleanup every row has {target} = {frame[target].iloc[0]!r}; "
-            "a classifier needs at least two classes: check [data] target"
-        )
-    if task == "regression" and not pd.api.types.is_numeric_dtype(frame[target]):
-        raise StepError(
-            f"target {target!r} is not numeric, so it cannot be regressed: "
-            'pick a numeric [data] target, or set task = "classification"'
-        )
+def check_enough_rows(frame: pd.DataFrame, report: list[Step], min_rows: int) -> None:
+    """Stop, naming the step that removed the most rows, if too few are left to split and train on."""
+    if len(frame) >= min_rows:
+        return
+    worst = max(report, key=lambda step: step.rows_removed)
+    hint = (
+        "a column is missing in many rows: lower [clean] max_missing_fraction to drop it, "
+        "or fill it in the source"
+        if worst.name == "drop rows with any missing value"
+        else "check the source data"
+    )
+    raise StepError(
+        f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
+        f"'{worst.name}' removed {worst.rows_removed}. Fix: {hint}"
+    )
 
 
-def summary(before: pd.DataFrame, after: pd.DataFrame, report: list[Step]) -> dict:
+def cleanup_record(before: pd.DataFrame, after: pd.DataFrame, report: list[Step]) -> dict:
     """What cleanup did, for the report: the shape before and after, and each step's removals."""
     return {
         "rows_before": len(before),
@@ -137,12 +129,13 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     values = read_json(settings)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
-    cleaned, report = clean(frame, values["target"], values.get("max_missing_fraction", 0.5))
+    cleaned, report = clean(frame, values["target"], values["max_missing_fraction"])
     for step in report:
         print(f"  {step}")
-    check_trainable(cleaned, report, values["target"], values["task"], values.get("min_rows", 20))
-    # The summary first: whenever the cleaned table is fresh, so is the summary beside it.
-    write_json(summary(frame, cleaned, report), output.with_suffix(".json"))
+    check_enough_rows(cleaned, report, values["min_rows"])
+    tasks.load(values["task"]).check(cleaned, values)
+    # The record first: whenever the cleaned table is fresh, so is the record beside it.
+    write_json(cleanup_record(frame, cleaned, report), output.with_suffix(".json"))
     write_table(cleaned, output)
     print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
 

@@ -5,13 +5,19 @@ for every stage, rewriting a file only when its content changes. The Makefile
 lists a stage's file among its prerequisites, so editing one section of
 config.toml rebuilds only the stages that read it. Steps read their settings
 from that file, never from config.toml, so no step can depend on a setting that
-its file does not carry. Standard library only: this runs before anything else.
+its file does not carry.
+
+It also writes `.settings/settings.mk`, the facts make learns from config.toml and
+the code: the local data files, the models to build, and the package files each
+step runs, so that editing a module rebuilds exactly the steps that import it.
+Standard library only: this runs before anything else.
 """
 
 from __future__ import annotations
 
+import ast
 import json
-import re
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,15 +25,24 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import write_text
-from .models import BUILDERS
+from .models.registry import TASKS
+from .sources import local_files
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:
     import tomli as tomllib
 
-TASKS = ("classification", "regression")
-URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
+PACKAGE = Path(__file__).resolve().parent
+# The settings a section of config.toml falls back to when it leaves one out.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "clean": {"max_missing_fraction": 0.5, "min_rows": 20},
+    "features": {"test_size": 0.2, "drop_columns": []},
+}
+# The steps make runs, as modules of this package.
+STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html")
+# Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
+MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -38,18 +53,24 @@ def load(path: Path) -> dict[str, Any]:
         raise StepError(f"{path} not found: run make from the project's root folder") from None
     except tomllib.TOMLDecodeError as error:
         raise StepError(f"{path} is not valid TOML: {error}") from None
-    if config.get("task") not in TASKS:
-        raise StepError(f'{path}: task must be "classification" or "regression", not {config.get("task")!r}')
+    task = config.get("task")
+    if task not in TASKS:
+        raise StepError(f"{path}: task must be one of {', '.join(map(repr, TASKS))}, not {task!r}")
     for key in ("source", "target"):
         if not isinstance(config.get("data", {}).get(key), str):
             raise StepError(f"{path}: set [data] {key} to a string (see the comments in the file)")
-    unknown = sorted(set(config.get("models", {})) - set(BUILDERS))
+    unknown = sorted(set(config.get("models", {})) - set(TASKS[task]))
     if unknown:
         raise StepError(
-            f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(BUILDERS)} "
-            "(add yours to models/__init__.py)"
+            f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task])} "
+            "(add yours to models/registry.py)"
         )
     return config
+
+
+def section(config: dict[str, Any], name: str) -> dict[str, Any]:
+    """A section of config.toml over its defaults."""
+    return {**DEFAULTS.get(name, {}), **config.get(name, {})}
 
 
 def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -59,37 +80,76 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     stages = {
         # Everything in [data] but the target: changing the target re-cleans, it does not re-fetch.
         "data": {key: value for key, value in config["data"].items() if key != "target"},
-        "clean": {"task": task, "target": target, **config.get("clean", {})},
-        "features": {"task": task, "target": target, "seed": seed, **config.get("features", {})},
+        "clean": {"task": task, "target": target, **section(config, "clean")},
+        "split": {"task": task, "target": target, "seed": seed, **section(config, "features")},
         "evaluate": {"task": task, "target": target},
     }
     for name, params in config.get("models", {}).items():
-        stages[name] = {"model": name, "task": task, "target": target, "seed": seed, "params": params}
+        stages[name] = {
+            "model": name,
+            "module": TASKS[task][name],
+            "task": task,
+            "target": target,
+            "seed": seed,
+            "params": params,
+        }
     return stages
 
 
-def local_files(source: str) -> str:
-    """The local file (or glob) a source reads, for make to watch; "" for a server, an API or a ${SECRET}.
+def imported_files(module: Path) -> set[Path]:
+    """The files of this package that `module` runs: itself and what it imports, transitively.
 
-    A SQLite database is a local file too. Make cannot see a remote change:
-    `make snapshot` fetches again.
+    The package imports its own modules relatively (`from .x import y`), so reading those
+    statements finds them all; a package's `__init__.py` runs whenever one of its modules does.
     """
-    if "${" in source:
-        return ""
-    if source.startswith("sqlite:///"):
-        return source.removeprefix("sqlite:///").split("?")[0]
-    if URL.match(source):
-        return ""
-    return source.replace("$", "$$")
+    found: set[Path] = set()
+    todo = [module]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        for node in ast.walk(ast.parse(current.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = current.parent.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
+                base = base.resolve()
+                names = [base / f"{alias.name}.py" for alias in node.names]
+                names += [base / alias.name / "__init__.py" for alias in node.names]
+                todo += [p for p in [base.with_suffix(".py"), base / "__init__.py", *names] if p.is_file()]
+                todo += [parent / "__init__.py" for parent in base.parents if PACKAGE in parent.parents]
+    return found
+
+
+def module_file(module: str) -> Path:
+    """The file of `module`, dotted and relative to this package ("models.knn")."""
+    return PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def step_code(step: str, task: str) -> list[str]:
+    """The files (relative to the project) that running `step` reads, in its task.
+
+    A step that uses the tasks package imports the task's module by name, so that is added.
+    """
+    files = imported_files(module_file(step))
+    if PACKAGE / "tasks" / "__init__.py" in files:
+        files |= imported_files(module_file(f"tasks.{task}"))
+    return sorted(os.path.relpath(p) for p in files if p.parent != PACKAGE or p.name not in MESSAGES_ONLY)
 
 
 def make_variables(config: dict[str, Any]) -> str:
-    """Make variables that come from config.toml: the local data files and the models to build."""
-    return (
-        "# Written by `python -m <package>.config` from config.toml: edit config.toml instead.\n"
-        f"DATA_SOURCE := {local_files(config['data']['source'])}\n"
-        f"MODELS := {' '.join(config.get('models', {}))}\n"
-    )
+    """Make's view of config.toml and the code: data files, models, and the code behind each step."""
+    task, names = config["task"], list(config.get("models", {}))
+    modules = {name: "models." + TASKS[task][name] for name in names}
+    lines = [
+        "# Written by `python -m <package>.config` from config.toml and the code: edit those instead.",
+        f"DATA_SOURCE := {local_files(config['data']['source'])}",
+        f"MODELS := {' '.join(names)}",
+        "# The package files each step runs (its module and what that imports).",
+        *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),
+        "# Each model also runs its own module.",
+        *(f"models/{name}.joblib: {' '.join(step_code(modules[name], task))}" for name in names),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def write_if_changed(text: str, path: Path) -> bool:
@@ -110,7 +170,7 @@ def main(config: Path, settings: Path) -> None:
     ]
     if changed:
         print(f"settings changed for: {', '.join(changed)}")
-    # Always rewritten: its timestamp tells make that config.toml has been read.
+    # Always rewritten: its timestamp tells make that config.toml and the code have been read.
     write_text(make_variables(loaded), settings / "settings.mk")
 
 

@@ -13,10 +13,8 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -25,8 +23,9 @@ from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
 from .progress import timed
-from .sources import DataSettings, read
+from .sources import DataSettings
 from .sources.credentials import environment, mask
+from .sources.reader import read
 
 
 def checksum(path: Path) -> str:
@@ -68,23 +67,21 @@ def write_snapshot(frame: pd.DataFrame, settings: DataSettings, output: Path) ->
             os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
-def load(values: Mapping[str, Any]) -> pd.DataFrame:
-    """The configured source, read as `make data` reads it; `values` are the data stage's settings.
+def load(settings: DataSettings) -> pd.DataFrame:
+    """The configured source, read as `make data` reads it.
 
-    Relative paths in them are relative to the project's folder, where make runs.
+    Relative paths in the settings are relative to the project's folder, where make runs.
     """
-    data_settings = DataSettings.from_dict(values)
-    with timed(f"reading {mask(data_settings.source)}"):
-        frame = read(data_settings, environment())
-    check_not_empty(frame, data_settings)
+    with timed(f"reading {mask(settings.source)}"):
+        frame = read(settings, environment())
+    check_not_empty(frame, settings)
     return frame
 
 
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
-    values = read_json(settings)
-    frame = load(values)
-    data_settings = DataSettings.from_dict(values)
+    data_settings = DataSettings.from_dict(read_json(settings))
+    frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
     write_snapshot(frame, data_settings, output)
     shown = mask(data_settings.source)

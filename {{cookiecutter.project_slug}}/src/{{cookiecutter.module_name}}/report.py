@@ -13,7 +13,7 @@ from typing import Any
 
 from .cli import run
 from .files import read_json, write_text
-from .leaderboard import rank, to_markdown
+from .results import rank, to_markdown
 
 FIGURES = "figures"  # beside REPORT.md
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import joblib
 import pandas as pd
-from sklearn.model_selection import ParameterGrid, check_cv
 
-from . import models
+from . import models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
@@ -23,41 +23,33 @@ def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFra
     return frame.sample(n=max_rows, random_state=seed)
 
 
-def summary(model: Any) -> str:
-    """What the fitted model learned, in a line or a few."""
-    if hasattr(model, "describe"):
-        return model.describe()
-    if hasattr(model, "best_params_"):
-        chosen = ", ".join(f"{k.split('__')[-1]}={v}" for k, v in model.best_params_.items())
-        return f"chose {chosen} by cross-validation ({model.scoring} {model.best_score_:.3f})"
-    return repr(model)
-
-
 def search_size(model: Any) -> str:
     """How many fits a cross-validated grid search will run, so a long wait has a size."""
     if not hasattr(model, "param_grid"):
         return ""
+    from sklearn.model_selection import ParameterGrid, check_cv
+
     settings = len(ParameterGrid(model.param_grid))
     folds = check_cv(model.cv).get_n_splits()
     return f" ({settings} settings x {folds} folds = {settings * folds} fits)"
 
 
-def fit(name: str, settings: dict[str, Any], train: pd.DataFrame) -> Any:
+def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
     """Build model `name` from its settings and fit it on `train` (capped by max_train_rows)."""
     params = dict(settings["params"])
     max_rows = params.pop("max_train_rows", None)
     rows = cap_rows(train, max_rows, settings["seed"])
     if len(rows) < len(train):
         print(f"  using {len(rows)} of {len(train)} training rows (max_train_rows in [models.{name}])")
-    target = settings["target"]
+    task = settings["task"]
     try:
-        model = models.build(name, settings["task"], settings["seed"], params)
+        model = models.build(settings["module"], task, settings["seed"], params)
     except TypeError as error:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
         ) from None
     with timed(f"fitting {name} on {len(rows)} rows{search_size(model)}"):
-        model.fit(rows.drop(columns=[target]), rows[target])
+        tasks.load(task).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
     return model
 
@@ -68,7 +60,7 @@ def main(settings: Path, train: Path, output: Path) -> None:
     name = values["model"]
     print(f"train {name}:")
     model = fit(name, values, pd.read_parquet(train))
-    print("  " + summary(model).replace("\n", "\n  "))
+    print("  " + models.describe(model).replace("\n", "\n  "))
     with atomic_path(output) as temporary:
         joblib.dump(model, temporary)
     print(f"  -> {output}")

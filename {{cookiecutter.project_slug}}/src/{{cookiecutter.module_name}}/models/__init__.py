@@ -1,9 +1,8 @@
-"""The model progression: random baseline -> rules -> KNN.
+"""The model progression: random baseline -> rules -> KNN, listed in registry.py.
 
-Every model is a scikit-learn estimator built by a `build(task, seed, **params)`
-function; `params` is the model's `[models.<name>]` section of config.toml.
-To add a model: write `models/<yours>.py` with a `build` function, add it to
-BUILDERS and add a `[models.<name>]` section to config.toml.
+Every model is built by its module's `build(task, seed, **params)` from the model's
+`[models.<name>]` section of config.toml, and follows the task's interface (a
+scikit-learn estimator for classification and regression).
 """
 
 from __future__ import annotations
@@ -11,15 +10,17 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-# model name (as in config.toml) -> module in this package that builds it
-BUILDERS = {
-    "random": "random_baseline",
-    "rules": "rules",
-    "knn": "knn",
-}
+
+def build(module: str, task: str, seed: int, params: dict[str, Any]) -> Any:
+    """An unfitted model from `models/<module>.py`; only that model's module is imported."""
+    return import_module(f"{__name__}.{module}").build(task, seed, **params)
 
 
-def build(name: str, task: str, seed: int, params: dict[str, Any]) -> Any:
-    """An unfitted estimator for model `name`; only that model's module is imported."""
-    module = import_module(f"{__name__}.{BUILDERS[name]}")
-    return module.build(task, seed, **params)
+def describe(model: Any) -> str:
+    """What a fitted model learned, in a line or a few."""
+    if hasattr(model, "describe"):
+        return model.describe()
+    if hasattr(model, "best_params_"):
+        chosen = ", ".join(f"{k.split('__')[-1]}={v}" for k, v in model.best_params_.items())
+        return f"chose {chosen} by cross-validation ({model.scoring} {model.best_score_:.3f})"
+    return repr(model)

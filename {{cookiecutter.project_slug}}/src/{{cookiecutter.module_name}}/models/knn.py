@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 
-from ..features import preprocessor
+from .features import preprocessor
 
 SCORING = {"classification": "balanced_accuracy", "regression": "neg_root_mean_squared_error"}
 

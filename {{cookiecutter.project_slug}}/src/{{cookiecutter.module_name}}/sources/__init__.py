@@ -6,23 +6,48 @@
 - an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`).
 With a file or URL, `query` is SQL run by DuckDB over the data as the table `source`.
 `${NAME}` in `source` and in header values is read from the environment or `.env`.
+
+This module tells what a source is from its text alone, with the standard library only, so
+config.py can ask it too; `reader.read` does the reading, through the module for its kind.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import PurePosixPath
 from typing import Any
 
-import pandas as pd
-
 from ..errors import StepError
-from ..config import URL
-from .credentials import expand, mask
-from .formats import FORMATS
-from .local import read_files
 
 HTTP = ("http://", "https://")
+URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
+
+# extension -> format; `[data] format` takes one of the formats to override the extension
+EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".xlsx": "excel",
+}
+FORMATS = sorted(set(EXTENSIONS.values()))
+
+
+def format_of(name: str, override: str | None = None) -> str:
+    """The format of the file or URL path `name`: the override if set, else from its extension."""
+    if override:
+        return override
+    suffix = PurePosixPath(name.split("?")[0]).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise StepError(
+            f"cannot tell the format of {name!r} from its extension {suffix or '(none)'!r}: "
+            f"use a file ending in {', '.join(EXTENSIONS)}, or set [data] format: {', '.join(FORMATS)}"
+        )
+    return EXTENSIONS[suffix]
 
 
 @dataclass(frozen=True)
@@ -78,34 +103,16 @@ def kind(source: str) -> str:
     return "files"
 
 
-def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
-    """Everything `settings` describe, as one frame; `variables` fill in `${NAME}`."""
-    source = expand(settings.source, variables, "source")
-    shown = mask(source)
-    source_kind = kind(source)
-    # The database and HTTP libraries are imported only for a source that needs them,
-    # so reading a local file (the everyday case) starts quickly.
-    if source_kind == "database":
-        from .sql import read_database
+def local_files(source: str) -> str:
+    """The local file (or glob) a source reads, for make to watch; "" for a server, an API or a ${SECRET}.
 
-        return read_database(source, settings.query, shown, settings.timeout)
-    if source_kind == "http":
-        from .web import read_http
-
-        headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
-        frame = read_http(
-            source,
-            headers,
-            timeout=settings.timeout,
-            retries=settings.retries,
-            fmt=settings.format,
-            records_path=settings.records_path,
-            next_path=settings.next_path,
-        )
-    else:
-        frame = read_files(source, settings.format, settings.records_path, settings.sheet)
-    if not settings.query:
-        return frame
-    from .sql import query_frame
-
-    return query_frame(frame, settings.query)
+    A SQLite database is a local file too. Make cannot see a remote change:
+    `make fetch` fetches again.
+    """
+    if "${" in source:
+        return ""
+    if source.startswith("sqlite:///"):
+        return source.removeprefix("sqlite:///").split("?")[0]
+    if URL.match(source):
+        return ""
+    return source.replace("$", "$$")

@@ -1,4 +1,4 @@
-"""File formats: which one a name means, and how to parse each into a frame.
+"""File formats: how to parse each into a frame (which format a name means is in __init__).
 
 Local files and HTTP responses share these parsers, so a CSV or a JSON document
 reads the same whichever way it arrives.
@@ -9,37 +9,13 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import StepError
-
-# extension -> format; `[data] format` takes one of the formats to override the extension
-EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".parquet": "parquet",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".xlsx": "excel",
-}
-FORMATS = sorted(set(EXTENSIONS.values()))
-
-
-def format_of(name: str, override: str | None = None) -> str:
-    """The format of the file or URL path `name`: the override if set, else from its extension."""
-    if override:
-        return override
-    suffix = PurePosixPath(name.split("?")[0]).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise StepError(
-            f"cannot tell the format of {name!r} from its extension {suffix or '(none)'!r}: "
-            f"use a file ending in {', '.join(EXTENSIONS)}, or set [data] format: {', '.join(FORMATS)}"
-        )
-    return EXTENSIONS[suffix]
+from . import FORMATS
 
 
 def value_at(document: Any, path: str, where: str, setting: str = "records_path") -> Any:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import StepError
-from .formats import format_of, parse
+from . import format_of
+from .formats import parse
 
 
 def matching_files(pattern: str) -> list[Path]:

@@ -10,8 +10,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from ..errors import StepError
+from . import EXTENSIONS, format_of
 from .credentials import mask
-from .formats import EXTENSIONS, format_of, parse, records_frame, value_at
+from .formats import parse, records_frame, value_at
 
 # Content-Type -> format, for responses whose URL has no telling extension
 CONTENT_TYPES = {

@@ -1,6 +1,6 @@
-"""The leaderboard ranks by the task's primary metric and shows the lift over random."""
+"""Models rank by the task's primary metric and show their lift over random."""
 
-from {{ cookiecutter.module_name }}.leaderboard import lift, rank, to_markdown
+from {{ cookiecutter.module_name }}.results import headline, lift, rank, to_markdown
 
 
 def result(model: str, rmse: float) -> dict:
@@ -27,3 +27,13 @@ def test_markdown_table_has_one_row_per_model_and_the_primary_metric_first():
     rows = [line for line in table.splitlines() if line.startswith("| ") and "Rank" not in line]
     assert rows[0].startswith("| 1 | knn | 4.000 | 0.500 | +6.000")
     assert rows[1].endswith("(baseline) |")
+
+
+def test_the_headline_says_whether_a_model_beats_the_baseline():
+    """The line `invoke knn` prints: the score, and better or NOT better than random."""
+    random, knn, bad = result("random", 10.0), result("knn", 4.0), result("rules", 12.0)
+    assert headline(knn, random) == (
+        "knn: rmse = 4.000 on 20 test rows (+6.000 (+60%) vs the random baseline: better)"
+    )
+    assert headline(bad, random).endswith("vs the random baseline: NOT better)")
+    assert headline(random, random) == "random: rmse = 10.000 on 20 test rows"

@@ -1,0 +1,75 @@
+"""The scored models side by side: ranking, lift over the random baseline, the leaderboard table.
+
+Standard library only: `invoke` prints scores with it before the environment exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models.registry import BASELINE
+
+Result = dict[str, Any]  # one reports/metrics/<model>.json
+
+
+def rank(results: list[Result]) -> list[Result]:
+    """Best first, by the primary metric the results share."""
+    metric, higher = results[0]["primary_metric"], results[0]["higher_is_better"]
+    return sorted(results, key=lambda r: r["metrics"][metric], reverse=higher)
+
+
+def baseline_of(results: list[Result]) -> Result | None:
+    return next((r for r in results if r["model"] == BASELINE), None)
+
+
+def gain(result: Result, baseline: Result) -> float:
+    """How much better than the baseline in the primary metric: positive is better."""
+    metric = result["primary_metric"]
+    difference = result["metrics"][metric] - baseline["metrics"][metric]
+    return difference if result["higher_is_better"] else -difference
+
+
+def lift(result: Result, baseline: Result | None) -> str:
+    """The gain over the random baseline, absolute and relative, as the leaderboard shows it."""
+    if baseline is None:
+        return "n/a"
+    if result is baseline:
+        return "(baseline)"
+    base = abs(baseline["metrics"][result["primary_metric"]])
+    relative = f" ({gain(result, baseline) / base:+.0%})" if base else ""
+    return f"{gain(result, baseline):+.3f}{relative}"
+
+
+def headline(result: Result, baseline: Result | None) -> str:
+    """One line with a model's primary score and, when there is a baseline, whether it beats it."""
+    metric = result["primary_metric"]
+    line = f"{result['model']}: {metric} = {result['metrics'][metric]:.3f} on {result['n_test']} test rows"
+    if baseline is not None and result["model"] != BASELINE:
+        better = "better" if gain(result, baseline) > 0 else "NOT better"
+        line += f" ({lift(result, baseline)} vs the random baseline: {better})"
+    return line
+
+
+def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
+    """The leaderboard as a Markdown table with a line saying how it was ranked."""
+    best = ranked[0]
+    metric = best["primary_metric"]
+    baseline = baseline_of(ranked)
+    names = [metric, *(name for name in best["metrics"] if name != metric)]
+    header = ["Rank", "Model", f"**{metric}**", *names[1:], "Lift over random"]
+    lines = [
+        heading,
+        "",
+        f"Models predicting `{best['target']}` ({best['task']}), scored on the same {best['n_test']} "
+        f"held-out rows and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
+        "is better). Lift is the gain in that metric over the random baseline: positive is better.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|---:|---|" + "---:|" * (len(names) + 1),
+    ]
+    for position, result in enumerate(ranked, start=1):
+        scores = [f"{result['metrics'][name]:.3f}" for name in names]
+        lines.append(
+            f"| {position} | {result['model']} | " + " | ".join(scores) + f" | {lift(result, baseline)} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""Classification: predict a category; ranked by balanced accuracy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import StepError
+from .tabular import fit, predict, rounded
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["check", "split", "fit", "predict", "score", "chart"]
+
+PRIMARY_METRIC = "balanced_accuracy"
+HIGHER_IS_BETTER = True
+METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
+
+
+def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    """A classifier needs at least two classes."""
+    target = settings["target"]
+    if frame[target].nunique() < 2:
+        raise StepError(
+            f"after cleanup every row has {target} = {frame[target].iloc[0]!r}; "
+            "a classifier needs at least two classes: check [data] target"
+        )
+
+
+def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A seeded split stratified by the target: each class is held out in the same share,
+    so a rare class is in both halves."""
+    target = settings["target"]
+    counts = frame[target].value_counts()
+    rare = counts[counts < 2]
+    if not rare.empty:
+        raise StepError(
+            f"target class {rare.index[0]!r} has only one row, too few to hold out; "
+            "remove it from the data or merge it with another class"
+        )
+    by_class = frame.groupby(target, group_keys=False)
+    test = by_class.sample(frac=settings["test_size"], random_state=settings["seed"])
+    return frame.drop(index=test.index), test
+
+
+def score(predictions: pd.DataFrame) -> dict[str, float]:
+    """Accuracy, balanced accuracy and macro F1 of the predicted classes."""
+    # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
+    from sklearn import metrics
+
+    actual, predicted = predictions["actual"], predictions["predicted"]
+    return rounded(
+        {
+            "accuracy": metrics.accuracy_score(actual, predicted),
+            "balanced_accuracy": metrics.balanced_accuracy_score(actual, predicted),
+            "f1_macro": metrics.f1_score(actual, predicted, average="macro", zero_division=0),
+        }
+    )
+
+
+def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
+    """Counts of actual (rows) against predicted (columns) classes on the test rows."""
+    from matplotlib.figure import Figure
+
+    model, target = result["model"], result["target"]
+    labels = sorted(set(predictions["actual"]) | set(predictions["predicted"]), key=str)
+    counts = pd.crosstab(predictions["actual"], predictions["predicted"]).reindex(
+        index=labels, columns=labels, fill_value=0
+    )
+    size = 3 + 0.5 * len(labels)
+    figure = Figure(figsize=(size + 1, size), layout="constrained")
+    axes = figure.subplots()
+    axes.imshow(counts.to_numpy(), cmap="Blues")
+    darkest = counts.to_numpy().max()
+    for (row, column), count in pd.DataFrame(counts.to_numpy()).stack().items():
+        colour = "white" if count > darkest / 2 else "black"
+        axes.text(column, row, str(count), ha="center", va="center", color=colour)
+    names = [str(label) for label in labels]
+    axes.set_xticks(range(len(labels)), names, rotation=30 if len(labels) > 4 else 0)
+    axes.set_yticks(range(len(labels)), names)
+    axes.set_title(
+        f"{model}: confusion matrix, {len(predictions)} test rows\n(right answers on the diagonal)"
+    )
+    axes.set_xlabel(f"predicted {target}")
+    axes.set_ylabel(f"actual {target}")
+    return figure

@@ -1,0 +1,77 @@
+"""Regression: predict a number; ranked by root mean squared error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import StepError
+from .tabular import fit, predict, rounded
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["check", "split", "fit", "predict", "score", "chart"]
+
+PRIMARY_METRIC = "rmse"
+HIGHER_IS_BETTER = False
+METRIC_MEANING = "root mean squared error, in {target} units"
+
+# Enough points to see the pattern; more only slow the drawing down.
+MAX_POINTS = 1000
+
+
+def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    """A regression target must be numeric."""
+    target = settings["target"]
+    if not pd.api.types.is_numeric_dtype(frame[target]):
+        raise StepError(
+            f"target {target!r} is not numeric, so it cannot be regressed: "
+            'pick a numeric [data] target, or set task = "classification"'
+        )
+
+
+def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A seeded random split."""
+    test = frame.sample(frac=settings["test_size"], random_state=settings["seed"])
+    return frame.drop(index=test.index), test
+
+
+def score(predictions: pd.DataFrame) -> dict[str, float]:
+    """Mean absolute error, root mean squared error and R² of the predicted values."""
+    # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
+    from sklearn import metrics
+
+    actual, predicted = predictions["actual"], predictions["predicted"]
+    return rounded(
+        {
+            "mae": metrics.mean_absolute_error(actual, predicted),
+            "rmse": metrics.root_mean_squared_error(actual, predicted),
+            "r2": metrics.r2_score(actual, predicted),
+        }
+    )
+
+
+def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
+    """Predicted against actual values (on the diagonal is right), and the residuals."""
+    from matplotlib.figure import Figure
+
+    model, target = result["model"], result["target"]
+    shown = predictions.sample(min(len(predictions), MAX_POINTS), random_state=0)
+    residuals = shown["actual"] - shown["predicted"]
+    figure = Figure(figsize=(11, 4.5), layout="constrained")
+    left, right = figure.subplots(1, 2)
+    left.scatter(shown["predicted"], shown["actual"], alpha=0.6, s=14)
+    low = min(shown["actual"].min(), shown["predicted"].min())
+    high = max(shown["actual"].max(), shown["predicted"].max())
+    left.plot([low, high], [low, high], color="#d62728", linestyle="--", label="perfect prediction")
+    left.legend(loc="upper left")
+    left.set(title="predicted vs actual", xlabel=f"predicted {target}", ylabel=f"actual {target}")
+    right.scatter(shown["predicted"], residuals, alpha=0.6, s=14)
+    right.axhline(0, color="#d62728", linestyle="--")
+    right.set(title="residuals", xlabel=f"predicted {target}", ylabel=f"actual - predicted {target}")
+    sample = f" ({MAX_POINTS} shown)" if len(predictions) > MAX_POINTS else ""
+    figure.suptitle(f"{model}: errors on {len(predictions)} test rows{sample}")
+    return figure

@@ -1,0 +1,28 @@
+"""What classification and regression share: rows of features and one target column."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+
+def features_and_target(rows: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series]:
+    return rows.drop(columns=[target]), rows[target]
+
+
+def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    """Fit a scikit-learn style model on the training rows."""
+    model.fit(*features_and_target(rows, settings["target"]))
+
+
+def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The actual and the predicted target of every test row."""
+    features, actual = features_and_target(rows, settings["target"])
+    return pd.DataFrame({"actual": actual.to_numpy(), "predicted": model.predict(features)})
+
+
+def rounded(values: Mapping[str, Any]) -> dict[str, float]:
+    """Metrics as plain floats with six decimals: stable in JSON, enough to rank by."""
+    return {name: round(float(value), 6) for name, value in values.items()}
