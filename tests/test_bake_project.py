@@ -17,7 +17,7 @@ def test_bake_with_defaults_creates_the_documented_layout(cookies):
         "README.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore", ".env.example",
         ".github/workflows/ci.yml", "data/sample/penguins.csv", "data/sample/README.md",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "tests/test_models.py",
-        "SPRINTS.md", "src/hackathon_ml/sprint.py",
+        "SPRINTS.md", "src/hackathon_ml/sprint/plan.py",
         "notebooks/01-explore.ipynb", "app.py", ".streamlit/config.toml",
         "src/hackathon_ml/clean.py", "src/hackathon_ml/models/knn.py", "src/hackathon_ml/sources/web.py",
         "tests/test_models.py", "tests/test_data.py",
