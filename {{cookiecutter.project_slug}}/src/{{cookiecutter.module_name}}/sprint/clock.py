@@ -136,9 +136,9 @@ def describe(standing: Standing, sections: list[Section], started_at: datetime |
         return "\n".join(lines)
     section = standing.section
     assert section is not None
-    left = standing.total - standing.elapsed
     lines = [
-        f"{duration(standing.elapsed * 60)} elapsed, {duration(left * 60)} left (started {started}). {progress}.",
+        f"{duration(standing.elapsed * 60)} elapsed, {duration((standing.total - standing.elapsed) * 60)} "
+        f"left (started {started}). {progress}.",
         f"Now: {section.title} ({offset(section.start)} – {offset(section.end)}), "
         f"{duration((section.end - standing.elapsed) * 60)} left in it.",
     ]
