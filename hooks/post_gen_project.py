@@ -78,7 +78,7 @@ def write_sprint_plan() -> None:
     sys.path.insert(0, str(Path("src").resolve()))
     from {{ cookiecutter.module_name }} import sprint
 
-    sections = sprint.plan(float(ANSWERS["hackathon_hours"]), float(ANSWERS["sprint_hours"]))
+    sections = sprint.schedule(float(ANSWERS["hackathon_hours"]), float(ANSWERS["sprint_hours"]))
     Path(sprint.CHECKLIST).write_text(sprint.render(sections, ANSWERS["project_name"]), encoding="utf-8")
 
 

@@ -16,7 +16,7 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MODULE = re.compile(r"[a-z_][a-z0-9_]*")
 TASKS = ("classification", "regression")
-# The same limits as sprint.plan() in the generated package: below them a plan cannot hold
+# The same limits as sprint/plan.py in the generated package: below them a plan cannot hold
 # a scope, four sprints, a rebuild and a demo.
 MIN_HOURS = 4
 MIN_SPRINT_HOURS = 0.5

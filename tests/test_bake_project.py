@@ -22,7 +22,8 @@ PROJECT_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results", "sprint",
+        "results",
+        "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression",
         "models/__init__", "models/registry", "models/features",
         "models/random_baseline", "models/rules", "models/knn",
@@ -31,7 +32,7 @@ PROJECT_FILES = {
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_data", "test_models", "test_report", "test_results",
-        "test_split", "test_sprint",
+        "test_split", "test_sprint_plan", "test_sprint_clock",
     ]),
 }
 # The files that exist only for one answer of an option.

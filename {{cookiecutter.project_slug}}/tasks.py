@@ -20,8 +20,8 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 from {{ cookiecutter.module_name }} import results  # noqa: E402
-from {{ cookiecutter.module_name }} import sprint as clock  # noqa: E402
 from {{ cookiecutter.module_name }}.models.registry import BASELINE  # noqa: E402
+from {{ cookiecutter.module_name }}.sprint import SprintError, invoke_sprint  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
@@ -150,8 +150,8 @@ def sprint(c, start=False, at=None, tick=None, untick=None):
     """Where the team stands in SPRINTS.md: time left, the current section, its open items, warnings."""
     try:
         numbers = {name: item_number(name, value) for name, value in (("tick", tick), ("untick", untick))}
-        print(clock.command(ROOT, datetime.now().astimezone(), start=start, at=at, **numbers))
-    except clock.SprintError as error:
+        print(invoke_sprint(ROOT, datetime.now().astimezone(), start=start, at=at, **numbers))
+    except SprintError as error:
         raise Exit(f"error: {error}") from None
 
 
@@ -159,7 +159,7 @@ def item_number(option: str, value: str | None) -> int | None:
     if value is None:
         return None
     if not value.isdigit():
-        raise clock.SprintError(
+        raise SprintError(
             f"--{option} takes an item number as `invoke sprint` lists it, e.g. --{option} 3"
         )
     return int(value)

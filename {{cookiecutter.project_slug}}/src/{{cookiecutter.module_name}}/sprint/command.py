@@ -1,0 +1,107 @@
+"""What `invoke sprint` does: read SPRINTS.md and the shared start time, start the clock, tick, describe.
+
+The one file here that writes: the start time to .hackathon.json, the ticks to SPRINTS.md, each
+only after every argument checked out. `now` is passed in, so any moment of the event can be tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime
+from pathlib import Path
+
+from .checklist import CHECKLIST, SprintError, parse, set_done
+from .clock import describe, read_last_build, status
+from .plan import Section
+
+# Committed, so the whole team shares one start time.
+CLOCK = Path(".hackathon.json")
+
+
+def parse_at(text: str, now: datetime) -> datetime:
+    """A start time as the team types it, in local time: '2026-11-21 09:00', or '09:00' for today."""
+    try:
+        if re.fullmatch(r"\d{1,2}:\d\d", text.strip()):
+            hour, minute = (int(part) for part in text.split(":"))
+            moment = now.astimezone().replace(hour=hour, minute=minute, second=0, microsecond=0)
+        else:
+            moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise SprintError(
+            f'--at {text!r} is not a date and time; use e.g. --at "2026-11-21 09:00" or --at 09:00 (today)'
+        ) from None
+    return moment.astimezone()
+
+
+def read_checklist(root: Path) -> tuple[str, list[Section]]:
+    path = root / CHECKLIST
+    if not path.is_file():
+        raise SprintError(f"{CHECKLIST} is missing: restore it with `git checkout -- {CHECKLIST}`")
+    with open(path, encoding="utf-8", newline="") as file:  # keep the team's line endings
+        text = file.read()
+    return text, parse(text)
+
+
+def read_clock(root: Path) -> datetime | None:
+    path = root / CLOCK
+    if not path.is_file():
+        return None
+    try:
+        return datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["started_at"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise SprintError(
+            f"{CLOCK} is broken ({error}): delete it and run `invoke sprint --start` again"
+        ) from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+def invoke_sprint(
+    root: Path,
+    now: datetime,
+    start: bool = False,
+    at: str | None = None,
+    tick: int | None = None,
+    untick: int | None = None,
+) -> str:
+    """What `invoke sprint` does in the project at `root` at the moment `now`; returns what it prints.
+
+    Every argument is checked before anything is written, so a bad one changes nothing.
+    """
+    text, sections = read_checklist(root)
+    started_at = read_clock(root)
+    said = []
+    if at is not None and not start:
+        raise SprintError("--at sets the start time: use it with --start")
+    if start and started_at is not None:
+        raise SprintError(
+            f"the clock already started {started_at.astimezone():%Y-%m-%d %H:%M}; "
+            f"to start it again, delete {CLOCK} first"
+        )
+    new_start = None
+    if start:
+        new_start = parse_at(at, now) if at is not None else now.astimezone().replace(microsecond=0)
+    changed = text
+    for number, done in ((tick, True), (untick, False)):
+        if number is not None:
+            changed = set_done(changed, number, done)
+            item = next(i for s in parse(changed) for i in s.items if i.number == number)
+            said.append(f"{'Ticked' if done else 'Unticked'} {number}. {item.text}")
+    if new_start is not None:
+        write_atomically(root / CLOCK, json.dumps({"started_at": new_start.isoformat()}) + "\n")
+        said.insert(
+            0, f"Clock started {new_start:%Y-%m-%d %H:%M}: commit {CLOCK} so the whole team shares it."
+        )
+        started_at = new_start
+    if changed != text:
+        write_atomically(root / CHECKLIST, changed)
+        sections = parse(changed)
+    said.append(describe(status(sections, started_at, now, read_last_build(root)), sections, started_at))
+    return "\n".join(said)
