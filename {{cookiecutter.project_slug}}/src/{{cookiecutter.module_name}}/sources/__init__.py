@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import StepError
 from ..config import URL
+from ..errors import StepError
 from .credentials import expand, mask
 from .formats import FORMATS
 from .local import read_files
