@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.config import load, main, stage_settings
+from {{ cookiecutter.module_name }}.errors import StepError
 
 CONFIG = """
 task = "classification"
