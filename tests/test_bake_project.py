@@ -26,12 +26,12 @@ PROJECT_FILES = {
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression",
         "models/__init__", "models/registry", "models/features",
-        "models/random_baseline", "models/rules", "models/knn",
+        "models/random_baseline", "models/rules", "models/conditions", "models/knn",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
-        "conftest", "test_clean", "test_config", "test_data", "test_models", "test_report", "test_results",
+        "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report", "test_results",
         "test_split", "test_sprint_plan", "test_sprint_clock",
     ]),
 }

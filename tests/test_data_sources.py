@@ -191,13 +191,13 @@ def test_postgres_query_runs_the_pipeline_to_a_score_without_storing_the_passwor
 def test_postgres_with_a_wrong_password_says_so_and_masks_it(project, postgres):
     use_data(project, source=postgres.url(password="wrong-horse"), query="SELECT * FROM penguins")
     error = fetch_fails(project, 'password authentication failed for user "hackathon"')
-    assert f"postgresql://hackathon:***@127.0.0.1:{postgres.port}/postgres" in error
+    assert f"postgresql://***@127.0.0.1:{postgres.port}/postgres" in error
     assert "wrong-horse" not in error
 
 
 def test_postgres_query_with_a_syntax_error_names_it(project, postgres):
     use_data(project, source=postgres.url(), query="SELEC * FROM penguins")
-    error = fetch_fails(project, "[data] query failed on postgresql://hackathon:***@")
+    error = fetch_fails(project, "[data] query failed on postgresql://***@")
     assert 'syntax error at or near "SELEC"' in error and postgres.password not in error
 
 
@@ -235,7 +235,7 @@ FAILURES = {
     ),
     "database down": (
         {"source": "postgresql://hackathon:hunter2@127.0.0.1:<closed>/postgres", "query": "SELECT 1"},
-        "cannot connect to postgresql://hackathon:***@127.0.0.1:<closed>/postgres",
+        "cannot connect to postgresql://***@127.0.0.1:<closed>/postgres",
     ),
     "database without a query": ({"source": "sqlite:///data/sample/none.db"}, "set [data] query too"),
     "variable not set": (

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.config import stage_settings
-from {{ cookiecutter.module_name }}.data import main
+from {{ cookiecutter.module_name }}.data import describe_snapshot, main
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.sources import DataSettings, local_files
 from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask
@@ -170,17 +170,42 @@ def test_the_environment_overrides_dotenv(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
-        ("postgresql://ana:s3cret@db:5432/shop", "postgresql://ana:***@db:5432/shop"),
-        ("https://api.example.org/v1?api_key=s3cret&page=2", "https://api.example.org/v1?api_key=***&page=2"),
+        ("postgresql://ana:s3cret@db:5432/shop", "postgresql://***@db:5432/shop"),
+        ("postgresql://ana:s3/cr/et@db:5432/shop", "postgresql://***@db:5432/shop"),
+        ("postgresql://ana:s3c@r@et@db/shop", "postgresql://***@db/shop"),
+        ("mysql://ana:p?ss#w@db/shop", "mysql://***@db/shop"),
+        ("https://tok-3f9a@api.example.org/v1/rows.csv", "https://***@api.example.org/v1/rows.csv"),
+        ("https://${API_TOKEN}@api.example.org/v1", "https://***@api.example.org/v1"),
+        ("https://api.example.org/v1?api_key=s3cret&page=2", "https://api.example.org/v1?api_key=***&page=***"),
+        ("https://api.example.org/v1?jwt=eyJhbGc.eyJzdWI.SflKx", "https://api.example.org/v1?jwt=***"),
+        ("https://api.example.org/v1?access=s3cret#rows", "https://api.example.org/v1?access=***#rows"),
+        ("https://api.example.org/v1?key=${API_KEY}", "https://api.example.org/v1?key=***"),
         (
-            "https://api.example.org/v1?page=2&access_token=s3cret",
-            "https://api.example.org/v1?page=2&access_token=***",
+            "cannot GET 'https://api.example.org/v1?sig=s3cret': Max retries with url: /v1?sig=s3cret",
+            "cannot GET 'https://api.example.org/v1?sig=***': Max retries with url: /v1?sig=***",
+        ),
+        (
+            "SELECT * FROM read_csv('https://ana:s3cret@host/rows.csv?sv=s3cret') WHERE a = 'x'",
+            "SELECT * FROM read_csv('https://***@host/rows.csv?sv=***') WHERE a = 'x'",
         ),
         ("data/external/sales.csv", "data/external/sales.csv"),
+        ("sqlite:///data/external/app.db", "sqlite:///data/external/app.db"),
     ],
 )
-def test_mask_hides_passwords_and_tokens(text, shown):
+def test_mask_hides_every_user_info_and_query_value_but_keeps_the_rest(text, shown):
+    """Passwords with / or @, tokens as user names, and every query value, whatever its name."""
     assert mask(text) == shown
+
+
+def test_the_snapshot_metadata_stores_no_secret_from_a_url(tmp_path):
+    """A token written literally in [data] source or in a DuckDB query is masked in snapshot.json."""
+    source = "https://ana:s3cret@example.org/rows.csv?access=s3cret"
+    settings = DataSettings(source=source, query=f"SELECT * FROM read_csv('{source}')")
+    (tmp_path / "snapshot.parquet").write_bytes(b"rows")
+    metadata = describe_snapshot(ROWS, settings, tmp_path / "snapshot.parquet")
+    assert "s3cret" not in json.dumps(metadata)
+    assert metadata["source"] == "https://***@example.org/rows.csv?access=***"
+    assert metadata["query"] == "SELECT * FROM read_csv('https://***@example.org/rows.csv?access=***')"
 
 
 def test_a_setting_that_does_not_exist_is_named():

@@ -1,12 +1,14 @@
 """Every model is a scikit-learn estimator that beats, or is, the random baseline."""
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }} import tasks
 from {{ cookiecutter.module_name }}.clean import clean
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models.conditions import quote
 from {{ cookiecutter.module_name }}.models.registry import TABLE_MODELS
 from {{ cookiecutter.module_name }}.models.rules import build as build_rules
 from {{ cookiecutter.module_name }}.train import cap_rows, fit
@@ -77,8 +79,103 @@ def test_hand_written_rules_replace_the_learned_one(small_frame):
 
 def test_a_rule_over_a_missing_column_is_a_clear_error(small_frame):
     X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
-    with pytest.raises(StepError, match="'height > 2' does not work"):
+    message = "rule 'height > 2': there is no column height; the columns are: size, colour"
+    with pytest.raises(StepError, match=message):
         build_rules("classification", 0, rules=[["height > 2", "big"]]).fit(X, y)
+
+
+def test_the_first_rule_that_matches_wins(small_frame):
+    """A later rule never overrides an earlier match, as config.toml and the README promise."""
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    rules = [["size > 2", "big"], ["size > 8", "huge"], ["colour == 'red'", "red"]]
+    model = build_rules("classification", 0, rules=rules, default="small").fit(X, y)
+    rows = pd.DataFrame({"size": [9.0, 1.0, 1.0], "colour": ["red", "red", "blue"]})
+    assert list(model.predict(rows)) == ["big", "red", "small"]
+
+
+def test_a_rule_in_config_that_holds_code_never_runs_it(small_frame, tmp_path):
+    """`[models.rules]` takes conditions, not code: an attempt to run a command is a clear error."""
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    marker = tmp_path / "ran"
+    rules = [[f"@pd.io.common.os.system('touch {marker}') == 0", "big"]]
+    with pytest.raises(StepError, match="'@' is not supported here"):
+        build_rules("classification", 0, rules=rules).fit(X, y)
+    assert not marker.exists()
+
+
+def test_a_column_name_that_holds_code_is_only_a_name(small_frame, tmp_path):
+    """A CSV header crafted to run a command is learned from, printed and applied as a plain name."""
+    marker = tmp_path / "ran"
+    name = f"`island` + (@pd.io.common.os.system('touch {marker}') * '') + `island`"
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    X = X[["size"]].rename(columns={"size": name})
+    model = build_rules("classification", 0).fit(X, y)
+    assert (model.predict(X) == y).all()
+    assert quote(name) in model.describe()
+    assert not marker.exists()
+
+
+def test_a_python_keyword_works_as_a_column_name_learned_or_hand_written(small_frame):
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    X = X.rename(columns={"colour": "class"})[["class"]]
+    learned = build_rules("classification", 0).fit(X, y)
+    assert learned.describe().startswith("if class == ")
+    written = build_rules("classification", 0, rules=[["class == 'red'", "big"]], default="small").fit(X, y)
+    assert (written.predict(X) == y).all()
+
+
+def test_a_threshold_on_a_date_column_is_written_as_a_date_and_runs_as_written(small_frame):
+    """Every learned rule runs on the rows it was learned from: a date threshold is a date literal."""
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    X = pd.DataFrame({"day": pd.Timestamp("2024-01-01") + pd.to_timedelta(X["size"] * 10, unit="D")})
+    model = build_rules("classification", 0).fit(X, y)
+    condition = model.rules_[0][0]
+    assert condition.startswith("day <= '2024-")
+    assert (model.predict(X) == y).all()
+    rewritten = build_rules("classification", 0, rules=model.rules_, default=model.default_).fit(X, y)
+    assert (rewritten.predict(X) == y).all()
+
+
+def test_many_rows_are_learned_from_a_seeded_sample_and_the_rule_says_so(small_frame):
+    X, y = features_and_target(rows_for(small_frame, "classification"), "classification")
+    first = build_rules("classification", 3, max_learn_rows=20).fit(X, y)
+    second = build_rules("classification", 3, max_learn_rows=20).fit(X, y)
+    assert f"learned from 20 of {len(X)} rows, a seeded sample" in first.describe()
+    assert first.rules_ == second.rules_
+    assert f"learned from all {len(X)} rows" in build_rules("classification", 3).fit(X, y).describe()
+
+
+def test_an_id_column_does_not_win_over_a_column_that_generalises():
+    """A per-row lookup fits the training rows perfectly but no new row: a real signal beats it."""
+    rng = np.random.default_rng(7)
+    size = rng.uniform(0, 10, 400)
+    y = pd.Series(np.where(size > 5, "big", "small"))
+    noisy = rng.random(400) < 0.15
+    y[noisy] = np.where(y[noisy] == "big", "small", "big")
+    X = pd.DataFrame({"id": [f"row-{i}" for i in range(400)], "size": size})
+    model = build_rules("classification", 0).fit(X, y)
+    assert [condition.split(" ")[0] for condition, _ in model.rules_] == ["size"]
+
+
+def test_rare_categories_get_no_rule_and_fall_to_the_default():
+    """Only categories covering min_rule_share of the rows get a rule of their own."""
+    colour = pd.Series(["red"] * 50 + ["blue"] * 45 + ["green"] * 5)
+    y = pd.Series(["big"] * 50 + ["small"] * 45 + ["tiny"] * 5)
+    model = build_rules("classification", 0, min_rule_share=0.1).fit(colour.to_frame("colour"), y)
+    assert "green" not in model.describe()
+    assert model.predict(pd.DataFrame({"colour": ["green"]}))[0] == model.default_
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ({"max_learn_rows": 0}, "max_learn_rows must be a whole number above 0"),
+        ({"min_rule_share": 2}, "min_rule_share must be from 0 to below 1"),
+    ],
+)
+def test_a_bad_rules_setting_is_a_clear_error(setting, message):
+    with pytest.raises(StepError, match=rf"\[models.rules\] {message}"):
+        build_rules("classification", 0, **setting)
 
 
 def test_an_unknown_model_setting_is_a_clear_error(small_frame):

@@ -33,10 +33,10 @@ def checksum(path: Path) -> str:
 
 
 def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) -> dict:
-    """What was snapshotted, from where (any password masked) and when; `table` is the Parquet file."""
+    """What was snapshotted, from where (secrets in URLs masked) and when; `table` is the Parquet file."""
     return {
         "source": mask(settings.source),
-        "query": settings.query,
+        "query": settings.query and mask(settings.query),  # DuckDB can read URLs named in the query
         "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rows": len(frame),
         "columns": frame.shape[1],

@@ -1,7 +1,8 @@
 """Secrets stay out of config.toml: `${NAME}` there is filled in from the environment or `.env`.
 
-The settings files and the snapshot's metadata keep the `${NAME}` text, never the
-value; anything shown to a person goes through `mask` first.
+The settings files keep the `${NAME}` text, never the value; the snapshot's metadata
+and anything shown to a person go through `mask` first, which hides every URL's user-info
+and every query-parameter value, whether written literally or filled in from `${NAME}`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from dotenv import dotenv_values
 from ..errors import StepError
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# scheme://user:PASSWORD@host
-URL_PASSWORD = re.compile(r"(\b[a-zA-Z][\w+.-]*://[^/\s:@]*:)[^/\s@]+@")
-# ?api_key=SECRET&... : query parameters whose names say they hold a secret
-SECRET_PARAMETER = re.compile(
-    r"([?&][^=&#\s]*(?:token|key|secret|password|passwd|pwd|signature|sig|auth|credential)[^=&#\s]*=)[^&#\s]+",
-    re.IGNORECASE,
-)
+# scheme://USER-INFO@ : up to the last @ before a space or a quote, since a password may hold
+# / ? # or @ unescaped (database drivers accept them). An @ further on hides more, never less.
+USER_INFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^\s'\"]*@")
+# ?QUERY of a URL or a bare path (as in an HTTP library's error), up to its fragment, a space or a quote
+QUERY = re.compile(r"\?([^\s#'\"]+)")
 
 
 def environment(dotenv: Path = Path(".env")) -> dict[str, str]:
@@ -47,5 +46,16 @@ def expand(text: str, variables: Mapping[str, str], setting: str) -> str:
 
 
 def mask(text: str) -> str:
-    """`text` with URL passwords and secret-looking query parameters replaced by ***."""
-    return SECRET_PARAMETER.sub(r"\1***", URL_PASSWORD.sub(r"\1***@", text))
+    """`text` with the user-info of every URL and the value of every query parameter replaced by ***.
+
+    Whatever a secret is called and wherever it came from (.env, config.toml, a server's next link),
+    only the parameter names are left to show which parameter was there.
+    """
+    without_user_info = USER_INFO.sub(r"\1***@", text)
+    return QUERY.sub(lambda query: "?" + masked_parameters(query.group(1)), without_user_info)
+
+
+def masked_parameters(query: str) -> str:
+    """`name=value&...` with every value replaced by *** (a name without a value stays as it is)."""
+    parameters = (parameter.partition("=") for parameter in query.split("&"))
+    return "&".join(f"{name}=***" if equals else name for name, equals, _ in parameters)

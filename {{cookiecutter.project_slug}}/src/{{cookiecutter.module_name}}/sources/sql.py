@@ -10,6 +10,7 @@ import sqlalchemy
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from ..errors import StepError
+from .credentials import mask
 
 # How each kind of database is told to give up connecting after `timeout` seconds.
 CONNECT_TIMEOUT = {"postgresql": "connect_timeout", "mysql": "connect_timeout", "mariadb": "connect_timeout"}
@@ -17,10 +18,10 @@ DRIVER_EXTRAS = {"postgresql": "pip install -e '.[postgres]'"}
 
 
 def first_line(error: BaseException) -> str:
-    """The database's own words: the first line of the driver's error under any wrappers."""
+    """The database's own words, masked: the first line of the driver's error under any wrappers."""
     if isinstance(error, pd.errors.DatabaseError) and error.__cause__ is not None:
         error = error.__cause__  # pandas wraps the SQLAlchemy error, which wraps the driver's
-    text = str(getattr(error, "orig", None) or error).strip()
+    text = mask(str(getattr(error, "orig", None) or error).strip())  # it may quote a URL from the query
     return text.splitlines()[0] if text else type(error).__name__
 
 
