@@ -91,9 +91,11 @@ def unprintable(text: str) -> "str | None":
 def problems_with_text(answers: dict) -> "list[str]":
     """Characters and lengths that no answer may have, whatever file it is written into."""
     found = []
-    for name, value in answers.items():
+    # In the order cookiecutter asks, so a derived answer's problem comes after its source's.
+    for name in sorted(answers, key=lambda name: list(EXAMPLES).index(name) if name in EXAMPLES else len(EXAMPLES)):
         if name.startswith("_"):
             continue  # cookiecutter's own entries: the template's path, the extensions, the prompts
+        value = answers[name]
         example = f"e.g. {name}={EXAMPLES.get(name, '...')!r}"
         text = str(value)
         bad = unprintable(text)
@@ -122,7 +124,7 @@ def problem_with_module(name: str) -> "str | None":
         return "is not a lowercase Python identifier"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return "is a Python keyword"
-    if name in sys.stdlib_module_names:
+    if name in sys.stdlib_module_names or name == "test":  # the regression tests, left out of that list
         return "would shadow the standard library module of that name"
     if name in TAKEN_NAMES:
         return "would shadow a dependency or a folder of the project"
