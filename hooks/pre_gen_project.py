@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 
+# tojson escapes every quote and line break inside a value, so no answer can end this raw string.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -27,7 +28,7 @@ EXAMPLES = {
     "sprint_hours": 2,
     "demo_app": "none",
 }
-# Long enough for any real name; a longer one makes file names the file system refuses.
+# Enough for any real answer; the name, slug and module also become file names, which file systems limit.
 MAX_LENGTH = {"project_name": 64, "project_slug": 64, "module_name": 64, "author_name": 100, "description": 256}
 # cookiecutter checks its choice answers itself, except those read from a replay file
 # (`cookiecutter --replay-file`), which it passes on unchecked: these keep such a file honest.
@@ -92,7 +93,8 @@ def problems_with_text(answers: dict) -> "list[str]":
     """Characters and lengths that no answer may have, whatever file it is written into."""
     found = []
     # In the order cookiecutter asks, so a derived answer's problem comes after its source's.
-    for name in sorted(answers, key=lambda name: list(EXAMPLES).index(name) if name in EXAMPLES else len(EXAMPLES)):
+    asked = [*(name for name in EXAMPLES if name in answers), *(name for name in answers if name not in EXAMPLES)]
+    for name in asked:
         if name.startswith("_"):
             continue  # cookiecutter's own entries: the template's path, the extensions, the prompts
         value = answers[name]
