@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+# tojson escapes every quote and line break inside a value, so no answer can end this raw string.
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # The files that exist only for one answer of an option.

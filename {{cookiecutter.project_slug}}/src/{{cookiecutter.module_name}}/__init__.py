@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: {{ cookiecutter.description }}"""
+"""The project's pipeline, one module per step (README.md names them and what they build)."""
 
 import time
 
