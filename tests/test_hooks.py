@@ -123,7 +123,8 @@ def test_the_hook_offers_the_same_choices_as_cookiecutter_json():
 def test_the_hook_limits_hours_as_the_sprint_plan_does(cookies):
     """The hook's shortest event and sprint are the ones the project's sprint package plans with."""
     project = cookies.bake().project_path
-    code = "import json; from hackathon_ml import sprint as s; print(json.dumps([s.MIN_HOURS, s.MIN_SPRINT_HOURS]))"
+    code = "import json; from hackathon_ml.sprint import plan as p; "
+    code += "print(json.dumps([p.MIN_HOURS, p.MIN_SPRINT_HOURS]))"
     limits = json.loads(succeed([sys.executable, "-c", code], project / "src"))
     hook = pre_gen_hook()
     assert limits == [hook["MIN_HOURS"], hook["MIN_SPRINT_HOURS"]]
