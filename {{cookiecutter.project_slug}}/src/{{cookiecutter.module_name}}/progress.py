@@ -11,14 +11,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from tqdm import tqdm
-from tqdm.utils import CallbackIOWrapper
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 def bar(total: int | None, what: str, unit: str = "it", **options: object) -> tqdm:
     """A bar for `total` units of work (None when unknown), labelled `what`; hidden off a terminal."""
+    # Imported here: the steps that never draw a bar (cleanup, the split, the figures) skip its import.
+    from tqdm import tqdm
+
     return tqdm(
         total=total,
         desc=f"  {what}",
@@ -33,6 +36,8 @@ def bar(total: int | None, what: str, unit: str = "it", **options: object) -> tq
 @contextmanager
 def reading(path: Path) -> Iterator[BinaryIO]:
     """`path` opened for reading in binary, with a bar of the bytes read so far."""
+    from tqdm.utils import CallbackIOWrapper
+
     with path.open("rb") as file, bar(
         path.stat().st_size, f"reading {path.name}", unit="B", unit_scale=True, unit_divisor=1024
     ) as progress:
