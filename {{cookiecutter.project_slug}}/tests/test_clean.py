@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
-from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean
+from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean, take_sample
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression
 
@@ -99,3 +99,32 @@ def test_cleanup_keeps_column_order(frame, max_missing_fraction):
     cleaned, _ = clean(frame, "target", max_missing_fraction)
     kept = [name for name in frame.columns if name in cleaned.columns]
     assert list(cleaned.columns) == kept
+
+
+@pytest.mark.parametrize(("sample", "rows"), [(0.25, 10), (10, 10), (1.0, 40), (500, 40)])
+def test_a_sample_keeps_a_share_or_a_count_of_the_rows(small_frame, sample, rows):
+    """`[data] sample` is a fraction of the rows or a row count; more rows than there are keeps them all."""
+    sampled, _ = take_sample(small_frame, sample, seed=0)
+    assert len(sampled) == rows
+
+
+def test_a_sample_is_seeded_keeps_the_row_order_and_is_reported(small_frame):
+    """The same seed takes the same rows, in the snapshot's order; the report says how many were left out."""
+    first, report = take_sample(small_frame, 0.5, seed=3)
+    second, _ = take_sample(small_frame, 0.5, seed=3)
+    assert first.equals(second)
+    assert first.index.is_monotonic_increasing
+    assert [step.rows_removed for step in report] == [20]
+
+
+def test_no_sample_keeps_every_row_and_reports_nothing(small_frame):
+    """Without `[data] sample` cleanup starts from every row of the snapshot, and no sampling step shows."""
+    sampled, report = take_sample(small_frame, None, seed=0)
+    assert sampled is small_frame and report == []
+
+
+@pytest.mark.parametrize("sample", [0, -5, 1.5, 0.0, "10%", True])
+def test_a_sample_that_is_neither_a_count_nor_a_fraction_is_a_clear_error(small_frame, sample):
+    """A sample of no rows, over 100%, or not a number stops cleanup and shows both accepted forms."""
+    with pytest.raises(StepError, match=r"\[data\] sample must be a row count \(50000\) or a fraction"):
+        take_sample(small_frame, sample, seed=0)

@@ -68,3 +68,10 @@ def test_html_report_embeds_its_images(tmp_path: Path):
     page = to_html("# Title\n\n| a |\n|---|\n| 1 |\n\n![knn](figures/knn.png)\n", tmp_path)
     assert '<img alt="knn" src="data:image/png;base64,iVBORyBmYWtl"' in page
     assert "<table>" in page and "<title>Title</title>" in page
+
+
+def test_the_report_says_when_the_models_saw_a_sample():
+    """Built on `[data] sample`, the report's data section says which share or count of rows was used."""
+    assert "sample: 10% of the rows" in to_report({**CLEANUP, "sample": 0.1}, [result("random", 0.4)])
+    assert "sample: 5000 rows" in to_report({**CLEANUP, "sample": 5000}, [result("random", 0.4)])
+    assert "every row" in to_report({**CLEANUP, "sample": None}, [result("random", 0.4)])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import tasks
@@ -96,26 +97,56 @@ def clean(
     return frame, report
 
 
+def sample_size(sample: float | None, rows: int) -> int:
+    """How many of `rows` rows `[data] sample` keeps: a row count, a fraction, or all of them (None)."""
+    if sample is None:
+        return rows
+    if isinstance(sample, int) and not isinstance(sample, bool) and sample > 0:
+        return min(sample, rows)
+    if isinstance(sample, float) and 0 < sample <= 1:
+        return max(1, round(sample * rows))
+    raise StepError(
+        f"[data] sample must be a row count (50000) or a fraction of the rows above 0 up to 1 (0.1), "
+        f"not {sample!r}"
+    )
+
+
+def take_sample(frame: pd.DataFrame, sample: float | None, seed: int) -> tuple[pd.DataFrame, list[Step]]:
+    """A seeded sample of the rows, in their order, as `[data] sample` asks; the step, if it removed any."""
+    size = sample_size(sample, len(frame))
+    if size == len(frame):
+        return frame, []
+    kept = np.sort(np.random.default_rng(seed).choice(len(frame), size=size, replace=False))
+    step = Step(f"take a sample of {size} rows ([data] sample = {sample})", len(frame) - size)
+    return frame.iloc[kept], [step]
+
+
 def check_enough_rows(frame: pd.DataFrame, report: list[Step], min_rows: int) -> None:
     """Stop, naming the step that removed the most rows, if too few are left to split and train on."""
     if len(frame) >= min_rows:
         return
     worst = max(report, key=lambda step: step.rows_removed)
-    hint = (
-        "a column is missing in many rows: lower [clean] max_missing_fraction to drop it, "
-        "or fill it in the source"
-        if worst.name == "drop rows with any missing value"
-        else "check the source data"
-    )
+    if worst.name == "drop rows with any missing value":
+        hint = (
+            "a column is missing in many rows: lower [clean] max_missing_fraction to drop it, "
+            "or fill it in the source"
+        )
+    elif worst.name.startswith("take a sample"):
+        hint = "raise [data] sample, or remove it to use every row"
+    else:
+        hint = "check the source data"
     raise StepError(
         f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
         f"'{worst.name}' removed {worst.rows_removed}. Fix: {hint}"
     )
 
 
-def cleanup_record(before: pd.DataFrame, after: pd.DataFrame, report: list[Step]) -> dict:
-    """What cleanup did, for the report: the shape before and after, and each step's removals."""
+def cleanup_record(
+    before: pd.DataFrame, after: pd.DataFrame, report: list[Step], sample: float | None = None
+) -> dict:
+    """What cleanup did, for the report: the shape before and after, the sample, each step's removals."""
     return {
+        "sample": sample,
         "rows_before": len(before),
         "columns_before": before.shape[1],
         "rows_after": len(after),
@@ -129,13 +160,15 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     values = read_json(settings)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
-    cleaned, report = clean(frame, values["target"], values["max_missing_fraction"])
+    sampled, sampling = take_sample(frame, values["sample"], values["seed"])
+    cleaned, report = clean(sampled, values["target"], values["max_missing_fraction"])
+    report = sampling + report
     for step in report:
         print(f"  {step}")
     check_enough_rows(cleaned, report, values["min_rows"])
     tasks.load(values["task"]).check(cleaned, values)
     # The record first: whenever the cleaned table is fresh, so is the record beside it.
-    write_json(cleanup_record(frame, cleaned, report), output.with_suffix(".json"))
+    write_json(cleanup_record(frame, cleaned, report, values["sample"]), output.with_suffix(".json"))
     write_table(cleaned, output)
     print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
 

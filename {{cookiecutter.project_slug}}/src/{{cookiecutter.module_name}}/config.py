@@ -39,6 +39,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "clean": {"max_missing_fraction": 0.5, "min_rows": 20},
     "features": {"test_size": 0.2, "drop_columns": []},
 }
+# The [data] settings that cleanup applies, not the snapshot.
+CLEANUP_KEYS = ("target", "sample")
 # The steps make runs, as modules of this package.
 STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html")
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
@@ -77,12 +79,14 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each stage reads, and nothing more."""
     task, seed = config["task"], config.get("seed", 42)
     target = config["data"]["target"]
+    # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
+    sample = config["data"].get("sample")
     stages = {
-        # Everything in [data] but the target: changing the target re-cleans, it does not re-fetch.
-        "data": {key: value for key, value in config["data"].items() if key != "target"},
-        "clean": {"task": task, "target": target, **section(config, "clean")},
+        # [data] but the target and the sample: changing those re-cleans, it does not re-fetch.
+        "data": {key: value for key, value in config["data"].items() if key not in CLEANUP_KEYS},
+        "clean": {"task": task, "target": target, "seed": seed, "sample": sample, **section(config, "clean")},
         "split": {"task": task, "target": target, "seed": seed, **section(config, "features")},
-        "evaluate": {"task": task, "target": target},
+        "evaluate": {"task": task, "target": target, "sample": sample},
     }
     for name, params in config.get("models", {}).items():
         stages[name] = {

@@ -22,7 +22,6 @@ import pyarrow as pa
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
-from .progress import timed
 from .sources import DataSettings
 from .sources.credentials import environment, mask
 from .sources.reader import read
@@ -72,8 +71,7 @@ def load(settings: DataSettings) -> pd.DataFrame:
 
     Relative paths in the settings are relative to the project's folder, where make runs.
     """
-    with timed(f"reading {mask(settings.source)}"):
-        frame = read(settings, environment())
+    frame = read(settings, environment())
     check_not_empty(frame, settings)
     return frame
 

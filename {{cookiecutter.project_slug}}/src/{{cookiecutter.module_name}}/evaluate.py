@@ -32,6 +32,7 @@ def main(settings: Path, model: Path, test: Path, predictions: Path, output: Pat
             "target": values["target"],
             "n_train": fitted.n_train_rows_,
             "n_test": len(rows),
+            "sample": values["sample"],  # [data] sample: None when every row was used
             "primary_metric": task.PRIMARY_METRIC,
             "higher_is_better": task.HIGHER_IS_BETTER,
             "metric_meaning": task.METRIC_MEANING.format(target=values["target"]),

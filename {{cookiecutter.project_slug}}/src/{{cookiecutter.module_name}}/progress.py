@@ -1,23 +1,44 @@
-"""Timing lines for the steps that can take a while (reading big files, grid searches).
+"""Progress bars for the work that can take a while: reading big files, fetching pages,
+searching a grid, predicting in batches.
 
-They go to stderr, and only when it is a terminal: logs, CI and tests stay quiet.
+They are drawn on stderr only when it is a terminal: logs, CI, tests and make's collected
+output (`make --output-sync`) stay quiet.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+
+def bar(total: int | None, what: str, unit: str = "it", **options: object) -> tqdm:
+    """A bar for `total` units of work (None when unknown), labelled `what`; hidden off a terminal."""
+    # Imported here: the steps that never draw a bar (cleanup, the split, the figures) skip its import.
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=f"  {what}",
+        unit=unit,
+        file=sys.stderr,
+        disable=not sys.stderr.isatty(),
+        dynamic_ncols=True,
+        **options,
+    )
 
 
 @contextmanager
-def timed(what: str) -> Iterator[None]:
-    """Say what is starting and, when it is done, how long it took."""
-    show = sys.stderr.isatty()
-    if show:
-        print(f"  {what} ...", file=sys.stderr, flush=True)
-    started = time.perf_counter()
-    yield
-    if show:
-        print(f"  {what}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+def reading(path: Path) -> Iterator[BinaryIO]:
+    """`path` opened for reading in binary, with a bar of the bytes read so far."""
+    from tqdm.utils import CallbackIOWrapper
+
+    with path.open("rb") as file, bar(
+        path.stat().st_size, f"reading {path.name}", unit="B", unit_scale=True, unit_divisor=1024
+    ) as progress:
+        yield CallbackIOWrapper(progress.update, file, "read")

@@ -27,6 +27,8 @@ def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
         f"{cleanup['rows_after']} rows and {cleanup['columns_after']} columns after cleanup "
         f"({cleanup['rows_before'] - cleanup['rows_after']} rows removed).",
         "",
+        sample_line(cleanup.get("sample")),
+        "",
         "| Cleanup step | Rows removed | Columns removed |",
         "|---|---:|---|",
     ]
@@ -34,6 +36,17 @@ def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
         columns = ", ".join(step["columns_removed"]) or "none"
         lines.append(f"| {step['name']} | {step['rows_removed']} | {columns} |")
     return lines
+
+
+def sample_line(sample: float | None) -> str:
+    """Whether the models saw every row or a sample, as `[data] sample` in config.toml says."""
+    if sample is None:
+        return "Built on every row of the snapshot (no `[data] sample`)."
+    share = f"{sample:.0%} of the rows" if isinstance(sample, float) else f"{sample} rows"
+    return (
+        f"**Built on a seeded sample: {share}** (`[data] sample = {sample}`); "
+        "remove the setting to build on every row."
+    )
 
 
 def model_section(result: dict[str, Any]) -> list[str]:

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 
+from ..progress import bar
 from .features import preprocessor
 
 SCORING = {"classification": "balanced_accuracy", "regression": "neg_root_mean_squared_error"}
+
+
+class ShownGridSearch(GridSearchCV):
+    """A grid search that shows a bar of its fits (settings x folds) on a terminal as it runs."""
+
+    def _run_search(self, evaluate_candidates: Callable) -> None:
+        # Scikit-learn's hook for the order of the search: one setting at a time, so the bar moves.
+        settings = list(ParameterGrid(self.param_grid))
+        folds = self.cv.get_n_splits()
+        what = f"grid search, {len(settings)} settings x {folds} folds"
+        with bar(len(settings) * folds, what, unit="fit") as shown:
+            for setting in settings:
+                evaluate_candidates([setting])
+                shown.update(folds)
 
 
 def build(
@@ -27,4 +42,4 @@ def build(
         neighbours = KNeighborsRegressor()
         folds = KFold(cv_folds, shuffle=True, random_state=seed)
     pipeline = Pipeline([("features", preprocessor()), ("knn", neighbours)])
-    return GridSearchCV(pipeline, {"knn__n_neighbors": list(n_neighbors)}, cv=folds, scoring=SCORING[task])
+    return ShownGridSearch(pipeline, {"knn__n_neighbors": list(n_neighbors)}, cv=folds, scoring=SCORING[task])

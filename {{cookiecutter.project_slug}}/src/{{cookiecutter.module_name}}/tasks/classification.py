@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import StepError
@@ -51,7 +52,7 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
     # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
     from sklearn import metrics
 
-    actual, predicted = predictions["actual"], predictions["predicted"]
+    actual, predicted = as_codes(predictions["actual"], predictions["predicted"])
     return rounded(
         {
             "accuracy": metrics.accuracy_score(actual, predicted),
@@ -59,6 +60,13 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
             "f1_macro": metrics.f1_score(actual, predicted, average="macro", zero_division=0),
         }
     )
+
+
+def as_codes(actual: pd.Series, predicted: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Both as integer codes of one set of classes: the metrics then count classes by hashing,
+    where on text they would sort every row's label (seconds on a million rows)."""
+    codes, _ = pd.factorize(pd.concat([actual, predicted], ignore_index=True))
+    return codes[: len(actual)], codes[len(actual) :]
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
