@@ -46,7 +46,8 @@ def make(c, *targets: str, parallel: bool = True) -> None:
             "`xcode-select --install` (macOS) or WSL (Windows), then run this again."
         )
     options = parallel_options(executable, os.cpu_count() or 1) if parallel else []
-    c.run(shlex.join([executable, *options, *targets]))
+    # On a terminal, make runs on one too (a pseudo-terminal), so the steps can show progress bars.
+    c.run(shlex.join([executable, *options, *targets]), pty=sys.stdout.isatty())
 
 
 @functools.cache

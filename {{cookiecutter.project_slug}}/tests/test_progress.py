@@ -41,12 +41,16 @@ def test_no_progress_bar_when_output_is_not_a_terminal(snapshot_command):
     assert "%|" not in result.stdout
 
 
-def test_a_progress_bar_when_output_is_a_terminal(snapshot_command):
-    """Run on a terminal, reading a file shows a bar of the bytes read, up to 100%."""
+def run_on_a_terminal(command: list[str], held_back: bool) -> tuple[int, str]:
+    """Run `command` with a terminal as its stderr, or (`held_back`) named only in MAKE_TERMERR
+    as make does while --output-sync collects the step's output; what the terminal showed."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # rows, columns
     environment = step_environment()
-    result = subprocess.run(snapshot_command, stdout=subprocess.DEVNULL, stderr=follower, env=environment)
+    if held_back:
+        environment["MAKE_TERMERR"] = os.ttyname(follower)
+    stderr = subprocess.PIPE if held_back else follower
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=stderr, env=environment)
     os.close(follower)
     shown = b""
     while True:
@@ -58,5 +62,12 @@ def test_a_progress_bar_when_output_is_a_terminal(snapshot_command):
             break
         shown += chunk
     os.close(leader)
-    assert result.returncode == 0
-    assert "reading rows.csv: 100%|" in shown.decode()
+    return result.returncode, shown.decode()
+
+
+@pytest.mark.parametrize("held_back", [False, True], ids=["stderr", "make --output-sync"])
+def test_a_progress_bar_when_output_is_a_terminal(snapshot_command, held_back):
+    """On a terminal, reading a file shows a bar of the bytes read, also while make holds output back."""
+    returncode, shown = run_on_a_terminal(snapshot_command, held_back)
+    assert returncode == 0
+    assert "reading rows.csv: 100%|" in shown
