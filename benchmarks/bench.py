@@ -96,7 +96,7 @@ class Bench:
         goal = GOALS.get(name) if applies else None
         figure = Figure(self.section, name, value, unit, os.getloadavg()[0], goal, note)
         self.figures.append(figure)
-        say(f"  {name}: {value:.2f} {unit}  (load {figure.load:.2f})")
+        say(f"  {name}: {shown(value, unit)}  (load {figure.load:.2f})")
 
     def run(self, command: list[str], cwd: Path) -> float:
         """Run `command` as a newcomer would; return its wall time in seconds. Stop with its output if it fails."""
@@ -134,6 +134,12 @@ class Bench:
         if self.large_project is None:
             self.large_project = build_large_project(self)
         return self.large_project
+
+
+def shown(value: float, unit: str) -> str:
+    """A figure with the digits that matter: milliseconds for a no-op, tenths for minutes, whole MB."""
+    digits = 0 if unit == "MB" else 3 if value < 1 else 1
+    return f"{value:.{digits}f} {unit}"
 
 
 def say(line: str) -> None:
@@ -284,7 +290,7 @@ def table(figures: list[Figure]) -> str:
     rows = [("section", "figure", "measured", "goal", "status", "load")]
     for f in figures:
         goal = f"≤ {f.goal:g} {f.unit}" if f.goal is not None else ""
-        rows.append((f.section, f.name, f"{f.value:.2f} {f.unit}", goal, f.status, f"{f.load:.2f}"))
+        rows.append((f.section, f.name, shown(f.value, f.unit), goal, f.status, f"{f.load:.2f}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = ("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows)
     return "\n".join(line.rstrip() for line in lines)
