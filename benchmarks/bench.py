@@ -14,6 +14,7 @@ import inspect
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,6 +51,22 @@ GOALS: dict[str, float] = {
 
 
 @dataclass(frozen=True)
+class Timing:
+    """A command's wall time, and the CPU time it and its children used: on a shared machine the wall time
+    grows with the load while the CPU time barely moves, so the two together tell a slow build from a busy one."""
+
+    seconds: float
+    cpu: float
+
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(self.seconds + other.seconds, self.cpu + other.cpu)
+
+
+def median_timing(timings: list[Timing]) -> Timing:
+    return Timing(statistics.median(t.seconds for t in timings), statistics.median(t.cpu for t in timings))
+
+
+@dataclass(frozen=True)
 class Figure:
     """One measured figure, with the load average when it was taken (the machine may be shared)."""
 
@@ -58,6 +75,7 @@ class Figure:
     value: float
     unit: str
     load: float
+    cpu: float | None = None
     goal: float | None = None
     note: str = ""
 
@@ -91,28 +109,30 @@ class Bench:
     sample_project: Path | None = None  # built by `invoke all` on the sample
     large_project: Path | None = None  # built by `make` on the large CSV
 
-    def record(self, name: str, value: float, unit: str = "s", applies: bool = True, note: str = "") -> None:
-        """Keep a figure (with its goal, when the goal `applies` to what was measured) and show it now."""
-        goal = GOALS.get(name) if applies else None
-        figure = Figure(self.section, name, value, unit, os.getloadavg()[0], goal, note)
+    def record(self, name: str, value: float | Timing, unit: str = "s", unjudged: str = "") -> None:
+        """Keep a figure with its goal (none when `unjudged` says why the goal does not apply); show it now."""
+        seconds, cpu = (value.seconds, value.cpu) if isinstance(value, Timing) else (value, None)
+        goal = None if unjudged else GOALS.get(name)
+        figure = Figure(self.section, name, seconds, unit, os.getloadavg()[0], cpu, goal, unjudged)
         self.figures.append(figure)
-        say(f"  {name}: {shown(value, unit)}  (load {figure.load:.2f})")
+        cpu_note = f", {cpu:.1f} s CPU" if cpu is not None else ""
+        say(f"  {name}: {shown(seconds, unit)}  (load {figure.load:.2f}{cpu_note})")
 
-    def run(self, command: list[str], cwd: Path) -> float:
-        """Run `command` as a newcomer would; return its wall time in seconds. Stop with its output if it fails."""
-        start = time.perf_counter()
+    def run(self, command: list[str], cwd: Path) -> Timing:
+        """Run `command` as a newcomer would and time it. Stop with its output if it fails."""
+        start, used = time.perf_counter(), children_cpu()
         done = subprocess.run(command, cwd=cwd, env=self.environ, capture_output=True, text=True)
-        seconds = time.perf_counter() - start
+        timing = Timing(time.perf_counter() - start, children_cpu() - used)
         if done.returncode != 0:
             sys.exit(f"`{' '.join(command)}` failed in {cwd}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-        return seconds
+        return timing
 
-    def bake(self) -> tuple[float, Path]:
-        """Bake a project from this checkout into a new folder; return the seconds it took and the project."""
+    def bake(self) -> tuple[Timing, Path]:
+        """Bake a project from this checkout into a new folder; return how long it took and the project."""
         into = Path(tempfile.mkdtemp(prefix="bake-", dir=self.workdir))
-        seconds = self.run([sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(into), str(TEMPLATE)], into)
+        timing = self.run([sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(into), str(TEMPLATE)], into)
         (project,) = into.iterdir()
-        return seconds, project
+        return timing, project
 
     def environment_into(self, project: Path) -> None:
         """Give `project` a built .venv, untimed: build one the first time (this warms uv's cache), else move
@@ -132,7 +152,9 @@ class Bench:
     def built_large_project(self) -> Path:
         """The project on the large CSV, built by `make` from scratch the first time (and timed then)."""
         if self.large_project is None:
+            asked_by, self.section = self.section, "large"  # its figures are the large section's
             self.large_project = build_large_project(self)
+            self.section = asked_by
         return self.large_project
 
 
@@ -140,6 +162,12 @@ def shown(value: float, unit: str) -> str:
     """A figure with the digits that matter: milliseconds for a no-op, tenths for minutes, whole MB."""
     digits = 0 if unit == "MB" else 3 if value < 1 else 1
     return f"{value:.{digits}f} {unit}"
+
+
+def children_cpu() -> float:
+    """CPU seconds (user and system) used so far by this process's finished children."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def say(line: str) -> None:
@@ -191,8 +219,13 @@ def set_setting(project: Path, line_start: str, line: str) -> None:
     config.write_text(text)
 
 
-def median_of(bench: Bench, measure: Callable[[], float]) -> float:
-    return statistics.median(measure() for _ in range(bench.repeat))
+def median_of(bench: Bench, measure: Callable[[], Timing]) -> Timing:
+    return median_timing([measure() for _ in range(bench.repeat)])
+
+
+def unjudged(bench: Bench) -> str:
+    """Why the large case's goals do not apply ("" when they do): they are for a million rows."""
+    return "" if bench.rows == LARGE_ROWS else f"goal is for {LARGE_ROWS:,} rows"
 
 
 # --- The sections: each measures one thing a newcomer does and records its figures ---------------
@@ -203,24 +236,24 @@ def first_score(bench: Bench) -> None:
     if bench.venv_holder is None:
         _, warm_up = bench.bake()
         bench.environment_into(warm_up)
-    rounds = []
+    bakes, totals, steps = [], [], []
     for _ in range(bench.repeat):
-        bake_seconds, project = bench.bake()
-        baseline_seconds = bench.run([*INVOKE, "baseline"], project)
-        step_seconds = sum(step.seconds for step in build_log(project))
-        rounds.append((bake_seconds, bake_seconds + baseline_seconds, step_seconds))
+        bake, project = bench.bake()
+        bakes.append(bake)
+        totals.append(bake + bench.run([*INVOKE, "baseline"], project))
+        steps.append(sum(step.seconds for step in build_log(project)))
         shutil.rmtree(project.parent)
-    bake_seconds, total, step_seconds = (statistics.median(values) for values in zip(*rounds, strict=True))
-    bench.record("bake", bake_seconds)
+    bake, total, step_seconds = median_timing(bakes), median_timing(totals), statistics.median(steps)
+    bench.record("bake", bake)
     bench.record("bake + invoke baseline (.venv built)", total)
     bench.record("  of which the steps (build log)", step_seconds)
-    bench.record("  of which .venv, make, invoke", total - bake_seconds - step_seconds)
+    bench.record("  of which .venv, make, invoke", total.seconds - bake.seconds - step_seconds)
 
 
 def invoke_all(bench: Bench) -> None:
     """`invoke all` in a fresh bake whose .venv is already built (moved in from the last project)."""
 
-    def once() -> float:
+    def once() -> Timing:
         _, project = bench.bake()
         bench.environment_into(project)
         bench.sample_project = project
@@ -244,18 +277,15 @@ def build_large_project(bench: Bench) -> Path:
     bench.environment_into(project)
     set_setting(project, "source =", f"source = {json.dumps(str(csv))}")
     set_setting(project, "target =", f"target = {json.dumps(synthetic.TARGET)}")
-    seconds = bench.run(["make"], project)
+    timing = bench.run(["make"], project)
     steps = build_log(project)
     show_steps(steps)
-    # The goals are for a million rows: with --rows N they are shown but not judged.
-    applies = bench.rows == LARGE_ROWS
-    note = "" if applies else f"goal is for {LARGE_ROWS:,} rows"
-    bench.record("large CSV: make, CSV to report", seconds, applies=applies, note=note)
+    bench.record("large CSV: make, CSV to report", timing, unjudged=unjudged(bench))
     bench.record("  sum of the steps (build log)", sum(step.seconds for step in steps))
-    bench.record("large CSV: largest step peak RSS", max(s.peak_rss_mb for s in steps), "MB", applies, note)
+    bench.record("large CSV: largest step peak RSS", max(s.peak_rss_mb for s in steps), "MB", unjudged(bench))
     for name, step in (("rules training", "train rules"), ("KNN evaluation", "evaluate knn")):
         seconds = sum(s.seconds for s in steps if s.name == step)
-        bench.record(f"large CSV: {name}", seconds, applies=applies, note=note)
+        bench.record(f"large CSV: {name}", seconds, unjudged=unjudged(bench))
     return project
 
 
@@ -269,11 +299,9 @@ def knn_change(bench: Bench) -> None:
     project = bench.built_large_project()
     set_setting(project, "n_neighbors =", CHANGED_KNN_GRID)
     built_before = len(build_log(project))
-    seconds = bench.run(["make", "leaderboard"], project)
+    timing = bench.run(["make", "leaderboard"], project)
     show_steps(build_log(project)[built_before:])
-    applies = bench.rows == LARGE_ROWS
-    note = "" if applies else f"goal is for {LARGE_ROWS:,} rows"
-    bench.record("large CSV: [models.knn] change to leaderboard", seconds, applies=applies, note=note)
+    bench.record("large CSV: [models.knn] change to leaderboard", timing, unjudged=unjudged(bench))
 
 
 # In the order they run; a new section is a function taking the Bench, added here.
@@ -287,10 +315,11 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
 
 
 def table(figures: list[Figure]) -> str:
-    rows = [("section", "figure", "measured", "goal", "status", "load")]
+    rows = [("section", "figure", "measured", "goal", "status", "CPU", "load")]
     for f in figures:
         goal = f"≤ {f.goal:g} {f.unit}" if f.goal is not None else ""
-        rows.append((f.section, f.name, shown(f.value, f.unit), goal, f.status, f"{f.load:.2f}"))
+        cpu = shown(f.cpu, "s") if f.cpu is not None else ""
+        rows.append((f.section, f.name, shown(f.value, f.unit), goal, f.status, cpu, f"{f.load:.2f}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     lines = ("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows)
     return "\n".join(line.rstrip() for line in lines)
