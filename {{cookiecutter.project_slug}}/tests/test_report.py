@@ -30,8 +30,10 @@ CLEANUP = {
     "columns_before": 3,
     "rows_after": 37,
     "columns_after": 3,
-    "steps": [{"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": []}],
+    "steps": [{"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": [], "note": ""}],
+    "warnings": [],
 }
+FEATURES = {"features": ["size"], "removed": {}}
 
 
 def test_leaderboard_chart_has_a_title_axis_labels_and_the_baseline_floor():
@@ -54,7 +56,7 @@ def test_each_task_gets_its_own_model_chart(tmp_path):
 
 
 def test_report_shows_the_cleanup_every_model_and_its_figure():
-    text = to_report(CLEANUP, [result("random", 0.4), result("knn", 0.9)])
+    text = to_report(CLEANUP, FEATURES, [result("random", 0.4), result("knn", 0.9)])
     assert "40 rows and 3 columns in the raw snapshot; 37 rows" in text
     assert "| drop rows with any missing value | 3 | none |" in text
     for model in ("random", "knn"):

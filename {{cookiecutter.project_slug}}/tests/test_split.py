@@ -33,7 +33,7 @@ def test_a_class_with_one_row_is_a_clear_error():
 
 def test_dropping_a_column_that_does_not_exist_is_a_clear_error(small_frame):
     with pytest.raises(StepError, match="do not exist: id"):
-        select_features(small_frame, ["id"])
+        select_features(small_frame, "label", ["id"], [])
 
 
 def test_preprocessor_ignores_categories_unseen_in_training():
