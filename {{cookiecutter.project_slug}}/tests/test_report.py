@@ -30,7 +30,9 @@ CLEANUP = {
     "columns_before": 3,
     "rows_after": 37,
     "columns_after": 3,
-    "steps": [{"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": [], "note": ""}],
+    "steps": [
+        {"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": [], "note": ""}
+    ],
     "warnings": [],
 }
 FEATURES = {"features": ["size"], "removed": {}}

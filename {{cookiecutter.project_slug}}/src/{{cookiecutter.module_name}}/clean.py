@@ -12,8 +12,8 @@ the team can fix that column rather than guess values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,8 +33,8 @@ LARGEST = float(np.sqrt(np.finfo(np.float64).max))
 # What to do when a step removes more rows than [clean] max_removed_share.
 TURN_OFF = {
     "drop duplicate rows": "if repeated rows are real observations, set [clean] drop_duplicates = false",
-    "drop rows with any missing value": "a column is missing in many rows: lower [clean] max_missing_fraction "
-    "to drop that column instead, or fill it in the source",
+    "drop rows with any missing value": "a column is missing in many rows: lower [clean] "
+    "max_missing_fraction to drop that column instead, or fill it in the source",
 }
 
 
@@ -163,7 +163,7 @@ def clean(
         ),
         ("drop rows with any missing value", drop_incomplete_rows),
         (
-            "drop duplicate rows" if drop_duplicates else "keep duplicate rows ([clean] drop_duplicates = false)",
+            "drop duplicate rows" if drop_duplicates else "keep duplicates ([clean] drop_duplicates = false)",
             drop_duplicate_rows if drop_duplicates else lambda f: f,
         ),
     ]
@@ -189,10 +189,10 @@ def removed_too_many(report: list[Step], rows_before: int, max_removed_share: fl
     warnings, rows = [], rows_before
     for step in report:
         if rows and step.rows_removed / rows > max_removed_share:
+            share = step.rows_removed / rows
             warnings.append(
-                f"'{step.name}' removed {step.rows_removed} of {rows} rows "
-                f"({step.rows_removed / rows:.0%}, over [clean] max_removed_share = {max_removed_share:.0%}): "
-                f"{fix_for(step)}"
+                f"'{step.name}' removed {step.rows_removed} of {rows} rows ({share:.0%}, over "
+                f"[clean] max_removed_share = {max_removed_share:.0%}): {fix_for(step)}"
             )
         rows -= step.rows_removed
     return warnings

@@ -27,8 +27,7 @@ def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
         f"{cleanup['rows_after']} rows and {cleanup['columns_after']} columns after cleanup "
         f"({cleanup['rows_before'] - cleanup['rows_after']} rows removed).",
         "",
-        *(f"**Warning:** {warning}" for warning in cleanup["warnings"]),
-        "",
+        *(line for warning in cleanup["warnings"] for line in (f"**Warning:** {warning}", "")),
         "| Cleanup step | Rows removed | Columns removed | Note |",
         "|---|---:|---|---|",
     ]
@@ -86,7 +85,7 @@ def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[d
 
 
 def main(cleanup: Path, features: Path, metrics: list[Path], output: Path) -> None:
-    """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES and the METRICS of every model."""
+    """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES and every model's METRICS."""
     results = [read_json(path) for path in metrics]
     write_text(to_report(read_json(cleanup), read_json(features), results), output)
     print(f"report: {len(results)} models -> {output}")

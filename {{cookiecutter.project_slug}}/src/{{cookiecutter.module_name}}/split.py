@@ -67,8 +67,9 @@ def select_features(
     removed |= unusable_columns(frame.drop(columns=drop_columns), target, keep_columns)
     features = frame.drop(columns=list(removed))
     if list(features.columns) == [target]:
+        reasons = ", ".join(f"{name}: {reason}" for name, reason in removed.items())
         raise StepError(
-            f"no column is left to predict {target!r} from ({', '.join(f'{n}: {r}' for n, r in removed.items())}): "
+            f"no column is left to predict {target!r} from ({reasons}): "
             "name the ones to use in [features] keep_columns, or shorten drop_columns"
         )
     return features, removed
@@ -88,10 +89,12 @@ def features_record(features: pd.DataFrame, removed: dict[str, str], target: str
 
 
 def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -> None:
-    """Split the cleaned rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) says which columns they keep."""
+    """Split the cleaned rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) names the columns kept."""
     values = read_json(settings)
     target = values["target"]
-    frame, removed = select_features(pd.read_parquet(clean), target, values["drop_columns"], values["keep_columns"])
+    frame, removed = select_features(
+        pd.read_parquet(clean), target, values["drop_columns"], values["keep_columns"]
+    )
     if removed:
         left_out = ", ".join(f"{name} ({reason})" for name, reason in removed.items())
         print(f"split: not used as features: {left_out}; [features] keep_columns keeps an id or free text")

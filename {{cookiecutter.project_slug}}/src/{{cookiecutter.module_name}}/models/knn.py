@@ -24,7 +24,7 @@ def fold_count(y: pd.Series, asked: int, stratified: bool) -> int:
 
 
 def smallest_training_fold(rows: int, folds: int) -> int:
-    """The rows the smallest training fold of `rows` split into `folds` holds: the most neighbours k can be."""
+    """The rows in the smallest training fold of `rows` split into `folds`: the largest k can be."""
     return rows - math.ceil(rows / folds)
 
 
@@ -44,7 +44,7 @@ class TrimmedGridSearchCV(GridSearchCV):
         fold_rows = smallest_training_fold(len(y), folds)
         usable = usable_neighbours(asked, fold_rows)
         if folds != self.cv.get_n_splits() or usable != asked:
-            print(f"  knn: {len(y)} training rows allow {folds} folds and k up to {fold_rows}: n_neighbors = {usable}")
+            print(f"  knn: {len(y)} training rows allow {folds} folds, k up to {fold_rows}: n_neighbors = {usable}")
             self.cv = type(self.cv)(folds, shuffle=True, random_state=self.cv.random_state)
             self.param_grid = {GRID: usable}
         return super().fit(X, y, **params)

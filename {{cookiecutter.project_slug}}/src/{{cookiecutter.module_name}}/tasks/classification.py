@@ -44,7 +44,8 @@ def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFram
     if not rare.empty:
         numeric = pd.api.types.is_numeric_dtype(frame[target])
         hint = (
-            f'; {target} is numeric with {len(counts)} distinct values: if it is a quantity, set task = "regression"'
+            f"; {target} is numeric with {len(counts)} distinct values: "
+            'if it is a quantity, set task = "regression"'
             if numeric
             else ""
         )
