@@ -72,3 +72,27 @@ def test_html_report_embeds_its_images(tmp_path: Path):
     page = to_html("# Title\n\n| a |\n|---|\n| 1 |\n\n![knn](figures/knn.png)\n", tmp_path)
     assert '<img alt="knn" src="data:image/png;base64,iVBORyBmYWtl"' in page
     assert "<table>" in page and "<title>Title</title>" in page
+
+
+def test_a_confusion_matrix_of_many_classes_draws_the_most_frequent_and_says_so():
+    """500 classes draw as the 20 most frequent, in a figure of bounded size, with the title saying so."""
+    actual = [f"class {i}" for i in range(500) for _ in range(1 + (i < 20))]
+    figure = classification.chart(pd.DataFrame({"actual": actual, "predicted": actual}), result("knn", 0.9))
+    axes = figure.axes[0]
+    assert len(axes.get_xticklabels()) == classification.MAX_CLASSES
+    assert "the 20 most frequent of 500 classes" in axes.get_title()
+    assert max(figure.get_size_inches()) <= 14
+
+
+def test_report_shows_cleanup_warnings_notes_and_the_columns_left_out():
+    """What cleanup warned about and noted, and which columns the models do not see, are in the report."""
+    cleanup = {
+        **CLEANUP,
+        "warnings": ["'drop duplicate rows' removed 90 of 100 rows"],
+        "steps": [{"name": "read numbers stored as text", "rows_removed": 0, "columns_removed": [], "note": "x: 1"}],
+    }
+    features = {"features": ["size"], "removed": {"id": "unique per row"}}
+    text = to_report(cleanup, features, [result("random", 0.4)])
+    assert "**Warning:** 'drop duplicate rows' removed 90 of 100 rows" in text
+    assert "| read numbers stored as text | 0 | none | x: 1 |" in text
+    assert "Not used as features: id (unique per row)." in text

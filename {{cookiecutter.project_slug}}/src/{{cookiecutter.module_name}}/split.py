@@ -89,7 +89,7 @@ def features_record(features: pd.DataFrame, removed: dict[str, str], target: str
 
 
 def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -> None:
-    """Split the cleaned rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) names the columns kept."""
+    """Split the rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) names the columns used."""
     values = read_json(settings)
     target = values["target"]
     frame, removed = select_features(
@@ -97,7 +97,7 @@ def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -
     )
     if removed:
         left_out = ", ".join(f"{name} ({reason})" for name, reason in removed.items())
-        print(f"split: not used as features: {left_out}; [features] keep_columns keeps an id or free text")
+        print(f"split: not used as features: {left_out}; [features] keep_columns keeps one")
     train_rows, test_rows = tasks.load(values["task"]).split(frame, values)
     check_both_sides(train_rows, test_rows, values["test_size"])
     write_json(features_record(frame, removed, target), features)

@@ -44,7 +44,8 @@ class TrimmedGridSearchCV(GridSearchCV):
         fold_rows = smallest_training_fold(len(y), folds)
         usable = usable_neighbours(asked, fold_rows)
         if folds != self.cv.get_n_splits() or usable != asked:
-            print(f"  knn: {len(y)} training rows allow {folds} folds, k up to {fold_rows}: n_neighbors = {usable}")
+            rows = len(y)
+            print(f"  knn: {rows} training rows allow {folds} folds and k <= {fold_rows}: searching {usable}")
             self.cv = type(self.cv)(folds, shuffle=True, random_state=self.cv.random_state)
             self.param_grid = {GRID: usable}
         return super().fit(X, y, **params)
