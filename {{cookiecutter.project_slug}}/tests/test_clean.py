@@ -126,7 +126,8 @@ def test_a_numeric_column_with_a_stray_word_is_read_as_numbers_saying_how_many_w
 
 def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():
     """Numbers are only read out of text when nearly all values are numbers; otherwise the mix is reported."""
-    frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [str(i) if i % 2 else f"word {i}" for i in range(40)]})
+    mixed = [str(i) if i % 2 else f"word {i}" for i in range(40)]
+    frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": mixed})
     cleaned, report = clean(frame, "label")
     assert cleaned["x"].tolist() == frame["x"].tolist()
     assert "x: kept as text, only 50% of its values are numbers" in [step.note for step in report]

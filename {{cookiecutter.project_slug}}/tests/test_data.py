@@ -269,7 +269,7 @@ def test_a_failed_fetch_leaves_the_previous_snapshot_and_metadata_untouched(tmp_
 
 @contextmanager
 def unwritable(folder: Path) -> Iterator[None]:
-    """Make `folder` unwritable for this process: read-only for a user, immutable for root (who ignores modes)."""
+    """Make `folder` unwritable: read-only for a user, immutable for root (who ignores modes)."""
     folder.chmod(0o555)
     immutable = os.geteuid() == 0
     if immutable:
@@ -283,12 +283,12 @@ def unwritable(folder: Path) -> Iterator[None]:
 
 
 def test_an_unwritable_raw_folder_says_what_to_do_and_keeps_the_snapshot(tmp_path, sqlite_url):
-    """A read-only data/raw (or another user's) is one line saying how to fix it; the snapshot stays as it was."""
+    """A read-only data/raw (or another user's) is one line saying how to fix it; the snapshot stays."""
     settings, raw = tmp_path / "data.json", tmp_path / "raw"
     settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things"}))
     main(settings, raw / "snapshot.parquet")
     before = snapshot_state(raw)
     settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things WHERE id > 1"}))
-    with unwritable(raw), pytest.raises(StepError, match=r"read-only or belongs to another user; make it yours"):
+    with unwritable(raw), pytest.raises(StepError, match="read-only or belongs to another user; make it"):
         main(settings, raw / "snapshot.parquet")
     assert snapshot_state(raw) == before

@@ -89,7 +89,9 @@ def test_report_shows_cleanup_warnings_notes_and_the_columns_left_out():
     cleanup = {
         **CLEANUP,
         "warnings": ["'drop duplicate rows' removed 90 of 100 rows"],
-        "steps": [{"name": "read numbers stored as text", "rows_removed": 0, "columns_removed": [], "note": "x: 1"}],
+        "steps": [
+            {"name": "read numbers stored as text", "rows_removed": 0, "columns_removed": [], "note": "x: 1"}
+        ],
     }
     features = {"features": ["size"], "removed": {"id": "unique per row"}}
     text = to_report(cleanup, features, [result("random", 0.4)])

@@ -48,7 +48,7 @@ def rows_with_an_id_and_notes(rows: int = 40) -> pd.DataFrame:
         {
             "id": [f"row-{i}" for i in range(rows)],
             "number": range(rows),  # distinct integers in row order: a row number
-            "notes": [f"a long free-text note about this row, which no model can learn from ({i})" for i in range(rows)],
+            "notes": [f"a long free-text note about row {i}, no model learns from" for i in range(rows)],
             "size": [i % 7 for i in range(rows)],
             "label": ["a", "b"] * (rows // 2),
         }
