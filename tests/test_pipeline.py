@@ -195,7 +195,7 @@ def test_invoke_without_make_says_how_to_get_it(built_project, tmp_path):
 @pytest.mark.parametrize(
     "built",
     ["data/interim/clean.parquet", "data/interim/clean.json", "data/processed/train.parquet",
-     "data/processed/test.parquet", "models/knn.joblib", "reports/metrics/rules.json",
+     "data/processed/test.parquet", "data/processed/features.json", "models/knn.joblib", "reports/metrics/rules.json",
      "reports/predictions/knn.parquet", "reports/figures/knn.png", "reports/REPORT.md"],
 )
 def test_a_deleted_intermediate_is_rebuilt(project, built):

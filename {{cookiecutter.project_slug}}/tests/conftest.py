@@ -55,5 +55,7 @@ def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
     cleaned, _ = clean.clean(configured_data(settings), settings["clean"]["target"])
     values = settings["split"]
-    frame = split.select_features(cleaned, values["drop_columns"])
+    frame, _ = split.select_features(
+        cleaned, values["target"], values["drop_columns"], values["keep_columns"]
+    )
     return tasks.load(values["task"]).split(frame, values)

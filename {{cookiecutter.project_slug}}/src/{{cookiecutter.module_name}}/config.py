@@ -36,8 +36,8 @@ else:
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "clean": {"max_missing_fraction": 0.5, "min_rows": 20},
-    "features": {"test_size": 0.2, "drop_columns": []},
+    "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
+    "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
 }
 # The [data] settings that cleanup applies, not the snapshot.
 CLEANUP_KEYS = ("target", "sample")
