@@ -109,3 +109,19 @@ def test_report_shows_cleanup_warnings_notes_and_the_columns_left_out():
     assert "**Warning:** 'drop duplicate rows' removed 90 of 100 rows" in text
     assert "| read numbers stored as text | 0 | none | x: 1 |" in text
     assert "Not used as features: id (unique per row)." in text
+
+
+def test_html_report_shows_markup_from_the_data_as_text(tmp_path: Path):
+    """HTML, links and images that names in the data carry are shown as text: nothing runs or is read."""
+    (tmp_path / "secret.txt").write_text("do not embed me")
+    text = (
+        "# Predicting <script>alert(1)</script>\n\n"
+        "| Cleanup step | Columns removed |\n|---|---|\n"
+        "| drop | <img src=x onerror=alert(2)> |\n\n"
+        "A class named [win](javascript:alert(3)) and ![x](secret.txt).\n"
+    )
+    page = to_html(text, tmp_path)
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript' not in page and "[win](javascript:alert(3))" in page
+    assert '<img alt="x" />' in page  # neither read from disk (embedded) nor linked

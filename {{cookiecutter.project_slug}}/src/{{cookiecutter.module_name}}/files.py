@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+# The report's figures live in this folder beside REPORT.md; only they are embedded in REPORT.html.
+REPORT_FIGURES = "figures"
+
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:

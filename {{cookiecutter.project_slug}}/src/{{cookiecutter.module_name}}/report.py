@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .cli import run
-from .files import read_json, write_text
+from .files import REPORT_FIGURES, read_json, write_text
 from .results import rank, to_markdown
-
-FIGURES = "figures"  # beside REPORT.md
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
@@ -69,7 +67,7 @@ def model_section(result: dict[str, Any]) -> list[str]:
         result.get("learned", "(not recorded)"),
         "```",
         "",
-        f"![{result['model']}: errors on the test rows]({FIGURES}/{result['model']}.png)",
+        f"![{result['model']}: errors on the test rows]({REPORT_FIGURES}/{result['model']}.png)",
         "",
     ]
 
@@ -87,7 +85,7 @@ def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[d
         *features_section(features),
         "",
         to_markdown(ranked, heading="## Leaderboard"),
-        f"![Leaderboard]({FIGURES}/leaderboard.png)",
+        f"![Leaderboard]({REPORT_FIGURES}/leaderboard.png)",
         "",
         "## What each model learned",
         "",

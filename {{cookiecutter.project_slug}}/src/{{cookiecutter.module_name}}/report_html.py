@@ -14,7 +14,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from .cli import run
 from .errors import StepError
-from .files import write_text
+from .files import REPORT_FIGURES, write_text
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
@@ -26,15 +26,23 @@ pre { background: #f6f8fa; padding: 0.8rem; overflow-x: auto; }
 
 
 class EmbedImages(Treeprocessor):
-    """Replace each image's relative path with its content as a data: URI."""
+    """Replace each figure's relative path with its content as a data: URI.
+
+    Only the report's own figures are read: an image that text from the data smuggled in
+    (a column named `![x](../../secret)`) is neither read from disk nor fetched from the web.
+    """
 
     def __init__(self, md: markdown.Markdown, folder: Path):
         super().__init__(md)
         self.folder = folder
 
     def run(self, root: Element) -> None:
+        figures = (self.folder / REPORT_FIGURES).resolve()
         for image in root.iter("img"):
-            path = self.folder / image.get("src", "")
+            path = (self.folder / image.get("src", "")).resolve()
+            if path.parent != figures:
+                image.attrib.pop("src", None)
+                continue
             if not path.is_file():
                 raise StepError(f"the report shows {path}, which does not exist: run `make report`")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -50,9 +58,20 @@ class EmbedImagesExtension(Extension):
         md.treeprocessors.register(EmbedImages(md, self.folder), "embed_images", 0)
 
 
+class DataAsText(Extension):
+    """Raw HTML and links are shown as text, never rendered: names and values from the data
+    (a column named `<script>...`, a class named `[win](javascript:...)`) reach the report."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.preprocessors.deregister("html_block")
+        for pattern in ("html", "link", "reference", "short_reference", "autolink", "automail"):
+            md.inlinePatterns.deregister(pattern, strict=False)
+
+
 def to_html(text: str, folder: Path) -> str:
-    """A standalone page: the Markdown rendered, images from `folder` inlined."""
-    body = markdown.markdown(text, extensions=["tables", "fenced_code", EmbedImagesExtension(folder)])
+    """A standalone page: the Markdown rendered with data shown as text, figures from `folder` inlined."""
+    extensions = ["tables", "fenced_code", DataAsText(), EmbedImagesExtension(folder)]
+    body = markdown.markdown(text, extensions=extensions)
     title = next((line[2:] for line in text.splitlines() if line.startswith("# ")), "Report")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
