@@ -115,17 +115,23 @@ def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
     scores[rows, seen.indices] = -np.inf
 
 
-def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the columns of the k highest scores, best first, and those scores.
 
-    argpartition finds each row's k best in linear time; only those k are then sorted.
-    (On the negated scores: partitioning at a small kth is several times faster than at a large one.)
+    argpartition finds each row's k best in linear time; only those k are then sorted. Its
+    speed depends on the data: when most scores share one value (zero similarities), say
+    `mostly_equal` and it partitions the negated scores at k - 1, several times faster there
+    (and slower on distinct scores).
     """
-    k = min(k, scores.shape[1])
+    count = scores.shape[1]
+    k = min(k, count)
     if k <= 0:
         empty = np.empty((scores.shape[0], 0))
         return empty.astype(np.int64), empty
-    best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    if mostly_equal:
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    else:
+        best = np.argpartition(scores, count - k, axis=1)[:, count - k :]
     best_scores = np.take_along_axis(scores, best, axis=1)
     order = np.argsort(-best_scores, axis=1, kind="stable")
     return np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)

@@ -68,7 +68,7 @@ def top_similar(vectors: sparse.csr_matrix, neighbors: int, shrinkage: float = 0
         similarity = (vectors[start:stop] @ transposed).toarray()
         similarity /= norms[start:stop, None] * norms[None, :] + np.float32(shrinkage + 1e-12)
         similarity[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a row is not its own neighbour
-        columns[start:stop], values[start:stop] = top_k(similarity, keep)
+        columns[start:stop], values[start:stop] = top_k(similarity, keep, mostly_equal=True)
     return Neighbours(columns, np.maximum(values, 0.0))
 
 
@@ -143,7 +143,9 @@ class NearestNeighbours(Recommender):
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         weights = self.matrix_[rows] if self.kind == "item" else self.similar_[rows]
-        return (weights @ self.scoring_).toarray() + self.tie_breaker_
+        scores = (weights @ self.scoring_).toarray()
+        scores += self.tie_breaker_
+        return scores
 
     def describe(self) -> str:
         between = "items (people who had your items also had ...)" if self.kind == "item" else "users"
@@ -161,9 +163,9 @@ class NearestNeighbours(Recommender):
 
 def build(
     seed: int,
-    neighbors: int | Sequence[int] = (10, 20, 50, 100, 200),
+    neighbors: int | Sequence[int] = (20, 50, 100, 200),
     kind: str = "item",
-    shrinkage: float = 0.0,
+    shrinkage: float = 10.0,
     binary: bool = True,
     validation_size: float = 0.2,
     holdout: str = "random",
