@@ -42,18 +42,19 @@ ADJECTIVES = (
 NOUNS = (
     "River", "Harbor", "Kingdom", "Summer", "Witness", "Garden", "Empire", "Signal", "Station", "Horizon",
     "Mirror", "Orchard", "Frontier", "Promise", "Voyage", "Machine", "Island", "Letter", "Storm", "Circus",
-    "Detective", "Planet", "Lighthouse", "Wolves", "Dancer", "Passage", "Carnival", "Tide", "Archive", "Crown",
+    "Detective", "Planet", "Lighthouse", "Wolves", "Dancer", "Passage", "Carnival", "Tide", "Archive",
+    "Crown",
 )  # fmt: skip
 
-STYLES = 8                 # hidden tastes that cut across genres (tone, pace, ...): one per movie
-ZIPF_EXPONENT = 1.0        # item popularity ~ 1 / rank ** ZIPF_EXPONENT
-POPULARITY_WEIGHT = 0.8    # the exponent on popularity: how much it, against taste, decides a pick
-GENRE_CONCENTRATION = 0.25 # Dirichlet concentration of genre taste: low means each user likes few genres
+STYLES = 8  # hidden tastes that cut across genres (tone, pace, ...): one per movie
+ZIPF_EXPONENT = 1.0  # item popularity ~ 1 / rank ** ZIPF_EXPONENT
+POPULARITY_WEIGHT = 0.8  # the exponent on popularity: how much it, against taste, decides a pick
+GENRE_CONCENTRATION = 0.25  # Dirichlet concentration of genre taste: low means each user likes few genres
 STYLE_CONCENTRATION = 0.5  # the same for the hidden styles
-ACTIVITY_SIGMA = 1.1       # lognormal spread of interactions per user
+ACTIVITY_SIGMA = 1.1  # lognormal spread of interactions per user
 FIRST_DAY = pd.Timestamp("2019-01-01").timestamp()
-LOG_DAYS = 5 * 365         # the log spans five years
-USERS_PER_CHUNK = 50_000   # users drawn at once: bounds memory at tens of millions of interactions
+LOG_DAYS = 5 * 365  # the log spans five years
+USERS_PER_CHUNK = 50_000  # users drawn at once: bounds memory at tens of millions of interactions
 
 
 def id_width(count: int, minimum: int) -> int:
@@ -67,7 +68,9 @@ def make_movies(rng: np.random.Generator, items: int) -> tuple[pd.DataFrame, np.
     genre = rng.choice(len(GENRES), size=items, p=rng.dirichlet(np.full(len(GENRES), 3.0)))
     style = rng.integers(0, STYLES, size=items)
     years = np.clip(2024 - rng.gamma(2.0, 9.0, size=items).astype(int), 1930, 2024)
-    titles = [f"The {a} {n}" for a, n in zip(rng.choice(ADJECTIVES, items), rng.choice(NOUNS, items), strict=True)]
+    titles = [
+        f"The {a} {n}" for a, n in zip(rng.choice(ADJECTIVES, items), rng.choice(NOUNS, items), strict=True)
+    ]
     movies = pd.DataFrame(
         {
             "item": [f"m{i:0{width}d}" for i in range(items)],
@@ -93,14 +96,20 @@ def draw_rows(rng: np.random.Generator, weights: np.ndarray, rows: np.ndarray) -
     Row r's normalised cumulative weights are shifted into [r, r + 1), so one searchsorted
     over the flattened rows draws for every row at once.
     """
-    cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1) + np.arange(len(weights))[:, None]
+    cumulative = (
+        np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1) + np.arange(len(weights))[:, None]
+    )
     # 0.999999 keeps each draw inside its own row despite rounding in the cumulative sum
     flat = np.searchsorted(cumulative.ravel(), rows + rng.random(len(rows)) * 0.999999, side="right")
     return np.minimum(flat - rows * weights.shape[1], weights.shape[1] - 1)
 
 
 def draw_items(
-    rng: np.random.Generator, cell_preference: np.ndarray, counts: np.ndarray, item_cell: np.ndarray, pull: np.ndarray
+    rng: np.random.Generator,
+    cell_preference: np.ndarray,
+    counts: np.ndarray,
+    item_cell: np.ndarray,
+    pull: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each user u, about counts[u] distinct items: a taste cell drawn by the user's preference
     for it times its total pull, then an item of that cell by its pull (popularity ** weight).
@@ -128,7 +137,11 @@ def draw_items(
 
 
 def draw_chunk(
-    rng: np.random.Generator, first_user: int, counts: np.ndarray, item_cell: np.ndarray, popularity: np.ndarray
+    rng: np.random.Generator,
+    first_user: int,
+    counts: np.ndarray,
+    item_cell: np.ndarray,
+    popularity: np.ndarray,
 ) -> pd.DataFrame:
     """The interactions of one chunk of users: who watched what, the rating and when."""
     users = len(counts)
@@ -183,7 +196,10 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=42, help="the one seed of every draw (default 42)")
     parser.add_argument(
-        "--output", type=Path, default=Path(__file__).resolve().parent, help="folder to write the two CSVs into"
+        "--output",
+        type=Path,
+        default=Path(__file__).resolve().parent,
+        help="folder to write the two CSVs into",
     )
     options = parser.parse_args()
     if min(options.users, options.items, options.interactions) < 1:
@@ -196,7 +212,9 @@ def main() -> None:
     written = write_interactions(
         rng, counts, item_cell, popularity, movies["item"].to_numpy(), options.output / "interactions.csv"
     )
-    print(f"wrote {len(movies)} movies and {written} interactions of {options.users} users to {options.output}")
+    print(
+        f"wrote {len(movies)} movies and {written} interactions of {options.users} users to {options.output}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,22 +47,26 @@ class Columns:
 
 @dataclass(frozen=True)
 class Interactions:
-    """A CSR users x items matrix (value: the rating, or 1 per interaction) and the ids of its rows and columns."""
+    """A CSR users x items matrix (value: the rating, or 1 per interaction) and its rows' and columns' ids."""
 
     matrix: sparse.csr_matrix
     users: np.ndarray
     items: np.ndarray
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, columns: Columns, items: np.ndarray | None = None) -> Interactions:
-        """The matrix of `frame`; with `items`, its columns are those ids (rows of other items are left out)."""
+    def from_frame(
+        cls, frame: pd.DataFrame, columns: Columns, items: np.ndarray | None = None
+    ) -> Interactions:
+        """The matrix of `frame`; with `items`, its columns are those ids (rows of other items left out)."""
         user_codes, users = pd.factorize(frame[columns.user], sort=True)
         if items is None:
             item_codes, items = pd.factorize(frame[columns.item], sort=True)
         else:
             item_codes = pd.Index(items).get_indexer(frame[columns.item])
         known = item_codes >= 0
-        values = frame[columns.rating].to_numpy(np.float32) if columns.rating else np.ones(len(frame), np.float32)
+        values = (
+            frame[columns.rating].to_numpy(np.float32) if columns.rating else np.ones(len(frame), np.float32)
+        )
         matrix = sparse.csr_matrix(
             (values[known], (user_codes[known], item_codes[known])), shape=(len(users), len(items))
         )
@@ -75,7 +79,9 @@ class Interactions:
         rows = pd.Index(self.users).get_indexer(wanted)
         if (rows < 0).any():
             unknown = ", ".join(map(str, wanted[rows < 0][:3]))
-            raise StepError(f"no training interactions for user {unknown}: pick a user from the training data")
+            raise StepError(
+                f"no training interactions for user {unknown}: pick a user from the training data"
+            )
         return rows
 
     def binary(self) -> sparse.csr_matrix:

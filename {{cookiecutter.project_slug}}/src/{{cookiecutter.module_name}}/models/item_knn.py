@@ -21,8 +21,8 @@ refitted on all the training interactions: the test interactions are used once, 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -100,9 +100,13 @@ class NearestNeighbours(Recommender):
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
         grid = [self.neighbors] if isinstance(self.neighbors, int) else sorted(set(self.neighbors))
         if not grid or min(grid) < 1:
-            raise StepError(f"[models.knn] neighbors = {self.neighbors!r}: give a positive number or a list of them")
+            raise StepError(
+                f"[models.knn] neighbors = {self.neighbors!r}: give a positive number or a list of them"
+            )
         self.validation_ndcg_ = self.validate(train, columns, grid) if len(grid) > 1 else {}
-        self.neighbors_ = max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
+        self.neighbors_ = (
+            max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
+        )
         self.use_neighbours(self.fit_similarity(self.interactions_, self.neighbors_), self.neighbors_)
 
     def fit_similarity(self, interactions: Interactions, neighbors: int) -> Neighbours:
@@ -174,4 +178,6 @@ def build(
 ) -> NearestNeighbours:
     """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (holdout, k as in
     [features] and [evaluate]); `binary` uses who-had-what, not the rating values."""
-    return NearestNeighbours(seed, neighbors, kind, shrinkage, binary, validation_size, holdout, k, validation_users)
+    return NearestNeighbours(
+        seed, neighbors, kind, shrinkage, binary, validation_size, holdout, k, validation_users
+    )

@@ -38,7 +38,9 @@ class Popularity(Recommender):
         self.item_scores_ = in_window + all_time / (all_time.max() + 1.0)
         self.item_segments_, self.user_segments_, self.segment_names_ = self.segments(columns, items)
 
-    def segments(self, columns: Columns, items: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def segments(
+        self, columns: Columns, items: pd.DataFrame | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each item's segment code (-1: none), each user's most-had segment (-1: none), the segment names."""
         fitted = self.interactions_
         if self.segment is None:
@@ -60,7 +62,9 @@ class Popularity(Recommender):
         return codes, favourite, np.asarray(names)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        scores = np.broadcast_to(self.item_scores_.astype(np.float32), (len(rows), len(self.item_scores_))).copy()
+        scores = np.broadcast_to(
+            self.item_scores_.astype(np.float32), (len(rows), len(self.item_scores_))
+        ).copy()
         if self.segment is not None:
             favourite = self.user_segments_[rows, None]
             in_favourite = (self.item_segments_[None, :] == favourite) & (favourite >= 0)

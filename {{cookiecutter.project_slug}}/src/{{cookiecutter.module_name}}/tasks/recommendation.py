@@ -51,7 +51,8 @@ def check_columns(frame: pd.DataFrame, columns: Columns) -> None:
         name = getattr(columns, field)
         if name is not None and name not in frame.columns:
             raise StepError(
-                f"{key} = {name!r} is not a column of the interactions; columns: {', '.join(map(str, frame.columns))}"
+                f"{key} = {name!r} is not a column of the interactions; "
+                f"columns: {', '.join(map(str, frame.columns))}"
             )
 
 
@@ -70,7 +71,9 @@ def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str 
     return ordered.drop_duplicates(pair, keep="last").sort_index()
 
 
-def cleanup_steps(columns: Columns, rating_kind: str = "rating") -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
+def cleanup_steps(
+    columns: Columns, rating_kind: str = "rating"
+) -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
     """The cleanup steps in order, each named as the report should say it."""
     how = "summing the counts" if rating_kind == "count" and columns.rating else "keeping the latest"
     return [
@@ -86,8 +89,8 @@ def check_interactions(frame: pd.DataFrame, columns: Columns) -> None:
         distinct = frame[name].nunique()
         if distinct < 2:
             raise StepError(
-                f"the interactions have {distinct} distinct {name} value(s) after cleanup; a recommender needs "
-                f"at least two users and two items: check {CONFIG_KEYS[field]} and the source"
+                f"the interactions have {distinct} distinct {name} value(s) after cleanup; a recommender "
+                f"needs at least two users and two items: check {CONFIG_KEYS[field]} and the source"
             )
 
 
@@ -103,7 +106,9 @@ def split(
     if holdout not in HOLDOUTS:
         raise StepError(f'[features] holdout = {holdout!r} is not one of "random", "last"')
     if holdout == "last" and columns.time is None:
-        raise StepError('[features] holdout = "last" needs [data] time (the timestamp column); or use "random"')
+        raise StepError(
+            '[features] holdout = "last" needs [data] time (the timestamp column); or use "random"'
+        )
     if not 0 < test_size < 1:
         raise StepError(f"[features] test_size = {test_size} must be a share between 0 and 1, e.g. 0.2")
     user = pd.factorize(frame[columns.user], sort=True)[0]
@@ -152,10 +157,15 @@ def ranked_hits(
     recommended = recommendations[recommendations["rank"] <= k]
     recommended_rows = pairs.rows(recommended["user"])
     counted = np.isin(recommended_rows, scored)
-    hit = counted & pd.Series(pairs.keys(recommended["user"], recommended["item"])).isin(relevant_keys).to_numpy()
+    hit = (
+        counted
+        & pd.Series(pairs.keys(recommended["user"], recommended["item"])).isin(relevant_keys).to_numpy()
+    )
     hits = np.zeros((len(scored), k), dtype=bool)
     hits[np.searchsorted(scored, recommended_rows[hit]), recommended["rank"].to_numpy()[hit] - 1] = True
-    relevant_counts = np.bincount(np.searchsorted(scored, relevant_keys // len(pairs.items)), minlength=len(scored))
+    relevant_counts = np.bincount(
+        np.searchsorted(scored, relevant_keys // len(pairs.items)), minlength=len(scored)
+    )
     return hits, relevant_counts, recommended[counted]
 
 
@@ -209,6 +219,7 @@ def metrics_at_k(
     if not len(relevant):
         raise StepError("no user has held-out interactions to score: check the split settings in [features]")
     scores = {name: float(per_user(hits, relevant).mean()) for name, per_user in PER_USER.items()}
-    scores["coverage"] = counted["item"].nunique() / train[columns.item].nunique()
+    catalogue = train[columns.item].nunique()
+    scores["coverage"] = counted["item"].nunique() / catalogue if catalogue else 0.0
     scores["popularity_percentile"] = popularity_percentile(counted["item"], train[columns.item])
     return scores
