@@ -54,22 +54,14 @@ class Interactions:
     items: np.ndarray
 
     @classmethod
-    def from_frame(
-        cls, frame: pd.DataFrame, columns: Columns, items: np.ndarray | None = None
-    ) -> Interactions:
-        """The matrix of `frame`; with `items`, its columns are those ids (rows of other items left out)."""
+    def from_frame(cls, frame: pd.DataFrame, columns: Columns) -> Interactions:
+        """The matrix of `frame`, rows and columns in the sorted order of the ids; repeats are summed."""
         user_codes, users = pd.factorize(frame[columns.user], sort=True)
-        if items is None:
-            item_codes, items = pd.factorize(frame[columns.item], sort=True)
-        else:
-            item_codes = pd.Index(items).get_indexer(frame[columns.item])
-        known = item_codes >= 0
+        item_codes, items = pd.factorize(frame[columns.item], sort=True)
         values = (
             frame[columns.rating].to_numpy(np.float32) if columns.rating else np.ones(len(frame), np.float32)
         )
-        matrix = sparse.csr_matrix(
-            (values[known], (user_codes[known], item_codes[known])), shape=(len(users), len(items))
-        )
+        matrix = sparse.csr_matrix((values, (user_codes, item_codes)), shape=(len(users), len(items)))
         matrix.sum_duplicates()
         return cls(matrix, np.asarray(users), np.asarray(items))
 
@@ -152,8 +144,8 @@ class Recommender:
 
     def fit(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None = None) -> Recommender:
         """Learn from the training interactions (and the optional item table)."""
-        missing = [name for name in (columns.user, columns.item, columns.rating, columns.time) if name]
-        missing = [name for name in missing if name not in train.columns]
+        named = (columns.user, columns.item, columns.rating, columns.time)
+        missing = [name for name in named if name and name not in train.columns]
         if missing:
             raise StepError(f"column {missing[0]!r} is not in the interactions; check [data] in config.toml")
         self.interactions_ = Interactions.from_frame(train, columns)
@@ -168,16 +160,14 @@ class Recommender:
 
     def recommend(self, users: Iterable[Any], k: int) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score."""
-        return self.recommend_rows(self.interactions_.rows_of(users), k)
-
-    def recommend_rows(self, rows: np.ndarray, k: int) -> pd.DataFrame:
-        """`recommend` for matrix rows, a batch of users at a time."""
+        rows = self.interactions_.rows_of(users)
         parts = [self.recommend_batch(batch, k) for batch in batches(rows, len(self.interactions_.items))]
         if not parts:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(parts, ignore_index=True)
 
     def recommend_batch(self, rows: np.ndarray, k: int) -> pd.DataFrame:
+        """The recommendations of a batch of matrix rows."""
         fitted = self.interactions_
         scores = self.scores(rows)
         exclude_seen(scores, fitted.matrix[rows])
