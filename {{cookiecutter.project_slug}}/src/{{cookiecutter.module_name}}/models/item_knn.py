@@ -138,11 +138,12 @@ class NearestNeighbours(Recommender):
         if len(users) > self.validation_users:
             users = np.random.default_rng(self.seed).choice(users, self.validation_users, replace=False)
             held = held[held[columns.user].isin(users)]
+        seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
         results = {}
         for neighbors in grid:
             probe.use_neighbours(widest, neighbors)
             recommended = probe.recommend(users, self.k)
-            results[neighbors] = metrics_at_k(recommended, held, fitting, columns, self.k)["ndcg_at_k"]
+            results[neighbors] = metrics_at_k(recommended, held, seen, columns, self.k)["ndcg_at_k"]
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
