@@ -361,6 +361,12 @@ def test_popularity_by_segment_recommends_the_users_favourite_genre_first():
     assert "genre the user had most of" in model.describe()
 
 
+def test_a_segment_without_an_item_table_is_a_clear_error():
+    """segment names a column of the item table: without one, the error says what is needed."""
+    with pytest.raises(StepError, match=r"segment = 'genre' needs an item table"):
+        popularity.build(0, segment="genre").fit(interactions([("a", "x"), ("b", "y")]), PLAIN)
+
+
 def test_knn_chooses_its_neighbour_count_on_validation(fitted):
     """A neighbors list is searched on a validation split; the best NDCG wins and is described."""
     model = fitted["knn"]

@@ -36,15 +36,13 @@ class Popularity(Recommender):
             in_window = all_time
         # the all-time count, scaled below 1, only breaks ties between equal recent counts
         self.item_scores_ = in_window + all_time / (all_time.max() + 1.0)
-        self.item_segments_, self.user_segments_, self.segment_names_ = self.segments(columns, items)
+        self.item_segments_, self.user_segments_ = self.segments(columns, items)
 
-    def segments(
-        self, columns: Columns, items: pd.DataFrame | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each item's segment code (-1: none), each user's most-had segment (-1: none), the segment names."""
+    def segments(self, columns: Columns, items: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+        """Each item's segment code (-1: none) and each user's most-had segment (-1: none)."""
         fitted = self.interactions_
         if self.segment is None:
-            return np.full(len(fitted.items), -1), np.full(len(fitted.users), -1), np.array([])
+            return np.full(len(fitted.items), -1), np.full(len(fitted.users), -1)
         if items is None or self.segment not in items.columns or columns.item not in items.columns:
             raise StepError(
                 f"[models.rules] segment = {self.segment!r} needs an item table ([data] items) "
@@ -59,7 +57,7 @@ class Popularity(Recommender):
         )
         per_user = (fitted.binary() @ membership).toarray()
         favourite = np.where(per_user.max(axis=1) > 0, per_user.argmax(axis=1), -1)
-        return codes, favourite, np.asarray(names)
+        return codes, favourite
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         scores = np.broadcast_to(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from .interactions import Recommender
+from .interactions import Columns, Recommender
 
 
 def mix(values: np.ndarray) -> np.ndarray:
@@ -26,7 +27,7 @@ class RandomItems(Recommender):
     def __init__(self, seed: int) -> None:
         self.seed = seed
 
-    def learn(self, train, columns, items) -> None:
+    def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
         rng = np.random.default_rng(self.seed)
         self.user_keys_ = rng.integers(0, 2**32, size=len(self.interactions_.users), dtype=np.uint32)
         self.item_keys_ = rng.integers(0, 2**32, size=len(self.interactions_.items), dtype=np.uint32)
