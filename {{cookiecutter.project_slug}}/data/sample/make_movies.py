@@ -54,7 +54,7 @@ STYLE_CONCENTRATION = 0.5  # the same for the hidden styles
 ACTIVITY_SIGMA = 1.1  # lognormal spread of interactions per user
 FIRST_DAY = pd.Timestamp("2019-01-01").timestamp()
 LOG_DAYS = 5 * 365  # the log spans five years
-USERS_PER_CHUNK = 50_000  # users drawn at once: bounds memory at tens of millions of interactions
+INTERACTIONS_PER_CHUNK = 1_000_000  # drawn at once: memory stays flat however many there are in all
 
 
 def id_width(count: int, minimum: int) -> int:
@@ -131,7 +131,9 @@ def draw_items(
         cell = draw_rows(rng, cell_preference * cell_pull, rows)
         points = before_cell[cell] + rng.random(len(rows)) * cell_pull[cell]
         position = np.minimum(np.searchsorted(cumulative, points, side="right"), cell_end[cell] - 1)
-        pairs = np.union1d(pairs, rows * items + by_cell[position])
+        # distinct by sorting: np.union1d's hashing was most of the run time
+        pairs = np.sort(np.concatenate([pairs, rows * items + by_cell[position]]))
+        pairs = pairs[np.concatenate([[True], pairs[1:] != pairs[:-1]])]
         missing = np.maximum(counts - np.bincount(pairs // items, minlength=users), 0)
     return np.divmod(pairs, items)
 
@@ -177,9 +179,12 @@ def write_interactions(
     """Draw the users chunk by chunk, appending to `path`; return the number of interactions."""
     width = id_width(len(counts), 5)
     user_ids = np.array([f"u{number:0{width}d}" for number in range(len(counts))])
+    # consecutive users with about INTERACTIONS_PER_CHUNK interactions in all
+    ends = np.cumsum(counts)
+    starts = np.unique(np.searchsorted(ends, np.arange(0, ends[-1], INTERACTIONS_PER_CHUNK), side="right"))
     written = 0
-    for first in range(0, len(counts), USERS_PER_CHUNK):
-        chunk = draw_chunk(rng, first, counts[first : first + USERS_PER_CHUNK], item_cell, popularity)
+    for first, stop in zip(starts, [*starts[1:], len(counts)], strict=True):
+        chunk = draw_chunk(rng, first, counts[first:stop], item_cell, popularity)
         chunk["user"] = user_ids[chunk["user"].to_numpy()]
         chunk["item"] = item_ids[chunk["item"].to_numpy()]
         chunk.to_csv(path, mode="w" if first == 0 else "a", header=first == 0, index=False)
