@@ -32,7 +32,7 @@ EXAMPLES = {
 MAX_LENGTH = {"project_name": 64, "project_slug": 64, "module_name": 64, "author_name": 100, "description": 256}
 # cookiecutter checks its choice answers itself, except those read from a replay file
 # (`cookiecutter --replay-file`), which it passes on unchecked: these keep such a file honest.
-TASKS = ("classification", "regression")
+TASKS = ("classification", "regression", "recommendation")
 DEMO_APPS = ("streamlit", "none")
 # The same limits as sprint/plan.py in the generated package: below them a plan cannot hold
 # a scope, four sprints, a rebuild and a demo. (tests/test_hooks.py checks that they agree.)

@@ -53,7 +53,7 @@ def configured_data(settings: dict) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
-    cleaned, _ = clean.clean(configured_data(settings), settings["clean"]["target"])
+    cleaned, _ = clean.run_steps(configured_data(settings), clean.task_steps(settings["clean"]))
     values = settings["split"]
-    frame = split.select_features(cleaned, values["drop_columns"])
+    frame = split.select_features(cleaned, values.get("drop_columns", []))
     return tasks.load(values["task"]).split(frame, values)

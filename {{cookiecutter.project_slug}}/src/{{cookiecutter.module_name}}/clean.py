@@ -3,6 +3,8 @@
 The steps run in this order and each returns a new frame (the input is never
 modified): strip column names; drop rows whose target is missing; drop columns
 that are mostly empty; drop rows with any missing value; drop duplicate rows.
+Interaction logs (the recommendation task) have their task's own steps after the
+first: drop rows without a user or item; collapse repeated interactions.
 There is no imputation: if dropping loses too much, the message says which
 step did it, so the team can fix that column rather than guess values.
 """
@@ -71,15 +73,12 @@ def drop_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates()
 
 
-def clean(
-    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5
-) -> tuple[pd.DataFrame, list[Step]]:
-    """Run the cleanup steps in order; return the cleaned frame and what each step removed."""
-    stripped = strip_column_names(frame)
-    renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
-    report = [Step("strip column names", note=f"{renamed} renamed")]
-    frame = stripped
-    steps: list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = [
+Steps = list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]
+
+
+def table_steps(target: str, max_missing_fraction: float = 0.5) -> Steps:
+    """The cleanup of a table with a target column (classification, regression)."""
+    return [
         (f"drop rows with no {target}", lambda f: drop_missing_target(f, target)),
         (
             f"drop columns over {max_missing_fraction:.0%} missing",
@@ -88,12 +87,35 @@ def clean(
         ("drop rows with any missing value", drop_incomplete_rows),
         ("drop duplicate rows", drop_duplicate_rows),
     ]
+
+
+def run_steps(frame: pd.DataFrame, steps: Steps) -> tuple[pd.DataFrame, list[Step]]:
+    """Strip the column names, run `steps` in order; return the cleaned frame and what each removed."""
+    stripped = strip_column_names(frame)
+    renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
+    report = [Step("strip column names", note=f"{renamed} renamed")]
+    frame = stripped
     for name, step in steps:
         cleaned = step(frame)
         dropped = tuple(c for c in frame.columns if c not in cleaned.columns)
         report.append(Step(name, len(frame) - len(cleaned), dropped))
         frame = cleaned
     return frame, report
+
+
+def clean(
+    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5
+) -> tuple[pd.DataFrame, list[Step]]:
+    """Run the table cleanup steps in order; return the cleaned frame and what each step removed."""
+    return run_steps(frame, table_steps(target, max_missing_fraction))
+
+
+def task_steps(values: dict) -> Steps:
+    """The cleanup steps of the stage's task: its own (recommendation) or the table's."""
+    task = tasks.load(values["task"])
+    if hasattr(task, "cleanup_steps"):
+        return task.cleanup_steps(values)
+    return table_steps(values["target"], values["max_missing_fraction"])
 
 
 def check_enough_rows(frame: pd.DataFrame, report: list[Step], min_rows: int) -> None:
@@ -129,7 +151,7 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     values = read_json(settings)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
-    cleaned, report = clean(frame, values["target"], values["max_missing_fraction"])
+    cleaned, report = run_steps(frame, task_steps(values))
     for step in report:
         print(f"  {step}")
     check_enough_rows(cleaned, report, values["min_rows"])

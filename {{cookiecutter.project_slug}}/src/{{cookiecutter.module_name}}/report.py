@@ -13,7 +13,7 @@ from typing import Any
 
 from .cli import run
 from .files import read_json, write_text
-from .results import rank, to_markdown
+from .results import goal, held_out, rank, to_markdown
 
 FIGURES = "figures"  # beside REPORT.md
 
@@ -45,7 +45,7 @@ def model_section(result: dict[str, Any]) -> list[str]:
         result.get("learned", "(not recorded)"),
         "```",
         "",
-        f"![{result['model']}: errors on the test rows]({FIGURES}/{result['model']}.png)",
+        f"![{result['model']}: on the test set]({FIGURES}/{result['model']}.png)",
         "",
     ]
 
@@ -54,10 +54,10 @@ def to_report(cleanup: dict[str, Any], results: list[dict[str, Any]]) -> str:
     ranked = rank(results)
     best = ranked[0]
     lines = [
-        f"# Report: predicting {best['target']} ({best['task']})",
+        f"# Report: {goal(best)} ({best['task']})",
         "",
         f"Best model: **{best['model']}**, {best['primary_metric']} = "
-        f"{best['metrics'][best['primary_metric']]:.3f} on {best['n_test']} held-out rows.",
+        f"{best['metrics'][best['primary_metric']]:.3f} on {held_out(best)}.",
         "",
         *cleanup_section(cleanup),
         "",

@@ -35,7 +35,7 @@ def check_both_sides(train: pd.DataFrame, test: pd.DataFrame, test_size: float) 
 def main(settings: Path, clean: Path, train: Path, test: Path) -> None:
     """Split the cleaned rows in CLEAN into TRAIN and TEST (Parquet)."""
     values = read_json(settings)
-    frame = select_features(pd.read_parquet(clean), values["drop_columns"])
+    frame = select_features(pd.read_parquet(clean), values.get("drop_columns", []))
     train_rows, test_rows = tasks.load(values["task"]).split(frame, values)
     check_both_sides(train_rows, test_rows, values["test_size"])
     write_table(train_rows, train)

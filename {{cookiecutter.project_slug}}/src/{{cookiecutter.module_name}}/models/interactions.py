@@ -2,15 +2,17 @@
 
 The interface of the recommendation models (`random_items`, `popularity`, `item_knn`)::
 
-    model = module.build(seed, **params)             # params: the model's [models.<name>] section
-    model.fit(train, columns, items=None)            # -> the model itself
+    model = module.build(task, seed, **params)       # params: the model's [models.<name>] section
+    model.fit(train, columns, items=None, k=10, holdout="random")   # -> the model itself
     model.recommend(users, k)                        # -> DataFrame: user, item, rank (1..k), score
     model.describe()                                 # -> the model in words
     joblib.dump(model, path)                         # fitted models pickle
 
 `train` is the interactions frame as the split step wrote it, `columns` a `Columns` naming its
 user, item and optional rating and time columns (the `[data]` settings), `items` the optional
-item table (`[data] items`, one row per item, joined on the item column). `recommend` takes ids
+item table (`[data] items`, one row per item, joined on the item column), `k` and `holdout` how
+the model will be judged (`[evaluate] k`, `[features] holdout`: a model that tunes itself, as
+KNN does, validates the same way). `recommend` takes ids
 as they are in the data and returns, for each user, the k best-scored items that user did not
 have in `train` (fewer if fewer are left), best first; its columns are always named user, item,
 rank, score. A user with no training interactions is an error.
@@ -142,13 +144,22 @@ class Recommender:
     `scores` (a dense batch of users x all items; higher is better).
     """
 
-    def fit(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None = None) -> Recommender:
-        """Learn from the training interactions (and the optional item table)."""
+    def fit(
+        self,
+        train: pd.DataFrame,
+        columns: Columns,
+        items: pd.DataFrame | None = None,
+        k: int = 10,
+        holdout: str = "random",
+    ) -> Recommender:
+        """Learn from the training interactions (and the optional item table), to be judged on top `k` lists
+        of a `holdout` split."""
         named = (columns.user, columns.item, columns.rating, columns.time)
         missing = [name for name in named if name and name not in train.columns]
         if missing:
             raise StepError(f"column {missing[0]!r} is not in the interactions; check [data] in config.toml")
         self.interactions_ = Interactions.from_frame(train, columns)
+        self.k_, self.holdout_ = k, holdout
         self.learn(train, columns, items)
         return self
 

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from ..tasks.recommendation import metrics_at_k, split
+from ..tasks.recommendation import metrics_at_k, split_users
 from .interactions import Columns, Interactions, Recommender, top_k
 
 BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
@@ -81,8 +81,6 @@ class NearestNeighbours(Recommender):
         shrinkage: float,
         binary: bool,
         validation_size: float,
-        holdout: str,
-        k: int,
         validation_users: int,
     ) -> None:
         if kind not in KINDS:
@@ -93,8 +91,6 @@ class NearestNeighbours(Recommender):
         self.shrinkage = shrinkage
         self.binary = binary
         self.validation_size = validation_size
-        self.holdout = holdout
-        self.k = k
         self.validation_users = validation_users
 
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
@@ -130,7 +126,7 @@ class NearestNeighbours(Recommender):
         One similarity computation with the most neighbours serves the whole grid: fewer
         neighbours are the same rows cut shorter.
         """
-        fitting, held = split(train, columns, self.validation_size, self.holdout, seed=self.seed)
+        fitting, held = split_users(train, columns, self.validation_size, self.holdout_, seed=self.seed)
         probe = copy.copy(self)
         probe.interactions_ = Interactions.from_frame(fitting, columns)
         widest = probe.fit_similarity(probe.interactions_, max(grid))
@@ -142,8 +138,8 @@ class NearestNeighbours(Recommender):
         results = {}
         for neighbors in grid:
             probe.use_neighbours(widest, neighbors)
-            recommended = probe.recommend(users, self.k)
-            results[neighbors] = metrics_at_k(recommended, held, seen, columns, self.k)["ndcg_at_k"]
+            recommended = probe.recommend(users, self.k_)
+            results[neighbors] = metrics_at_k(recommended, held, seen, columns, self.k_)["ndcg_at_k"]
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
@@ -162,23 +158,20 @@ class NearestNeighbours(Recommender):
             text += f", shrinkage {self.shrinkage:g}"
         if self.validation_ndcg_:
             tried = ", ".join(f"{n}: {score:.4f}" for n, score in self.validation_ndcg_.items())
-            text += f"; chosen by NDCG@{self.k} on a validation split of the training data ({tried})"
+            text += f"; chosen by NDCG@{self.k_} on a validation split of the training data ({tried})"
         return text
 
 
 def build(
+    task: str,
     seed: int,
     neighbors: int | Sequence[int] = (20, 50, 100, 200),
     kind: str = "item",
     shrinkage: float = 10.0,
     binary: bool = True,
     validation_size: float = 0.2,
-    holdout: str = "random",
-    k: int = 10,
     validation_users: int = 5000,
 ) -> NearestNeighbours:
-    """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (holdout, k as in
-    [features] and [evaluate]); `binary` uses who-had-what, not the rating values."""
-    return NearestNeighbours(
-        seed, neighbors, kind, shrinkage, binary, validation_size, holdout, k, validation_users
-    )
+    """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (with the holdout
+    and k the model is fitted for); `binary` uses who-had-what, not the rating values."""
+    return NearestNeighbours(seed, neighbors, kind, shrinkage, binary, validation_size, validation_users)

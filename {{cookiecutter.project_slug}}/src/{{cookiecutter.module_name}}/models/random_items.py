@@ -40,5 +40,5 @@ class RandomItems(Recommender):
         return f"random: k items drawn at random (seed {self.seed}) from those the user has not had"
 
 
-def build(seed: int) -> RandomItems:
+def build(task: str, seed: int) -> RandomItems:
     return RandomItems(seed)

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import StepError
+from . import tabular
 from .tabular import fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["check", "split", "fit", "predict", "score", "chart"]
+__all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
@@ -59,6 +60,13 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
             "f1_macro": metrics.f1_score(actual, predicted, average="macro", zero_division=0),
         }
     )
+
+
+def evaluate(
+    model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The predictions for the test rows and their scores."""
+    return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:

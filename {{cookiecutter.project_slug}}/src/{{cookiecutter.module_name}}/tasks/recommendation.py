@@ -30,7 +30,8 @@ for heavy users; ndcg@k and map@k already normalise by min(k, |R|), the best a l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,8 +39,14 @@ import pandas as pd
 from ..errors import StepError
 from ..models.interactions import Columns, as_seconds
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 PRIMARY_METRIC = "ndcg_at_k"
 HIGHER_IS_BETTER = True
+METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
+# The curves drawn for each model, at every cut-off from 1 to twice k.
+CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
 RATING_KINDS = ("rating", "count")
 HOLDOUTS = ("random", "last")
 CONFIG_KEYS = {"user": "[data] user", "item": "[data] item", "rating": "[data] rating", "time": "[data] time"}
@@ -57,6 +64,8 @@ def check_columns(frame: pd.DataFrame, columns: Columns) -> None:
 
 
 def drop_missing_ids(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """Rows with both ids, once every column named in [data] is known to be there."""
+    check_columns(frame, columns)
     return frame.dropna(subset=[columns.user, columns.item])
 
 
@@ -71,7 +80,7 @@ def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str 
     return ordered.drop_duplicates(pair, keep="last").sort_index()
 
 
-def cleanup_steps(
+def interaction_cleanup(
     columns: Columns, rating_kind: str = "rating"
 ) -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
     """The cleanup steps in order, each named as the report should say it."""
@@ -94,7 +103,7 @@ def check_interactions(frame: pd.DataFrame, columns: Columns) -> None:
             )
 
 
-def split(
+def split_users(
     frame: pd.DataFrame,
     columns: Columns,
     test_size: float = 0.2,
@@ -223,3 +232,100 @@ def metrics_at_k(
     scores["coverage"] = counted["item"].nunique() / catalogue if catalogue else 0.0
     scores["popularity_percentile"] = popularity_percentile(counted["item"], train[columns.item])
     return scores
+
+
+# -- the task interface (tasks/__init__.py): what the pipeline's steps call -------------------------
+
+
+def columns_of(settings: Mapping[str, Any]) -> Columns:
+    """The interaction columns a stage's settings name (`[data] user, item, rating, time`)."""
+    return Columns(**settings["columns"])
+
+
+def cleanup_steps(settings: Mapping[str, Any]) -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
+    return interaction_cleanup(columns_of(settings), settings.get("rating_kind", "rating"))
+
+
+def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    check_interactions(frame, columns_of(settings))
+
+
+def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-user holdout of [features]."""
+    return split_users(
+        frame,
+        columns_of(settings),
+        settings["test_size"],
+        settings["holdout"],
+        settings["min_interactions"],
+        settings["seed"],
+    )
+
+
+def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
+    """The item table of `[data] items`, if set (read like a [data] source file)."""
+    if not settings.get("items"):
+        return None
+    from ..sources.local import read_files
+
+    return read_files(settings["items"])
+
+
+def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
+    """Fit a recommender on the training interactions, for the holdout and k it will be judged on."""
+    model.fit(rows, columns_of(settings), read_items(settings), settings["k"], settings["holdout"])
+
+
+def curves(hits: np.ndarray, relevant: np.ndarray) -> dict[str, list[float]]:
+    """Each metric of CURVES at every cut-off 1..len(hits[0]), from one list per user: the first j
+    recommendations of a top-2k list are the top j."""
+    cuts = range(1, hits.shape[1] + 1)
+    return {
+        name: [round(float(PER_USER[name](hits[:, :cut], relevant).mean()), 6) for cut in cuts]
+        for name in CURVES
+    }
+
+
+def evaluate(
+    model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Each test user's top k (the predictions file) and the metrics at k, with their curves up to 2k."""
+    columns, k = columns_of(settings), settings["k"]
+    longer = model.recommend(test[columns.user].unique(), 2 * k)
+    hits, relevant, _ = ranked_hits(longer, test, train, columns, 2 * k)
+    top = longer[longer["rank"] <= k].reset_index(drop=True)
+    scores = metrics_at_k(top, test, train, columns, k)
+    return top, {
+        "goal": f"recommending {columns.item} to each {columns.user}",
+        "n_test": len(relevant),
+        "test_unit": "users",
+        "k": k,
+        "metric_meaning": METRIC_MEANING.format(k=k),
+        "metrics": {name: round(value, 6) for name, value in scores.items()},
+        "curves": curves(hits, relevant),
+    }
+
+
+def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
+    """The metrics at every cut-off 1..2k, and how much of the catalogue the model shows, how popular."""
+    from matplotlib.figure import Figure
+
+    k, found = result["k"], result["curves"]
+    figure = Figure(figsize=(11, 4.5), layout="constrained")
+    left, right = figure.subplots(1, 2, width_ratios=(2, 1))
+    cuts = range(1, len(found[CURVES[0]]) + 1)
+    for name in CURVES:
+        left.plot(cuts, found[name], marker="o", markersize=3, label=name.removesuffix("_at_k") + "@j")
+    left.axvline(k, color="#7f7f7f", linestyle="--", label=f"k = {k} (the leaderboard's)")
+    left.set(title="ranking metrics at each cut-off j", xlabel="j: recommendations looked at", ylim=(0, None))
+    left.legend(loc="best")
+    shares = {
+        "catalogue coverage": result["metrics"]["coverage"],
+        "popularity percentile": result["metrics"]["popularity_percentile"],
+    }
+    bars = right.bar(list(shares), list(shares.values()), color=["#1f77b4", "#ff7f0e"])
+    right.bar_label(bars, fmt="%.2f", padding=3)
+    right.set(title=f"what the top {k} lists show", ylim=(0, 1.1))
+    right.set_ylabel("coverage: share of training items in any top k\npopularity: 1 = blockbusters only")
+    figure.suptitle(f"{result['model']}: top {k} of {result['n_test']} held-out users")
+    return figure
