@@ -31,11 +31,11 @@ from hackathon_ml.tasks import recommendation as task
 columns = Columns("user", "item", "rating", "timestamp")
 frame = pd.read_csv("data/interactions.csv")
 start = time.perf_counter()
-for _, step in task.cleanup_steps(columns):
+for _, step in task.interaction_cleanup(columns):
     frame = step(frame)
 print("clean", time.perf_counter() - start)
 start = time.perf_counter()
-train, test = task.split(frame, columns)
+train, test = task.split_users(frame, columns)
 print("split", time.perf_counter() - start, "%d train, %d test rows" % (len(train), len(test)))
 train.to_parquet("data/train.parquet")
 test.to_parquet("data/test.parquet")
@@ -46,7 +46,7 @@ from hackathon_ml.models import MODULE
 from hackathon_ml.models.interactions import Columns
 train, movies = pd.read_parquet("data/train.parquet"), pd.read_csv("data/movies.csv")
 start = time.perf_counter()
-model = MODULE.build(42).fit(train, Columns("user", "item", "rating", "timestamp"), movies)
+model = MODULE.build("recommendation", 42).fit(train, Columns("user", "item", "rating", "timestamp"), movies)
 print("fit", time.perf_counter() - start, model.describe())
 joblib.dump(model, "data/NAME.joblib")
 """
