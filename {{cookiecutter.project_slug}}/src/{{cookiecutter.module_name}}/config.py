@@ -115,7 +115,8 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "k": k,
             "holdout": section(config, "features")["holdout"],
         },
-        "evaluate": {"columns": columns, "k": k},
+        # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
+        "evaluate": {"columns": columns, "k": k, "items": data.get("items")},
     }
 
 
