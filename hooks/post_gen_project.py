@@ -113,7 +113,7 @@ if __name__ == "__main__":
     demo = DEMO_STEP if ANSWERS["demo_app"] != "none" else ""
     if family == "recommendation":
         demo = RECOMMEND_STEP + demo
-        sample, columns = "synthetic movie-night", "user, item"
+        sample, columns = "synthetic movie", "user, item"
     else:
         sample, columns = "penguins", "target"
     print(NEXT_STEPS.format(demo=demo, sample=sample, columns=columns, **ANSWERS))
