@@ -192,3 +192,56 @@ def test_a_log_of_one_user_is_a_one_line_error(recommender):
     log[log["user"] == "u00042"].to_csv(external / "one.csv", index=False)
     edit_config(recommender, 'source = "data/sample/interactions.csv"', 'source = "data/external/one.csv"')
     assert "needs at least two users and two items" in one_line_error(recommender)
+
+
+@pytest.fixture
+def recommender_app(built_recommender, monkeypatch):
+    """The recommendation project's app, run in this process with its package importable."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.syspath_prepend(str(built_recommender / "src"))
+    return AppTest.from_file(str(built_recommender / "app.py"), default_timeout=60).run()
+
+
+def top_lists(app) -> dict[str, pd.DataFrame]:
+    """Each model's list on the page, by the subheader above it (the first table is the history)."""
+    models = [header.value for header in app.subheader][1:]
+    return dict(zip(models, [table.value for table in app.dataframe][1:], strict=True))
+
+
+def test_the_app_shows_a_users_history_and_each_models_top_k(recommender_app, built_recommender):
+    """A picked user: their history, then every model's saved top k for them, side by side, with titles."""
+    app = recommender_app
+    assert not app.exception
+    user = app.selectbox(key="user").value
+    lists = top_lists(app)
+    assert set(lists) == set(MODELS)
+    for model, shown in lists.items():
+        saved = pd.read_parquet(built_recommender / "reports" / "recommendations" / f"{model}.parquet")
+        assert list(shown["item"]) == list(saved.loc[saved["user"] == user, "item"]), model
+        assert "title" in shown.columns
+    assert app.subheader[0].value.startswith(f"user {user} had ")
+
+
+def test_the_apps_filters_keep_only_matching_items(recommender_app):
+    """A genre picked in the sidebar: every model shows only that genre's items."""
+    app = recommender_app.multiselect(key="filter_genre").set_value(["Drama"]).run()
+    assert not app.exception
+    for model, shown in top_lists(app).items():
+        assert len(shown) == 10 and set(shown["genre"]) == {"Drama"}, model
+
+
+def test_adventurousness_moves_knn_toward_less_popular_items(recommender_app, built_recommender):
+    """At 1 KNN's list is re-ranked by novelty: its items are less popular than KNN's own order."""
+    train = pd.read_parquet(built_recommender / "data" / "processed" / "train.parquet")
+    popularity = train["item"].value_counts()
+    before = popularity[top_lists(recommender_app)["knn"]["item"]].mean()
+    app = recommender_app.slider(key="adventurousness").set_value(1.0).run()
+    assert not app.exception
+    assert popularity[top_lists(app)["knn"]["item"]].mean() < before
+
+
+def test_an_unknown_typed_user_is_one_line_on_the_page(recommender_app):
+    app = recommender_app.text_input(key="typed_user").set_value("nobody").run()
+    assert not app.exception
+    assert "no user 'nobody'" in app.error[0].value

@@ -15,7 +15,6 @@ import pandas as pd
 from . import models, tasks
 from .cli import run
 from .files import read_json, write_json, write_table
-from .results import headline
 
 
 def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path, output: Path) -> None:
@@ -36,7 +35,10 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "predictions": str(predictions),
     }
     write_json(result, output)
-    print(f"evaluate {headline(result, None)} -> {output}")
+    # Not results.headline: it imports the model registry, and a new model must not re-score the others.
+    primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
+    scored = f"{fields['n_test']} held-out {fields['test_unit']}"
+    print(f"evaluate {model.stem}: {primary} {score:.3f} on {scored} -> {output}")
 
 
 if __name__ == "__main__":

@@ -268,7 +268,10 @@ def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
         return None
     from ..sources.local import read_files
 
-    return read_files(settings["items"])
+    try:
+        return read_files(settings["items"])
+    except StepError as error:
+        raise StepError(f"[data] items = {settings['items']!r}: {error}") from None
 
 
 def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
@@ -297,6 +300,8 @@ def evaluate(
     scores = metrics_at_k(top, test, train, columns, k)
     return top, {
         "goal": f"recommending {columns.item} to each {columns.user}",
+        "columns": settings["columns"],  # for the app and `invoke recommend`
+        "items": settings.get("items"),
         "n_test": len(relevant),
         "test_unit": "users",
         "k": k,
