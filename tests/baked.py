@@ -51,7 +51,7 @@ REPORTING = {"reports/figures", "reports/REPORT.md", "reports/REPORT.html"}
 
 DOWNSTREAM_OF_CLEAN = {
     "data/interim/clean.parquet",
-    "data/processed/test.parquet",  # the split's command line ends with its test file
+    "data/processed/features.json",  # the split's command line ends with its features record
     *(f"models/{m}.joblib" for m in MODELS),
     *(f"reports/metrics/{m}.json" for m in MODELS),
     "reports/leaderboard.md",

@@ -32,7 +32,7 @@ PROJECT_FILES = {
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
-        "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
+        "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,

@@ -1,6 +1,7 @@
 """The Python environment is part of the DAG: a newcomer's first command builds it."""
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,13 +11,39 @@ from baked import run, succeed
 pytestmark = pytest.mark.slow
 
 
-def test_first_invoke_baseline_builds_the_venv_with_uv(cookies):
-    """With only invoke and uv installed, `invoke baseline` builds .venv from pyproject.toml and scores."""
-    project = cookies.bake().project_path
+@pytest.fixture(scope="module")
+def newcomer_baseline(cookies_session) -> tuple[Path, str, dict[str, str | None]]:
+    """A fresh project after a newcomer's first `invoke baseline`, with only invoke and uv installed.
+
+    It runs as on Docker images and CI runners, where PYTHONDONTWRITEBYTECODE=1 stops Python
+    from caching bytecode as it imports.
+    """
+    project = cookies_session.bake(extra_context={"project_name": "First Steps"}).project_path
     tools = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
-    newcomer = {"PYTHON": None, "PATH": tools}
+    newcomer = {"PYTHON": None, "PATH": tools, "PYTHONDONTWRITEBYTECODE": "1"}
     output = succeed([sys.executable, "-m", "invoke", "baseline"], project, **newcomer)
+    return project, output, newcomer
+
+
+def test_first_invoke_baseline_builds_the_venv_with_uv(newcomer_baseline):
+    """With only invoke and uv installed, `invoke baseline` builds .venv from pyproject.toml and scores."""
+    project, output, newcomer = newcomer_baseline
     assert "uv pip install" in output
     assert (project / ".venv" / "bin" / "python").is_file()
     assert "random: balanced_accuracy = " in output
     assert run(["make", "-q", "baseline"], project, **newcomer).returncode == 0
+
+
+def test_the_venv_holds_bytecode_for_its_dependencies(newcomer_baseline):
+    """The .venv the Makefile builds has the dependencies compiled, so the first step imports them fast."""
+    project, _, _ = newcomer_baseline
+    python = project / ".venv" / "bin" / "python"
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for package in ("pandas", "sklearn", "matplotlib"):
+        compiled = list((Path(site) / package).glob("__pycache__/*.pyc"))
+        assert compiled, f"no bytecode for {package} in {site}"

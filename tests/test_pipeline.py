@@ -79,6 +79,37 @@ def test_changing_the_target_keeps_the_raw_snapshot(project):
     assert planned_outputs(project) == DOWNSTREAM_OF_CLEAN
 
 
+def with_sample(project: Path, sample: str) -> None:
+    """Set [data] sample in the project's config.toml (its commented example becomes the setting)."""
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace("# sample = 0.1", f"sample = {sample}", 1))
+
+
+def test_changing_the_sample_rebuilds_from_cleanup_on(project):
+    """A new [data] sample rebuilds from cleanup on (cleanup takes the sample), not the snapshot."""
+    with_sample(project, "0.5")
+    assert planned_outputs(project) == DOWNSTREAM_OF_CLEAN
+
+
+def test_a_build_on_a_sample_says_so_in_the_metrics_and_the_report(project):
+    """Built on `sample = 200`, the models see at most 200 rows and every metrics file and the report say so."""
+    with_sample(project, "200")
+    succeed(["make"], project)
+    assert {metrics(project, model)["sample"] for model in MODELS} == {200}
+    random = metrics(project, "random")
+    assert random["n_train"] + random["n_test"] <= 200
+    assert "sample: 200 rows" in (project / "reports" / "REPORT.md").read_text()
+
+
+def test_a_parallel_build_writes_the_same_metrics_as_one_job(project):
+    """`make -j4` from clean writes byte for byte the metrics files that a one-job `make` wrote."""
+    folder = project / "reports" / "metrics"
+    one_job = {path.name: path.read_bytes() for path in folder.glob("*.json")}
+    succeed(["make", "clean"], project)
+    succeed(["make", "-j4"], project)
+    assert {path.name: path.read_bytes() for path in folder.glob("*.json")} == one_job
+
+
 def test_make_clean_removes_intermediates_and_keeps_the_raw_snapshot(project):
     """`make clean` deletes what the pipeline built, but the raw snapshot survives untouched."""
     raw = project / "data" / "raw" / "snapshot.parquet"
@@ -164,7 +195,7 @@ def test_invoke_without_make_says_how_to_get_it(built_project, tmp_path):
 @pytest.mark.parametrize(
     "built",
     ["data/interim/clean.parquet", "data/interim/clean.json", "data/processed/train.parquet",
-     "data/processed/test.parquet", "models/knn.joblib", "reports/metrics/rules.json",
+     "data/processed/test.parquet", "data/processed/features.json", "models/knn.joblib", "reports/metrics/rules.json",
      "reports/predictions/knn.parquet", "reports/figures/knn.png", "reports/REPORT.md"],
 )
 def test_a_deleted_intermediate_is_rebuilt(project, built):

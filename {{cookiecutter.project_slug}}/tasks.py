@@ -7,9 +7,13 @@ standard-library modules (results, the sprint clock) are imported here, so these
 before the environment exists.
 """
 
+import functools
 import json
+import os
+import re
 import shlex
 import shutil
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +33,44 @@ REPORT = Path("reports/REPORT.html")
 SNAPSHOT = Path("data/raw/snapshot.json")
 
 
-def make(c, *targets: str) -> None:
-    """Run make on `targets`; say how to get make if it is missing."""
+def make(c, *targets: str, parallel: bool = True) -> None:
+    """Run make on `targets`, the independent steps side by side unless `parallel` is False.
+
+    Commands that talk to you as they run (a server, the tests) are not parallel: make would
+    hold their output back until they end. Say how to get make if it is missing.
+    """
     executable = shutil.which("make")
     if executable is None:
         raise Exit(
             "make is not installed: get it with `sudo apt install make` (Debian, Ubuntu), "
             "`xcode-select --install` (macOS) or WSL (Windows), then run this again."
         )
-    c.run(shlex.join([executable, *targets]))
+    options = parallel_options(executable, os.cpu_count() or 1) if parallel else []
+    # On a terminal, make runs on one too (a pseudo-terminal), so the steps can show progress bars.
+    c.run(shlex.join([executable, *options, *targets]), pty=sys.stdout.isatty())
+
+
+@functools.cache
+def make_version(executable: str) -> tuple[int, ...]:
+    """GNU make's version, as (4, 3); (0,) for a make that does not say (BSD make)."""
+    try:
+        banner = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return (0,)
+    found = re.match(r"GNU Make (\d+)\.(\d+)", banner)
+    return tuple(map(int, found.groups())) if found else (0,)
+
+
+def parallel_options(executable: str, cores: int) -> list[str]:
+    """One job per core; with several, make 4 prints each step's output whole when it ends.
+
+    make 3.81 (macOS) has no --output-sync: its steps' lines may interleave, but every step
+    prints whole lines. While the output is held back, progress bars stay hidden.
+    """
+    if cores < 2:
+        return []
+    synced = ["--output-sync=target"] if make_version(executable) >= (4, 0) else []
+    return [f"--jobs={cores}", *synced]
 
 
 def score_line(model: str) -> str:
@@ -126,7 +159,7 @@ def recommend(c, user, model=None, k=None):
 @task
 def explore(c):
     """Open notebooks/01-explore.ipynb in Jupyter (installs Jupyter the first time)."""
-    make(c, "explore")
+    make(c, "explore", parallel=False)
 
 
 @task
@@ -136,19 +169,19 @@ def demo(c):
         raise Exit(
             "this project has no demo app (it was made with demo_app=none); `invoke report` shows the results"
         )
-    make(c, "demo")
+    make(c, "demo", parallel=False)
 
 
 @task
 def test(c):
     """Run the project's tests."""
-    make(c, "test")
+    make(c, "test", parallel=False)
 
 
 @task
 def lint(c):
     """Check the code with ruff."""
-    make(c, "lint")
+    make(c, "lint", parallel=False)
 
 
 @task

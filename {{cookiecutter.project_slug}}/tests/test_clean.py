@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
-from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean
+from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean, removed_too_many, take_sample
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression
 
@@ -99,3 +99,94 @@ def test_cleanup_keeps_column_order(frame, max_missing_fraction):
     cleaned, _ = clean(frame, "target", max_missing_fraction)
     kept = [name for name in frame.columns if name in cleaned.columns]
     assert list(cleaned.columns) == kept
+
+
+@pytest.mark.parametrize(("sample", "rows"), [(0.25, 10), (10, 10), (1.0, 40), (500, 40)])
+def test_a_sample_keeps_a_share_or_a_count_of_the_rows(small_frame, sample, rows):
+    """`[data] sample` is a fraction of the rows or a row count; more rows than there are keeps them all."""
+    sampled, _ = take_sample(small_frame, sample, seed=0)
+    assert len(sampled) == rows
+
+
+def test_a_sample_is_seeded_keeps_the_row_order_and_is_reported(small_frame):
+    """The same seed takes the same rows, in the snapshot's order; the report says how many were left out."""
+    first, report = take_sample(small_frame, 0.5, seed=3)
+    second, _ = take_sample(small_frame, 0.5, seed=3)
+    assert first.equals(second)
+    assert first.index.is_monotonic_increasing
+    assert [step.rows_removed for step in report] == [20]
+
+
+def test_no_sample_keeps_every_row_and_reports_nothing(small_frame):
+    """Without `[data] sample` cleanup starts from every row of the snapshot, and no sampling step shows."""
+    sampled, report = take_sample(small_frame, None, seed=0)
+    assert sampled is small_frame and report == []
+
+
+@pytest.mark.parametrize("sample", [0, -5, 1.5, 0.0, "10%", True])
+def test_a_sample_that_is_neither_a_count_nor_a_fraction_is_a_clear_error(small_frame, sample):
+    """A sample of no rows, over 100%, or not a number stops cleanup and shows both accepted forms."""
+    with pytest.raises(StepError, match=r"\[data\] sample must be a row count \(50000\) or a fraction"):
+        take_sample(small_frame, sample, seed=0)
+
+
+def test_infinite_values_are_treated_as_missing_and_counted():
+    """inf and -inf never reach a model: cleanup drops their rows and says how many values it found."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 15, "x": [np.inf, -np.inf, *range(28)]})
+    cleaned, report = clean(frame, "label")
+    assert np.isfinite(cleaned["x"]).all() and len(cleaned) == 28
+    assert "2 infinite or overflowing value(s) made missing (x: 2)" in [step.note for step in report]
+
+
+def test_a_number_too_large_to_square_is_treated_as_missing():
+    """A value like 1e308 (a typo or a sentinel) would overflow scaling and distances, so it goes too."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 15, "x": [1e308, *range(29)]})
+    cleaned, _ = clean(frame, "label")
+    assert cleaned["x"].max() == 28
+
+
+def test_a_numeric_column_with_a_stray_word_is_read_as_numbers_saying_how_many_were_dropped():
+    """One stray text value does not turn a column of numbers into a category of many levels."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [str(i) for i in range(39)] + ["4l.2"]})
+    cleaned, report = clean(frame, "label")
+    assert pd.api.types.is_numeric_dtype(cleaned["x"]) and len(cleaned) == 39
+    assert "x: 1 non-number value(s) made missing, e.g. '4l.2'" in [step.note for step in report]
+
+
+def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():
+    """Numbers are only read out of text when nearly all values are numbers; otherwise the mix is reported."""
+    mixed = [str(i) if i % 2 else f"word {i}" for i in range(40)]
+    frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": mixed})
+    cleaned, report = clean(frame, "label")
+    assert cleaned["x"].tolist() == frame["x"].tolist()
+    assert "x: kept as text, only 50% of its values are numbers" in [step.note for step in report]
+
+
+def test_a_step_removing_most_rows_is_warned_about_with_how_to_turn_it_off():
+    """Categorical data losing 90% of its rows to duplicate removal gets a warning naming the setting."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 45 + list("cdefghijkl")})
+    cleaned, report = clean(frame, "label")
+    [warning] = removed_too_many(report, len(frame), max_removed_share=0.5)
+    assert warning.startswith("'drop duplicate rows' removed 88 of 100 rows (88%")
+    assert warning.endswith("set [clean] drop_duplicates = false")
+
+
+def test_drop_duplicates_false_keeps_repeated_rows():
+    """The team can keep repeated rows that are real observations."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})
+    cleaned, report = clean(frame, "label", drop_duplicates=False)
+    assert len(cleaned) == 100 and removed_too_many(report, len(frame), 0.5) == []
+
+
+def test_too_few_rows_with_nothing_removed_blames_the_data_not_a_step():
+    """When the source itself is small, no cleanup step is blamed for rows it never removed."""
+    frame = pd.DataFrame({"label": ["a", "b"] * 5, "x": range(10)})
+    cleaned, report = clean(frame, "label")
+    with pytest.raises(StepError, match="^the data has 10 rows, fewer than"):
+        check_enough_rows(cleaned, report, min_rows=20)
+
+
+def test_data_with_only_the_target_column_is_a_clear_error():
+    """A model needs a column to predict from; cleanup says so before blaming duplicates."""
+    with pytest.raises(StepError, match="the data has only the target column 'label'"):
+        clean(pd.DataFrame({"label": ["a", "b"] * 20}), "label")

@@ -90,6 +90,15 @@ def test_bad_config_is_a_clear_error(tmp_path, text, message):
         load(tmp_path / "config.toml")
 
 
+def test_the_sample_reaches_cleanup_and_the_metrics_not_the_snapshot(tmp_path):
+    """`[data] sample` is cleanup's setting (and recorded with the scores): changing it keeps the snapshot."""
+    sampled = CONFIG.replace('target = "species"', 'target = "species"\nsample = 0.1')
+    (tmp_path / "config.toml").write_text(sampled)
+    stages = stage_settings(load(tmp_path / "config.toml"))
+    assert "sample" not in stages["data"]
+    assert stages["clean"]["sample"] == stages["evaluate"]["sample"] == 0.1
+
+
 RECOMMENDATION = """
 task = "recommendation"
 

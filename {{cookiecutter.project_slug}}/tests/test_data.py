@@ -1,8 +1,13 @@
 """The snapshot reads every kind of source the same way, and a failure never costs the last good snapshot."""
 
 import json
+import os
 import sqlite3
 import stat
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -258,5 +263,32 @@ def test_a_failed_fetch_leaves_the_previous_snapshot_and_metadata_untouched(tmp_
     before = snapshot_state(raw)
     settings.write_text(json.dumps({"source": sqlite_url, "query": query}))
     with pytest.raises(StepError):
+        main(settings, raw / "snapshot.parquet")
+    assert snapshot_state(raw) == before
+
+
+@contextmanager
+def unwritable(folder: Path) -> Iterator[None]:
+    """Make `folder` unwritable: read-only for a user, immutable for root (who ignores modes)."""
+    folder.chmod(0o555)
+    immutable = os.geteuid() == 0
+    if immutable:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        folder.chmod(0o755)
+
+
+def test_an_unwritable_raw_folder_says_what_to_do_and_keeps_the_snapshot(tmp_path, sqlite_url):
+    """A read-only data/raw (or another user's) is one line saying how to fix it; the snapshot stays."""
+    settings, raw = tmp_path / "data.json", tmp_path / "raw"
+    settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things"}))
+    main(settings, raw / "snapshot.parquet")
+    before = snapshot_state(raw)
+    settings.write_text(json.dumps({"source": sqlite_url, "query": "SELECT * FROM things WHERE id > 1"}))
+    with unwritable(raw), pytest.raises(StepError, match="read-only or belongs to another user; make it"):
         main(settings, raw / "snapshot.parquet")
     assert snapshot_state(raw) == before

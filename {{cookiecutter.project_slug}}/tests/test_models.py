@@ -1,5 +1,7 @@
 """Every model is a scikit-learn estimator that beats, or is, the random baseline."""
 
+import warnings
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -229,3 +231,15 @@ def test_a_saved_model_scores_the_same_once_loaded(trained, settings, split_data
     before, after = (task.evaluate(m, train, test, settings["evaluate"]) for m in (trained["knn"], loaded))
     pd.testing.assert_frame_equal(before[0], after[0])
     assert before[1] == after[1]
+
+
+def test_knn_on_tiny_data_trims_its_grid_and_folds_in_one_line(capsys):
+    """27 rows with a rare class: k and the folds are cut to what the rows allow, said once, no warnings."""
+    rows = pd.DataFrame({"x": [float(i) for i in range(27)], "label": ["a"] * 12 + ["b"] * 12 + ["c"] * 3})
+    settings = model_settings("knn", "classification", n_neighbors=[1, 3, 5, 9, 15, 25], cv_folds=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = fit("knn", settings, rows)
+    assert model.param_grid == {"knn__n_neighbors": [1, 3, 5, 9, 15]}
+    lines = [line for line in capsys.readouterr().out.splitlines() if "knn:" in line]
+    assert lines == ["  knn: 27 training rows allow 3 folds and k <= 18: searching [1, 3, 5, 9, 15]"]

@@ -30,8 +30,13 @@ CLEANUP = {
     "columns_before": 3,
     "rows_after": 37,
     "columns_after": 3,
-    "steps": [{"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": []}],
+    "steps": [
+        {"name": "drop rows with any missing value", "rows_removed": 3, "columns_removed": [], "note": ""}
+    ],
+    "warnings": [],
+    "sample": None,
 }
+FEATURES = {"features": ["size"], "removed": {}}
 
 
 def test_leaderboard_chart_has_a_title_axis_labels_and_the_baseline_floor():
@@ -54,7 +59,7 @@ def test_each_task_gets_its_own_model_chart(tmp_path):
 
 
 def test_report_shows_the_cleanup_every_model_and_its_figure():
-    text = to_report(CLEANUP, [result("random", 0.4), result("knn", 0.9)])
+    text = to_report(CLEANUP, FEATURES, [result("random", 0.4), result("knn", 0.9)])
     assert "40 rows and 3 columns in the raw snapshot; 37 rows" in text
     assert "| drop rows with any missing value | 3 | none |" in text
     for model in ("random", "knn"):
@@ -68,3 +73,39 @@ def test_html_report_embeds_its_images(tmp_path: Path):
     page = to_html("# Title\n\n| a |\n|---|\n| 1 |\n\n![knn](figures/knn.png)\n", tmp_path)
     assert '<img alt="knn" src="data:image/png;base64,iVBORyBmYWtl"' in page
     assert "<table>" in page and "<title>Title</title>" in page
+
+
+def test_the_report_says_when_the_models_saw_a_sample():
+    """Built on `[data] sample`, the report's data section says which share or count of rows was used."""
+    def report(sample: float | None) -> str:
+        return to_report({**CLEANUP, "sample": sample}, FEATURES, [result("random", 0.4)])
+
+    assert "sample: 10% of the rows" in report(0.1)
+    assert "sample: 5000 rows" in report(5000)
+    assert "every row" in report(None)
+
+
+def test_a_confusion_matrix_of_many_classes_draws_the_most_frequent_and_says_so():
+    """500 classes draw as the 20 most frequent, in a figure of bounded size, with the title saying so."""
+    actual = [f"class {i}" for i in range(500) for _ in range(1 + (i < 20))]
+    figure = classification.chart(pd.DataFrame({"actual": actual, "predicted": actual}), result("knn", 0.9))
+    axes = figure.axes[0]
+    assert len(axes.get_xticklabels()) == classification.MAX_CLASSES
+    assert "the 20 most frequent of 500 classes" in axes.get_title()
+    assert max(figure.get_size_inches()) <= 14
+
+
+def test_report_shows_cleanup_warnings_notes_and_the_columns_left_out():
+    """What cleanup warned about and noted, and which columns the models do not see, are in the report."""
+    cleanup = {
+        **CLEANUP,
+        "warnings": ["'drop duplicate rows' removed 90 of 100 rows"],
+        "steps": [
+            {"name": "read numbers stored as text", "rows_removed": 0, "columns_removed": [], "note": "x: 1"}
+        ],
+    }
+    features = {"features": ["size"], "removed": {"id": "unique per row"}}
+    text = to_report(cleanup, features, [result("random", 0.4)])
+    assert "**Warning:** 'drop duplicate rows' removed 90 of 100 rows" in text
+    assert "| read numbers stored as text | 0 | none | x: 1 |" in text
+    assert "Not used as features: id (unique per row)." in text

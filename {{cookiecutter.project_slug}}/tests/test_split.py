@@ -33,7 +33,7 @@ def test_a_class_with_one_row_is_a_clear_error():
 
 def test_dropping_a_column_that_does_not_exist_is_a_clear_error(small_frame):
     with pytest.raises(StepError, match="do not exist: id"):
-        select_features(small_frame, ["id"])
+        select_features(small_frame, "label", ["id"], [])
 
 
 def test_preprocessor_ignores_categories_unseen_in_training():
@@ -41,3 +41,48 @@ def test_preprocessor_ignores_categories_unseen_in_training():
     prepared = preprocessor().fit(train)
     row = prepared.transform(pd.DataFrame({"size": [2.0], "colour": ["green"]}))
     assert row.shape == (1, 3)
+
+
+def rows_with_an_id_and_notes(rows: int = 40) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": [f"row-{i}" for i in range(rows)],
+            "number": range(rows),  # distinct integers in row order: a row number
+            "notes": [f"a long free-text note about row {i}, no model learns from" for i in range(rows)],
+            "size": [i % 7 for i in range(rows)],
+            "label": ["a", "b"] * (rows // 2),
+        }
+    )
+
+
+def test_id_and_free_text_columns_are_left_out_with_the_reason():
+    """Columns unique per row or of long free text are not features by default, and the reason is kept."""
+    features, removed = select_features(rows_with_an_id_and_notes(), "label", [], [])
+    assert list(features.columns) == ["size", "label"]
+    assert removed == {"id": "unique per row", "number": "unique per row", "notes": "long free text"}
+
+
+def test_keep_columns_keeps_an_id_like_column():
+    """The team can keep a column that only looks like an id."""
+    features, removed = select_features(rows_with_an_id_and_notes(), "label", ["notes"], ["number"])
+    assert list(features.columns) == ["number", "size", "label"]
+    assert removed == {"notes": "[features] drop_columns", "id": "unique per row"}
+
+
+def test_distinct_integers_out_of_row_order_stay_features():
+    """Distinct integer measurements (not running in row order) are not mistaken for an id."""
+    frame = pd.DataFrame({"mass": [(i * 37) % 101 for i in range(40)], "label": ["a", "b"] * 20})
+    features, removed = select_features(frame, "label", [], [])
+    assert list(features.columns) == ["mass", "label"] and removed == {}
+
+
+def test_nothing_left_to_learn_from_is_a_clear_error():
+    with pytest.raises(StepError, match=r"no column is left to predict 'label' from \(id: unique per row\)"):
+        select_features(rows_with_an_id_and_notes()[["id", "label"]], "label", [], [])
+
+
+def test_a_one_row_class_of_a_numeric_target_hints_at_regression():
+    """A numeric target split into classes of one row probably meant regression: the error says so."""
+    frame = pd.DataFrame({"mass": [3600.0, 3600.0, 3625.0], "x": [1, 2, 3]})
+    with pytest.raises(StepError, match=r"class 3625\.0 has only one row.*set task = \"regression\""):
+        classification.split(frame, {"target": "mass", "test_size": 0.2, "seed": 0})

@@ -36,8 +36,8 @@ else:
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "clean": {"max_missing_fraction": 0.5, "min_rows": 20},
-    "features": {"test_size": 0.2, "drop_columns": []},
+    "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
+    "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
 }
 # What a task's sections fall back to instead, where they differ.
 TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
@@ -46,6 +46,8 @@ TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         "evaluate": {"k": 10},
     },
 }
+# The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
+CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html")
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
@@ -124,13 +126,15 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each stage reads, and nothing more."""
     task, seed = config["task"], config.get("seed", 42)
     fields = task_fields(config)
-    task_keys = TASK_DATA_KEYS[task]
+    # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
+    sample = config["data"].get("sample")
+    cleanup_keys = {*TASK_DATA_KEYS[task], *CLEANUP_KEYS}
     stages = {
-        # [data] but the task's column names: changing one re-cleans, it does not re-fetch.
-        "data": {key: value for key, value in config["data"].items() if key not in task_keys},
-        "clean": {"task": task, **fields["clean"], **section(config, "clean")},
+        # [data] but the task's column names and the sample: changing those re-cleans, it does not re-fetch.
+        "data": {key: value for key, value in config["data"].items() if key not in cleanup_keys},
+        # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
         "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features")},
-        "evaluate": {"task": task, **fields["evaluate"]},
+        "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
         stages[name] = {

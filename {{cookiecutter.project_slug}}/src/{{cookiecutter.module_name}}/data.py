@@ -22,7 +22,6 @@ import pyarrow as pa
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
-from .progress import timed
 from .sources import DataSettings
 from .sources.credentials import environment, mask
 from .sources.reader import read
@@ -67,13 +66,20 @@ def write_snapshot(frame: pd.DataFrame, settings: DataSettings, output: Path) ->
             os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
 
 
+def unwritable(folder: Path) -> StepError:
+    """The error for a snapshot folder that cannot be written (read-only, or another user's)."""
+    return StepError(
+        f"cannot write the snapshot into {folder}/: the folder is read-only or belongs to another user; "
+        f"make it yours and writable (chown, then chmod u+w {folder}) and run make again"
+    )
+
+
 def load(settings: DataSettings) -> pd.DataFrame:
     """The configured source, read as `make data` reads it.
 
     Relative paths in the settings are relative to the project's folder, where make runs.
     """
-    with timed(f"reading {mask(settings.source)}"):
-        frame = read(settings, environment())
+    frame = read(settings, environment())
     check_not_empty(frame, settings)
     return frame
 
@@ -81,9 +87,14 @@ def load(settings: DataSettings) -> pd.DataFrame:
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
     data_settings = DataSettings.from_dict(read_json(settings))
+    if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
+        raise unwritable(output.parent)  # before a source that may take minutes to read
     frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
-    write_snapshot(frame, data_settings, output)
+    try:
+        write_snapshot(frame, data_settings, output)
+    except PermissionError:  # what os.access cannot foresee: an immutable folder, a read-only mount
+        raise unwritable(output.parent) from None
     shown = mask(data_settings.source)
     print(f"data: {len(frame)} rows, {frame.shape[1]} columns from {shown} -> {output} (read-only)")
 

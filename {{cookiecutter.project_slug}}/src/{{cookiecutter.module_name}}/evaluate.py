@@ -28,6 +28,7 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "model": model.stem,
         "task": values["task"],
         "n_train": fitted.n_train_rows_,
+        "sample": values["sample"],  # [data] sample: None when every row was used
         "primary_metric": task.PRIMARY_METRIC,
         "higher_is_better": task.HIGHER_IS_BETTER,
         **fields,

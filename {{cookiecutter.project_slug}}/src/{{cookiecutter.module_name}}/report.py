@@ -19,7 +19,7 @@ FIGURES = "figures"  # beside REPORT.md
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
-    """The rows and columns before and after cleanup, and what each step removed."""
+    """The rows and columns before and after cleanup, what each step removed, and the warnings."""
     lines = [
         "## Data",
         "",
@@ -27,13 +27,37 @@ def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
         f"{cleanup['rows_after']} rows and {cleanup['columns_after']} columns after cleanup "
         f"({cleanup['rows_before'] - cleanup['rows_after']} rows removed).",
         "",
-        "| Cleanup step | Rows removed | Columns removed |",
-        "|---|---:|---|",
+        sample_line(cleanup.get("sample")),
+        "",
+        *(line for warning in cleanup["warnings"] for line in (f"**Warning:** {warning}", "")),
+        "| Cleanup step | Rows removed | Columns removed | Note |",
+        "|---|---:|---|---|",
     ]
     for step in cleanup["steps"]:
         columns = ", ".join(step["columns_removed"]) or "none"
-        lines.append(f"| {step['name']} | {step['rows_removed']} | {columns} |")
+        note = step["note"].replace("|", "\\|")  # a stray value from the data may hold a pipe
+        lines.append(f"| {step['name']} | {step['rows_removed']} | {columns} | {note} |")
     return lines
+
+
+def sample_line(sample: float | None) -> str:
+    """Whether the models saw every row or a sample, as `[data] sample` in config.toml says."""
+    if sample is None:
+        return "Built on every row of the snapshot (no `[data] sample`)."
+    share = f"{sample:.0%} of the rows" if isinstance(sample, float) else f"{sample} rows"
+    return (
+        f"**Built on a seeded sample: {share}** (`[data] sample = {sample}`); "
+        "remove the setting to build on every row."
+    )
+
+
+def features_section(features: dict[str, Any]) -> list[str]:
+    """The columns the models learn from, and those left out and why."""
+    lines = [f"The models learn from {len(features['features'])} columns: {', '.join(features['features'])}."]
+    if features["removed"]:
+        left_out = ", ".join(f"{name} ({reason})" for name, reason in features["removed"].items())
+        lines.append(f"Not used as features: {left_out}. `[features] keep_columns` keeps an id or free text.")
+    return ["", " ".join(lines)]
 
 
 def model_section(result: dict[str, Any]) -> list[str]:
@@ -50,7 +74,7 @@ def model_section(result: dict[str, Any]) -> list[str]:
     ]
 
 
-def to_report(cleanup: dict[str, Any], results: list[dict[str, Any]]) -> str:
+def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[dict[str, Any]]) -> str:
     ranked = rank(results)
     best = ranked[0]
     lines = [
@@ -60,6 +84,7 @@ def to_report(cleanup: dict[str, Any], results: list[dict[str, Any]]) -> str:
         f"{best['metrics'][best['primary_metric']]:.3f} on {held_out(best)}.",
         "",
         *cleanup_section(cleanup),
+        *features_section(features),
         "",
         to_markdown(ranked, heading="## Leaderboard"),
         f"![Leaderboard]({FIGURES}/leaderboard.png)",
@@ -72,10 +97,10 @@ def to_report(cleanup: dict[str, Any], results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def main(cleanup: Path, metrics: list[Path], output: Path) -> None:
-    """Write OUTPUT (Markdown) from the CLEANUP summary and the METRICS of every model."""
+def main(cleanup: Path, features: Path, metrics: list[Path], output: Path) -> None:
+    """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES and every model's METRICS."""
     results = [read_json(path) for path in metrics]
-    write_text(to_report(read_json(cleanup), results), output)
+    write_text(to_report(read_json(cleanup), read_json(features), results), output)
     print(f"report: {len(results)} models -> {output}")
 
 

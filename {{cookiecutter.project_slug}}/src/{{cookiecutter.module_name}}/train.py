@@ -13,7 +13,6 @@ from . import models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
-from .progress import timed
 
 
 def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
@@ -21,17 +20,6 @@ def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFra
     if max_rows is None or len(frame) <= max_rows:
         return frame
     return frame.sample(n=max_rows, random_state=seed)
-
-
-def search_size(model: Any) -> str:
-    """How many fits a cross-validated grid search will run, so a long wait has a size."""
-    if not hasattr(model, "param_grid"):
-        return ""
-    from sklearn.model_selection import ParameterGrid, check_cv
-
-    settings = len(ParameterGrid(model.param_grid))
-    folds = check_cv(model.cv).get_n_splits()
-    return f" ({settings} settings x {folds} folds = {settings * folds} fits)"
 
 
 def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
@@ -48,8 +36,7 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
         ) from None
-    with timed(f"fitting {name} on {len(rows)} rows{search_size(model)}"):
-        tasks.load(task).fit(model, rows, settings)
+    tasks.load(task).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
     return model
 

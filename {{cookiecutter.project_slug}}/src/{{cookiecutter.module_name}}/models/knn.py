@@ -2,15 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
+import pandas as pd
+from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, StratifiedKFold
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 
+from ..progress import bar
 from .features import preprocessor
 
 SCORING = {"classification": "balanced_accuracy", "regression": "neg_root_mean_squared_error"}
+GRID = "knn__n_neighbors"
+
+
+def fold_count(y: pd.Series, asked: int, stratified: bool) -> int:
+    """The folds asked for, but no more than the rows (or, stratified, the rarest class's rows) allow."""
+    most = int(y.value_counts().min()) if stratified else len(y)
+    return max(2, min(asked, most))
+
+
+def smallest_training_fold(rows: int, folds: int) -> int:
+    """The rows in the smallest training fold of `rows` split into `folds`: the largest k can be."""
+    return rows - math.ceil(rows / folds)
+
+
+def usable_neighbours(asked: Sequence[int], fold_rows: int) -> list[int]:
+    """The k in `asked` that a training fold of `fold_rows` rows allows (the largest it allows if none)."""
+    return [k for k in asked if k <= fold_rows] or [max(1, fold_rows)]
+
+
+class KnnGridSearch(GridSearchCV):
+    """A grid search over k that fits what the training rows allow and shows its progress.
+
+    Small data first trims the folds and the grid, saying so in one line rather than with a
+    warning for every fit that cannot run; on a terminal a bar counts the fits (settings x folds).
+    """
+
+    def fit(self, X: pd.DataFrame, y: pd.Series, **params: Any) -> KnnGridSearch:
+        stratified = isinstance(self.cv, StratifiedKFold)
+        folds = fold_count(y, self.cv.get_n_splits(), stratified)
+        asked = list(self.param_grid[GRID])
+        fold_rows = smallest_training_fold(len(y), folds)
+        usable = usable_neighbours(asked, fold_rows)
+        if folds != self.cv.get_n_splits() or usable != asked:
+            rows = len(y)
+            print(f"  knn: {rows} training rows allow {folds} folds and k <= {fold_rows}: searching {usable}")
+            self.cv = type(self.cv)(folds, shuffle=True, random_state=self.cv.random_state)
+            self.param_grid = {GRID: usable}
+        return super().fit(X, y, **params)
+
+    def _run_search(self, evaluate_candidates: Callable) -> None:
+        # Scikit-learn's hook for the order of the search: one setting at a time, so the bar moves.
+        settings = list(ParameterGrid(self.param_grid))
+        folds = self.cv.get_n_splits()
+        what = f"grid search, {len(settings)} settings x {folds} folds"
+        with bar(len(settings) * folds, what, unit="fit") as shown:
+            for setting in settings:
+                evaluate_candidates([setting])
+                shown.update(folds)
 
 
 def build(
@@ -27,4 +79,4 @@ def build(
         neighbours = KNeighborsRegressor()
         folds = KFold(cv_folds, shuffle=True, random_state=seed)
     pipeline = Pipeline([("features", preprocessor()), ("knn", neighbours)])
-    return GridSearchCV(pipeline, {"knn__n_neighbors": list(n_neighbors)}, cv=folds, scoring=SCORING[task])
+    return KnnGridSearch(pipeline, {GRID: list(n_neighbors)}, cv=folds, scoring=SCORING[task])

@@ -10,11 +10,12 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 
 from ..errors import StepError
+from ..progress import reading
 from . import FORMATS
 
 
@@ -45,27 +46,38 @@ def records_frame(document: Any, records_path: str, where: str) -> pd.DataFrame:
     return pd.json_normalize(records)
 
 
+# Text formats read front to back: a local file of these shows a bar of the bytes read.
+STREAMED = ("csv", "tsv", "jsonl")
+
+
 def parse(
     content: bytes | Path, fmt: str, where: str, records_path: str = "", sheet: str | int = 0
 ) -> pd.DataFrame:
     """Parse a `fmt` document (a file, or the bytes of a response) that came from `where`."""
+    if fmt not in FORMATS:
+        raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
     try:
         if fmt == "json":
             text = content.read_bytes() if isinstance(content, Path) else content
             return records_frame(json.loads(text), records_path, where)
-        buffer = content if isinstance(content, Path) else io.BytesIO(content)
-        if fmt == "csv":
-            return pd.read_csv(buffer)
-        if fmt == "tsv":
-            return pd.read_csv(buffer, sep="\t")
-        if fmt == "jsonl":
-            return pd.read_json(buffer, lines=True)
-        if fmt == "parquet":
-            return pd.read_parquet(buffer)
-        if fmt == "excel":
-            return pd.read_excel(buffer, sheet_name=sheet)
+        if isinstance(content, Path) and fmt in STREAMED:
+            with reading(content) as file:
+                return parse_table(file, fmt, sheet)
+        return parse_table(content if isinstance(content, Path) else io.BytesIO(content), fmt, sheet)
     # pandas', pyarrow's and json's parse errors are ValueErrors; a broken .xlsx is a bad zip file
     except (ValueError, OSError, zipfile.BadZipFile) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise StepError(f"cannot read {where} as {fmt}: {reason}; check the file or [data] format") from None
-    raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
+
+
+def parse_table(buffer: Path | BinaryIO, fmt: str, sheet: str | int) -> pd.DataFrame:
+    """A table in any format but JSON documents (which records_frame reads)."""
+    if fmt == "csv":
+        return pd.read_csv(buffer)
+    if fmt == "tsv":
+        return pd.read_csv(buffer, sep="\t")
+    if fmt == "jsonl":
+        return pd.read_json(buffer, lines=True)
+    if fmt == "parquet":
+        return pd.read_parquet(buffer)
+    return pd.read_excel(buffer, sheet_name=sheet)

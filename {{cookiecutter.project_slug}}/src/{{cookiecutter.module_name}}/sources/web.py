@@ -10,6 +10,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from ..errors import StepError
+from ..progress import bar
 from . import EXTENSIONS, format_of
 from .credentials import mask
 from .formats import parse, records_frame, value_at
@@ -131,7 +132,7 @@ def read_http(
     """The records at `url`; with `next_path`, follow each JSON page's link to the next, to the last."""
     pages = []
     seen = set()
-    with session(retries) as http:
+    with session(retries) as http, bar(None, f"fetching {mask(url)}", unit="page") as progress:
         page_url: str | None = url
         while page_url:
             if page_url in seen:
@@ -149,5 +150,6 @@ def read_http(
             except requests.JSONDecodeError:
                 raise StepError(f"{where} did not send valid JSON: check the URL or [data] format") from None
             pages.append(records_frame(document, records_path, where))
+            progress.update()
             page_url = next_page(document, page_url, next_path, first=len(pages) == 1)
     return pd.concat(pages, ignore_index=True) if len(pages) > 1 else pages[0]

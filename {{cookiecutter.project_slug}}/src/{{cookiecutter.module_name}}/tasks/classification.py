@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import StepError
@@ -19,6 +20,11 @@ __all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
 METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
+
+# The confusion matrix draws at most this many classes (the most frequent), so it stays readable and small.
+MAX_CLASSES = 20
+# Class names longer than this are cut short on the axes.
+MAX_LABEL = 24
 
 
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
@@ -38,9 +44,16 @@ def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFram
     counts = frame[target].value_counts()
     rare = counts[counts < 2]
     if not rare.empty:
+        numeric = pd.api.types.is_numeric_dtype(frame[target])
+        hint = (
+            f"; {target} is numeric with {len(counts)} distinct values: "
+            'if it is a quantity, set task = "regression"'
+            if numeric
+            else ""
+        )
         raise StepError(
-            f"target class {rare.index[0]!r} has only one row, too few to hold out; "
-            "remove it from the data or merge it with another class"
+            f"target class {rare.index.tolist()[0]!r} has only one row, too few to "
+            f"hold out; remove it from the data or merge it with another class{hint}"
         )
     by_class = frame.groupby(target, group_keys=False)
     test = by_class.sample(frac=settings["test_size"], random_state=settings["seed"])
@@ -52,7 +65,7 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
     # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
     from sklearn import metrics
 
-    actual, predicted = predictions["actual"], predictions["predicted"]
+    actual, predicted = as_codes(predictions["actual"], predictions["predicted"])
     return rounded(
         {
             "accuracy": metrics.accuracy_score(actual, predicted),
@@ -60,6 +73,26 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
             "f1_macro": metrics.f1_score(actual, predicted, average="macro", zero_division=0),
         }
     )
+
+
+def as_codes(actual: pd.Series, predicted: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Both as integer codes of one set of classes: the metrics then count classes by hashing,
+    where on text they would sort every row's label (seconds on a million rows)."""
+    codes, _ = pd.factorize(pd.concat([actual, predicted], ignore_index=True))
+    return codes[: len(actual)], codes[len(actual) :]
+
+
+def shown_classes(predictions: pd.DataFrame) -> list[Any]:
+    """The classes the chart draws: all of them, or the MAX_CLASSES most frequent actual ones."""
+    classes = set(predictions["actual"]) | set(predictions["predicted"])
+    if len(classes) > MAX_CLASSES:
+        classes = set(predictions["actual"].value_counts().index[:MAX_CLASSES])
+    return sorted(classes, key=str)
+
+
+def short(label: Any) -> str:
+    text = str(label)
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 def evaluate(
@@ -70,11 +103,13 @@ def evaluate(
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
-    """Counts of actual (rows) against predicted (columns) classes on the test rows."""
+    """Counts of actual (rows) against predicted (columns) classes on the test rows;
+    with many classes, those of the most frequent classes only (the title says so)."""
     from matplotlib.figure import Figure
 
     model, target = result["model"], result["target"]
-    labels = sorted(set(predictions["actual"]) | set(predictions["predicted"]), key=str)
+    labels = shown_classes(predictions)
+    every = len(set(predictions["actual"]) | set(predictions["predicted"]))
     counts = pd.crosstab(predictions["actual"], predictions["predicted"]).reindex(
         index=labels, columns=labels, fill_value=0
     )
@@ -86,11 +121,12 @@ def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
     for (row, column), count in pd.DataFrame(counts.to_numpy()).stack().items():
         colour = "white" if count > darkest / 2 else "black"
         axes.text(column, row, str(count), ha="center", va="center", color=colour)
-    names = [str(label) for label in labels]
+    names = [short(label) for label in labels]
     axes.set_xticks(range(len(labels)), names, rotation=30 if len(labels) > 4 else 0)
     axes.set_yticks(range(len(labels)), names)
+    shown = f", the {len(labels)} most frequent of {every} classes" if len(labels) < every else ""
     axes.set_title(
-        f"{model}: confusion matrix, {len(predictions)} test rows\n(right answers on the diagonal)"
+        f"{model}: confusion matrix, {len(predictions)} test rows{shown}\n(right answers on the diagonal)"
     )
     axes.set_xlabel(f"predicted {target}")
     axes.set_ylabel(f"actual {target}")

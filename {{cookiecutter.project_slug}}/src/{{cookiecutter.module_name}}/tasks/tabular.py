@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from ..progress import bar
+
+# Rows predicted at once. What a model holds while predicting then stays bounded however many
+# rows are scored: KNN's distances to its neighbours and the one-hot features of 10,000 rows
+# take a few MB (scikit-learn computes the distances in chunks within that).
+BATCH_ROWS = 10_000
 
 
 def features_and_target(rows: pd.DataFrame, target: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -18,9 +26,15 @@ def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
 
 
 def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """The actual and the predicted target of every test row."""
+    """The actual and the predicted target of every test row, predicted BATCH_ROWS rows at a time."""
     features, actual = features_and_target(rows, settings["target"])
-    return pd.DataFrame({"actual": actual.to_numpy(), "predicted": model.predict(features)})
+    batches = []
+    with bar(len(features), "predicting", unit="row", unit_scale=True) as shown:
+        for start in range(0, len(features), BATCH_ROWS):
+            batch = features.iloc[start : start + BATCH_ROWS]
+            batches.append(model.predict(batch))
+            shown.update(len(batch))
+    return pd.DataFrame({"actual": actual.to_numpy(), "predicted": np.concatenate(batches)})
 
 
 def rounded(values: Mapping[str, Any]) -> dict[str, float]:
