@@ -132,7 +132,8 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     stages = {
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
         "data": {key: value for key, value in config["data"].items() if key not in cleanup_keys},
-        "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample, **section(config, "clean")},
+        "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
+                  **section(config, "clean")},
         "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features")},
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
