@@ -13,16 +13,29 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # The files that exist only for one answer of an option.
 DEMO_APP_FILES = ["app.py", ".streamlit"]
+# The files of one task family: its sample data, notebook, tests on the sample and output folder.
+TABLE_FILES = ["data/sample/penguins.csv", "data/sample/README.md", "reports/predictions"]
+RECOMMENDATION_FILES = [
+    "data/sample/interactions.csv",
+    "data/sample/movies.csv",
+    "data/sample/make_movies.py",
+    "data/sample/MOVIES.md",
+    "reports/recommendations",
+    "tests/test_recommenders.py",
+]
+# Each family's notebook, kept as notebooks/01-explore.ipynb.
+NOTEBOOKS = {"table": "notebooks/01-explore.ipynb", "recommendation": "notebooks/01-explore-recommendation.ipynb"}
+EXPLORE = "notebooks/01-explore.ipynb"
 
 NEXT_STEPS = """
-Created {project_slug}/: {task} on the bundled penguins sample, settings in config.toml.
+Created {project_slug}/: {task} on the bundled {sample} sample, settings in config.toml.
 
 Next:
   cd {project_slug}
   invoke baseline    # builds .venv, snapshots and cleans the data, trains the random baseline, prints its score
   invoke all         # adds the rule-based model and KNN, prints the leaderboard, writes reports/REPORT.html
 {demo}
-Then point [data] source and target in config.toml at your own data (a file, a database or an API;
+Then point [data] source and {columns} in config.toml at your own data (a file, a database or an API;
 secrets go in .env, see .env.example): the same commands work on it. `invoke fetch` fetches it again.
 (No invoke? `make baseline` and `make` do the same; `make help` lists every target.)
 
@@ -30,6 +43,7 @@ SPRINTS.md plans your {hackathon_hours} hours in {sprint_hours}-hour sprints:
 `invoke sprint --start` when the hackathon starts, `invoke sprint` to see where you stand.
 """
 DEMO_STEP = "  invoke demo        # starts the demo app on http://127.0.0.1:8501\n"
+RECOMMEND_STEP = "  invoke recommend --user u00042   # each model's top 10 for one user, beside their history\n"
 
 
 # The Makefile's self-documenting targets, `target: ... ## what it does`, as `make help` reads them.
@@ -88,6 +102,18 @@ if __name__ == "__main__":
     if ANSWERS["demo_app"] == "none":
         for name in DEMO_APP_FILES:
             remove(Path(name))
+    family = "recommendation" if ANSWERS["task"] == "recommendation" else "table"
+    for name in TABLE_FILES if family == "recommendation" else RECOMMENDATION_FILES:
+        remove(Path(name))
+    for kept, notebook in NOTEBOOKS.items():
+        if kept != family:
+            remove(Path(notebook))
+    Path(NOTEBOOKS[family]).replace(EXPLORE)
     write_commands_table()
     demo = DEMO_STEP if ANSWERS["demo_app"] != "none" else ""
-    print(NEXT_STEPS.format(demo=demo, **ANSWERS))
+    if family == "recommendation":
+        demo = RECOMMEND_STEP + demo
+        sample, columns = "synthetic movie", "user, item"
+    else:
+        sample, columns = "penguins", "target"
+    print(NEXT_STEPS.format(demo=demo, sample=sample, columns=columns, **ANSWERS))

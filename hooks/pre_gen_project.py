@@ -32,7 +32,7 @@ EXAMPLES = {
 MAX_LENGTH = {"project_name": 64, "project_slug": 64, "module_name": 64, "author_name": 100, "description": 256}
 # cookiecutter checks its choice answers itself, except those read from a replay file
 # (`cookiecutter --replay-file`), which it passes on unchecked: these keep such a file honest.
-TASKS = ("classification", "regression")
+TASKS = ("classification", "regression", "recommendation")
 DEMO_APPS = ("streamlit", "none")
 # The same limits as sprint/plan.py in the generated package: below them a plan cannot hold
 # a scope, four sprints, a rebuild and a demo. (tests/test_hooks.py checks that they agree.)
@@ -68,10 +68,10 @@ pure_eval py pyarrow pycparser pydeck pygments pylab pyparsing pytest python_mul
 pythonjsonlogger pywinpty referencing reports requests rfc3339_validator rfc3986_validator
 rfc3987_syntax rpds ruff scipy send2trash six sklearn sortedcontainers soupsieve sqlalchemy src
 stack_data starlette streamlit tasks terminado test_clean test_conditions test_config test_data
-test_models test_progress test_report test_results test_split test_sprint_clock test_sprint_plan
-tests threadpoolctl tinycss2 tomli tomlkit tornado tqdm traitlets trove_classifiers
-typing_extensions tzdata uri_template urllib3 uvicorn watchdog wcwidth webcolors webencodings
-websocket websockets widgetsnbextension yaml zmq
+test_models test_progress test_recommendation test_recommenders test_report test_results test_split
+test_sprint_clock test_sprint_plan tests threadpoolctl tinycss2 tomli tomlkit tornado tqdm traitlets
+trove_classifiers typing_extensions tzdata uri_template urllib3 uvicorn watchdog wcwidth webcolors
+webencodings websocket websockets widgetsnbextension yaml zmq
 """.split())
 
 

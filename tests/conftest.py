@@ -25,6 +25,23 @@ def built_project(cookies_session) -> Path:
     return result.project_path
 
 
+@pytest.fixture(scope="session")
+def built_recommender(cookies_session) -> Path:
+    """A recommendation project (the movie sample), fully built once with `make`."""
+    result = cookies_session.bake(extra_context={"project_name": "Movie Night", "task": "recommendation"})
+    assert result.exit_code == 0, result.exception
+    succeed(["make"], result.project_path)
+    return result.project_path
+
+
+@pytest.fixture
+def recommender(built_recommender, tmp_path) -> Path:
+    """A private copy of the built recommendation project, for a test to change."""
+    copy = tmp_path / built_recommender.name
+    shutil.copytree(built_recommender, copy)
+    return copy
+
+
 @pytest.fixture
 def project(built_project, tmp_path) -> Path:
     """A private copy of the built project, timestamps and all, for a test to change."""

@@ -11,6 +11,7 @@ a distribution needed only on another platform or Python, and so missing here, c
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -131,12 +132,18 @@ def with_taken_names(hook_source: str, names: set[str]) -> str:
 
 
 def main() -> None:
-    """Bake a default project (demo app and all) and rewrite the hook's TAKEN_NAMES from it."""
+    """Bake a project of each task (demo app and all) and rewrite the hook's TAKEN_NAMES from them."""
+    tasks = json.loads((TEMPLATE / "cookiecutter.json").read_text(encoding="utf-8"))["task"]
+    names: set[str] = set()
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder, "config.yaml")
         config.write_text(f"replay_dir: {Path(folder, 'replay')}\n", encoding="utf-8")
-        project = cookiecutter(str(TEMPLATE), no_input=True, output_dir=folder, config_file=str(config))
-        names = taken_names(Path(project))
+        for task in tasks:
+            project = cookiecutter(
+                str(TEMPLATE), no_input=True, output_dir=Path(folder, task), config_file=str(config),
+                extra_context={"task": task},
+            )
+            names |= taken_names(Path(project))
     PRE_GEN_HOOK.write_text(with_taken_names(PRE_GEN_HOOK.read_text(encoding="utf-8"), names), encoding="utf-8")
     print(f"{PRE_GEN_HOOK.relative_to(TEMPLATE)}: TAKEN_NAMES now holds {len(names)} names", file=sys.stderr)
 

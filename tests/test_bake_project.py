@@ -9,34 +9,45 @@ import tomllib
 import pytest
 from baked import MODELS, succeed
 
-TASKS = ["classification", "regression"]
+TASKS = ["classification", "regression", "recommendation"]
 
 
 # Every file a project is baked with, whatever the answers; <module> is the package's name.
 PROJECT_FILES = {
     "README.md", "SPRINTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
     ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
-    "data/sample/README.md", "data/sample/penguins.csv",
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
-                                           "reports/metrics", "reports/figures", "reports/predictions"]),
+                                           "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results",
+        "results", "recommend",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
-        "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression",
+        "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
         "models/random_baseline", "models/rules", "models/conditions", "models/knn",
+        "models/interactions", "models/random_items", "models/popularity", "models/item_knn",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
-        "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock",
+        "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
     ]),
 }
-# The files that exist only for one answer of an option.
-OPTION_FILES = {("demo_app", "streamlit"): {"app.py", ".streamlit/config.toml"}}
+# The files that exist only for one answer of an option: the demo app, each task family's sample data,
+# output folder and (for recommenders) the tests on the sample.
+TABLE_FILES = {"data/sample/README.md", "data/sample/penguins.csv", "reports/predictions/.gitkeep"}
+RECOMMENDATION_FILES = {
+    "data/sample/MOVIES.md", "data/sample/interactions.csv", "data/sample/movies.csv", "data/sample/make_movies.py",
+    "reports/recommendations/.gitkeep", "tests/test_recommenders.py",
+}
+OPTION_FILES = {
+    ("demo_app", "streamlit"): {"app.py", ".streamlit/config.toml"},
+    ("task", "classification"): TABLE_FILES,
+    ("task", "regression"): TABLE_FILES,
+    ("task", "recommendation"): RECOMMENDATION_FILES,
+}
 
 
 def baked_files(project) -> set[str]:
@@ -67,6 +78,20 @@ def test_slug_and_module_name_derive_from_the_project_name(cookies):
     result = cookies.bake(extra_context={"project_name": "Penguin Party"})
     assert result.project_path.name == "penguin-party"
     assert (result.project_path / "src" / "penguin_party" / "__init__.py").is_file()
+
+
+def test_a_recommendation_project_reads_the_movie_sample(cookies):
+    """task=recommendation: config.toml names the sample log's columns and item table, and no target."""
+    project = cookies.bake(extra_context={"task": "recommendation"}).project_path
+    config = tomllib.loads((project / "config.toml").read_text())
+    assert config["task"] == "recommendation"
+    assert config["data"]["source"] == "data/sample/interactions.csv"
+    assert (config["data"]["user"], config["data"]["item"], config["data"]["items"]) == (
+        "user", "item", "data/sample/movies.csv"
+    )
+    assert "target" not in config["data"]
+    assert config["evaluate"]["k"] == 10
+    assert set(config["models"]) == set(MODELS)
 
 
 @pytest.mark.parametrize(("task", "target"), [("classification", "species"), ("regression", "body_mass_g")])

@@ -1,4 +1,9 @@
-"""The demo: the leaderboard, the figures, and every model's prediction for a row you enter.
+"""The demo: the leaderboard, the figures, and every model's answer side by side.
+
+For a table (classification, regression): every model's prediction for a row you enter.
+For recommendation: pick or type a user, see their history and each model's top k, filter
+the recommendations by the item table's columns, and turn up "adventurousness" to re-rank
+KNN's list toward less popular items. The page is chosen by the task of the results (PAGES).
 
 `invoke demo` (or `make demo`) builds what is missing and starts it. Everything
 shown is read at run time from what the pipeline built: reports/, models/ and
@@ -15,7 +20,10 @@ import joblib
 import pandas as pd
 import streamlit as st
 
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.recommend import find_user, history, with_details
 from {{ cookiecutter.module_name }}.results import rank
+from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
 
 ROOT = Path(__file__).resolve().parent
 METRICS = ROOT / "reports" / "metrics"
@@ -23,6 +31,10 @@ FIGURES = ROOT / "reports" / "figures"
 LEADERBOARD = ROOT / "reports" / "leaderboard.md"
 TRAIN = ROOT / "data" / "processed" / "train.parquet"
 BUILD = "run `invoke all` (or `make`) in the project folder, then reload this page"
+# Adventurousness re-ranks this many times k of KNN's best (filtered) items: novel, yet still similar.
+CANDIDATES_PER_SHOWN = 10
+USERS_LISTED = 200  # the most active users, in the pick list; any other can be typed
+MAX_FILTER_CHOICES = 50  # item columns with more distinct values (titles, ids) get no filter
 
 
 def load_results() -> list[dict[str, Any]]:
@@ -67,10 +79,134 @@ def feature_form(features: pd.DataFrame) -> pd.DataFrame | None:
 def show_predictions(row: pd.DataFrame, results: list[dict[str, Any]]) -> None:
     """Every model's prediction for `row`, side by side, in leaderboard order."""
     for column, result in zip(st.columns(len(results)), results, strict=True):
-        model = joblib.load(ROOT / "models" / f"{result['model']}.joblib")
+        model = load_model(result["model"])
         prediction = model.predict(row)[0]
         shown = f"{prediction:.1f}" if result["task"] == "regression" else str(prediction)
         column.metric(result["model"], shown)
+
+
+def load_model(name: str) -> Any:
+    return joblib.load(ROOT / "models" / f"{name}.joblib")
+
+
+def table_page(results: list[dict[str, Any]]) -> None:
+    """A form of the training columns; every model's prediction for the entered row."""
+    target = results[0]["target"]
+    st.title(f"Predicting {target}")
+    show_leaderboard()
+    st.header("Try a row")
+    train = pd.read_parquet(TRAIN)
+    row = feature_form(train.drop(columns=[target]))
+    if row is not None:
+        show_predictions(row, results)
+    show_model_figures(results, "How each model errs on the test rows")
+
+
+def show_leaderboard() -> None:
+    st.markdown(LEADERBOARD.read_text())
+    if (FIGURES / "leaderboard.png").is_file():
+        st.image(str(FIGURES / "leaderboard.png"))
+
+
+def show_model_figures(results: list[dict[str, Any]], heading: str) -> None:
+    st.header(heading)
+    for column, result in zip(st.columns(len(results)), results, strict=True):
+        figure = FIGURES / f"{result['model']}.png"
+        if figure.is_file():
+            column.image(str(figure), caption=result["model"])
+
+
+def item_filters(items: pd.DataFrame, item: str) -> dict[str, Any]:
+    """A multiselect per category column of the item table, a range slider per number column."""
+    chosen: dict[str, Any] = {}
+    columns = [c for c in items.columns if c != item and items[c].nunique() <= MAX_FILTER_CHOICES]
+    numbers = [c for c in items.columns if c != item and pd.api.types.is_numeric_dtype(items[c])]
+    for column in dict.fromkeys(columns + numbers):
+        values = items[column].dropna()
+        if column in numbers:
+            low, high = values.min().item(), values.max().item()
+            if low < high:
+                chosen[column] = st.slider(column, low, high, (low, high), key=f"filter_{column}")
+        else:
+            options = sorted(values.unique().tolist(), key=str)
+            chosen[column] = st.multiselect(column, options, key=f"filter_{column}", placeholder="any")
+    return chosen
+
+
+def passes(candidates: pd.DataFrame, filters: dict[str, Any]) -> pd.Series:
+    """Which candidates match every filter (an empty selection matches all)."""
+    keep = pd.Series(True, index=candidates.index)
+    for column, wanted in filters.items():
+        if isinstance(wanted, tuple):
+            keep &= candidates[column].between(*wanted)
+        elif wanted:
+            keep &= candidates[column].isin(wanted)
+    return keep
+
+
+def rerank(candidates: pd.DataFrame, novelty: pd.Series, adventurousness: float) -> pd.DataFrame:
+    """Candidates by (1 - a) x their score scaled to 0..1 + a x their novelty (1 - popularity percentile)."""
+    scores = candidates["score"]
+    spread = scores.max() - scores.min()
+    scaled = (scores - scores.min()) / spread if spread > 0 else scores * 0.0
+    blended = (1 - adventurousness) * scaled + adventurousness * candidates["item"].map(novelty).fillna(1.0)
+    return candidates.assign(score=blended).sort_values("score", ascending=False, kind="stable")
+
+
+def chosen_user(train: pd.DataFrame, column: str) -> Any:
+    """The user picked from the most active ones, or typed; None (with the reason shown) if unknown."""
+    busiest = train[column].value_counts().index[:USERS_LISTED].tolist()
+    picked = st.selectbox(f"Pick a {column}", busiest, key="user")
+    typed = st.text_input(f"or type a {column} id", key="typed_user").strip()
+    try:
+        return find_user(train, column, typed) if typed else picked
+    except StepError as error:
+        st.error(str(error))
+        return None
+
+
+def recommendation_page(results: list[dict[str, Any]]) -> None:
+    """A user's history and each model's top k side by side, filtered and (for KNN) re-ranked."""
+    first = results[0]
+    # [data] items is relative to the project's folder, where make runs; the app may run elsewhere
+    settings = {"columns": first["columns"], "items": first["items"] and str(ROOT / first["items"])}
+    user_column, item, k = first["columns"]["user"], first["columns"]["item"], first["k"]
+    st.title(f"Recommending {item} to each {user_column}")
+    show_leaderboard()
+    train = pd.read_parquet(TRAIN)
+    items = read_items(settings)
+    st.header("Try a user")
+    user = chosen_user(train, user_column)
+    if user is None:
+        return
+    with st.sidebar:
+        st.header("Filter the recommendations")
+        filters = item_filters(items, item) if items is not None else {}
+        adventurousness = st.slider(
+            "Adventurousness (knn)", 0.0, 1.0, 0.0, 0.1, key="adventurousness",
+            help="0: KNN's own order; 1: the least popular of KNN's candidates first",
+        )
+    had = history(train, user, settings, items)
+    st.subheader(f"{user_column} {user} had {len(had)} {item}s")
+    st.dataframe(had, hide_index=True)
+    novelty = 1.0 - train[item].value_counts().rank(pct=True)
+    # the item table keyed like the recommendations (column "item"), whatever [data] item is called
+    details = items.rename(columns={item: "item"}) if items is not None else None
+    for column, result in zip(st.columns(len(results)), results, strict=True):
+        # the user's whole ranking (one row of scores), so that k are left after any filter
+        found = load_model(result["model"]).recommend([user], len(novelty)).drop(columns=["user"])
+        candidates = with_details(found, details, "item")
+        candidates = candidates[passes(candidates, filters)]
+        if result["model"] == "knn":
+            candidates = rerank(candidates.head(k * CANDIDATES_PER_SHOWN), novelty, adventurousness)
+        shown = candidates.head(k).assign(rank=lambda top: range(1, len(top) + 1))
+        column.subheader(result["model"])
+        column.dataframe(shown.rename(columns={"item": item}), hide_index=True)
+    show_model_figures(results, "Ranking metrics, coverage and popularity of each model")
+
+
+# The page of each task (the task the results were scored for).
+PAGES = {"classification": table_page, "regression": table_page, "recommendation": recommendation_page}
 
 
 def main() -> None:
@@ -85,24 +221,7 @@ def main() -> None:
         st.error(f"Missing {names}: {BUILD}.")
         st.stop()
     results = rank(results)
-    target = results[0]["target"]
-
-    st.title(f"Predicting {target}")
-    st.markdown(LEADERBOARD.read_text())
-    if (FIGURES / "leaderboard.png").is_file():
-        st.image(str(FIGURES / "leaderboard.png"))
-
-    st.header("Try a row")
-    train = pd.read_parquet(TRAIN)
-    row = feature_form(train.drop(columns=[target]))
-    if row is not None:
-        show_predictions(row, results)
-
-    st.header("How each model errs on the test rows")
-    for column, result in zip(st.columns(len(results)), results, strict=True):
-        figure = FIGURES / f"{result['model']}.png"
-        if figure.is_file():
-            column.image(str(figure), caption=result["model"])
+    PAGES[results[0]["task"]](results)
 
 
 main()

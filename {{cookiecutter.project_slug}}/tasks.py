@@ -137,6 +137,25 @@ def report(c):
     print(f"\nThe report, figures included: {REPORT.resolve().as_uri()}")
 
 
+{%- if cookiecutter.task == 'recommendation' %}
+@task(
+    help={
+        "user": "the user's id, as in the [data] user column (e.g. u00042)",
+        "model": "only this model (random, rules, knn); default: every model",
+        "k": "how many items each model recommends; default: [evaluate] k",
+    }
+)
+def recommend(c, user, model=None, k=None):
+    """Print one user's history (their training interactions) and each model's top k for them."""
+    targets = ["recommend", f"FOR_USER={user}"]
+    if model:
+        targets.append(f"MODEL={model}")
+    if k:
+        targets.append(f"K={k}")
+    make(c, *targets)
+
+
+{% endif -%}
 @task
 def explore(c):
     """Open notebooks/01-explore.ipynb in Jupyter (installs Jupyter the first time)."""

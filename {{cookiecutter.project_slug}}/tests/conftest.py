@@ -53,9 +53,11 @@ def configured_data(settings: dict) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
-    cleaned, _ = clean.clean(configured_data(settings), settings["clean"]["target"])
+    cleaned, _ = clean.clean_for_task(configured_data(settings), settings["clean"])
     values = settings["split"]
-    frame, _ = split.select_features(
-        cleaned, values["target"], values["drop_columns"], values["keep_columns"]
-    )
+    frame = cleaned
+    if "target" in values:  # a table: the columns the models see (an interaction log names its own)
+        frame, _ = split.select_features(
+            cleaned, values["target"], values["drop_columns"], values["keep_columns"]
+        )
     return tasks.load(values["task"]).split(frame, values)

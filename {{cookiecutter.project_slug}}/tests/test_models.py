@@ -203,14 +203,13 @@ def trained(settings, split_data) -> dict:
 
 
 def primary_scores(trained, settings, split_data) -> dict[str, float]:
-    """Each model's primary metric on the test rows, signed so that higher is better."""
-    _, test = split_data
+    """Each model's primary metric on the test set, signed so that higher is better."""
+    train, test = split_data
     task = tasks.load(settings["evaluate"]["task"])
     sign = 1 if task.HIGHER_IS_BETTER else -1
-    return {
-        name: sign * task.score(task.predict(model, test, settings["evaluate"]))[task.PRIMARY_METRIC]
-        for name, model in trained.items()
-    }
+    values = settings["evaluate"]
+    scored = {name: task.evaluate(model, train, test, values)[1] for name, model in trained.items()}
+    return {name: sign * fields["metrics"][task.PRIMARY_METRIC] for name, fields in scored.items()}
 
 
 def test_knn_clearly_beats_the_random_baseline(trained, settings, split_data):
@@ -223,11 +222,15 @@ def test_rules_beat_the_random_baseline(trained, settings, split_data):
     assert scores["rules"] > scores["random"]
 
 
-def test_a_saved_model_predicts_one_row(trained, settings, split_data, tmp_path):
-    _, test = split_data
+def test_a_saved_model_scores_the_same_once_loaded(trained, settings, split_data, tmp_path):
+    """What evaluate, the app and `invoke recommend` load is the model that was trained."""
+    train, test = split_data
+    task = tasks.load(settings["evaluate"]["task"])
     joblib.dump(trained["knn"], tmp_path / "knn.joblib")
-    row = test.drop(columns=[settings["evaluate"]["target"]]).head(1)
-    assert len(joblib.load(tmp_path / "knn.joblib").predict(row)) == 1
+    loaded = joblib.load(tmp_path / "knn.joblib")
+    before, after = (task.evaluate(m, train, test, settings["evaluate"]) for m in (trained["knn"], loaded))
+    pd.testing.assert_frame_equal(before[0], after[0])
+    assert before[1] == after[1]
 
 
 def test_knn_on_tiny_data_trims_its_grid_and_folds_in_one_line(capsys):

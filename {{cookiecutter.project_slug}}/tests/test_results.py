@@ -33,7 +33,13 @@ def test_the_headline_says_whether_a_model_beats_the_baseline():
     """The line `invoke knn` prints: the score, and better or NOT better than random."""
     random, knn, bad = result("random", 10.0), result("knn", 4.0), result("rules", 12.0)
     assert headline(knn, random) == (
-        "knn: rmse = 4.000 on 20 test rows (+6.000 (+60%) vs the random baseline: better)"
+        "knn: rmse = 4.000 on 20 held-out rows (+6.000 (+60%) vs the random baseline: better)"
     )
     assert headline(bad, random).endswith("vs the random baseline: NOT better)")
-    assert headline(random, random) == "random: rmse = 10.000 on 20 test rows"
+    assert headline(random, random) == "random: rmse = 10.000 on 20 held-out rows"
+
+
+def test_a_recommenders_headline_counts_held_out_users():
+    """Recommenders are scored per user: the line says how many users, not rows."""
+    knn = {**result("knn", 0.2), "test_unit": "users", "higher_is_better": True}
+    assert headline(knn, None).endswith("on 20 held-out users")

@@ -175,6 +175,32 @@ def clean(
     return frame, report
 
 
+Steps = list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]
+
+
+def run_steps(frame: pd.DataFrame, steps: Steps) -> tuple[pd.DataFrame, list[Step]]:
+    """Strip the column names, then run a task's own `steps` in order (an interaction log's: no
+    numbers read from text, so ids such as "007" stay as they are); return what each removed."""
+    stripped = strip_column_names(frame)
+    renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
+    report = [Step("strip column names", note=f"{renamed} renamed")]
+    frame = stripped
+    for name, step in steps:
+        cleaned = step(frame)
+        dropped = tuple(c for c in frame.columns if c not in cleaned.columns)
+        report.append(Step(name, len(frame) - len(cleaned), dropped))
+        frame = cleaned
+    return frame, report
+
+
+def clean_for_task(frame: pd.DataFrame, values: dict) -> tuple[pd.DataFrame, list[Step]]:
+    """The cleanup of the stage's task: its own steps (recommendation), or the table's."""
+    task = tasks.load(values["task"])
+    if hasattr(task, "cleanup_steps"):
+        return run_steps(frame, task.cleanup_steps(values))
+    return clean(frame, values["target"], values["max_missing_fraction"], values["drop_duplicates"])
+
+
 def sample_size(sample: float | None, rows: int) -> int:
     """How many of `rows` rows `[data] sample` keeps: a row count, a fraction, or all of them (None)."""
     if sample is None:
@@ -266,9 +292,7 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
     sampled, sampling = take_sample(frame, values["sample"], values["seed"])
-    cleaned, cleaning = clean(
-        sampled, values["target"], values["max_missing_fraction"], values["drop_duplicates"]
-    )
+    cleaned, cleaning = clean_for_task(sampled, values)
     report = sampling + cleaning
     for step in report:
         print(f"  {step}")

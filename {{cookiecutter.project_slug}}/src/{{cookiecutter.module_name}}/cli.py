@@ -1,7 +1,8 @@
 """Wiring for the pipeline steps: `python -m <package>.<step> ARGS...`.
 
-Each step module ends with `run(main)`; the arguments are `main`'s parameters,
-so `python -m <package>.clean --help` shows what the step reads and writes.
+Each step module ends with `run(main)`; the arguments are `main`'s parameters (paths,
+unless typed `str` or `int`), so `python -m <package>.clean --help` shows what the step
+reads and writes.
 When make runs a step, it also logs how long the step took (see `log_duration`).
 """
 
@@ -33,7 +34,7 @@ def run(main: Callable[..., None]) -> None:
         if name == "return":
             continue
         many = typing.get_origin(hint) is list
-        parser.add_argument(name, type=Path, nargs="+" if many else None)
+        parser.add_argument(name, type=hint if hint in (str, int) else Path, nargs="+" if many else None)
     arguments = vars(parser.parse_args())
     try:
         main(**arguments)

@@ -25,7 +25,7 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import write_text
-from .models.registry import TASKS
+from .models.registry import PREDICTED, TASK_DATA_KEYS, TASKS
 from .sources import local_files
 
 if sys.version_info >= (3, 11):
@@ -39,8 +39,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
 }
-# The [data] settings that cleanup applies, not the snapshot.
-CLEANUP_KEYS = ("target", "sample")
+# What a task's sections fall back to instead, where they differ.
+TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "recommendation": {
+        "features": {"test_size": 0.2, "holdout": "random", "min_interactions": 2},
+        "evaluate": {"k": 10},
+    },
+}
+# The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
+CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html")
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
@@ -58,9 +65,7 @@ def load(path: Path) -> dict[str, Any]:
     task = config.get("task")
     if task not in TASKS:
         raise StepError(f"{path}: task must be one of {', '.join(map(repr, TASKS))}, not {task!r}")
-    for key in ("source", "target"):
-        if not isinstance(config.get("data", {}).get(key), str):
-            raise StepError(f"{path}: set [data] {key} to a string (see the comments in the file)")
+    check_data_keys(config.get("data", {}), task, path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task]))
     if unknown:
         raise StepError(
@@ -70,30 +75,74 @@ def load(path: Path) -> dict[str, Any]:
     return config
 
 
+def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
+    """The [data] keys the task needs are set, as strings; the other task family's are refused."""
+    keys = TASK_DATA_KEYS[task]
+    for key in ("source", *(key for key, required in keys.items() if required)):
+        if not isinstance(data.get(key), str):
+            raise StepError(f"{path}: set [data] {key} to a string (see the comments in the file)")
+    for key in keys:
+        if key in data and not isinstance(data[key], str):
+            raise StepError(f"{path}: [data] {key} must be a string (a column or file name)")
+    others = {key for family in TASK_DATA_KEYS.values() for key in family} - set(keys)
+    refused = sorted(others & set(data))
+    if refused:
+        wanted = ", ".join(key for key in keys if keys[key])
+        raise StepError(
+            f"{path}: [data] {refused[0]} is not used by the {task} task; remove it "
+            f"(it reads [data] {wanted})"
+        )
+
+
 def section(config: dict[str, Any], name: str) -> dict[str, Any]:
-    """A section of config.toml over its defaults."""
-    return {**DEFAULTS.get(name, {}), **config.get(name, {})}
+    """A section of config.toml over its defaults (the task's, where it has its own)."""
+    defaults = TASK_DEFAULTS.get(config["task"], {}).get(name, DEFAULTS.get(name, {}))
+    return {**defaults, **config.get(name, {})}
+
+
+def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What each stage after the snapshot needs to know about the data's columns, by stage kind."""
+    data = config["data"]
+    if config["task"] != "recommendation":
+        return dict.fromkeys(("clean", "split", "model", "evaluate"), {"target": data["target"]})
+    columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
+    k = section(config, "evaluate")["k"]
+    return {
+        "clean": {"columns": columns, "rating_kind": data.get("rating_kind", "rating")},
+        "split": {"columns": columns},
+        # KNN picks its neighbour count the way it will be judged: the same holdout and k.
+        "model": {
+            "columns": columns,
+            "items": data.get("items"),
+            "k": k,
+            "holdout": section(config, "features")["holdout"],
+        },
+        # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
+        "evaluate": {"columns": columns, "k": k, "items": data.get("items")},
+    }
 
 
 def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each stage reads, and nothing more."""
     task, seed = config["task"], config.get("seed", 42)
-    target = config["data"]["target"]
+    fields = task_fields(config)
     # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
     sample = config["data"].get("sample")
+    cleanup_keys = {*TASK_DATA_KEYS[task], *CLEANUP_KEYS}
     stages = {
-        # [data] but the target and the sample: changing those re-cleans, it does not re-fetch.
-        "data": {key: value for key, value in config["data"].items() if key not in CLEANUP_KEYS},
-        "clean": {"task": task, "target": target, "seed": seed, "sample": sample, **section(config, "clean")},
-        "split": {"task": task, "target": target, "seed": seed, **section(config, "features")},
-        "evaluate": {"task": task, "target": target, "sample": sample},
+        # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
+        "data": {key: value for key, value in config["data"].items() if key not in cleanup_keys},
+        "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
+                  **section(config, "clean")},
+        "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features")},
+        "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
         stages[name] = {
             "model": name,
             "module": TASKS[task][name],
             "task": task,
-            "target": target,
+            **fields["model"],
             "seed": seed,
             "params": params,
         }
@@ -147,7 +196,10 @@ def make_variables(config: dict[str, Any]) -> str:
     lines = [
         "# Written by `python -m <package>.config` from config.toml and the code: edit those instead.",
         f"DATA_SOURCE := {local_files(config['data']['source'])}",
+        "# The item table ([data] items), read by training and the app, when there is one.",
+        f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
+        f"PREDICTED := {PREDICTED[task]}",
         "# The package files each step runs (its module and what that imports).",
         *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),
         "# Each model also runs its own module.",

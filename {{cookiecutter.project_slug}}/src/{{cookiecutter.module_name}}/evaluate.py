@@ -1,7 +1,8 @@
-"""Score one saved model on the held-out test rows: reports/metrics/<name>.json.
+"""Score one saved model on the held-out test set: reports/metrics/<name>.json.
 
-Its predictions for those rows go to reports/predictions/<name>.parquet, so the
-figures are drawn without predicting again.
+What it says about the test set (its predictions for the test rows, or each test user's top
+k recommendations) goes to reports/predictions/<name>.parquet (reports/recommendations/ for
+recommenders, as settings.mk says), so the figures are drawn without predicting again.
 """
 
 from __future__ import annotations
@@ -16,34 +17,29 @@ from .cli import run
 from .files import read_json, write_json, write_table
 
 
-def main(settings: Path, model: Path, test: Path, predictions: Path, output: Path) -> None:
-    """Score MODEL on the rows in TEST: its PREDICTIONS (Parquet), then the metrics in OUTPUT (JSON)."""
+def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path, output: Path) -> None:
+    """Score MODEL (trained on TRAIN) on TEST: PREDICTIONS (Parquet), then its metrics in OUTPUT (JSON)."""
     values = read_json(settings)
     task = tasks.load(values["task"])
     fitted = joblib.load(model)
-    rows = pd.read_parquet(test)
-    predicted = task.predict(fitted, rows, values)
-    scores = task.score(predicted)
+    predicted, fields = task.evaluate(fitted, pd.read_parquet(train), pd.read_parquet(test), values)
     write_table(predicted, predictions)
-    write_json(
-        {
-            "model": model.stem,
-            "task": values["task"],
-            "target": values["target"],
-            "n_train": fitted.n_train_rows_,
-            "n_test": len(rows),
-            "sample": values["sample"],  # [data] sample: None when every row was used
-            "primary_metric": task.PRIMARY_METRIC,
-            "higher_is_better": task.HIGHER_IS_BETTER,
-            "metric_meaning": task.METRIC_MEANING.format(target=values["target"]),
-            "metrics": scores,
-            "learned": models.describe(fitted),
-            "predictions": str(predictions),
-        },
-        output,
-    )
-    primary = task.PRIMARY_METRIC
-    print(f"evaluate {model.stem}: {primary} {scores[primary]:.3f} on {len(rows)} test rows -> {output}")
+    result = {
+        "model": model.stem,
+        "task": values["task"],
+        "n_train": fitted.n_train_rows_,
+        "sample": values["sample"],  # [data] sample: None when every row was used
+        "primary_metric": task.PRIMARY_METRIC,
+        "higher_is_better": task.HIGHER_IS_BETTER,
+        **fields,
+        "learned": models.describe(fitted),
+        "predictions": str(predictions),
+    }
+    write_json(result, output)
+    # Not results.headline: it imports the model registry, and a new model must not re-score the others.
+    primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
+    scored = f"{fields['n_test']} held-out {fields['test_unit']}"
+    print(f"evaluate {model.stem}: {primary} {score:.3f} on {scored} -> {output}")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The results as pictures for the demo: reports/figures/*.png.
 
 - leaderboard.png: every model's primary metric, the random baseline drawn as the floor;
-- <model>.png: how the model errs on the held-out test rows, drawn by its task (a confusion
-  matrix for classification, predicted against actual values and residuals for regression).
+- <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
+  matrix for classification, predicted against actual values and residuals for regression,
+  metrics at every cut-off, coverage and popularity bias for recommendation).
 
 Figures are drawn with matplotlib's object API (`Figure`, no pyplot), which
 renders to files only: no window, no display needed. scikit-learn's display
@@ -22,7 +23,7 @@ from . import tasks
 from .cli import run
 from .files import atomic_path, read_json
 from .models.registry import BASELINE
-from .results import baseline_of, rank
+from .results import baseline_of, goal, held_out, rank
 
 
 def metric_label(result: dict[str, Any]) -> str:
@@ -46,7 +47,7 @@ def leaderboard_chart(results: list[dict[str, Any]]) -> Figure:
         axes.axvline(floor, color="#d62728", linestyle="--", label="random baseline: the floor")
         axes.legend(loc="lower right")
     axes.set_xlim(0, max(values) * 1.15 or 1)
-    axes.set_title(f"Leaderboard: {best['target']} ({best['task']}), {best['n_test']} test rows")
+    axes.set_title(f"Leaderboard: {goal(best)} ({best['task']}), {held_out(best)}")
     axes.set_xlabel(metric_label(best))
     axes.set_ylabel("model")
     return figure

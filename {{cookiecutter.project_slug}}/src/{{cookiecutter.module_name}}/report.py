@@ -13,7 +13,7 @@ from typing import Any
 
 from .cli import run
 from .files import REPORT_FIGURES, read_json, write_text
-from .results import rank, to_markdown
+from .results import goal, held_out, rank, to_markdown
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
@@ -67,7 +67,7 @@ def model_section(result: dict[str, Any]) -> list[str]:
         result.get("learned", "(not recorded)"),
         "```",
         "",
-        f"![{result['model']}: errors on the test rows]({REPORT_FIGURES}/{result['model']}.png)",
+        f"![{result['model']}: on the test set]({REPORT_FIGURES}/{result['model']}.png)",
         "",
     ]
 
@@ -76,10 +76,10 @@ def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[d
     ranked = rank(results)
     best = ranked[0]
     lines = [
-        f"# Report: predicting {best['target']} ({best['task']})",
+        f"# Report: {goal(best)} ({best['task']})",
         "",
         f"Best model: **{best['model']}**, {best['primary_metric']} = "
-        f"{best['metrics'][best['primary_metric']]:.3f} on {best['n_test']} held-out rows.",
+        f"{best['metrics'][best['primary_metric']]:.3f} on {held_out(best)}.",
         "",
         *cleanup_section(cleanup),
         *features_section(features),

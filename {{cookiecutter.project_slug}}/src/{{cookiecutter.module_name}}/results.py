@@ -40,14 +40,29 @@ def lift(result: Result, baseline: Result | None) -> str:
     return f"{gain(result, baseline):+.3f}{relative}"
 
 
+def held_out(result: Result) -> str:
+    """What the model was scored on: "67 held-out rows", "812 held-out users"."""
+    return f"{result['n_test']} held-out {result.get('test_unit', 'rows')}"
+
+
+def goal(result: Result) -> str:
+    """What the models do, in words: "predicting species", "recommending item to each user"."""
+    return result.get("goal") or f"predicting {result['target']}"
+
+
 def headline(result: Result, baseline: Result | None) -> str:
     """One line with a model's primary score and, when there is a baseline, whether it beats it."""
     metric = result["primary_metric"]
-    line = f"{result['model']}: {metric} = {result['metrics'][metric]:.3f} on {result['n_test']} test rows"
+    line = f"{result['model']}: {metric} = {result['metrics'][metric]:.3f} on {held_out(result)}"
     if baseline is not None and result["model"] != BASELINE:
         better = "better" if gain(result, baseline) > 0 else "NOT better"
         line += f" ({lift(result, baseline)} vs the random baseline: {better})"
     return line
+
+
+def at_k(result: Result) -> str:
+    """", top 10 recommendations each" for a recommender's results, else nothing."""
+    return f", top {result['k']} recommendations each" if "k" in result else ""
 
 
 def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
@@ -60,8 +75,8 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
     lines = [
         heading,
         "",
-        f"Models predicting `{best['target']}` ({best['task']}), scored on the same {best['n_test']} "
-        f"held-out rows and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
+        f"Models {goal(best)} ({best['task']}), scored on the same {held_out(best)}{at_k(best)} "
+        f"and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
         "is better). Lift is the gain in that metric over the random baseline: positive is better.",
         "",
         "| " + " | ".join(header) + " |",

@@ -91,10 +91,11 @@ def features_record(features: pd.DataFrame, removed: dict[str, str], target: str
 def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -> None:
     """Split the rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) names the columns used."""
     values = read_json(settings)
-    target = values["target"]
-    frame, removed = select_features(
-        pd.read_parquet(clean), target, values["drop_columns"], values["keep_columns"]
-    )
+    # An interaction log has no target and no features to select: its columns are named in [data].
+    target = values.get("target")
+    frame, removed = pd.read_parquet(clean), {}
+    if target is not None:
+        frame, removed = select_features(frame, target, values["drop_columns"], values["keep_columns"])
     if removed:
         left_out = ", ".join(f"{name} ({reason})" for name, reason in removed.items())
         print(f"split: not used as features: {left_out}; [features] keep_columns keeps one")

@@ -2,13 +2,16 @@
 
 A task module says what its words mean, so the steps never ask which task they serve:
 
-- `PRIMARY_METRIC`, `HIGHER_IS_BETTER`, `METRIC_MEANING`: how the leaderboard ranks models;
+- `PRIMARY_METRIC`, `HIGHER_IS_BETTER`: how the leaderboard ranks models;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
-- `split(frame, settings) -> (train, test)`: the held-out rows;
+- `split(frame, settings) -> (train, test)`: the held-out rows (per row for tables, per user for
+  recommendations);
 - `fit(model, rows, settings)`: train a model on the training rows;
-- `predict(model, rows, settings) -> predictions`: what a model says about the test rows;
-- `score(predictions) -> metrics`: the task's metrics, the primary one included;
-- `chart(predictions, result) -> Figure`: how one model errs, for the figures.
+- `evaluate(model, train, test, settings) -> (predictions, fields)`: what a model says about the
+  test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
+  `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
+  included), plus the task's own (a recommender's `k` and metric curves);
+- `chart(predictions, result) -> Figure`: how one model does on the test set, for the figures.
 
 `settings` is the calling stage's settings file; `result` a reports/metrics/<model>.json.
 """

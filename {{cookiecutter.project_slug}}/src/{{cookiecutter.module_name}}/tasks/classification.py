@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
+from . import tabular
 from .tabular import fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["check", "split", "fit", "predict", "score", "chart"]
+__all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
@@ -92,6 +93,13 @@ def shown_classes(predictions: pd.DataFrame) -> list[Any]:
 def short(label: Any) -> str:
     text = str(label)
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def evaluate(
+    model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The predictions for the test rows and their scores."""
+    return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import StepError
+from . import tabular
 from .tabular import fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["check", "split", "fit", "predict", "score", "chart"]
+__all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
@@ -52,6 +53,13 @@ def score(predictions: pd.DataFrame) -> dict[str, float]:
             "r2": metrics.r2_score(actual, predicted),
         }
     )
+
+
+def evaluate(
+    model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The predictions for the test rows and their scores."""
+    return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:

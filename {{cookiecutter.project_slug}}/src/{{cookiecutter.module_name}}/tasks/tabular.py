@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -40,3 +40,23 @@ def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.D
 def rounded(values: Mapping[str, Any]) -> dict[str, float]:
     """Metrics as plain floats with six decimals: stable in JSON, enough to rank by."""
     return {name: round(float(value), 6) for name, value in values.items()}
+
+
+def evaluate(
+    model: Any,
+    test: pd.DataFrame,
+    settings: Mapping[str, Any],
+    score: Callable[[pd.DataFrame], dict[str, float]],
+    meaning: str,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The predictions for the test rows and the task's `score` of them (the task's `evaluate` says which)."""
+    target = settings["target"]
+    predictions = predict(model, test, settings)
+    return predictions, {
+        "goal": f"predicting {target}",
+        "target": target,
+        "n_test": len(test),
+        "test_unit": "rows",
+        "metric_meaning": meaning.format(target=target),
+        "metrics": score(predictions),
+    }

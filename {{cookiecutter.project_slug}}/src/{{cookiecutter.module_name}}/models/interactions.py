@@ -1,0 +1,195 @@
+"""What every recommender shares: interactions as a sparse user x item matrix, and top-k selection.
+
+The interface of the recommendation models (`random_items`, `popularity`, `item_knn`)::
+
+    model = module.build(task, seed, **params)       # params: the model's [models.<name>] section
+    model.fit(train, columns, items=None, k=10, holdout="random")   # -> the model itself
+    model.recommend(users, k)                        # -> DataFrame: user, item, rank (1..k), score
+    model.describe()                                 # -> the model in words
+    joblib.dump(model, path)                         # fitted models pickle
+
+`train` is the interactions frame as the split step wrote it, `columns` a `Columns` naming its
+user, item and optional rating and time columns (the `[data]` settings), `items` the optional
+item table (`[data] items`, one row per item, joined on the item column), `k` and `holdout` how
+the model will be judged (`[evaluate] k`, `[features] holdout`: a model that tunes itself, as
+KNN does, validates the same way). `recommend` takes ids
+as they are in the data and returns, for each user, the k best-scored items that user did not
+have in `train` (fewer if fewer are left), best first; its columns are always named user, item,
+rank, score. A user with no training interactions is an error.
+
+Ids are kept as given: the matrix's rows and columns are positions, and `Interactions.users`
+and `Interactions.items` map them back to the ids. Scores are computed a batch of users at a
+time, as a dense batch x items block (a few tens of MB), never for all users at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..errors import StepError
+
+BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The names of the interaction columns: `[data] user, item, rating, time` in config.toml."""
+
+    user: str
+    item: str
+    rating: str | None = None
+    time: str | None = None
+
+
+@dataclass(frozen=True)
+class Interactions:
+    """A CSR users x items matrix (value: the rating, or 1 per interaction) and its rows' and columns' ids."""
+
+    matrix: sparse.csr_matrix
+    users: np.ndarray
+    items: np.ndarray
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, columns: Columns) -> Interactions:
+        """The matrix of `frame`, rows and columns in the sorted order of the ids; repeats are summed."""
+        user_codes, users = pd.factorize(frame[columns.user], sort=True)
+        item_codes, items = pd.factorize(frame[columns.item], sort=True)
+        values = (
+            frame[columns.rating].to_numpy(np.float32) if columns.rating else np.ones(len(frame), np.float32)
+        )
+        matrix = sparse.csr_matrix((values, (user_codes, item_codes)), shape=(len(users), len(items)))
+        matrix.sum_duplicates()
+        return cls(matrix, np.asarray(users), np.asarray(items))
+
+    def rows_of(self, users: Iterable[Any]) -> np.ndarray:
+        """The matrix rows of these user ids; an unknown user is a StepError."""
+        wanted = pd.Index(list(users)).unique()
+        rows = pd.Index(self.users).get_indexer(wanted)
+        if (rows < 0).any():
+            unknown = ", ".join(map(str, wanted[rows < 0][:3]))
+            raise StepError(
+                f"no training interactions for user {unknown}: pick a user from the training data"
+            )
+        return rows
+
+    def binary(self) -> sparse.csr_matrix:
+        """The matrix with every interaction as 1 (who had what, whatever the rating)."""
+        ones = self.matrix.copy()
+        ones.data[:] = 1.0
+        return ones
+
+    def popularity(self) -> np.ndarray:
+        """Interactions per item (users who had it)."""
+        return np.bincount(self.matrix.indices, minlength=len(self.items)).astype(np.float64)
+
+
+def as_seconds(values: pd.Series) -> np.ndarray:
+    """Times as seconds since 1970: numbers are taken as such, text and dates are parsed."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy(np.float64)
+    try:
+        times = pd.to_datetime(values, utc=True)
+    except (ValueError, TypeError) as error:
+        raise StepError(
+            f"time column {values.name!r} holds values that are not times ({error}); fix [data] time"
+        ) from None
+    return ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(np.float64)
+
+
+def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
+    """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
+    size = max(1, BATCH_CELLS // max(1, n_items))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
+    """Set to -inf, in place, the scores of the items each row's user already has (`seen`: the same rows)."""
+    rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
+    scores[rows, seen.indices] = -np.inf
+
+
+def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the columns of the k highest scores, best first, and those scores.
+
+    argpartition finds each row's k best in linear time; only those k are then sorted. Its
+    speed depends on the data: when most scores share one value (zero similarities), say
+    `mostly_equal` and it partitions the negated scores at k - 1, several times faster there
+    (and slower on distinct scores).
+    """
+    count = scores.shape[1]
+    k = min(k, count)
+    if k <= 0:
+        empty = np.empty((scores.shape[0], 0))
+        return empty.astype(np.int64), empty
+    if mostly_equal:
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+    else:
+        best = np.argpartition(scores, count - k, axis=1)[:, count - k :]
+    best_scores = np.take_along_axis(scores, best, axis=1)
+    order = np.argsort(-best_scores, axis=1, kind="stable")
+    return np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)
+
+
+class Recommender:
+    """The shared half of every model: fitting the matrix and recommending from a model's scores.
+
+    A model sets `name`, and implements `learn` (whatever it needs beyond the matrix) and
+    `scores` (a dense batch of users x all items; higher is better).
+    """
+
+    def fit(
+        self,
+        train: pd.DataFrame,
+        columns: Columns,
+        items: pd.DataFrame | None = None,
+        k: int = 10,
+        holdout: str = "random",
+    ) -> Recommender:
+        """Learn from the training interactions (and the optional item table), to be judged on top `k` lists
+        of a `holdout` split."""
+        named = (columns.user, columns.item, columns.rating, columns.time)
+        missing = [name for name in named if name and name not in train.columns]
+        if missing:
+            raise StepError(f"column {missing[0]!r} is not in the interactions; check [data] in config.toml")
+        self.interactions_ = Interactions.from_frame(train, columns)
+        self.k_, self.holdout_ = k, holdout
+        self.learn(train, columns, items)
+        return self
+
+    def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
+        """What the model learns beyond the matrix (nothing by default)."""
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def recommend(self, users: Iterable[Any], k: int) -> pd.DataFrame:
+        """Each user's k best unseen items: columns user, item, rank (1 = best), score."""
+        rows = self.interactions_.rows_of(users)
+        parts = [self.recommend_batch(batch, k) for batch in batches(rows, len(self.interactions_.items))]
+        if not parts:
+            return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
+        return pd.concat(parts, ignore_index=True)
+
+    def recommend_batch(self, rows: np.ndarray, k: int) -> pd.DataFrame:
+        """The recommendations of a batch of matrix rows."""
+        fitted = self.interactions_
+        scores = self.scores(rows)
+        exclude_seen(scores, fitted.matrix[rows])
+        best, best_scores = top_k(scores, k)
+        keep = np.isfinite(best_scores).ravel()
+        ranks = np.tile(np.arange(1, best.shape[1] + 1), len(rows))
+        return pd.DataFrame(
+            {
+                "user": np.repeat(fitted.users[rows], best.shape[1])[keep],
+                "item": fitted.items[best.ravel()[keep]],
+                "rank": ranks[keep],
+                "score": best_scores.ravel()[keep].astype(np.float64),
+            }
+        )

@@ -1,0 +1,177 @@
+"""K-nearest-neighbour collaborative filtering: "people who had what you had also had ...".
+
+Item-item (default): two items are similar when the same users had them (cosine similarity of
+their columns of the user x item matrix); each item keeps only its `neighbors` most similar
+items, and a user's score for an item is the sum of its similarities to the items the user had.
+User-user (`kind = "user"`): users are similar when they had the same items; a user's score for
+an item is the summed similarity of their `neighbors` most similar users who had it.
+
+Similarities are computed a block of rows at a time (a block x all dense slab of a few tens of
+MB, cut to its top `neighbors` per row at once), so there is never a dense items x items (or
+users x users) matrix; scoring multiplies a batch of users' sparse rows by the sparse
+neighbour matrix. `shrinkage` divides by (|a| |b| + shrinkage) instead of |a| |b|, which
+damps similarities resting on few shared users. Scores tied at zero (no neighbour had) are
+broken by popularity, so a user with few neighbours still gets k items.
+
+With `neighbors` a list, the number is chosen by NDCG@k on a validation split carved out of the
+training interactions with the same per-user holdout as the test split, then the model is
+refitted on all the training interactions: the test interactions are used once, to score.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..errors import StepError
+from ..tasks.recommendation import metrics_at_k, split_users
+from .interactions import Columns, Interactions, Recommender, top_k
+
+BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
+KINDS = ("item", "user")
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Row t's most similar rows (`columns[t]`) and their similarities (`values[t]`), most similar first;
+    a similarity of 0 marks a missing neighbour."""
+
+    columns: np.ndarray
+    values: np.ndarray
+
+    def matrix(self, neighbors: int) -> sparse.csr_matrix:
+        """Rows x rows sparse similarities, keeping each row's first `neighbors` (no loop over rows)."""
+        columns, values = self.columns[:, :neighbors], self.values[:, :neighbors]
+        rows = np.repeat(np.arange(len(columns)), columns.shape[1])
+        kept = values.ravel() > 0
+        shape = (len(columns), len(columns))
+        return sparse.csr_matrix((values.ravel()[kept], (rows[kept], columns.ravel()[kept])), shape=shape)
+
+
+def top_similar(vectors: sparse.csr_matrix, neighbors: int, shrinkage: float = 0.0) -> Neighbours:
+    """For each row of `vectors`, the `neighbors` other rows of highest cosine similarity to it."""
+    vectors = sparse.csr_matrix(vectors, dtype=np.float32)
+    count = vectors.shape[0]
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()).astype(np.float32)
+    transposed = vectors.T.tocsr()
+    keep = max(0, min(neighbors, count - 1))
+    block = max(1, BLOCK_CELLS // max(1, count))
+    columns = np.zeros((count, keep), dtype=np.int32)
+    values = np.zeros((count, keep), dtype=np.float32)
+    for start in range(0, count, block):
+        stop = min(start + block, count)
+        similarity = (vectors[start:stop] @ transposed).toarray()
+        similarity /= norms[start:stop, None] * norms[None, :] + np.float32(shrinkage + 1e-12)
+        similarity[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a row is not its own neighbour
+        columns[start:stop], values[start:stop] = top_k(similarity, keep, mostly_equal=True)
+    return Neighbours(columns, np.maximum(values, 0.0))
+
+
+class NearestNeighbours(Recommender):
+    def __init__(
+        self,
+        seed: int,
+        neighbors: int | Sequence[int],
+        kind: str,
+        shrinkage: float,
+        binary: bool,
+        validation_size: float,
+        validation_users: int,
+    ) -> None:
+        if kind not in KINDS:
+            raise StepError(f'[models.knn] kind = {kind!r} is not one of "item", "user"')
+        self.seed = seed
+        self.neighbors = neighbors
+        self.kind = kind
+        self.shrinkage = shrinkage
+        self.binary = binary
+        self.validation_size = validation_size
+        self.validation_users = validation_users
+
+    def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
+        grid = [self.neighbors] if isinstance(self.neighbors, int) else sorted(set(self.neighbors))
+        if not grid or min(grid) < 1:
+            raise StepError(
+                f"[models.knn] neighbors = {self.neighbors!r}: give a positive number or a list of them"
+            )
+        self.validation_ndcg_ = self.validate(train, columns, grid) if len(grid) > 1 else {}
+        self.neighbors_ = (
+            max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
+        )
+        self.use_neighbours(self.fit_similarity(self.interactions_, self.neighbors_), self.neighbors_)
+
+    def fit_similarity(self, interactions: Interactions, neighbors: int) -> Neighbours:
+        """The `neighbors` nearest neighbours of every item (or user) of `interactions`, and what scoring
+        needs beside them."""
+        self.matrix_ = interactions.binary() if self.binary else interactions.matrix
+        popularity = interactions.popularity()
+        # below any similarity-based score: only orders the items no neighbour had
+        self.tie_breaker_ = (popularity / (popularity.max() + 1.0) * 1e-6).astype(np.float32)
+        return top_similar(self.matrix_.T if self.kind == "item" else self.matrix_, neighbors, self.shrinkage)
+
+    def use_neighbours(self, neighbours: Neighbours, count: int) -> None:
+        """Score with each item's (or user's) first `count` neighbours."""
+        self.similar_ = neighbours.matrix(count)
+        # item kind: column j holds item j's neighbours, transposed once here rather than per batch
+        self.scoring_ = self.similar_.T.tocsr() if self.kind == "item" else self.matrix_
+
+    def validate(self, train: pd.DataFrame, columns: Columns, grid: list[int]) -> dict[int, float]:
+        """NDCG@k of each neighbour count on a per-user validation split of the training interactions.
+
+        One similarity computation with the most neighbours serves the whole grid: fewer
+        neighbours are the same rows cut shorter.
+        """
+        fitting, held = split_users(train, columns, self.validation_size, self.holdout_, seed=self.seed)
+        probe = copy.copy(self)
+        probe.interactions_ = Interactions.from_frame(fitting, columns)
+        widest = probe.fit_similarity(probe.interactions_, max(grid))
+        users = held[columns.user].unique()
+        if len(users) > self.validation_users:
+            users = np.random.default_rng(self.seed).choice(users, self.validation_users, replace=False)
+            held = held[held[columns.user].isin(users)]
+        seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
+        results = {}
+        for neighbors in grid:
+            probe.use_neighbours(widest, neighbors)
+            recommended = probe.recommend(users, self.k_)
+            results[neighbors] = metrics_at_k(recommended, held, seen, columns, self.k_)["ndcg_at_k"]
+        return results
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        weights = self.matrix_[rows] if self.kind == "item" else self.similar_[rows]
+        scores = (weights @ self.scoring_).toarray()
+        scores += self.tie_breaker_
+        return scores
+
+    def describe(self) -> str:
+        between = "items (people who had your items also had ...)" if self.kind == "item" else "users"
+        text = (
+            f"{self.kind}-{self.kind} KNN: cosine similarity between {between}, "
+            f"{self.neighbors_} nearest neighbours kept"
+        )
+        if self.shrinkage:
+            text += f", shrinkage {self.shrinkage:g}"
+        if self.validation_ndcg_:
+            tried = ", ".join(f"{n}: {score:.4f}" for n, score in self.validation_ndcg_.items())
+            text += f"; chosen by NDCG@{self.k_} on a validation split of the training data ({tried})"
+        return text
+
+
+def build(
+    task: str,
+    seed: int,
+    neighbors: int | Sequence[int] = (20, 50, 100, 200),
+    kind: str = "item",
+    shrinkage: float = 10.0,
+    binary: bool = True,
+    validation_size: float = 0.2,
+    validation_users: int = 5000,
+) -> NearestNeighbours:
+    """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (with the holdout
+    and k the model is fitted for); `binary` uses who-had-what, not the rating values."""
+    return NearestNeighbours(seed, neighbors, kind, shrinkage, binary, validation_size, validation_users)

@@ -1,0 +1,260 @@
+"""The recommendation task: cleanup, the per-user split, ranking metrics and the three recommenders."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import ndcg_score
+
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models import item_knn, popularity
+from {{ cookiecutter.module_name }}.models.interactions import Columns, Interactions, top_k
+from {{ cookiecutter.module_name }}.tasks import recommendation as task
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+COLUMNS = Columns("user", "item", "rating", "timestamp")
+PLAIN = Columns("user", "item")
+K = 10
+TASK = "recommendation"
+
+
+def interactions(pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(pairs, columns=["user", "item"])
+
+
+def recommendations(lists: dict[str, list[str]]) -> pd.DataFrame:
+    rows = [(user, item, rank) for user, items in lists.items() for rank, item in enumerate(items, 1)]
+    return pd.DataFrame(rows, columns=["user", "item", "rank"])
+
+
+def random_log(seed: int, users: int = 30, items: int = 25, density: float = 0.2) -> pd.DataFrame:
+    """A small random log with distinct real-valued ratings (no ties between scores)."""
+    rng = np.random.default_rng(seed)
+    had = rng.random((users, items)) < density
+    had[:, 0] |= ~had.any(axis=1)  # everyone had something
+    rows, columns = np.nonzero(had)
+    return pd.DataFrame(
+        {
+            "user": [f"u{r:02d}" for r in rows],
+            "item": [f"m{c:02d}" for c in columns],
+            "rating": rng.uniform(1, 5, len(rows)),
+        }
+    )
+
+
+# -- metrics ------------------------------------------------------------------------------------
+
+# User a held out x, y, z and got [x, q, y, w]: hits at ranks 1 and 3. User b held out p and got
+# nothing right. By hand, at k = 4:
+#   precision: a 2/4, b 0          recall: a 2/3, b 0          hit rate: a 1, b 0
+#   ndcg: a (1 + 1/log2 4) / (1 + 1/log2 3 + 1/log2 4) = 1.5 / 2.1309298, b 0
+#   map: a (1/1 + 2/3) / min(4, 3) = 5/9, b 0
+HAND_TEST = interactions([("a", "x"), ("a", "y"), ("a", "z"), ("b", "p")])
+HAND_TRAIN = interactions([("a", "t"), ("b", "t"), ("b", "x"), ("a", "q"), ("c", "w")])
+HAND_LISTS = recommendations({"a": ["x", "q", "y", "w"], "b": ["a1", "a2", "a3", "a4"]})
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        ("precision_at_k", (2 / 4) / 2),
+        ("recall_at_k", (2 / 3) / 2),
+        ("ndcg_at_k", (1.5 / (1 + 1 / np.log2(3) + 0.5)) / 2),
+        ("map_at_k", (5 / 9) / 2),
+        ("hit_rate_at_k", 1 / 2),
+    ],
+)
+def test_each_metric_matches_its_hand_computed_value(metric, expected):
+    """Every ranking metric is the mean over scored users of the definition in the task's docstring."""
+    scores = task.metrics_at_k(HAND_LISTS, HAND_TEST, HAND_TRAIN, PLAIN, 4)
+    assert scores[metric] == pytest.approx(expected)
+
+
+def test_recall_divides_by_all_held_out_items():
+    """recall@k = hits / |held out|, even when more items were held out than k (so it stays below 1)."""
+    held_out = [("a", f"i{n}") for n in range(15)]
+    found_ten = recommendations({"a": [f"i{n}" for n in range(10)]})
+    scores = task.metrics_at_k(found_ten, interactions(held_out), interactions([("a", "t")]), PLAIN, 10)
+    assert scores["recall_at_k"] == pytest.approx(10 / 15)
+    assert scores["map_at_k"] == pytest.approx(1.0)  # map divides by min(k, |R|): a perfect list scores 1
+
+
+def test_metrics_use_only_the_first_k_recommendations():
+    """A hit beyond rank k does not count."""
+    lists = recommendations({"a": ["q", "w", "x"]})
+    scores = task.metrics_at_k(lists, interactions([("a", "x")]), interactions([("a", "t")]), PLAIN, 2)
+    assert scores["hit_rate_at_k"] == 0
+
+
+def test_coverage_is_the_share_of_training_items_in_anyones_top_k():
+    """coverage = distinct recommended items / distinct training items."""
+    train = interactions([("a", "t"), ("b", "u"), ("c", "v"), ("c", "w")])
+    lists = recommendations({"a": ["u", "v"], "b": ["v", "t"]})
+    test = interactions([("a", "u"), ("b", "t")])
+    assert task.metrics_at_k(lists, test, train, PLAIN, 2)["coverage"] == pytest.approx(3 / 4)
+
+
+def test_popularity_percentile_is_near_one_for_blockbusters_only():
+    """Recommending only the most-had item scores 1; the least-had one scores its percentile."""
+    train = interactions(
+        [("a", "hit"), ("b", "hit"), ("c", "hit"), ("a", "mid"), ("b", "mid"), ("c", "rare")]
+    )
+    test = interactions([("d", "hit")])
+    blockbuster = task.metrics_at_k(recommendations({"d": ["hit"]}), test, train, PLAIN, 1)
+    niche = task.metrics_at_k(recommendations({"d": ["rare"]}), test, train, PLAIN, 1)
+    assert blockbuster["popularity_percentile"] == pytest.approx(1.0)
+    assert niche["popularity_percentile"] == pytest.approx(1 / 3)
+
+
+def test_ndcg_agrees_with_scikit_learn_on_random_instances():
+    """Our ndcg@k equals sklearn.metrics.ndcg_score on random binary relevance and distinct scores."""
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        users, items, k = rng.integers(1, 6), rng.integers(3, 30), rng.integers(1, 12)
+        relevance = rng.random((users, items)) < rng.uniform(0.05, 0.5)
+        relevance[np.arange(users), rng.integers(0, items, users)] = True  # every user is scored
+        scores = rng.random((users, items))
+        best = np.argsort(-scores, axis=1)[:, :k]
+        lists = recommendations({f"u{u}": [f"i{i}" for i in best[u]] for u in range(users)})
+        test = interactions([(f"u{u}", f"i{i}") for u, i in zip(*np.nonzero(relevance), strict=True)])
+        ours = task.metrics_at_k(lists, test, interactions([]), PLAIN, int(k))["ndcg_at_k"]
+        assert ours == pytest.approx(ndcg_score(relevance, scores, k=int(k)))
+
+
+def test_a_held_out_item_also_seen_in_training_is_never_counted():
+    """Held-out interactions that repeat a training one are neither relevant nor hits."""
+    train = interactions([("a", "x")])
+    test = interactions([("a", "x"), ("a", "y")])
+    scores = task.metrics_at_k(recommendations({"a": ["x", "y"]}), test, train, PLAIN, 2)
+    assert scores["precision_at_k"] == pytest.approx(1 / 2)  # y only
+    assert scores["recall_at_k"] == pytest.approx(1.0)  # of the one unseen held-out item
+
+
+# -- cleanup ------------------------------------------------------------------------------------
+
+
+def test_rows_without_a_user_or_item_are_dropped():
+    """Only rows naming both a user and an item are kept."""
+    frame = pd.DataFrame({"user": ["a", None, "b"], "item": ["x", "y", None]})
+    assert task.drop_missing_ids(frame, PLAIN).to_dict("list") == {"user": ["a"], "item": ["x"]}
+
+
+def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
+    """rating_kind = "count" sums a user's repeats of an item; "rating" keeps the latest by time."""
+    frame = pd.DataFrame(
+        {"user": ["a", "a", "b"], "item": ["x", "x", "x"], "rating": [2, 5, 1], "timestamp": [20, 10, 5]}
+    )
+    counted = task.collapse_duplicates(frame, COLUMNS, "count")
+    rated = task.collapse_duplicates(frame, COLUMNS, "rating")
+    assert counted.set_index("user")["rating"].to_dict() == {"a": 7, "b": 1}
+    assert rated.set_index("user")["rating"].to_dict() == {"a": 2, "b": 1}
+
+
+def test_cleanup_never_changes_ids():
+    """Ids come out exactly as they went in: leading zeros, numbers and all."""
+    frame = pd.DataFrame({"user": ["007", "007", "42"], "item": [10, 10, 3]})
+    for _, step in task.interaction_cleanup(PLAIN):
+        frame = step(frame)
+    assert sorted(frame["user"]) == ["007", "42"]
+    assert frame["item"].dtype == np.int64 and sorted(frame["item"]) == [3, 10]
+
+
+def test_a_named_column_missing_from_the_data_names_its_setting():
+    """A wrong [data] user/item/rating/time is a one-line error naming the key."""
+    with pytest.raises(StepError, match=r"\[data\] user = 'userId'"):
+        task.check_columns(pd.DataFrame({"user": [], "item": []}), Columns("userId", "item"))
+
+
+def test_a_log_of_one_user_is_a_clear_error():
+    """A recommender needs at least two users."""
+    with pytest.raises(StepError, match="at least two users"):
+        task.check_interactions(interactions([("a", "x"), ("a", "y")]), PLAIN)
+
+
+# -- split --------------------------------------------------------------------------------------
+
+
+def test_a_split_with_no_user_to_score_is_a_clear_error():
+    with pytest.raises(StepError, match="min_interactions"):
+        task.split_users(interactions([("a", "x"), ("b", "y")]), PLAIN)
+
+
+# -- top-k and the recommenders -----------------------------------------------------------------
+
+
+def test_top_k_matches_a_full_sort():
+    """top_k returns each row's k largest, best first, as a full argsort would."""
+    rng = np.random.default_rng(0)
+    for mostly_equal in (False, True):
+        scores = rng.random((20, 50)) * (rng.random((20, 50)) < 0.3)
+        columns, values = top_k(scores, 7, mostly_equal=mostly_equal)
+        expected = -np.sort(-scores, axis=1)[:, :7]
+        assert np.array_equal(values, expected)
+        assert np.array_equal(np.take_along_axis(scores, columns, axis=1), expected)
+
+
+def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> dict[str, list[str]]:
+    """Each user's top k by dense cosine similarities: every pair computed, every score sorted."""
+    fitted = Interactions.from_frame(frame, Columns("user", "item", "rating"))
+    X = fitted.matrix.toarray()
+    vectors = X.T if kind == "item" else X
+    norms = np.linalg.norm(vectors, axis=1)
+    similarity = vectors @ vectors.T / (np.outer(norms, norms) + 1e-12)
+    np.fill_diagonal(similarity, 0)
+    kept = np.zeros_like(similarity)
+    for row in range(len(similarity)):
+        best = np.argsort(-similarity[row])[:neighbors]
+        kept[row, best] = similarity[row, best]
+    scores = X @ kept.T if kind == "item" else kept @ X
+    scores[X > 0] = -np.inf
+    return {
+        user: [fitted.items[i] for i in np.argsort(-scores[u])[:k] if np.isfinite(scores[u, i])]
+        for u, user in enumerate(fitted.users)
+    }
+
+
+@pytest.mark.parametrize("kind", ["item", "user"])
+def test_knn_top_k_equals_a_brute_force_dense_computation(kind):
+    """Blocked sparse similarities and batched top-k give the dense, sorted answer."""
+    for seed in range(5):
+        frame = random_log(seed)
+        model = item_knn.build(TASK, 0, neighbors=6, kind=kind, shrinkage=0.0, binary=False)
+        model.fit(frame, Columns("user", "item", "rating"))
+        got = model.recommend(frame["user"].unique(), 5)
+        expected = brute_force_knn(frame, kind, 6, 5)
+        # the popularity tie-breaker only orders items with a zero score: compare the scored ones
+        scored = got[got["score"] > 1e-5]
+        for user, items in scored.groupby("user")["item"]:
+            assert list(items) == expected[user][: len(items)]
+
+
+def test_popularity_counts_only_the_recent_window():
+    """window_days: an item popular long ago loses to one popular in the last days of the log."""
+    day = 86400
+    old = [(f"u{n}", "classic", 0) for n in range(5)]
+    new = [(f"u{n}", "trend", 100 * day) for n in range(3)]
+    frame = pd.DataFrame(old + new + [("x", "other", 100 * day)], columns=["user", "item", "timestamp"])
+    columns = Columns("user", "item", time="timestamp")
+    recent = popularity.build(TASK, 0, window_days=30).fit(frame, columns)
+    all_time = popularity.build(TASK, 0).fit(frame, columns)
+    assert recent.recommend(["x"], 1)["item"].tolist() == ["trend"]
+    assert all_time.recommend(["x"], 1)["item"].tolist() == ["classic"]
+    assert "last 30 days" in recent.describe()
+
+
+def test_popularity_by_segment_recommends_the_users_favourite_genre_first():
+    """segment: the most popular unseen items of the genre the user had most of come first."""
+    frame = interactions(
+        [(f"u{n}", "blockbuster") for n in range(6)] + [("u0", "drama1"), ("u1", "drama2"), ("fan", "drama1")]
+    )
+    items = pd.DataFrame({"item": ["blockbuster", "drama1", "drama2"], "genre": ["Action", "Drama", "Drama"]})
+    model = popularity.build(TASK, 0, segment="genre").fit(frame, PLAIN, items)
+    assert model.recommend(["fan"], 2)["item"].tolist() == ["drama2", "blockbuster"]
+    assert "genre the user had most of" in model.describe()
+
+
+def test_a_segment_without_an_item_table_is_a_clear_error():
+    """segment names a column of the item table: without one, the error says what is needed."""
+    with pytest.raises(StepError, match=r"segment = 'genre' needs an item table"):
+        popularity.build(TASK, 0, segment="genre").fit(interactions([("a", "x"), ("b", "y")]), PLAIN)
