@@ -47,7 +47,7 @@ def leaderboard_chart(results: list[dict[str, Any]]) -> Figure:
         axes.axvline(floor, color="#d62728", linestyle="--", label="random baseline: the floor")
         axes.legend(loc="lower right")
     axes.set_xlim(0, max(values) * 1.15 or 1)
-    axes.set_title(f"Leaderboard: {goal(best)} ({best['task']}), {held_out(best)}")
+    axes.set_title(f"Leaderboard: {goal(best)} ({best['task']})\nscored on {held_out(best)}")
     axes.set_xlabel(metric_label(best))
     axes.set_ylabel("model")
     return figure

@@ -323,6 +323,7 @@ def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
         left.plot(cuts, found[name], marker="o", markersize=3, label=name.removesuffix("_at_k") + "@j")
     left.axvline(k, color="#7f7f7f", linestyle="--", label=f"k = {k} (the leaderboard's)")
     left.set(title="ranking metrics at each cut-off j", xlabel="j: recommendations looked at", ylim=(0, None))
+    left.xaxis.get_major_locator().set_params(integer=True)  # a cut-off is a whole number of items
     left.legend(loc="best")
     shares = {
         "catalogue coverage": result["metrics"]["coverage"],
