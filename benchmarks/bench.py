@@ -36,6 +36,8 @@ LARGE_ROWS = 1_000_000
 MB = 1024**2
 # A new [models.knn] grid for the one-setting change (the template's is 1, 3, 5, 9, 15, 25).
 CHANGED_KNN_GRID = "n_neighbors = [5, 11, 21]"
+# The medium scale of the recommendation ladder, drawn by the sample's own generator.
+MEDIUM_LOG = ["--users", "100000", "--items", "10000", "--interactions", "2500000"]
 
 # The goals of issue 9 on 2 cores, by figure; a figure not named here is shown without one.
 GOALS: dict[str, float] = {
@@ -47,6 +49,10 @@ GOALS: dict[str, float] = {
     "large CSV: rules training": 5,
     "large CSV: KNN evaluation": 8,
     "large CSV: [models.knn] change to leaderboard": 20,
+    "medium log: invoke all, snapshot to report": 90,
+    "medium log: item-KNN fit": 10,
+    "medium log: scoring every test user, all models": 30,
+    "medium log: largest step peak RSS": 2048,
 }
 
 
@@ -127,10 +133,12 @@ class Bench:
             sys.exit(f"`{' '.join(command)}` failed in {cwd}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         return timing
 
-    def bake(self) -> tuple[Timing, Path]:
-        """Bake a project from this checkout into a new folder; return how long it took and the project."""
+    def bake(self, *answers: str) -> tuple[Timing, Path]:
+        """Bake a project from this checkout (with `answers` such as "task=recommendation") into a new folder;
+        return how long it took and the project."""
         into = Path(tempfile.mkdtemp(prefix="bake-", dir=self.workdir))
-        timing = self.run([sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(into), str(TEMPLATE)], into)
+        bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(into), str(TEMPLATE), *answers]
+        timing = self.run(bake, into)
         (project,) = into.iterdir()
         return timing, project
 
@@ -307,12 +315,34 @@ def knn_change(bench: Bench) -> None:
 
 
 # In the order they run; a new section is a function taking the Bench, added here.
+def recommendation_medium(bench: Bench) -> None:
+    """A medium interaction log (100,000 users x 10,000 items, about 2.5M interactions) from the sample's own
+    generator, snapshotted, then `invoke all` to the report: each step's seconds and peak RSS."""
+    _, project = bench.bake("task=recommendation")
+    bench.environment_into(project)
+    log = bench.workdir / "movies-medium"
+    generator = [str(project / VENV / "bin" / "python"), "data/sample/make_movies.py", *MEDIUM_LOG]
+    bench.run([*generator, "--output", str(log)], project)
+    set_setting(project, "source =", f"source = {json.dumps(str(log / 'interactions.csv'))}")
+    set_setting(project, "items =", f"items = {json.dumps(str(log / 'movies.csv'))}")
+    bench.record("medium log: snapshot", bench.run(["make", "data"], project))
+    timing = bench.run([*INVOKE, "all"], project)
+    steps = build_log(project)
+    show_steps(steps)
+    bench.record("medium log: invoke all, snapshot to report", timing)
+    bench.record("medium log: item-KNN fit", sum(s.seconds for s in steps if s.name == "train knn"))
+    scoring = sum(s.seconds for s in steps if s.name.startswith("evaluate "))
+    bench.record("medium log: scoring every test user, all models", scoring)
+    bench.record("medium log: largest step peak RSS", max(s.peak_rss_mb for s in steps), "MB")
+
+
 SECTIONS: dict[str, Callable[[Bench], None]] = {
     "first-score": first_score,
     "all": invoke_all,
     "no-op": no_op_make,
     "large": large_csv,
     "knn-change": knn_change,
+    "recommendation": recommendation_medium,
 }
 
 
