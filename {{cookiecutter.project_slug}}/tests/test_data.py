@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }}.config import main as config_main
 from {{ cookiecutter.module_name }}.config import stage_settings
 from {{ cookiecutter.module_name }}.data import describe_snapshot, main
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.sources import DataSettings, local_files
-from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask
+from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask, with_source
 from {{ cookiecutter.module_name }}.sources.reader import read
 
 ROWS = pd.DataFrame(
@@ -292,3 +293,18 @@ def test_an_unwritable_raw_folder_says_what_to_do_and_keeps_the_snapshot(tmp_pat
     with unwritable(raw), pytest.raises(StepError, match="read-only or belongs to another user; make it"):
         main(settings, raw / "snapshot.parquet")
     assert snapshot_state(raw) == before
+
+
+def test_a_literal_secret_in_the_source_stays_out_of_the_settings_files(tmp_path):
+    """A password or token written into [data] source is kept in config.toml only: the data stage's
+    settings file holds it masked, and the data step reads the real source back from config.toml."""
+    source = "https://reader:hunter2@example.org/rows.csv?token=abc123&format=csv"
+    (tmp_path / "config.toml").write_text(
+        f'task = "classification"\n[data]\nsource = "{source}"\ntarget = "species"\n'
+    )
+    config_main(tmp_path / "config.toml", tmp_path / "settings")
+    written = (tmp_path / "settings" / "data.json").read_text()
+    assert "hunter2" not in written and "abc123" not in written and "format=" in written
+    assert with_source(json.loads(written), source)["source"] == source
+    with pytest.raises(StepError, match="changed after make read it"):
+        with_source(json.loads(written), source.replace("hunter2", "hunter3"))

@@ -18,20 +18,15 @@ from __future__ import annotations
 import ast
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from .cli import run
 from .errors import StepError
-from .files import write_text
+from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import PREDICTED, TASK_DATA_KEYS, TASKS
 from .sources import local_files
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
+from .sources.credentials import without_secrets
 
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
@@ -57,10 +52,10 @@ MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 def load(path: Path) -> dict[str, Any]:
     """Read config.toml and check what every stage relies on."""
     try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
+        config = read_toml(path)
     except FileNotFoundError:
         raise StepError(f"{path} not found: run make from the project's root folder") from None
-    except tomllib.TOMLDecodeError as error:
+    except TOMLDecodeError as error:
         raise StepError(f"{path} is not valid TOML: {error}") from None
     task = config.get("task")
     if task not in TASKS:
@@ -127,11 +122,12 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     task, seed = config["task"], config.get("seed", 42)
     fields = task_fields(config)
     # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
-    sample = config["data"].get("sample")
+    data = config["data"]
+    sample = data.get("sample")
     cleanup_keys = {*TASK_DATA_KEYS[task], *CLEANUP_KEYS}
     stages = {
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
-        "data": {key: value for key, value in config["data"].items() if key not in cleanup_keys},
+        "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys}),
         "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
                   **section(config, "clean")},
         "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features")},

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 if TYPE_CHECKING:
     import pandas as pd
+
+TOMLDecodeError = tomllib.TOMLDecodeError
 
 # The report's figures live in this folder beside REPORT.md; only they are embedded in REPORT.html.
 REPORT_FIGURES = "figures"
@@ -48,3 +56,7 @@ def write_json(value: Any, path: Path) -> None:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))

@@ -3,16 +3,19 @@
 The settings files keep the `${NAME}` text, never the value; the snapshot's metadata
 and anything shown to a person go through `mask` first, which hides every URL's user-info
 and every query-parameter value, whether written literally or filled in from `${NAME}`.
+A secret written literally into `[data] source` stays in config.toml alone: the data stage's
+settings file keeps the source masked, with a fingerprint, and the data step reads it back.
+Standard library only until `.env` is read: config.py uses this module too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-
-from dotenv import dotenv_values
+from typing import Any
 
 from ..errors import StepError
 
@@ -26,6 +29,8 @@ QUERY = re.compile(r"\?([^\s#'\"]+)")
 
 def environment(dotenv: Path = Path(".env")) -> dict[str, str]:
     """The variables `${NAME}` can use: those in `.env`, overridden by the real environment."""
+    from dotenv import dotenv_values
+
     from_file = {name: value for name, value in dotenv_values(dotenv).items() if value is not None}
     return {**from_file, **os.environ}
 
@@ -59,3 +64,25 @@ def masked_parameters(query: str) -> str:
     """`name=value&...` with every value replaced by *** (a name without a value stays as it is)."""
     parameters = (parameter.partition("=") for parameter in query.split("&"))
     return "&".join(f"{name}=***" if equals else name for name, equals, _ in parameters)
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def without_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """The data stage's settings with any secret in `source` masked, and the real source's fingerprint,
+    so that changing the secret still takes a new snapshot."""
+    shown = mask(data["source"])
+    if shown == data["source"]:
+        return data
+    return {**data, "source": shown, "source_sha256": fingerprint(data["source"])}
+
+
+def with_source(values: dict[str, Any], configured: str) -> dict[str, Any]:
+    """The data stage's settings with the real source back, `configured` in config.toml's [data]."""
+    if "source_sha256" not in values:
+        return values
+    if fingerprint(configured) != values["source_sha256"]:
+        raise StepError("[data] source in config.toml changed after make read it: run make again")
+    return {**{k: v for k, v in values.items() if k != "source_sha256"}, "source": configured}
