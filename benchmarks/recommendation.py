@@ -31,8 +31,8 @@ from hackathon_ml.tasks import recommendation as task
 columns = Columns("user", "item", "rating", "timestamp")
 frame = pd.read_csv("data/interactions.csv")
 start = time.perf_counter()
-for _, step in task.interaction_cleanup(columns):
-    frame = step(frame)
+for step in task.interaction_cleanup(columns):
+    frame = step.run(frame)
 print("clean", time.perf_counter() - start)
 start = time.perf_counter()
 train, test = task.split_users(frame, columns)
