@@ -3,8 +3,7 @@
 import pandas as pd
 import pytest
 
-from conftest import clean_table
-
+import conftest
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.features import preprocessor
 from {{ cookiecutter.module_name }}.tasks import classification
@@ -12,7 +11,7 @@ from {{ cookiecutter.module_name }}.tasks.tabular import select_features
 
 
 def test_split_is_reproducible_and_keeps_every_row(small_frame):
-    frame, _ = clean_table(small_frame, "label")
+    frame, _ = conftest.clean_table(small_frame, "label")
     train, test = classification.stratified_split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
     again, _ = classification.stratified_split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
     assert train.index.equals(again.index)
@@ -20,7 +19,7 @@ def test_split_is_reproducible_and_keeps_every_row(small_frame):
 
 
 def test_classification_split_keeps_class_shares(small_frame):
-    frame, _ = clean_table(small_frame, "label")
+    frame, _ = conftest.clean_table(small_frame, "label")
     train, test = classification.stratified_split(frame, {"target": "label", "test_size": 0.5, "seed": 1})
     shares = frame["label"].value_counts(normalize=True)
     assert (test["label"].value_counts(normalize=True) - shares).abs().max() < 0.05
