@@ -33,7 +33,7 @@ class Step:
     columns_removed: tuple[str, ...] = ()
     note: str = ""
     # How to keep the rows the step removed (or why they had to go); not part of the record.
-    fix: str = "check the source data"
+    fix: str = tasks.CHECK_THE_SOURCE
 
     def __str__(self) -> str:
         removed = []

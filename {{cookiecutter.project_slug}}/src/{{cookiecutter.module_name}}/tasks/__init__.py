@@ -29,6 +29,9 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     import pandas as pd
 
+# How to keep the rows a cleanup step removed, when the step knows no better.
+CHECK_THE_SOURCE = "check the source data"
+
 
 class Cleanup(NamedTuple):
     """One cleanup step of a task: its name in the report, what it does, and how to keep the rows
@@ -36,7 +39,7 @@ class Cleanup(NamedTuple):
 
     name: str
     run: Callable[[pd.DataFrame], pd.DataFrame | tuple[pd.DataFrame, str]]
-    fix: str = "check the source data"
+    fix: str = CHECK_THE_SOURCE
 
 
 def load(task: str) -> ModuleType:
