@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }} import clean, config, data, split, tasks
+from {{ cookiecutter.module_name }} import clean, config, data, tasks
 from {{ cookiecutter.module_name }}.sources import DataSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,11 +53,20 @@ def configured_data(settings: dict) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The configured data, cleaned and split exactly as the pipeline does it."""
-    cleaned, _ = clean.clean_for_task(configured_data(settings), settings["clean"])
+    cleaned, _ = clean.clean(configured_data(settings), settings["clean"])
     values = settings["split"]
-    frame = cleaned
-    if "target" in values:  # a table: the columns the models see (an interaction log names its own)
-        frame, _ = split.select_features(
-            cleaned, values["target"], values["drop_columns"], values["keep_columns"]
-        )
-    return tasks.load(values["task"]).split(frame, values)
+    train, test, _ = tasks.load(values["task"]).split(cleaned, values)
+    return train, test
+
+
+def clean_table(
+    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5, drop_duplicates: bool = True
+) -> tuple[pd.DataFrame, list[clean.Step]]:
+    """The cleanup of a classification table predicting `target`, with these [clean] settings."""
+    settings = {
+        "task": "classification",
+        "target": target,
+        "max_missing_fraction": max_missing_fraction,
+        "drop_duplicates": drop_duplicates,
+    }
+    return clean.clean(frame, settings)

@@ -7,13 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
-from {{ cookiecutter.module_name }}.clean import check_enough_rows, clean, removed_too_many, take_sample
+import conftest
+from {{ cookiecutter.module_name }}.clean import check_enough_rows, removed_too_many, take_sample
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression
 
 
 def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame):
-    cleaned, report = clean(small_frame, "label")
+    cleaned, report = conftest.clean_table(small_frame, "label")
     assert not cleaned.isna().any().any()
     assert len(cleaned) == 37
     removed = {step.name: step.rows_removed for step in report}
@@ -22,13 +23,13 @@ def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame)
 
 
 def test_clean_strips_column_names():
-    cleaned, _ = clean(pd.DataFrame({" label ": ["a", "b"], "x ": [1, 2]}), "label")
+    cleaned, _ = conftest.clean_table(pd.DataFrame({" label ": ["a", "b"], "x ": [1, 2]}), "label")
     assert list(cleaned.columns) == ["label", "x"]
 
 
 def test_clean_drops_mostly_empty_columns_but_never_the_target(small_frame):
     frame = small_frame.assign(notes=[None] * 30 + ["n"] * 10)
-    cleaned, report = clean(frame, "label", max_missing_fraction=0.5)
+    cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=0.5)
     assert "notes" not in cleaned.columns
     assert ("notes",) in [step.columns_removed for step in report]
     assert len(cleaned) == 37  # the mostly-empty column no longer costs any rows
@@ -36,31 +37,31 @@ def test_clean_drops_mostly_empty_columns_but_never_the_target(small_frame):
 
 def test_clean_drops_exact_duplicates():
     frame = pd.DataFrame({"label": ["a", "a", "b"], "x": [1, 1, 2]})
-    cleaned, _ = clean(frame, "label")
+    cleaned, _ = conftest.clean_table(frame, "label")
     assert len(cleaned) == 2
 
 
 def test_missing_target_column_is_a_clear_error(small_frame):
     with pytest.raises(StepError, match="target column 'specie' is not in the data"):
-        clean(small_frame, "specie")
+        conftest.clean_table(small_frame, "specie")
 
 
 def test_too_few_rows_names_the_step_that_removed_them():
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [np.nan] * 39 + [1.0]})
-    cleaned, report = clean(frame, "label", max_missing_fraction=1.0)
+    cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=1.0)
     with pytest.raises(StepError, match="'drop rows with any missing value' removed 39"):
         check_enough_rows(cleaned, report, min_rows=20)
 
 
 def test_a_single_class_is_a_clear_error():
     frame = pd.DataFrame({"label": ["a"] * 30, "x": range(30)})
-    cleaned, _ = clean(frame, "label")
+    cleaned, _ = conftest.clean_table(frame, "label")
     with pytest.raises(StepError, match="at least two classes"):
         classification.check(cleaned, {"target": "label"})
 
 
 def test_a_text_target_cannot_be_regressed(small_frame):
-    cleaned, _ = clean(small_frame, "label")
+    cleaned, _ = conftest.clean_table(small_frame, "label")
     with pytest.raises(StepError, match="not numeric"):
         regression.check(cleaned, {"target": "label"})
 
@@ -77,26 +78,26 @@ frames_with_gaps = data_frames(
 
 @given(frames_with_gaps, st.floats(0, 1))
 def test_cleaned_frames_have_no_missing_values(frame, max_missing_fraction):
-    cleaned, _ = clean(frame, "target", max_missing_fraction)
+    cleaned, _ = conftest.clean_table(frame, "target", max_missing_fraction)
     assert not cleaned.isna().any().any()
 
 
 @given(frames_with_gaps)
 def test_cleanup_never_adds_rows(frame):
-    cleaned, _ = clean(frame, "target")
+    cleaned, _ = conftest.clean_table(frame, "target")
     assert len(cleaned) <= len(frame)
 
 
 @given(frames_with_gaps)
 def test_cleanup_never_modifies_its_input(frame):
     before = frame.copy()
-    clean(frame, "target")
+    conftest.clean_table(frame, "target")
     pd.testing.assert_frame_equal(frame, before)
 
 
 @given(frames_with_gaps, st.floats(0, 1))
 def test_cleanup_keeps_column_order(frame, max_missing_fraction):
-    cleaned, _ = clean(frame, "target", max_missing_fraction)
+    cleaned, _ = conftest.clean_table(frame, "target", max_missing_fraction)
     kept = [name for name in frame.columns if name in cleaned.columns]
     assert list(cleaned.columns) == kept
 
@@ -133,7 +134,7 @@ def test_a_sample_that_is_neither_a_count_nor_a_fraction_is_a_clear_error(small_
 def test_infinite_values_are_treated_as_missing_and_counted():
     """inf and -inf never reach a model: cleanup drops their rows and says how many values it found."""
     frame = pd.DataFrame({"label": ["a", "b"] * 15, "x": [np.inf, -np.inf, *range(28)]})
-    cleaned, report = clean(frame, "label")
+    cleaned, report = conftest.clean_table(frame, "label")
     assert np.isfinite(cleaned["x"]).all() and len(cleaned) == 28
     assert "2 infinite or overflowing value(s) made missing (x: 2)" in [step.note for step in report]
 
@@ -141,14 +142,14 @@ def test_infinite_values_are_treated_as_missing_and_counted():
 def test_a_number_too_large_to_square_is_treated_as_missing():
     """A value like 1e308 (a typo or a sentinel) would overflow scaling and distances, so it goes too."""
     frame = pd.DataFrame({"label": ["a", "b"] * 15, "x": [1e308, *range(29)]})
-    cleaned, _ = clean(frame, "label")
+    cleaned, _ = conftest.clean_table(frame, "label")
     assert cleaned["x"].max() == 28
 
 
 def test_a_numeric_column_with_a_stray_word_is_read_as_numbers_saying_how_many_were_dropped():
     """One stray text value does not turn a column of numbers into a category of many levels."""
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [str(i) for i in range(39)] + ["4l.2"]})
-    cleaned, report = clean(frame, "label")
+    cleaned, report = conftest.clean_table(frame, "label")
     assert pd.api.types.is_numeric_dtype(cleaned["x"]) and len(cleaned) == 39
     assert "x: 1 non-number value(s) made missing, e.g. '4l.2'" in [step.note for step in report]
 
@@ -157,7 +158,7 @@ def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():
     """Numbers are only read out of text when nearly all values are numbers; otherwise the mix is reported."""
     mixed = [str(i) if i % 2 else f"word {i}" for i in range(40)]
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": mixed})
-    cleaned, report = clean(frame, "label")
+    cleaned, report = conftest.clean_table(frame, "label")
     assert cleaned["x"].tolist() == frame["x"].tolist()
     assert "x: kept as text, only 50% of its values are numbers" in [step.note for step in report]
 
@@ -165,7 +166,7 @@ def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():
 def test_a_step_removing_most_rows_is_warned_about_with_how_to_turn_it_off():
     """Categorical data losing 90% of its rows to duplicate removal gets a warning naming the setting."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 45 + list("cdefghijkl")})
-    cleaned, report = clean(frame, "label")
+    cleaned, report = conftest.clean_table(frame, "label")
     [warning] = removed_too_many(report, len(frame), max_removed_share=0.5)
     assert warning.startswith("'drop duplicate rows' removed 88 of 100 rows (88%")
     assert warning.endswith("set [clean] drop_duplicates = false")
@@ -174,14 +175,14 @@ def test_a_step_removing_most_rows_is_warned_about_with_how_to_turn_it_off():
 def test_drop_duplicates_false_keeps_repeated_rows():
     """The team can keep repeated rows that are real observations."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})
-    cleaned, report = clean(frame, "label", drop_duplicates=False)
+    cleaned, report = conftest.clean_table(frame, "label", drop_duplicates=False)
     assert len(cleaned) == 100 and removed_too_many(report, len(frame), 0.5) == []
 
 
 def test_too_few_rows_with_nothing_removed_blames_the_data_not_a_step():
     """When the source itself is small, no cleanup step is blamed for rows it never removed."""
     frame = pd.DataFrame({"label": ["a", "b"] * 5, "x": range(10)})
-    cleaned, report = clean(frame, "label")
+    cleaned, report = conftest.clean_table(frame, "label")
     with pytest.raises(StepError, match="^the data has 10 rows, fewer than"):
         check_enough_rows(cleaned, report, min_rows=20)
 
@@ -189,4 +190,4 @@ def test_too_few_rows_with_nothing_removed_blames_the_data_not_a_step():
 def test_data_with_only_the_target_column_is_a_clear_error():
     """A model needs a column to predict from; cleanup says so before blaming duplicates."""
     with pytest.raises(StepError, match="the data has only the target column 'label'"):
-        clean(pd.DataFrame({"label": ["a", "b"] * 20}), "label")
+        conftest.clean_table(pd.DataFrame({"label": ["a", "b"] * 20}), "label")

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import conftest
 from {{ cookiecutter.module_name }} import tasks
-from {{ cookiecutter.module_name }}.clean import clean
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.conditions import quote
 from {{ cookiecutter.module_name }}.models.registry import TABLE_MODELS
@@ -32,7 +32,7 @@ def model_settings(name: str, task: str, **params) -> dict:
 def rows_for(small_frame: pd.DataFrame, task: str) -> pd.DataFrame:
     """The cleaned small frame with only the task's target column."""
     other_target = ({"label", "weight"} - {TARGETS[task]}).pop()
-    return clean(small_frame, "label")[0].drop(columns=[other_target])
+    return conftest.clean_table(small_frame, "label")[0].drop(columns=[other_target])
 
 
 def features_and_target(frame: pd.DataFrame, task: str) -> tuple[pd.DataFrame, pd.Series]:

@@ -154,8 +154,8 @@ def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
 def test_cleanup_never_changes_ids():
     """Ids come out exactly as they went in: leading zeros, numbers and all."""
     frame = pd.DataFrame({"user": ["007", "007", "42"], "item": [10, 10, 3]})
-    for _, step in task.interaction_cleanup(PLAIN):
-        frame = step(frame)
+    for step in task.interaction_cleanup(PLAIN):
+        frame = step.run(frame)
     assert sorted(frame["user"]) == ["007", "42"]
     assert frame["item"].dtype == np.int64 and sorted(frame["item"]) == [3, 10]
 

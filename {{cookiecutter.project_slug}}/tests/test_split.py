@@ -3,24 +3,24 @@
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.clean import clean
+import conftest
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.features import preprocessor
-from {{ cookiecutter.module_name }}.split import select_features
 from {{ cookiecutter.module_name }}.tasks import classification
+from {{ cookiecutter.module_name }}.tasks.tabular import select_features
 
 
 def test_split_is_reproducible_and_keeps_every_row(small_frame):
-    frame, _ = clean(small_frame, "label")
-    train, test = classification.split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
-    again, _ = classification.split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
+    frame, _ = conftest.clean_table(small_frame, "label")
+    train, test = classification.stratified_split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
+    again, _ = classification.stratified_split(frame, {"target": "label", "test_size": 0.25, "seed": 7})
     assert train.index.equals(again.index)
     assert sorted([*train.index, *test.index]) == sorted(frame.index)
 
 
 def test_classification_split_keeps_class_shares(small_frame):
-    frame, _ = clean(small_frame, "label")
-    train, test = classification.split(frame, {"target": "label", "test_size": 0.5, "seed": 1})
+    frame, _ = conftest.clean_table(small_frame, "label")
+    train, test = classification.stratified_split(frame, {"target": "label", "test_size": 0.5, "seed": 1})
     shares = frame["label"].value_counts(normalize=True)
     assert (test["label"].value_counts(normalize=True) - shares).abs().max() < 0.05
 
@@ -28,7 +28,7 @@ def test_classification_split_keeps_class_shares(small_frame):
 def test_a_class_with_one_row_is_a_clear_error():
     frame = pd.DataFrame({"label": ["a"] * 10 + ["b"] * 10 + ["lonely"], "x": range(21)})
     with pytest.raises(StepError, match="'lonely' has only one row"):
-        classification.split(frame, {"target": "label", "test_size": 0.2, "seed": 0})
+        classification.stratified_split(frame, {"target": "label", "test_size": 0.2, "seed": 0})
 
 
 def test_dropping_a_column_that_does_not_exist_is_a_clear_error(small_frame):
@@ -85,4 +85,4 @@ def test_a_one_row_class_of_a_numeric_target_hints_at_regression():
     """A numeric target split into classes of one row probably meant regression: the error says so."""
     frame = pd.DataFrame({"mass": [3600.0, 3600.0, 3625.0], "x": [1, 2, 3]})
     with pytest.raises(StepError, match=r"class 3625\.0 has only one row.*set task = \"regression\""):
-        classification.split(frame, {"target": "mass", "test_size": 0.2, "seed": 0})
+        classification.stratified_split(frame, {"target": "mass", "test_size": 0.2, "seed": 0})

@@ -1,21 +1,19 @@
-"""Dropna-first cleanup: the least cleaning that can work, every step reported.
+"""Cleanup, every step reported: the column names stripped, then the task's own steps.
 
-The steps run in this order and each returns a new frame (the input is never
-modified): strip column names; read numbers stored as text (a column of numbers
-with a stray word becomes numeric, the stray values missing); treat infinite and
-overflowing numbers as missing; drop rows whose target is missing; drop columns
-that are mostly empty; drop rows with any missing value; drop duplicate rows
-(`[clean] drop_duplicates = false` turns that off). There is no imputation: if
-dropping loses too much, a warning (or the error) names the step that did it, so
-the team can fix that column rather than guess values.
+What the steps are is the task's (tasks/tabular.py for tables, tasks/recommendation.py for
+interaction logs); each returns a new frame (the input is never modified). This step samples
+the rows first if `[data] sample` asks, records what each step removed, warns when one removes
+more than `[clean] max_removed_share` and stops when fewer than `[clean] min_rows` are left,
+naming the step that removed the most and how to keep its rows.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,18 +22,6 @@ from . import tasks
 from .cli import run
 from .errors import StepError
 from .files import read_json, write_json, write_table
-
-# A text column is read as numbers when at least this share of its values are numbers.
-NEARLY_ALL = 0.95
-# Beyond this size a number's square overflows, so scaling or distances turn it into inf:
-# such a value (1e308 where a mass was meant) is a typo or a sentinel, not a measurement.
-LARGEST = float(np.sqrt(np.finfo(np.float64).max))
-# What to do when a step removes more rows than [clean] max_removed_share.
-TURN_OFF = {
-    "drop duplicate rows": "if repeated rows are real observations, set [clean] drop_duplicates = false",
-    "drop rows with any missing value": "a column is missing in many rows: lower [clean] "
-    "max_missing_fraction to drop that column instead, or fill it in the source",
-}
 
 
 @dataclass(frozen=True)
@@ -46,6 +32,8 @@ class Step:
     rows_removed: int = 0
     columns_removed: tuple[str, ...] = ()
     note: str = ""
+    # How to keep the rows the step removed (or why they had to go); not part of the record.
+    fix: str = tasks.CHECK_THE_SOURCE
 
     def __str__(self) -> str:
         removed = []
@@ -64,141 +52,25 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
     return stripped
 
 
-def share_of_numbers(column: pd.Series) -> float:
-    """The share of the present values of a text column that read as numbers (0 for other columns)."""
-    present = column.dropna()
-    text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
-    if not text or present.empty or present.map(lambda value: isinstance(value, bool)).any():
-        return 0.0
-    return float(pd.to_numeric(present, errors="coerce").notna().mean())
+def step_record(name: str, fix: str, before: pd.DataFrame, after: pd.DataFrame, note: str = "") -> Step:
+    """What going from `before` to `after` removed, as the step `name` did it."""
+    dropped = tuple(c for c in before.columns if c not in after.columns)
+    return Step(name, len(before) - len(after), dropped, note, fix)
 
 
-def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Turn text columns that are nearly all numbers into numbers, the stray values missing;
-    note the columns that mix numbers and text too much to tell."""
-    converted, notes = {}, []
-    for name in frame.columns:
-        share = share_of_numbers(frame[name])
-        if share >= NEARLY_ALL:
-            converted[name] = pd.to_numeric(frame[name], errors="coerce")
-            stray = frame[name][converted[name].isna() & frame[name].notna()]
-            if len(stray):
-                notes.append(f"{name}: {len(stray)} non-number value(s) made missing, e.g. {stray.iloc[0]!r}")
-        elif share >= 0.5:
-            notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
-    return frame.assign(**converted), "; ".join(notes)
-
-
-def overflowing(frame: pd.DataFrame) -> pd.DataFrame:
-    """Which values of the numeric columns are infinite or too large to compute with."""
-    numeric = frame.select_dtypes("number")
-    return numeric.abs().gt(LARGEST) | np.isinf(numeric.astype(float))
-
-
-def treat_overflowing_as_missing(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Make inf, -inf and numbers too large to square missing, so the next steps drop them."""
-    mask = overflowing(frame)
-    counts = mask.sum()
-    counts = counts[counts > 0]
-    if counts.empty:
-        return frame, ""
-    notes = ", ".join(f"{name}: {count}" for name, count in counts.items())
-    return frame.assign(**{name: frame[name].mask(mask[name]) for name in counts.index}), (
-        f"{counts.sum()} infinite or overflowing value(s) made missing ({notes})"
-    )
-
-
-def drop_missing_target(frame: pd.DataFrame, target: str) -> pd.DataFrame:
-    if target not in frame.columns:
-        raise StepError(
-            f"target column {target!r} is not in the data; set [data] target in config.toml "
-            f"to one of: {', '.join(frame.columns)}"
-        )
-    return frame.dropna(subset=[target])
-
-
-def drop_mostly_empty_columns(frame: pd.DataFrame, target: str, max_missing_fraction: float) -> pd.DataFrame:
-    """Drop the columns (never the target) missing in more than `max_missing_fraction` of rows."""
-    missing = frame.isna().mean()
-    mostly_empty = [c for c in frame.columns if missing[c] > max_missing_fraction and c != target]
-    return frame.drop(columns=mostly_empty)
-
-
-def drop_incomplete_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.dropna()
-
-
-def drop_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop_duplicates()
-
-
-def check_has_features(frame: pd.DataFrame, target: str) -> None:
-    if list(frame.columns) == [target]:
-        raise StepError(
-            f"the data has only the target column {target!r}: add the columns to predict it from "
-            "to the source, or check [data] source"
-        )
-
-
-def clean(
-    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5, drop_duplicates: bool = True
-) -> tuple[pd.DataFrame, list[Step]]:
-    """Run the cleanup steps in order; return the cleaned frame and what each step removed."""
-    stripped = strip_column_names(frame)
-    renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
-    check_has_features(stripped, target)
-    numeric, coerced = read_numbers_stored_as_text(stripped)
-    finite, overflowed = treat_overflowing_as_missing(numeric)
-    report = [
-        Step("strip column names", note=f"{renamed} renamed"),
-        Step("read numbers stored as text", note=coerced),
-        Step("treat infinite or overflowing numbers as missing", note=overflowed),
-    ]
-    frame = finite
-    steps: list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]] = [
-        (f"drop rows with no {target}", lambda f: drop_missing_target(f, target)),
-        (
-            f"drop columns over {max_missing_fraction:.0%} missing",
-            lambda f: drop_mostly_empty_columns(f, target, max_missing_fraction),
-        ),
-        ("drop rows with any missing value", drop_incomplete_rows),
-        (
-            "drop duplicate rows" if drop_duplicates else "keep duplicates ([clean] drop_duplicates = false)",
-            drop_duplicate_rows if drop_duplicates else lambda f: f,
-        ),
-    ]
-    for name, step in steps:
-        cleaned = step(frame)
-        dropped = tuple(c for c in frame.columns if c not in cleaned.columns)
-        report.append(Step(name, len(frame) - len(cleaned), dropped))
-        frame = cleaned
-    return frame, report
-
-
-Steps = list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]
-
-
-def run_steps(frame: pd.DataFrame, steps: Steps) -> tuple[pd.DataFrame, list[Step]]:
-    """Strip the column names, then run a task's own `steps` in order (an interaction log's: no
-    numbers read from text, so ids such as "007" stay as they are); return what each removed."""
+def clean(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, list[Step]]:
+    """Strip the column names, then run the task's cleanup steps in order; return the cleaned frame
+    and what each step removed."""
     stripped = strip_column_names(frame)
     renamed = sum(before != after for before, after in zip(frame.columns, stripped.columns, strict=True))
     report = [Step("strip column names", note=f"{renamed} renamed")]
     frame = stripped
-    for name, step in steps:
-        cleaned = step(frame)
-        dropped = tuple(c for c in frame.columns if c not in cleaned.columns)
-        report.append(Step(name, len(frame) - len(cleaned), dropped))
+    for step in tasks.load(settings["task"]).cleanup_steps(settings):
+        cleaned = step.run(frame)
+        cleaned, note = cleaned if isinstance(cleaned, tuple) else (cleaned, "")
+        report.append(step_record(step.name, step.fix, frame, cleaned, note))
         frame = cleaned
     return frame, report
-
-
-def clean_for_task(frame: pd.DataFrame, values: dict) -> tuple[pd.DataFrame, list[Step]]:
-    """The cleanup of the stage's task: its own steps (recommendation), or the table's."""
-    task = tasks.load(values["task"])
-    if hasattr(task, "cleanup_steps"):
-        return run_steps(frame, task.cleanup_steps(values))
-    return clean(frame, values["target"], values["max_missing_fraction"], values["drop_duplicates"])
 
 
 def sample_size(sample: float | None, rows: int) -> int:
@@ -221,19 +93,12 @@ def take_sample(frame: pd.DataFrame, sample: float | None, seed: int) -> tuple[p
     if size == len(frame):
         return frame, []
     kept = np.sort(np.random.default_rng(seed).choice(len(frame), size=size, replace=False))
-    step = Step(f"take a sample of {size} rows ([data] sample = {sample})", len(frame) - size)
+    step = Step(
+        f"take a sample of {size} rows ([data] sample = {sample})",
+        len(frame) - size,
+        fix="raise [data] sample, or remove it to use every row",
+    )
     return frame.iloc[kept], [step]
-
-
-def fix_for(step: Step) -> str:
-    """How to keep the rows `step` removed (or why they had to go)."""
-    if step.name in TURN_OFF:
-        return TURN_OFF[step.name]
-    if step.name.startswith("take a sample"):
-        return "raise [data] sample, or remove it to use every row"
-    if step.name.startswith("drop rows with no "):
-        return "the target is missing in those rows: check [data] target, or fill it in the source"
-    return "check the source data"
 
 
 def removed_too_many(report: list[Step], rows_before: int, max_removed_share: float) -> list[str]:
@@ -244,7 +109,7 @@ def removed_too_many(report: list[Step], rows_before: int, max_removed_share: fl
             share = step.rows_removed / rows
             warnings.append(
                 f"'{step.name}' removed {step.rows_removed} of {rows} rows ({share:.0%}, over "
-                f"[clean] max_removed_share = {max_removed_share:.0%}): {fix_for(step)}"
+                f"[clean] max_removed_share = {max_removed_share:.0%}): {step.fix}"
             )
         rows -= step.rows_removed
     return warnings
@@ -262,7 +127,7 @@ def check_enough_rows(frame: pd.DataFrame, report: list[Step], min_rows: int) ->
         )
     raise StepError(
         f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
-        f"'{worst.name}' removed {worst.rows_removed}. Fix: {fix_for(worst)}"
+        f"'{worst.name}' removed {worst.rows_removed}. Fix: {worst.fix}"
     )
 
 
@@ -281,7 +146,15 @@ def cleanup_record(
         "columns_before": before.shape[1],
         "rows_after": len(after),
         "columns_after": after.shape[1],
-        "steps": [{**asdict(step), "columns_removed": list(step.columns_removed)} for step in report],
+        "steps": [
+            {
+                "name": step.name,
+                "rows_removed": step.rows_removed,
+                "columns_removed": list(step.columns_removed),
+                "note": step.note,
+            }
+            for step in report
+        ],
         "warnings": list(warnings),
     }
 
@@ -292,7 +165,7 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
     sampled, sampling = take_sample(frame, values["sample"], values["seed"])
-    cleaned, cleaning = clean_for_task(sampled, values)
+    cleaned, cleaning = clean(sampled, values)
     report = sampling + cleaning
     for step in report:
         print(f"  {step}")

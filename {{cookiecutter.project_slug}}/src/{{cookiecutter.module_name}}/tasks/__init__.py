@@ -3,9 +3,12 @@
 A task module says what its words mean, so the steps never ask which task they serve:
 
 - `PRIMARY_METRIC`, `HIGHER_IS_BETTER`: how the leaderboard ranks models;
+- `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
+  stripped; each step returns the cleaned frame, or the frame and a note for the report;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
-- `split(frame, settings) -> (train, test)`: the held-out rows (per row for tables, per user for
-  recommendations);
+- `split(frame, settings) -> (train, test, features)`: the held-out rows (per row for tables, per
+  user for recommendations) with the columns the models may see, and the record of those columns
+  (`features`, and the columns `removed` with why);
 - `fit(model, rows, settings)`: train a model on the training rows;
 - `evaluate(model, train, test, settings) -> (predictions, fields)`: what a model says about the
   test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
@@ -18,8 +21,25 @@ A task module says what its words mean, so the steps never ask which task they s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# How to keep the rows a cleanup step removed, when the step knows no better.
+CHECK_THE_SOURCE = "check the source data"
+
+
+class Cleanup(NamedTuple):
+    """One cleanup step of a task: its name in the report, what it does, and how to keep the rows
+    it removes (or why they had to go), for the warning when it removes too many."""
+
+    name: str
+    run: Callable[[pd.DataFrame], pd.DataFrame | tuple[pd.DataFrame, str]]
+    fix: str = CHECK_THE_SOURCE
 
 
 def load(task: str) -> ModuleType:

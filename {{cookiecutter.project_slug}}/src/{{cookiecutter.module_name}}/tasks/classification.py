@@ -10,12 +10,12 @@ import pandas as pd
 
 from ..errors import StepError
 from . import tabular
-from .tabular import fit, predict, rounded
+from .tabular import cleanup_steps, fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
+__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart"]
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
@@ -37,7 +37,7 @@ def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
         )
 
 
-def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stratified_split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A seeded split stratified by the target: each class is held out in the same share,
     so a rare class is in both halves."""
     target = settings["target"]
@@ -58,6 +58,13 @@ def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFram
     by_class = frame.groupby(target, group_keys=False)
     test = by_class.sample(frac=settings["test_size"], random_state=settings["seed"])
     return frame.drop(index=test.index), test
+
+
+def split(
+    frame: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The feature columns of [features], their rows stratified by the target."""
+    return tabular.split(frame, settings, stratified_split)
 
 
 def score(predictions: pd.DataFrame) -> dict[str, float]:

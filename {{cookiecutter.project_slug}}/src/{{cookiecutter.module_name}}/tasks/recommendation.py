@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..errors import StepError
 from ..models.interactions import Columns, as_seconds
+from . import Cleanup
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -80,14 +81,19 @@ def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str 
     return ordered.drop_duplicates(pair, keep="last").sort_index()
 
 
-def interaction_cleanup(
-    columns: Columns, rating_kind: str = "rating"
-) -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
+def interaction_cleanup(columns: Columns, rating_kind: str = "rating") -> list[Cleanup]:
     """The cleanup steps in order, each named as the report should say it."""
     how = "summing the counts" if rating_kind == "count" and columns.rating else "keeping the latest"
     return [
-        (f"drop rows with no {columns.user} or {columns.item}", lambda f: drop_missing_ids(f, columns)),
-        (f"collapse repeated interactions, {how}", lambda f: collapse_duplicates(f, columns, rating_kind)),
+        Cleanup(
+            f"drop rows with no {columns.user} or {columns.item}",
+            lambda f: drop_missing_ids(f, columns),
+            "a user or item id is missing in those rows: check [data] user and [data] item, "
+            "or fill them in the source",
+        ),
+        Cleanup(
+            f"collapse repeated interactions, {how}", lambda f: collapse_duplicates(f, columns, rating_kind)
+        ),
     ]
 
 
@@ -242,7 +248,7 @@ def columns_of(settings: Mapping[str, Any]) -> Columns:
     return Columns(**settings["columns"])
 
 
-def cleanup_steps(settings: Mapping[str, Any]) -> list[tuple[str, Callable[[pd.DataFrame], pd.DataFrame]]]:
+def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
     return interaction_cleanup(columns_of(settings), settings.get("rating_kind", "rating"))
 
 
@@ -250,9 +256,11 @@ def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     check_interactions(frame, columns_of(settings))
 
 
-def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The per-user holdout of [features]."""
-    return split_users(
+def split(
+    frame: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The per-user holdout of [features]; every column is kept, as [data] names what each one is."""
+    train, test = split_users(
         frame,
         columns_of(settings),
         settings["test_size"],
@@ -260,6 +268,7 @@ def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFram
         settings["min_interactions"],
         settings["seed"],
     )
+    return train, test, {"features": list(frame.columns), "removed": {}}
 
 
 def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:

@@ -9,12 +9,12 @@ import pandas as pd
 
 from ..errors import StepError
 from . import tabular
-from .tabular import fit, predict, rounded
+from .tabular import cleanup_steps, fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["check", "split", "fit", "predict", "evaluate", "chart"]
+__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart"]
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
@@ -34,10 +34,17 @@ def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
         )
 
 
-def split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def random_split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A seeded random split."""
     test = frame.sample(frac=settings["test_size"], random_state=settings["seed"])
     return frame.drop(index=test.index), test
+
+
+def split(
+    frame: pd.DataFrame, settings: Mapping[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """The feature columns of [features], their rows held out at random (seeded)."""
+    return tabular.split(frame, settings, random_split)
 
 
 def score(predictions: pd.DataFrame) -> dict[str, float]:
