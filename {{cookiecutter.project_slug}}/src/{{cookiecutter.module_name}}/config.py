@@ -46,7 +46,9 @@ TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
 # The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
-STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit")
+STEPS = (
+    "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit"
+)
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
 MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 

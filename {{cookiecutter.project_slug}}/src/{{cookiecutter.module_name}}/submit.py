@@ -21,7 +21,7 @@ from . import tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json, write_json
-from .results import Result, held_out, rank
+from .results import Result, held_out, rank, submitted
 from .tasks import strip_column_names
 
 
@@ -73,14 +73,6 @@ def check_submission(submission: pd.DataFrame, ids: pd.Series, columns: list[str
                         f"{submission.loc[gaps, columns[0]].iloc[0]!r}")
 
 
-def summary_line(described: Mapping[str, Any]) -> str:
-    """The line `make submit` and `invoke submit` end with: rows, model, its held-out score."""
-    return (
-        f"submission: {described['rows']} rows predicted by {described['model']} "
-        f"({described['primary_metric']} {described['score']:.3f} on {described['held_out']})"
-    )
-
-
 def main(settings: Path, source: Path, train: Path, models: Path, output: Path, metrics: list[Path]) -> None:
     """Write OUTPUT (CSV) from SOURCE's rows with the [submit] model (from MODELS, scored in METRICS)."""
     values = read_json(settings)
@@ -98,7 +90,7 @@ def main(settings: Path, source: Path, train: Path, models: Path, output: Path, 
     described = {"rows": len(submission), "model": result["model"], "primary_metric": metric,
                  "score": result["metrics"][metric], "held_out": held_out(result), "notes": notes}
     write_json(described, output.with_suffix(".json"))
-    print(f"{summary_line(described)} -> {output}")
+    print(f"{submitted(described)} -> {output}")
 
 
 if __name__ == "__main__":

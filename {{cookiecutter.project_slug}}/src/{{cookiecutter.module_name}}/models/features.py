@@ -24,7 +24,9 @@ def preprocessor() -> ColumnTransformer:
             ),
             (
                 "categorical",
-                make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")
+                ),
                 make_column_selector(dtype_exclude="number"),
             ),
         ]

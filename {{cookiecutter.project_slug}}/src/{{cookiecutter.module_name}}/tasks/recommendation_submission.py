@@ -43,7 +43,6 @@ def submission(
     items = [found.get(known.get(user), popular) for user in asked]
     new = int((~asked.isin(set(known))).sum())
     notes = [f"{new} of {len(asked)} user(s) have no training interactions: they get the most popular items"]
-    submitted = pd.DataFrame(
-        {id_column: source[id_column].to_numpy(), settings["column"]: [" ".join(map(str, row)) for row in items]}
-    )
+    lists = [" ".join(map(str, row)) for row in items]
+    submitted = pd.DataFrame({id_column: source[id_column].to_numpy(), settings["column"]: lists})
     return submitted, notes if new else []

@@ -1,10 +1,11 @@
 """A table model's predictions for the rows of an unlabeled source (`make submit`).
 
 The source (its column names stripped by the step) gets the cleanup that needs no target and
-removes no row: the columns that are numbers in training read as numbers (stray text made missing), infinite and
-overflowing numbers made missing. Missing values are filled in by the saved model's pipeline
-(models/features.py), so every row gets a prediction; the notes say how many rows needed it and
-which categories the model never saw in training (it predicts them as if the column were missing).
+removes no row: the columns that are numbers in training read as numbers (stray text made
+missing), infinite and overflowing numbers made missing. Missing values are filled in by the
+saved model's pipeline (models/features.py), so every row gets a prediction; the notes say how
+many rows needed it, and which categories the model never saw in training (it treats them as
+missing).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def check_has_columns(frame: pd.DataFrame, needed: list[str]) -> None:
 
 
 def as_training_types(frame: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
-    """The columns that are numbers in training read as numbers here too; values that are not become missing."""
+    """The columns that are numbers in training read as numbers here too (other values made missing)."""
     numeric = [name for name in train.columns if name in frame and pd.api.types.is_numeric_dtype(train[name])]
     return frame.assign(**{name: pd.to_numeric(frame[name], errors="coerce") for name in numeric})
 
@@ -80,7 +81,7 @@ def submission(
     notes += unseen_categories(rows, train)
     filled = rows_with_missing(rows)
     if filled:
-        notes.append(f"{filled} of {len(rows)} row(s) had missing values: the model's pipeline filled them in")
+        notes.append(f"{filled} of {len(rows)} row(s) had missing values: the model's pipeline filled them")
     predicted = predictions(model, rows, settings["column"], settings["probabilities"])
     ids = source[[settings["id"]]].reset_index(drop=True)
     return pd.concat([ids, predicted], axis=1), notes
