@@ -40,7 +40,7 @@ PROJECT_FILES |= {
     *(f"src/<module>/{name}.py" for name in [
         "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
     ]),
-    "tests/test_submit.py", "tests/test_history.py",
+    "tests/test_submit.py", "tests/test_submit_config.py", "tests/test_history.py",
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,
 # output folder and (for recommenders) the tests on the sample.
