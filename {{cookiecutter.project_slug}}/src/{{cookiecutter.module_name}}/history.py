@@ -40,7 +40,9 @@ def git_commit(folder: Path) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return found.stdout.strip() or None if found.returncode == 0 else None
+    if found.returncode != 0:
+        return None
+    return found.stdout.strip() or None
 
 
 def snapshot_checksum(snapshot: Path) -> str | None:
