@@ -35,6 +35,13 @@ PROJECT_FILES = {
         "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
     ]),
 }
+# `make submit` and the run history.
+PROJECT_FILES |= {
+    *(f"src/<module>/{name}.py" for name in [
+        "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
+    ]),
+    "tests/test_submit.py", "tests/test_submit_config.py", "tests/test_history.py",
+}
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,
 # output folder and (for recommenders) the tests on the sample.
 TABLE_FILES = {"data/sample/README.md", "data/sample/penguins.csv", "reports/predictions/.gitkeep"}

@@ -23,7 +23,7 @@ from invoke import Exit, task
 # These modules are standard library only, so they are imported straight from src/.
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
-from {{ cookiecutter.module_name }} import results  # noqa: E402
+from {{ cookiecutter.module_name }} import history, results  # noqa: E402
 from {{ cookiecutter.module_name }}.models.registry import BASELINE  # noqa: E402
 from {{ cookiecutter.module_name }}.sprint import SprintError, invoke_sprint  # noqa: E402
 
@@ -31,6 +31,8 @@ METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
 REPORT = Path("reports/REPORT.html")
 SNAPSHOT = Path("data/raw/snapshot.json")
+SUBMITTED = Path("reports/submission.json")
+HISTORY = Path("reports/history.jsonl")
 
 
 def make(c, *targets: str, parallel: bool = True) -> None:
@@ -128,6 +130,20 @@ def all_(c):
     make(c, "all")
     print("\n" + LEADERBOARD.read_text())
     print(f"The report, figures included: {REPORT.resolve().as_uri()}")
+
+
+@task
+def submit(c):
+    """Predict for [submit] source with the chosen model: reports/submission.csv (see config.toml)."""
+    make(c, "submit")
+    submitted = json.loads(SUBMITTED.read_text())
+    print(f"\n{results.submitted(submitted)}  [{SUBMITTED.with_suffix('.csv')}]")
+
+
+@task(name="history")
+def history_(c):
+    """Every scored run (reports/history.jsonl): each model's best runs and what they set differently."""
+    print(history.summary(history.read(HISTORY)))
 
 
 @task

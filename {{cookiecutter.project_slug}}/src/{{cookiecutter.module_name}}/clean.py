@@ -22,6 +22,7 @@ from . import tasks
 from .cli import run
 from .errors import StepError
 from .files import read_json, write_json, write_table
+from .tasks import strip_column_names
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,6 @@ class Step:
         if self.columns_removed:
             removed.append(f"-{len(self.columns_removed)} columns ({', '.join(self.columns_removed)})")
         return f"{self.name}: {', '.join(removed) or self.note or 'nothing removed'}"
-
-
-def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
-    stripped = frame.rename(columns=lambda name: str(name).strip())
-    repeated = stripped.columns[stripped.columns.duplicated()]
-    if len(repeated):
-        raise StepError(f"two columns are both named {repeated[0]!r} once spaces are stripped; rename one")
-    return stripped
 
 
 def step_record(name: str, fix: str, before: pd.DataFrame, after: pd.DataFrame, note: str = "") -> Step:

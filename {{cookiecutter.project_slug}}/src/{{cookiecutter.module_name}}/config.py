@@ -27,6 +27,8 @@ from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import PREDICTED, TASK_DATA_KEYS, TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
+from .submit_config import make_variables as submit_variables
+from .submit_config import stages as submit_stages
 
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
@@ -44,7 +46,9 @@ TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
 # The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
-STEPS = ("data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html")
+STEPS = (
+    "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit"
+)
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
 MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 
@@ -117,8 +121,8 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
-def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """What each stage reads, and nothing more."""
+def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> dict[str, dict[str, Any]]:
+    """What each stage reads, and nothing more; `path` names config.toml in errors."""
     task, seed = config["task"], config.get("seed", 42)
     fields = task_fields(config)
     # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
@@ -142,7 +146,7 @@ def stage_settings(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "seed": seed,
             "params": params,
         }
-    return stages
+    return {**stages, **submit_stages(config, fields["evaluate"], path)}
 
 
 def imported_files(module: Path) -> set[Path]:
@@ -185,7 +189,7 @@ def step_code(step: str, task: str) -> list[str]:
     return sorted(os.path.relpath(p) for p in files if p.parent != PACKAGE or p.name not in MESSAGES_ONLY)
 
 
-def make_variables(config: dict[str, Any]) -> str:
+def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
     modules = {name: "models." + TASKS[task][name] for name in names}
@@ -200,6 +204,7 @@ def make_variables(config: dict[str, Any]) -> str:
         *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),
         "# Each model also runs its own module.",
         *(f"models/{name}.joblib: {' '.join(step_code(modules[name], task))}" for name in names),
+        *submit_variables(config, path),
     ]
     return "\n".join(lines) + "\n"
 
@@ -217,13 +222,13 @@ def main(config: Path, settings: Path) -> None:
     loaded = load(config)
     changed = [
         stage
-        for stage, values in stage_settings(loaded).items()
+        for stage, values in stage_settings(loaded, config).items()
         if write_if_changed(json.dumps(values, indent=2, sort_keys=True) + "\n", settings / f"{stage}.json")
     ]
     if changed:
         print(f"settings changed for: {', '.join(changed)}")
     # Always rewritten: its timestamp tells make that config.toml and the code have been read.
-    write_text(make_variables(loaded), settings / "settings.mk")
+    write_text(make_variables(loaded, config), settings / "settings.mk")
 
 
 if __name__ == "__main__":

@@ -87,8 +87,9 @@ def load(settings: DataSettings) -> pd.DataFrame:
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
     values = read_json(settings)
+    section = values.pop("section", "data")  # [submit] source is snapshotted by this step too
     if "source_sha256" in values:  # a secret in the source: the settings file holds it masked
-        values = with_source(values, read_toml(Path("config.toml"))["data"]["source"])
+        values = with_source(values, read_toml(Path("config.toml"))[section]["source"])
     data_settings = DataSettings.from_dict(values)
     if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
         raise unwritable(output.parent)  # before a source that may take minutes to read

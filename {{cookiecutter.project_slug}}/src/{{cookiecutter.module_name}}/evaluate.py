@@ -12,7 +12,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from . import models, tasks
+from . import history, models, tasks
 from .cli import run
 from .files import read_json, write_json, write_table
 
@@ -36,6 +36,7 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "predictions": str(predictions),
     }
     write_json(result, output)
+    history.log_run(result, getattr(fitted, "settings_", {}))  # reports/history.jsonl, under make
     # Not results.headline: it imports the model registry, and a new model must not re-score the others.
     primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"

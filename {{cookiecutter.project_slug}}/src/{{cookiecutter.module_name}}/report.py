@@ -8,9 +8,12 @@ into a single HTML file.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import history
 from .cli import run
 from .files import REPORT_FIGURES, read_json, write_text
 from .results import goal, held_out, rank, to_markdown
@@ -72,7 +75,13 @@ def model_section(result: dict[str, Any]) -> list[str]:
     ]
 
 
-def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[dict[str, Any]]) -> str:
+def to_report(
+    cleanup: dict[str, Any],
+    features: dict[str, Any],
+    results: list[dict[str, Any]],
+    runs: Sequence[dict[str, Any]] = (),
+) -> str:
+    """The report's Markdown; `runs` (reports/history.jsonl) add the score over time."""
     ranked = rank(results)
     best = ranked[0]
     lines = [
@@ -92,13 +101,16 @@ def to_report(cleanup: dict[str, Any], features: dict[str, Any], results: list[d
     ]
     for result in ranked:
         lines += model_section(result)
+    lines += history.over_time(list(runs))
     return "\n".join(lines)
 
 
 def main(cleanup: Path, features: Path, metrics: list[Path], output: Path) -> None:
     """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES and every model's METRICS."""
     results = [read_json(path) for path in metrics]
-    write_text(to_report(read_json(cleanup), read_json(features), results), output)
+    # The run history, when make names it (see history.py): read, never a prerequisite.
+    runs = history.read(Path(os.environ[history.VARIABLE])) if history.VARIABLE in os.environ else []
+    write_text(to_report(read_json(cleanup), read_json(features), results, runs), output)
     print(f"report: {len(results)} models -> {output}")
 
 

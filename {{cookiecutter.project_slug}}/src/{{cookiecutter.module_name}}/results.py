@@ -88,3 +88,11 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
             f"| {position} | {result['model']} | " + " | ".join(scores) + f" | {lift(result, baseline)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def submitted(submission: Result) -> str:
+    """The line `make submit` and `invoke submit` end with (reports/submission.json): rows, model, score."""
+    return (
+        f"submission: {submission['rows']} rows predicted by {submission['model']} "
+        f"({submission['primary_metric']} {submission['score']:.3f} on {submission['held_out']})"
+    )

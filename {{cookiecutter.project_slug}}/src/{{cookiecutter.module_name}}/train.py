@@ -38,6 +38,7 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
         ) from None
     tasks.load(task).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
+    model.settings_ = dict(settings)  # read by evaluate for the run history
     return model
 
 

@@ -15,6 +15,9 @@ A task module says what its words mean, so the steps never ask which task they s
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
   included), plus the task's own (a recommender's `k` and metric curves);
 - `chart(predictions, result) -> Figure`: how one model does on the test set, for the figures.
+- `submission(model, source, train, settings) -> (submission, notes)`: `make submit`'s
+  predictions for the rows of an unlabeled source (`[submit]`), one row per source row in its order,
+  the id column first; and lines for the team (rows that needed filling in, unseen categories).
 
 `settings` is the calling stage's settings file; `result` a reports/metrics/<model>.json.
 """
@@ -25,6 +28,8 @@ from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
+
+from ..errors import StepError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +45,15 @@ class Cleanup(NamedTuple):
     name: str
     run: Callable[[pd.DataFrame], pd.DataFrame | tuple[pd.DataFrame, str]]
     fix: str = CHECK_THE_SOURCE
+
+
+def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with spaces stripped from its column names (cleanup's first step, and a submission's)."""
+    stripped = frame.rename(columns=lambda name: str(name).strip())
+    repeated = stripped.columns[stripped.columns.duplicated()]
+    if len(repeated):
+        raise StepError(f"two columns are both named {repeated[0]!r} once spaces are stripped; rename one")
+    return stripped
 
 
 def load(task: str) -> ModuleType:

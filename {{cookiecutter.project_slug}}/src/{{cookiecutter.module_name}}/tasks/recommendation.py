@@ -39,6 +39,7 @@ import pandas as pd
 from ..errors import StepError
 from ..models.interactions import Columns, as_seconds
 from . import Cleanup
+from .recommendation_submission import submission  # noqa: F401  (the task's `make submit`)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

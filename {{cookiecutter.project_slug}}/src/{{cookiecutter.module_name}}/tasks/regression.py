@@ -9,12 +9,13 @@ import pandas as pd
 
 from ..errors import StepError
 from . import tabular
+from .table_submission import submission
 from .tabular import cleanup_steps, fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart"]
+__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart", "submission"]
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False

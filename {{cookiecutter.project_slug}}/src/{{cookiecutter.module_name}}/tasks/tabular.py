@@ -239,16 +239,21 @@ def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     model.fit(*features_and_target(rows, settings["target"]))
 
 
-def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """The actual and the predicted target of every test row, predicted BATCH_ROWS rows at a time."""
-    features, actual = features_and_target(rows, settings["target"])
+def in_batches(predict: Callable[[pd.DataFrame], np.ndarray], features: pd.DataFrame) -> np.ndarray:
+    """`predict` of every row of `features`, BATCH_ROWS rows at a time, with a progress bar."""
     batches = []
     with bar(len(features), "predicting", unit="row", unit_scale=True) as shown:
         for start in range(0, len(features), BATCH_ROWS):
             batch = features.iloc[start : start + BATCH_ROWS]
-            batches.append(model.predict(batch))
+            batches.append(predict(batch))
             shown.update(len(batch))
-    return pd.DataFrame({"actual": actual.to_numpy(), "predicted": np.concatenate(batches)})
+    return np.concatenate(batches)
+
+
+def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The actual and the predicted target of every test row."""
+    features, actual = features_and_target(rows, settings["target"])
+    return pd.DataFrame({"actual": actual.to_numpy(), "predicted": in_batches(model.predict, features)})
 
 
 def rounded(values: Mapping[str, Any]) -> dict[str, float]:

@@ -1,0 +1,186 @@
+"""The run history: every scored model, one line each in reports/history.jsonl (`invoke history`).
+
+When make runs the evaluate step, it appends one record: when, the git commit (if the project is
+a git repository), the model, its settings, its metrics and the checksum of the data snapshot it
+was trained on. Nothing else reads the file, so scores stay reproducible and `make clean` keeps it.
+`invoke history` shows each model's best runs and which settings differ from its best; the report
+shows the score over time.
+
+Appending is safe when `make -j` evaluates models side by side: a record is one line of a few
+hundred bytes written by one write() to a file opened with O_APPEND, which Linux (and macOS) place at
+the end of the file as one piece, so lines never interleave. Standard library only: tasks.py uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+# The Makefile names the history file in this variable; steps run by hand record nothing.
+VARIABLE = "HISTORY"
+SNAPSHOT = Path("data/raw/snapshot.json")
+# The model settings that say which model this is rather than how it was set.
+NOT_SETTINGS = ("model", "module", "task")
+SHOWN_RUNS = 5  # per model in `invoke history`
+REPORTED_RUNS = 20  # the latest, in the report's table
+
+Record = dict[str, Any]
+
+
+def git_commit(folder: Path) -> str | None:
+    """The short hash of the commit checked out in `folder`, or None outside a git repository."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if found.returncode != 0:
+        return None
+    return found.stdout.strip() or None
+
+
+def snapshot_checksum(snapshot: Path) -> str | None:
+    """The data snapshot's SHA-256, as data/raw/snapshot.json records it (None without a snapshot)."""
+    try:
+        return json.loads(snapshot.read_text(encoding="utf-8"))["sha256"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def record(
+    result: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    when: datetime,
+    commit: str | None,
+    data: str | None,
+) -> Record:
+    """One run: a model's metrics file (`result`), the model's stage settings, when, commit, data checksum."""
+    return {
+        "time": when.isoformat(timespec="seconds"),
+        "commit": commit,
+        "model": result["model"],
+        "settings": {key: value for key, value in settings.items() if key not in NOT_SETTINGS},
+        "sample": result.get("sample"),
+        "primary_metric": result["primary_metric"],
+        "higher_is_better": result["higher_is_better"],
+        "metrics": result["metrics"],
+        "data_sha256": data,
+    }
+
+
+def append(run: Record, path: Path) -> None:
+    """Add `run` as one line at the end of `path`, in a single write (see the module's docstring)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(run, sort_keys=True) + "\n").encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)
+
+
+def log_run(result: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+    """Append this run to the history file make names in $HISTORY; nothing when run by hand."""
+    path = os.environ.get(VARIABLE)
+    if path:
+        now = datetime.now(timezone.utc)
+        append(record(result, settings, now, git_commit(Path.cwd()), snapshot_checksum(SNAPSHOT)), Path(path))
+
+
+def read(path: Path) -> list[Record]:
+    """Every run recorded in `path`, oldest first; none when there is no file yet."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(run: Record) -> float:
+    return run["metrics"][run["primary_metric"]]
+
+
+def best_first(runs: list[Record]) -> list[Record]:
+    """The runs of one model, best score first (the latest first among equals)."""
+    latest_first = sorted(runs, key=lambda run: run["time"], reverse=True)
+    return sorted(latest_first, key=score, reverse=runs[0]["higher_is_better"])
+
+
+def flat(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested settings as one level, "params.n_neighbors" for {"params": {"n_neighbors": ...}}."""
+    flattened: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            flattened |= flat(value, f"{prefix}{key}.")
+        else:
+            flattened[f"{prefix}{key}"] = value
+    return flattened
+
+
+def differences(run: Record, reference: Record) -> list[str]:
+    """What `run` set differently from `reference`: its settings, its sample, its data, its commit."""
+    mine = flat({**run["settings"], "sample": run.get("sample")})
+    theirs = flat({**reference["settings"], "sample": reference.get("sample")})
+    changed = [
+        f"{key.removeprefix('params.')}={json.dumps(mine.get(key))} (not {json.dumps(theirs.get(key))})"
+        for key in sorted(set(mine) | set(theirs))
+        if mine.get(key) != theirs.get(key)
+    ]
+    if run.get("data_sha256") != reference.get("data_sha256"):
+        changed.append("other data")
+    if run.get("commit") != reference.get("commit"):
+        changed.append(f"commit {run.get('commit')}")
+    return changed
+
+
+def when(run: Record) -> str:
+    """The run's time as "2026-11-21 14:05" (UTC), the commit beside it when known."""
+    shown = run["time"][:16].replace("T", " ")
+    return f"{shown}{' @' + run['commit'] if run.get('commit') else ''}"
+
+
+def by_model(runs: list[Record]) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = {}
+    for run in runs:
+        grouped.setdefault(run["model"], []).append(run)
+    return grouped
+
+
+def summary(runs: list[Record], shown: int = SHOWN_RUNS) -> str:
+    """Each model's best runs, best first, and what each set differently from the model's best."""
+    if not runs:
+        return "no runs recorded yet: `invoke all` (or make) records one per model it scores"
+    lines = []
+    for model, own in by_model(runs).items():
+        ranked = best_first(own)
+        best = ranked[0]
+        metric = best["primary_metric"]
+        lines.append(f"{model}: {len(own)} run(s), best {metric} {score(best):.3f} ({when(best)})")
+        for run in ranked[:shown]:
+            changed = "best" if run is best else ", ".join(differences(run, best)) or "same settings"
+            lines.append(f"  {score(run):.3f}  {when(run)}  {changed}")
+    return "\n".join(lines)
+
+
+def over_time(runs: list[Record], latest: int = REPORTED_RUNS) -> list[str]:
+    """The report's section on the score over time: a table of the latest runs (none for fewer than 2)."""
+    if len(runs) < 2:
+        return []
+    shown = runs[-latest:]
+    lines = [
+        "## Score over time",
+        "",
+        f"The latest {len(shown)} of {len(runs)} scored runs (reports/history.jsonl; `invoke history` "
+        "compares their settings).",
+        "",
+        "| When (UTC) | Commit | Model | Metric | Score |",
+        "|---|---|---|---|---:|",
+    ]
+    for run in shown:
+        time, commit = run["time"][:16].replace("T", " "), run.get("commit") or ""
+        lines.append(f"| {time} | {commit} | {run['model']} | {run['primary_metric']} | {score(run):.3f} |")
+    return [*lines, ""]
