@@ -63,7 +63,7 @@ class Popularity(Recommender):
         return self.segment_scores(self.user_segments_[rows])
 
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
-        """Someone new who had the items at `columns`: the most popular, those of their most-had segment first."""
+        """For someone new who had the items at `columns`: the most popular, their most-had segment first."""
         segments = self.item_segments_[columns]
         segments = segments[segments >= 0]
         favourite = np.bincount(segments).argmax() if len(segments) else -1
