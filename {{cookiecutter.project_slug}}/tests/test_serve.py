@@ -126,6 +126,15 @@ def test_models_is_the_leaderboard_best_first_with_lift_over_random(api, ranked)
     assert all(isinstance(entry["lift_over_random"], float) for entry in listed if entry is not baseline)
 
 
+def test_a_page_from_another_origin_may_call_it(api):
+    """Browsers let a front-end served elsewhere (another port or host) call the API: any origin may."""
+    origin = "http://localhost:3000"
+    asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    preflight = api.options("/models", headers={"Origin": origin, **asked})
+    assert preflight.status_code == 200
+    assert api.get("/models", headers={"Origin": origin}).headers["access-control-allow-origin"] == "*"
+
+
 def test_a_model_file_older_than_the_training_rows_stops_the_start_naming_its_make_target(project, tmp_path):
     """A model older than its training rows is not served: the start fails naming the make target to run."""
     copy = tmp_path / "stale"

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import uvicorn
 from fastapi import FastAPI, HTTPException, Query
+from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .errors import StepError
@@ -346,6 +347,10 @@ def create_app(root: Path, model: str | None = None) -> FastAPI:
     app = FastAPI(
         title=f"{best['goal'][0].upper()}{best['goal'][1:]}",
         description=f"The project's trained models ({best['task']}); `/models` is the leaderboard.",
+    )
+    # A front-end served from another origin (its dev server, a teammate's page) may call it in a browser.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
 
     @app.get("/health", response_model=Health, tags=["about"])
