@@ -181,6 +181,7 @@ def demo(c):
 )
 def serve(c, host="127.0.0.1", port=8000, model=None):
     """Serve the models as a JSON API, docs at /docs (installs FastAPI the first time)."""
+    make(c, "leaderboard")  # what is missing is built side by side; the server then talks as it runs
     targets = ["serve", f"HOST={host}", f"PORT={port}"]
     if model:
         targets.append(f"MODEL={model}")
