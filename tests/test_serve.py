@@ -34,31 +34,35 @@ def built_regressor(cookies_session) -> Path:
     return result.project_path
 
 
-def started(command: list[str], project: Path) -> tuple[subprocess.Popen, str]:
-    """`command` (which serves the API of `project` on the port it ends with) running and answering /health."""
+def started(command: list[str], project: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """`command` (which serves the API of `project` on the port it ends with) running and answering /health.
+
+    Its output goes to `log`: a pipe nobody reads while it runs would fill with the access log and stall it.
+    """
     port = command[-1]
     # PYTHON: make uses this test environment rather than building the project's .venv
     environment = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(project / "src")}
     # its own process group: invoke runs make, which runs the server, and stopping must reach all three
-    server = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, start_new_session=True)
+    with open(log, "w") as output:
+        server = subprocess.Popen(command, cwd=project, env=environment, stdout=output, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        assert server.poll() is None, f"the API stopped:\n{server.stdout.read()}"
+        assert server.poll() is None, f"the API stopped:\n{log.read_text()}"
         try:
             httpx.get(f"{url}/health", timeout=1).raise_for_status()
             return server, url
         except httpx.TransportError:
             time.sleep(0.2)
-    raise AssertionError(f"the API did not answer within {STARTUP_SECONDS} s:\n{stop(server)}")
+    stop(server)
+    raise AssertionError(f"the API did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
-def stop(server: subprocess.Popen) -> str:
-    """Stop the server and what started it; return what they printed."""
+def stop(server: subprocess.Popen) -> None:
+    """Stop the server and what started it."""
     os.killpg(server.pid, signal.SIGTERM)
-    output, _ = server.communicate(timeout=30)
-    return output
+    server.wait(timeout=30)
 
 
 def serve_command(project: Path) -> list[str]:
@@ -74,15 +78,16 @@ def test_the_baked_projects_api_tests_pass_for_every_task(built, request):
     assert " passed" in output and "skipped" not in output and "failed" not in output, output
 
 
-def test_invoke_serve_builds_what_is_missing_and_serves_on_loopback(built_project):
+def test_invoke_serve_builds_what_is_missing_and_serves_on_loopback(built_project, tmp_path):
     """`invoke serve --port P` (make serve) answers on 127.0.0.1 by default, the leaderboard's best by default."""
     command = [sys.executable, "-m", "invoke", "serve", "--port", str(free_port())]
-    server, url = started(command, built_project)
+    log = tmp_path / "serve.log"
+    server, url = started(command, built_project, log)
     try:
         assert httpx.get(f"{url}/health").json()["default_model"] == "knn"
     finally:
-        output = stop(server)
-    assert f"--host 127.0.0.1 --port {command[-1]}" in output
+        stop(server)
+    assert f"--host 127.0.0.1 --port {command[-1]}" in log.read_text()
 
 
 def test_make_help_and_the_readme_list_the_serve_target(built_project):
@@ -92,10 +97,11 @@ def test_make_help_and_the_readme_list_the_serve_target(built_project):
 
 
 @pytest.fixture(scope="module", params=["built_project", "built_regressor", "built_recommender"])
-def api_schema(request) -> Iterator[schemathesis.BaseSchema]:
+def api_schema(request, tmp_path_factory) -> Iterator[schemathesis.BaseSchema]:
     """The OpenAPI document of a running API of each task, as schemathesis reads it."""
     project = request.getfixturevalue(request.param)
-    server, url = started(serve_command(project), project)
+    log = tmp_path_factory.mktemp("fuzzed") / "serve.log"
+    server, url = started(serve_command(project), project, log)
     try:
         yield schemathesis.openapi.from_url(f"{url}/openapi.json")
     finally:

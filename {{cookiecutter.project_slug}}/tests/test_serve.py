@@ -50,16 +50,18 @@ def serve_command(root: Path, port: int) -> list[str]:
     return [sys.executable, "-m", f"{MODULE}.serve", "--root", str(root), "--port", str(port)]
 
 
-def start(root: Path) -> tuple[subprocess.Popen, str]:
-    """The API over `root` on a free port, once it answers /health."""
+def start(root: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """The API over `root` on a free port, once it answers /health; what it prints goes to `log` (a pipe
+    nobody reads while it runs could fill and stall it)."""
     port = free_port()
     environment = {**os.environ, "PYTHONPATH": str(root / "src")}
-    server = subprocess.Popen(serve_command(root, port), env=environment, stderr=subprocess.PIPE, text=True)
+    with open(log, "w") as output:
+        server = subprocess.Popen(serve_command(root, port), env=environment, stdout=output, stderr=output)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the API stopped at start-up:\n{server.stderr.read()}")
+            raise AssertionError(f"the API stopped at start-up:\n{log.read_text()}")
         try:
             httpx.get(f"{url}/health", timeout=1).raise_for_status()
             return server, url
@@ -89,13 +91,12 @@ def untouched(project) -> Iterator[dict[str, float]]:
 
 
 @pytest.fixture(scope="module")
-def api(project, untouched) -> Iterator[httpx.Client]:
-    server, url = start(project)
+def api(project, untouched, tmp_path_factory) -> Iterator[httpx.Client]:
+    server, url = start(project, tmp_path_factory.mktemp("log") / "serve.log")
     with httpx.Client(base_url=url, timeout=60) as client:
         yield client
     server.terminate()
     server.wait(timeout=30)
-    server.stderr.close()
 
 
 @pytest.fixture(scope="module")
