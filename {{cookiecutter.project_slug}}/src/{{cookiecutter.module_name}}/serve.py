@@ -26,6 +26,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from sklearn.pipeline import Pipeline
 
 from .errors import StepError
 from .files import read_json
@@ -214,12 +215,20 @@ class Table:
 
 
 def predicted(model: Any, frame: pd.DataFrame) -> tuple[list[Any], list[dict[str, float]] | None]:
-    """The model's predictions for `frame` and, for a classifier that has them, its class probabilities."""
-    values = model.predict(frame).tolist()
-    if not hasattr(model, "predict_proba"):
+    """The model's predictions for `frame` and, for a classifier that has them, its class probabilities.
+
+    What a grid search or a pipeline would do on each call is done once here: the refitted best
+    estimator's feature preparation, shared by the predictions and the probabilities (it is most
+    of the time of a small request).
+    """
+    estimator = getattr(model, "best_estimator_", model)
+    if isinstance(estimator, Pipeline):
+        frame, estimator = estimator[:-1].transform(frame), estimator[-1]
+    values = estimator.predict(frame).tolist()
+    if not hasattr(estimator, "predict_proba"):
         return values, None
-    classes = [str(label) for label in model.classes_]
-    return values, [dict(zip(classes, row, strict=True)) for row in model.predict_proba(frame).tolist()]
+    classes = [str(label) for label in estimator.classes_]
+    return values, [dict(zip(classes, row, strict=True)) for row in estimator.predict_proba(frame).tolist()]
 
 
 def add_table_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, target: str) -> None:
