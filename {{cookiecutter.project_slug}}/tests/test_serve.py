@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -269,6 +270,22 @@ def test_a_classifier_answers_with_each_rows_class_probabilities(api, project, r
     for probabilities, row in zip(answer["probabilities"], expected, strict=True):
         assert probabilities == pytest.approx(dict(zip(map(str, model.classes_), row, strict=True)))
 {%- endif %}
+
+
+def test_requests_answered_together_each_get_their_own_rows_predictions(api, project, rows):
+    """Concurrent requests (predicted together in one call per model) each get the answer for their own rows,
+    from the model they named."""
+    requests = [(rows.iloc[[i]], "knn" if i % 2 else "rules") for i in range(24)]
+
+    def ask(request: tuple[pd.DataFrame, str]) -> dict:
+        row, model = request
+        return api.post("/predict", json={"rows": as_json(row), "model": model}).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, requests))
+    for (row, model), answer in zip(requests, answers, strict=True):
+        assert answer["model"] == model
+        assert answer["predictions"] == saved_model(project, model).predict(row).tolist()
 
 
 def test_columns_the_models_do_not_use_are_accepted_and_ignored(api, project, rows, ranked):
