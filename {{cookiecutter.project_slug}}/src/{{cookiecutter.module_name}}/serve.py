@@ -1,6 +1,6 @@
 """The trained models as a JSON API for the team's front-end: `invoke serve` (`make serve`), docs at /docs.
 
-    python -m <package>.serve [--host 127.0.0.1] [--port 8000] [--model NAME] [--root .] [--workers 1]
+    python -m <package>.serve [--host 127.0.0.1] [--port 8000] [--model NAME] [--root .]
 
 Everything is read once, at start-up, from what the pipeline built: the scored models
 (reports/metrics/, in leaderboard order), the saved models (models/) and, for a table, the
