@@ -90,22 +90,6 @@ def test_invoke_serve_builds_what_is_missing_and_serves_on_loopback(built_projec
     assert f"--host 127.0.0.1 --port {command[-1]}" in log.read_text()
 
 
-def test_with_two_workers_both_processes_load_the_models_and_answer(built_recommender, tmp_path):
-    """`--workers 2` starts two server processes on one port, each with the models loaded."""
-    command = serve_command(built_recommender)
-    log = tmp_path / "serve.log"
-    server, url = started([*command[:-2], "--workers", "2", *command[-2:]], built_recommender, log)
-    try:
-        assert httpx.get(f"{url}/recommend/u00042", params={"k": 3}).json()["cold_start"] is False
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while log.read_text().count("Application startup complete") < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-    finally:
-        stop(server)
-    assert log.read_text().count("Application startup complete") == 2
-    assert "died" not in log.read_text()
-
-
 def test_make_help_and_the_readme_list_the_serve_target(built_project):
     """`make serve` is in `make help` and in the README's commands table, like every other target."""
     assert "serve" in succeed(["make", "help"], built_project)

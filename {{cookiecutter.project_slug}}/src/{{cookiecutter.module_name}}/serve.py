@@ -15,7 +15,6 @@ GET /recommend/{user} and POST /recommend (a basket of items someone likes).
 # No `from __future__ import annotations`: FastAPI reads the endpoints' types (built at start-up) at run time.
 import argparse
 import asyncio
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +42,6 @@ TRAIN = Path("data/processed/train.parquet")
 FEATURES = Path("data/processed/features.json")
 LARGEST_INTEGER = 2**53  # integers beyond this lose digits as the floats the models compute with
 MOST_ITEMS = 1000  # the longest recommendation list asked for at once
-# How `--workers` tells each worker process which project and model to serve.
-ROOT_VARIABLE, MODEL_VARIABLE = "SERVE_ROOT", "SERVE_MODEL"
-WORKER_PATIENCE_SECONDS = 60
 CATEGORIES_LISTED = 20  # a category column's description names at most this many of its values
 
 
@@ -446,12 +442,6 @@ def create_app(root: Path, model: str | None = None) -> FastAPI:
     return app
 
 
-def app_from_environment() -> FastAPI:
-    """The app of each worker process (`--workers`), which learns the project and the model from its
-    environment: uvicorn starts workers from an import string, not from an app object."""
-    return create_app(Path(os.environ[ROOT_VARIABLE]), os.environ.get(MODEL_VARIABLE) or None)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog=f"python -m {__spec__.name}", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to let other machines call it")
@@ -460,29 +450,13 @@ def main() -> None:
         "--model", help="the model for requests that name none (default: the leaderboard's best)"
     )
     parser.add_argument("--root", type=Path, default=Path("."), help="the project folder")
-    parser.add_argument(
-        "--workers", type=int, default=1, help="processes answering side by side (each loads the models)"
-    )
     options = parser.parse_args()
     try:
-        app = create_app(options.root, options.model)  # also checks, before any worker starts
+        app = create_app(options.root, options.model)
     except StepError as error:
         sys.exit(f"error: {error}")
     print(f"API on http://{options.host}:{options.port}, interactive docs at /docs (Ctrl+C stops it)")
-    if options.workers == 1:
-        uvicorn.run(app, host=options.host, port=options.port)
-        return
-    os.environ[ROOT_VARIABLE] = str(options.root.resolve())
-    os.environ[MODEL_VARIABLE] = options.model or ""
-    uvicorn.run(
-        f"{__spec__.name}:{app_from_environment.__name__}",
-        factory=True,
-        host=options.host,
-        port=options.port,
-        workers=options.workers,
-        # a worker busy loading the models or answering is not hung: uvicorn's 5 s would restart it
-        timeout_worker_healthcheck=WORKER_PATIENCE_SECONDS,
-    )
+    uvicorn.run(app, host=options.host, port=options.port)
 
 
 if __name__ == "__main__":
