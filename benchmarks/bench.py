@@ -58,12 +58,12 @@ GOALS: dict[str, float] = {
     "medium log: item-KNN fit": 10,
     "medium log: scoring every test user, all models": 30,
     "medium log: largest step peak RSS": 2048,
-    # issue 10, the JSON API on the sample projects, with one server process and with two
-    **{f"serve: POST /predict (knn), {n} worker(s), 8 clients, p95": 20 for n in (1, 2)},
-    **{f"serve: GET /recommend/{{user}} (item-KNN), {n} worker(s), best req/s": 300 for n in (1, 2)},
+    # issue 10, the JSON API on the sample projects
+    "serve: POST /predict (knn), 8 clients, p95": 20,
+    "serve: GET /recommend/{user} (item-KNN), best req/s": 300,
 }
 # Figures whose goal is a floor (requests per second), not a ceiling.
-AT_LEAST = {f"serve: GET /recommend/{{user}} (item-KNN), {n} worker(s), best req/s" for n in (1, 2)}
+AT_LEAST = {"serve: GET /recommend/{user} (item-KNN), best req/s"}
 
 
 @dataclass(frozen=True)
@@ -351,7 +351,6 @@ def recommendation_medium(bench: Bench) -> None:
 
 SERVE_REQUESTS = 1000  # per concurrency level: a fixed number of requests, then stop
 SERVE_CLIENTS = (1, 8, 32)
-SERVE_WORKERS = (1, 2)  # server processes: the default, and one per core of a 2-core machine
 SERVE_STARTUP_SECONDS = 300  # the first `make serve` installs the serve extra into the project's .venv
 
 
@@ -392,14 +391,13 @@ async def load_test(url: str, requests: list[httpx.Request], clients: int) -> Lo
     return Load(len(requests) / wall, *percentiles(latencies))
 
 
-def serving(bench: Bench, project: Path, workers: int) -> tuple[subprocess.Popen, str]:
-    """`make serve` in `project` with `workers` processes on a free loopback port (the serve extra installed the
-    first time), answering."""
+def serving(bench: Bench, project: Path) -> tuple[subprocess.Popen, str]:
+    """`make serve` in `project` on a free loopback port (the serve extra installed the first time), answering."""
     port = free_port()
     log = bench.workdir / f"serve-{port}.log"  # a file, not a pipe: a full pipe would stall the server's logging
     with open(log, "w") as output:
         server = subprocess.Popen(
-            ["make", "serve", f"PORT={port}", f"WORKERS={workers}"], cwd=project, env=bench.environ,
+            ["make", "serve", f"PORT={port}"], cwd=project, env=bench.environ,
             start_new_session=True, stdout=output, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -450,34 +448,31 @@ def record_load(bench: Bench, label: str, requests: list[httpx.Request], url: st
 
 def serve(bench: Bench) -> None:
     """The JSON API on loopback (client and server on the same cores): single-row /predict (knn) on the sample
-    project and /recommend/{user} (item-KNN) on the movie sample, at 1, 8 and 32 concurrent clients, served by
-    one and by two processes."""
+    project and /recommend/{user} (item-KNN) on the movie sample, at 1, 8 and 32 concurrent clients."""
     project = bench.built_sample_project()
+    server, url = serving(bench, project)
+    try:
+        body = {"rows": [example_row(url)], "model": "knn"}
+        requests = [httpx.Request("POST", f"{url}/predict", json=body) for _ in range(SERVE_REQUESTS)]
+        loads = record_load(bench, "POST /predict (knn)", requests, url)
+    finally:
+        stop_serving(server)
+    bench.record("serve: POST /predict (knn), 8 clients, p95", loads[8].p95, "ms")
     _, recommender = bench.bake("task=recommendation")
     bench.environment_into(recommender)
     bench.run([*INVOKE, "all"], recommender)
     users = sample_users(recommender, SERVE_REQUESTS)
-    for workers in SERVE_WORKERS:
-        server, url = serving(bench, project, workers)
-        try:
-            body = {"rows": [example_row(url)], "model": "knn"}
-            requests = [httpx.Request("POST", f"{url}/predict", json=body) for _ in range(SERVE_REQUESTS)]
-            loads = record_load(bench, f"POST /predict (knn), {workers} worker(s)", requests, url)
-        finally:
-            stop_serving(server)
-        bench.record(f"serve: POST /predict (knn), {workers} worker(s), 8 clients, p95", loads[8].p95, "ms")
-        server, url = serving(bench, recommender, workers)
-        try:
-            requests = [
-                httpx.Request("GET", f"{url}/recommend/{users[n % len(users)]}", params={"k": 10, "model": "knn"})
-                for n in range(SERVE_REQUESTS)
-            ]
-            loads = record_load(bench, f"GET /recommend/{{user}} (item-KNN), {workers} worker(s)", requests, url)
-        finally:
-            stop_serving(server)
-        best = max(loads.values(), key=lambda load: load.per_second)
-        bench.record(f"serve: GET /recommend/{{user}} (item-KNN), {workers} worker(s), best req/s", best.per_second,
-                     "req/s")
+    server, url = serving(bench, recommender)
+    try:
+        requests = [
+            httpx.Request("GET", f"{url}/recommend/{users[n % len(users)]}", params={"k": 10, "model": "knn"})
+            for n in range(SERVE_REQUESTS)
+        ]
+        loads = record_load(bench, "GET /recommend/{user} (item-KNN)", requests, url)
+    finally:
+        stop_serving(server)
+    best = max(loads.values(), key=lambda load: load.per_second)
+    bench.record("serve: GET /recommend/{user} (item-KNN), best req/s", best.per_second, "req/s")
 
 
 SECTIONS: dict[str, Callable[[Bench], None]] = {

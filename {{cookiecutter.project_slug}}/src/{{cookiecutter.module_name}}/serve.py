@@ -367,8 +367,9 @@ def add_recommendation_routes(app: FastAPI, models: dict[str, Any], default: str
     cold_start = popular or (basket_models[0] if basket_models else None)
     how_many = Query(k, ge=1, le=MOST_ITEMS, description="how many items")
 
+    # The recommendation endpoints are async: their work (a millisecond) costs less than a hop to a thread.
     @app.get("/recommend/{user}", response_model=Recommendations, tags=["recommend"])
-    def recommend_user(
+    async def recommend_user(
         user: str,
         k: int = how_many,
         model: Literal[tuple(models)] = default,  # type: ignore[valid-type]
@@ -396,7 +397,7 @@ def add_recommendation_routes(app: FastAPI, models: dict[str, Any], default: str
     )
 
     @app.post("/recommend", response_model=Recommendations, tags=["recommend"])
-    def recommend_basket(body: request) -> Recommendations:  # type: ignore[valid-type]
+    async def recommend_basket(body: request) -> Recommendations:  # type: ignore[valid-type]
         """The top k items for someone new, from the items they like (scored without retraining)."""
         columns = items.get_indexer(body.items)
         unknown = [item for item, column in zip(body.items, columns, strict=True) if column < 0]
@@ -427,11 +428,11 @@ def create_app(root: Path, model: str | None = None) -> FastAPI:
     )
 
     @app.get("/health", response_model=Health, tags=["about"])
-    def health() -> Health:
+    async def health() -> Health:
         return Health(task=best["task"], default_model=default)
 
     @app.get("/models", response_model=list[ModelScore], tags=["about"])
-    def scored_models() -> list[ModelScore]:
+    async def scored_models() -> list[ModelScore]:
         """Every model, best first, with its primary metric and lift over the random baseline."""
         return leaderboard(ranked, default)
 
