@@ -12,7 +12,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+{%- if cookiecutter.task != 'recommendation' %}
 from concurrent.futures import ThreadPoolExecutor
+{%- endif %}
 from pathlib import Path
 
 import httpx
