@@ -24,6 +24,9 @@ import pytest
 
 from {{ cookiecutter.module_name }}.files import read_json
 from {{ cookiecutter.module_name }}.results import rank
+{%- if cookiecutter.task == 'recommendation' %}
+from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+{%- endif %}
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = "{{ cookiecutter.module_name }}"
@@ -183,6 +186,15 @@ def test_a_known_user_gets_a_models_own_top_k_without_items_they_had(api, projec
     assert len(answer["items"]) == 5 and not had & set(items_of(answer))
     expected = saved_model(project, answer["model"]).recommend([busiest], 5)["item"].tolist()
     assert items_of(answer) == expected
+
+
+def test_each_recommended_item_comes_with_its_row_of_the_item_table(api, project, busiest, ranked, columns):
+    """With [data] items, every recommended item carries its details (title, genre, ...) for the front-end."""
+    assert ranked[0]["items"], "these tests run on a project with an item table ([data] items)"
+    table = read_items({"items": str(project / ranked[0]["items"])}).set_index(columns["item"])
+    answer = api.get(f"/recommend/{busiest}", params={"k": 3}).json()
+    for entry in answer["items"]:
+        assert entry["details"] == pytest.approx(table.loc[entry["item"]].to_dict())
 
 
 def test_an_unknown_user_gets_the_most_popular_items_as_a_cold_start(api, train, columns):

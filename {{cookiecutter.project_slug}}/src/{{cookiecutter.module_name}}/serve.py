@@ -33,6 +33,7 @@ from .errors import StepError
 from .files import read_json
 from .models.popularity import Popularity
 from .results import Result, baseline_of, gain, lift, rank
+from .tasks.recommendation import read_items
 from .tasks.tabular import BATCH_ROWS, LARGEST
 
 METRICS = Path("reports/metrics")
@@ -326,6 +327,9 @@ class Recommended(BaseModel):
     item: str | int | float
     rank: int
     score: float
+    details: dict[str, Any] | None = Field(
+        default=None, description="the item's row of the item table ([data] items), when there is one"
+    )
 
 
 class Recommendations(BaseModel):
@@ -340,9 +344,17 @@ class Recommendations(BaseModel):
     items: list[Recommended]
 
 
-def as_items(found: pd.DataFrame) -> list[Recommended]:
+def item_details(items: pd.DataFrame | None, item: str) -> dict[Any, dict[str, Any]]:
+    """Each item's row of the item table by id (missing values as null); empty without a table."""
+    if items is None or item not in items.columns:
+        return {}
+    table = items.drop_duplicates(item).set_index(item)
+    return table.astype(object).where(table.notna(), None).to_dict(orient="index")
+
+
+def as_items(found: pd.DataFrame, details: dict[Any, dict[str, Any]]) -> list[Recommended]:
     return [
-        Recommended(item=item, rank=position, score=score)
+        Recommended(item=item, rank=position, score=score, details=details.get(item))
         for item, position, score in zip(
             found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), strict=True
         )
@@ -358,8 +370,14 @@ def scores_baskets(model: Any) -> bool:
     return True
 
 
-def add_recommendation_routes(app: FastAPI, models: dict[str, Any], default: str, k: int) -> None:
+def add_recommendation_routes(
+    app: FastAPI, root: Path, models: dict[str, Any], default: str, result: Result
+) -> None:
     fitted = models[default].interactions_  # every model learned from the same training interactions
+    # [data] items is relative to the project's folder
+    details = item_details(read_items({"items": result["items"] and str(root / result["items"])}),
+                           result["columns"]["item"])
+    k = result["k"]
     users = pd.Index(fitted.users.astype(str))
     items = pd.Index(fitted.items.astype(str))
     basket_models = [name for name, model in models.items() if scores_baskets(model)]
@@ -378,11 +396,11 @@ def add_recommendation_routes(app: FastAPI, models: dict[str, Any], default: str
         row = users.get_indexer([user])[0]
         if row >= 0:
             found = models[model].recommend_batch(np.array([row]), k)
-            return Recommendations(model=model, user=user, cold_start=False, items=as_items(found))
+            return Recommendations(model=model, user=user, cold_start=False, items=as_items(found, details))
         if cold_start is None:
             raise HTTPException(404, f"no user {user!r} in the training data, and no model for a new user")
         found = models[cold_start].recommend_basket(np.array([], dtype=np.int64), k)
-        return Recommendations(model=cold_start, user=user, cold_start=True, items=as_items(found))
+        return Recommendations(model=cold_start, user=user, cold_start=True, items=as_items(found, details))
 
     if not basket_models:
         return
@@ -404,7 +422,7 @@ def add_recommendation_routes(app: FastAPI, models: dict[str, Any], default: str
         known = np.unique(columns[columns >= 0])
         found = models[body.model].recommend_basket(known, body.k)
         return Recommendations(
-            model=body.model, cold_start=not len(known), unknown_items=unknown, items=as_items(found)
+            model=body.model, cold_start=not len(known), unknown_items=unknown, items=as_items(found, details)
         )
 
 
@@ -437,7 +455,7 @@ def create_app(root: Path, model: str | None = None) -> FastAPI:
         return leaderboard(ranked, default)
 
     if best["task"] == "recommendation":
-        add_recommendation_routes(app, models, default, best["k"])
+        add_recommendation_routes(app, root, models, default, best)
     else:
         add_table_routes(app, root, models, default, best["target"])
     return app
