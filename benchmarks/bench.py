@@ -10,12 +10,16 @@ template's test environment), under PYTHONDONTWRITEBYTECODE=1 as on many Docker 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import csv
 import inspect
 import json
 import os
 import re
 import resource
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import synthetic
 
 TEMPLATE = Path(__file__).resolve().parents[1]
@@ -53,7 +58,12 @@ GOALS: dict[str, float] = {
     "medium log: item-KNN fit": 10,
     "medium log: scoring every test user, all models": 30,
     "medium log: largest step peak RSS": 2048,
+    # issue 10, the JSON API on the sample projects
+    "serve: POST /predict (knn), 8 clients, p95": 20,
+    "serve: GET /recommend/{user} (item-KNN), best req/s": 300,
 }
+# Figures whose goal is a floor (requests per second), not a ceiling.
+AT_LEAST = {"serve: GET /recommend/{user} (item-KNN), best req/s"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,8 @@ class Figure:
     def status(self) -> str:
         if self.goal is None:
             return self.note
-        return "met" if self.value <= self.goal else "not met"
+        met = self.value >= self.goal if self.name in AT_LEAST else self.value <= self.goal
+        return "met" if met else "not met"
 
 
 @dataclass(frozen=True)
@@ -168,7 +179,7 @@ class Bench:
 
 def shown(value: float, unit: str) -> str:
     """A figure with the digits that matter: milliseconds for a no-op, tenths for minutes, whole MB."""
-    digits = 0 if unit == "MB" else 3 if value < 1 else 1
+    digits = 0 if unit in ("MB", "req/s") else 3 if value < 1 else 1
     return f"{value:.{digits}f} {unit}"
 
 
@@ -336,6 +347,134 @@ def recommendation_medium(bench: Bench) -> None:
     bench.record("medium log: largest step peak RSS", max(s.peak_rss_mb for s in steps), "MB")
 
 
+# --- The API (issue 10): a bounded loopback load test of a running `make serve` -------------------------
+
+SERVE_REQUESTS = 1000  # per concurrency level: a fixed number of requests, then stop
+SERVE_CLIENTS = (1, 8, 32)
+SERVE_STARTUP_SECONDS = 300  # the first `make serve` installs the serve extra into the project's .venv
+
+
+@dataclass(frozen=True)
+class Load:
+    """What a fixed number of requests measured: requests per second and latency percentiles (ms)."""
+
+    per_second: float
+    p50: float
+    p95: float
+    p99: float
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and p99 of `latencies` (seconds), in milliseconds."""
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000
+
+
+async def load_test(url: str, requests: list[httpx.Request], clients: int) -> Load:
+    """Send `requests` (in order, each once) with `clients` concurrent connections; every answer must be 200."""
+    pending = iter(requests)
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def one_client() -> None:
+            for request in pending:  # the clients share one iterator: the total is fixed
+                start = time.perf_counter()
+                answer = await client.send(request)
+                latencies.append(time.perf_counter() - start)
+                if answer.status_code != 200:
+                    sys.exit(f"{request.method} {request.url} answered {answer.status_code}: {answer.text[:500]}")
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        wall = time.perf_counter() - start
+    return Load(len(requests) / wall, *percentiles(latencies))
+
+
+def serving(bench: Bench, project: Path) -> tuple[subprocess.Popen, str]:
+    """`make serve` in `project` on a free loopback port (the serve extra installed the first time), answering."""
+    port = free_port()
+    log = bench.workdir / f"serve-{port}.log"  # a file, not a pipe: a full pipe would stall the server's logging
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            ["make", "serve", f"PORT={port}"], cwd=project, env=bench.environ,
+            start_new_session=True, stdout=output, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVE_STARTUP_SECONDS
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            httpx.get(f"{url}/health", timeout=1).raise_for_status()
+            return server, url
+        except httpx.TransportError:
+            time.sleep(0.5)
+    stop_serving(server)
+    sys.exit(f"`make serve` did not answer in {project}:\n{log.read_text()[-3000:]}")
+
+
+def stop_serving(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)  # make and the server it started
+    server.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def example_row(url: str) -> dict:
+    """A request row from the API's own schema: each column's example (its training median or commonest value)."""
+    schema = httpx.get(f"{url}/openapi.json").json()
+    return {name: field["examples"][0] for name, field in schema["components"]["schemas"]["Row"]["properties"].items()}
+
+
+def sample_users(project: Path, count: int) -> list[str]:
+    """Up to `count` distinct users of the recommendation sample, in file order."""
+    with open(project / "data" / "sample" / "interactions.csv", newline="") as file:
+        users = dict.fromkeys(row["user"] for row in csv.DictReader(file))
+    return list(users)[:count]
+
+
+def record_load(bench: Bench, label: str, requests: list[httpx.Request], url: str) -> dict[int, Load]:
+    loads = {}
+    for clients in SERVE_CLIENTS:
+        load = asyncio.run(load_test(url, requests, clients))
+        loads[clients] = load
+        say(f"    {label}, {clients:2d} clients: {load.per_second:6.0f} req/s  p50 {load.p50:6.1f} ms  "
+            f"p95 {load.p95:6.1f} ms  p99 {load.p99:6.1f} ms")
+    return loads
+
+
+def serve(bench: Bench) -> None:
+    """The JSON API on loopback (client and server on the same cores): single-row /predict (knn) on the sample
+    project and /recommend/{user} (item-KNN) on the movie sample, at 1, 8 and 32 concurrent clients."""
+    project = bench.built_sample_project()
+    server, url = serving(bench, project)
+    try:
+        body = {"rows": [example_row(url)], "model": "knn"}
+        requests = [httpx.Request("POST", f"{url}/predict", json=body) for _ in range(SERVE_REQUESTS)]
+        loads = record_load(bench, "POST /predict (knn)", requests, url)
+    finally:
+        stop_serving(server)
+    bench.record("serve: POST /predict (knn), 8 clients, p95", loads[8].p95, "ms")
+    _, recommender = bench.bake("task=recommendation")
+    bench.environment_into(recommender)
+    bench.run([*INVOKE, "all"], recommender)
+    users = sample_users(recommender, SERVE_REQUESTS)
+    server, url = serving(bench, recommender)
+    try:
+        requests = [
+            httpx.Request("GET", f"{url}/recommend/{users[n % len(users)]}", params={"k": 10, "model": "knn"})
+            for n in range(SERVE_REQUESTS)
+        ]
+        loads = record_load(bench, "GET /recommend/{user} (item-KNN)", requests, url)
+    finally:
+        stop_serving(server)
+    best = max(loads.values(), key=lambda load: load.per_second)
+    bench.record("serve: GET /recommend/{user} (item-KNN), best req/s", best.per_second, "req/s")
+
+
 SECTIONS: dict[str, Callable[[Bench], None]] = {
     "first-score": first_score,
     "all": invoke_all,
@@ -343,13 +482,14 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "large": large_csv,
     "knn-change": knn_change,
     "recommendation": recommendation_medium,
+    "serve": serve,
 }
 
 
 def table(figures: list[Figure]) -> str:
     rows = [("section", "figure", "measured", "goal", "status", "CPU", "load")]
     for f in figures:
-        goal = f"≤ {f.goal:g} {f.unit}" if f.goal is not None else ""
+        goal = f"{'≥' if f.name in AT_LEAST else '≤'} {f.goal:g} {f.unit}" if f.goal is not None else ""
         cpu = shown(f.cpu, "s") if f.cpu is not None else ""
         rows.append((f.section, f.name, shown(f.value, f.unit), goal, f.status, cpu, f"{f.load:.2f}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

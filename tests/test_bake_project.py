@@ -21,7 +21,7 @@ PROJECT_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results", "recommend",
+        "results", "recommend", "serve",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
@@ -33,6 +33,7 @@ PROJECT_FILES = {
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
         "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
+        "test_serve",
     ]),
 }
 # `make submit` and the run history.

@@ -188,6 +188,22 @@ def demo(c):
     make(c, "demo", parallel=False)
 
 
+@task(
+    help={
+        "host": "the address to listen on; 0.0.0.0 lets other machines call it (default: 127.0.0.1)",
+        "port": "the port (default: 8000)",
+        "model": "the model for requests that name none (default: the leaderboard's best)",
+    }
+)
+def serve(c, host="127.0.0.1", port=8000, model=None):
+    """Serve the models as a JSON API, docs at /docs (installs FastAPI the first time)."""
+    make(c, "leaderboard")  # what is missing is built side by side; the server then talks as it runs
+    targets = ["serve", f"HOST={host}", f"PORT={port}"]
+    if model:
+        targets.append(f"MODEL={model}")
+    make(c, *targets, parallel=False)
+
+
 @task
 def test(c):
     """Run the project's tests."""

@@ -134,6 +134,28 @@ def test_an_unknown_user_is_a_clear_error(fitted):
         fitted["rules"].recommend(["nobody"], K)
 
 
+def basket_of(model, user: str) -> np.ndarray:
+    """The matrix columns of the items `user` had in training."""
+    fitted = model.interactions_
+    return fitted.matrix[fitted.rows_of([user])[0]].indices
+
+
+@pytest.mark.parametrize("name", ["knn", "rules by genre, last 90 days"])
+def test_a_new_basket_of_a_users_items_is_recommended_what_that_user_is(name, fitted):
+    """Someone new who had exactly a trained user's items gets that user's top k, without retraining."""
+    model = fitted[name]
+    as_trained = model.recommend(["u00042"], K)
+    as_new = model.recommend_basket(basket_of(model, "u00042"), K)
+    assert list(as_new["item"]) == list(as_trained["item"])
+
+
+def test_models_that_cannot_score_someone_new_say_so(fitted):
+    """Random and user-KNN know only their trained users: a basket is a clear error, not a wrong list."""
+    for name in ("random", "user knn"):
+        with pytest.raises(StepError):
+            fitted[name].recommend_basket(np.array([0, 1]), K)
+
+
 def test_knn_chooses_its_neighbour_count_on_validation(fitted):
     """A neighbors list is searched on a validation split; the best NDCG wins and is described."""
     model = fitted["knn"]

@@ -169,6 +169,24 @@ class Recommender:
     def scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def basket_scores(self, columns: np.ndarray) -> np.ndarray:
+        """Every item's score for someone new who had the items at `columns`, without retraining."""
+        raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
+
+    def recommend_basket(self, columns: np.ndarray, k: int) -> pd.DataFrame:
+        """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score."""
+        scores = self.basket_scores(columns)[None, :].astype(np.float64)
+        scores[0, columns] = -np.inf
+        best, best_scores = top_k(scores, k)
+        keep = np.isfinite(best_scores[0])
+        return pd.DataFrame(
+            {
+                "item": self.interactions_.items[best[0][keep]],
+                "rank": np.arange(1, keep.sum() + 1),
+                "score": best_scores[0][keep],
+            }
+        )
+
     def recommend(self, users: Iterable[Any], k: int) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score."""
         rows = self.interactions_.rows_of(users)

@@ -148,6 +148,16 @@ class NearestNeighbours(Recommender):
         scores += self.tie_breaker_
         return scores
 
+    def basket_scores(self, columns: np.ndarray) -> np.ndarray:
+        """Item kind only: the summed similarities of every item to the basket's, as for a trained user."""
+        if self.kind != "item":
+            raise StepError('only item-KNN scores a new basket ([models.knn] kind = "item")')
+        basket = sparse.csr_matrix(
+            (np.ones(len(columns), np.float32), (np.zeros(len(columns), np.int64), columns)),
+            shape=(1, self.scoring_.shape[0]),
+        )
+        return (basket @ self.scoring_).toarray()[0] + self.tie_breaker_
+
     def describe(self) -> str:
         between = "items (people who had your items also had ...)" if self.kind == "item" else "users"
         text = (

@@ -60,11 +60,22 @@ class Popularity(Recommender):
         return codes, favourite
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
+        return self.segment_scores(self.user_segments_[rows])
+
+    def basket_scores(self, columns: np.ndarray) -> np.ndarray:
+        """For someone new who had the items at `columns`: the most popular, their most-had segment first."""
+        segments = self.item_segments_[columns]
+        segments = segments[segments >= 0]
+        favourite = np.bincount(segments).argmax() if len(segments) else -1
+        return self.segment_scores(np.array([favourite]))[0]
+
+    def segment_scores(self, favourites: np.ndarray) -> np.ndarray:
+        """Every item's score for users whose most-had segments are `favourites` (-1: none)."""
         scores = np.broadcast_to(
-            self.item_scores_.astype(np.float32), (len(rows), len(self.item_scores_))
+            self.item_scores_.astype(np.float32), (len(favourites), len(self.item_scores_))
         ).copy()
         if self.segment is not None:
-            favourite = self.user_segments_[rows, None]
+            favourite = favourites[:, None]
             in_favourite = (self.item_segments_[None, :] == favourite) & (favourite >= 0)
             scores += in_favourite * np.float32(self.item_scores_.max() + 1.0)
         return scores

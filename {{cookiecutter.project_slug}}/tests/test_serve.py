@@ -1,0 +1,352 @@
+"""The JSON API (`invoke serve`), started with uvicorn on a free loopback port and called over HTTP.
+
+The API serves a built copy of this project: the copy is made in a temporary folder and `make leaderboard`
+brings it up to date there (nothing to do when this project is built already), so the tests never
+change this folder.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+{%- if cookiecutter.task != 'recommendation' %}
+from concurrent.futures import ThreadPoolExecutor
+{%- endif %}
+from pathlib import Path
+
+import httpx
+import joblib
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }}.files import read_json
+from {{ cookiecutter.module_name }}.results import rank
+{%- if cookiecutter.task == 'recommendation' %}
+from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+{%- endif %}
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULE = "{{ cookiecutter.module_name }}"
+NOT_COPIED = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", "notebooks")
+STARTUP_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def built_copy(into: Path) -> Path:
+    """A copy of this project (timestamps kept), its pipeline built up to the leaderboard."""
+    copy = into / ROOT.name
+    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    # this make is not part of the make that may be running the tests
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("MAKE")}
+    make = ["make", f"PYTHON={sys.executable}", "leaderboard"]
+    done = subprocess.run(make, cwd=copy, env=environment, capture_output=True, text=True)
+    assert done.returncode == 0, f"make leaderboard failed:\n{done.stdout}\n{done.stderr}"
+    return copy
+
+
+def serve_command(root: Path, port: int) -> list[str]:
+    return [sys.executable, "-m", f"{MODULE}.serve", "--root", str(root), "--port", str(port)]
+
+
+def start(root: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """The API over `root` on a free port, once it answers /health; what it prints goes to `log` (a pipe
+    nobody reads while it runs could fill and stall it)."""
+    port = free_port()
+    environment = {**os.environ, "PYTHONPATH": str(root / "src")}
+    with open(log, "w") as output:
+        server = subprocess.Popen(serve_command(root, port), env=environment, stdout=output, stderr=output)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the API stopped at start-up:\n{log.read_text()}")
+        try:
+            httpx.get(f"{url}/health", timeout=1).raise_for_status()
+            return server, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError(f"the API did not answer within {STARTUP_SECONDS} s")
+
+
+def files_under(root: Path, *folders: str) -> dict[str, float]:
+    return {
+        str(path.relative_to(root)): path.stat().st_mtime
+        for folder in folders
+        for path in sorted((root / folder).rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return built_copy(tmp_path_factory.mktemp("served"))
+
+
+@pytest.fixture(scope="module")
+def untouched(project) -> Iterator[dict[str, float]]:
+    """What data/ and models/ hold before the API starts (the API must leave them so)."""
+    yield files_under(project, "data", "models")
+
+
+@pytest.fixture(scope="module")
+def api(project, untouched, tmp_path_factory) -> Iterator[httpx.Client]:
+    server, url = start(project, tmp_path_factory.mktemp("log") / "serve.log")
+    with httpx.Client(base_url=url, timeout=60) as client:
+        yield client
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def ranked(project) -> list[dict]:
+    return rank([read_json(path) for path in sorted((project / "reports" / "metrics").glob("*.json"))])
+
+
+def saved_model(project: Path, name: str):
+    return joblib.load(project / "models" / f"{name}.joblib")
+
+
+def test_health_says_the_task_and_the_model_used_by_default(api, ranked):
+    """/health answers once the models are loaded, with the task and the leaderboard's best as the default."""
+    answer = api.get("/health")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "task": ranked[0]["task"], "default_model": ranked[0]["model"]}
+
+
+def test_models_is_the_leaderboard_best_first_with_lift_over_random(api, ranked):
+    """/models lists every scored model in leaderboard order, with its primary metric and its lift."""
+    listed = api.get("/models").json()
+    assert [entry["model"] for entry in listed] == [result["model"] for result in ranked]
+    for entry, result in zip(listed, ranked, strict=True):
+        metric = result["primary_metric"]
+        assert (entry["primary_metric"], entry["score"]) == (metric, result["metrics"][metric])
+    baseline = next(entry for entry in listed if entry["model"] == "random")
+    assert baseline["lift_over_random"] is None
+    assert all(isinstance(entry["lift_over_random"], float) for entry in listed if entry is not baseline)
+
+
+def test_a_page_from_another_origin_may_call_it(api):
+    """Browsers let a front-end served elsewhere (another port or host) call the API: any origin may."""
+    origin = "http://localhost:3000"
+    asked = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    preflight = api.options("/models", headers={"Origin": origin, **asked})
+    assert preflight.status_code == 200
+    assert api.get("/models", headers={"Origin": origin}).headers["access-control-allow-origin"] == "*"
+
+
+def test_a_model_file_older_than_the_training_rows_stops_the_start_naming_its_make_target(project, tmp_path):
+    """A model older than its training rows is not served: the start fails naming the make target to run."""
+    copy = tmp_path / "stale"
+    shutil.copytree(project, copy)
+    os.utime(copy / "data" / "processed" / "train.parquet")
+    done = subprocess.run(
+        serve_command(copy, free_port()), env={**os.environ, "PYTHONPATH": str(copy / "src")},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode != 0
+    assert done.stderr.startswith("error: models/") and "run `make models/" in done.stderr
+    assert "Traceback" not in done.stderr
+
+{%- if cookiecutter.task == 'recommendation' %}
+
+
+@pytest.fixture(scope="module")
+def train(project) -> pd.DataFrame:
+    return pd.read_parquet(project / "data" / "processed" / "train.parquet")
+
+
+@pytest.fixture(scope="module")
+def columns(ranked) -> dict:
+    return ranked[0]["columns"]
+
+
+@pytest.fixture(scope="module")
+def busiest(train, columns):
+    """The user with the most training interactions."""
+    return train[columns["user"]].value_counts().index[0]
+
+
+def items_of(answer: dict) -> list:
+    return [entry["item"] for entry in answer["items"]]
+
+
+def test_a_known_user_gets_a_models_own_top_k_without_items_they_had(api, project, train, columns, busiest):
+    """GET /recommend/{user} is the best model's own top k for the user, none of them items the user had."""
+    answer = api.get(f"/recommend/{busiest}", params={"k": 5}).json()
+    assert answer["cold_start"] is False
+    had = set(train.loc[train[columns["user"]] == busiest, columns["item"]])
+    assert len(answer["items"]) == 5 and not had & set(items_of(answer))
+    expected = saved_model(project, answer["model"]).recommend([busiest], 5)["item"].tolist()
+    assert items_of(answer) == expected
+
+
+def test_each_recommended_item_comes_with_its_row_of_the_item_table(api, project, busiest, ranked, columns):
+    """With [data] items, every recommended item carries its details (title, genre, ...) for the front-end."""
+    assert ranked[0]["items"], "these tests run on a project with an item table ([data] items)"
+    table = read_items({"items": str(project / ranked[0]["items"])}).set_index(columns["item"])
+    answer = api.get(f"/recommend/{busiest}", params={"k": 3}).json()
+    for entry in answer["items"]:
+        assert entry["details"] == pytest.approx(table.loc[entry["item"]].to_dict())
+
+
+def test_an_unknown_user_gets_the_most_popular_items_as_a_cold_start(api, train, columns):
+    """A user the models never saw gets the popularity model's list, flagged `cold_start`, not an error."""
+    answer = api.get("/recommend/no-such-user-anywhere", params={"k": 3}).json()
+    assert answer["cold_start"] is True and answer["model"] == "rules"
+    most_had = train[columns["item"]].value_counts()
+    assert set(items_of(answer)) <= set(most_had.index[:50])
+
+
+def test_a_basket_is_scored_by_item_knn_like_a_trained_user_with_those_items(api, train, columns, busiest):
+    """POST /recommend with a user's whole history recommends what item-KNN recommends that user."""
+    had = train.loc[train[columns["user"]] == busiest, columns["item"]].astype(str).tolist()
+    answer = api.post("/recommend", json={"items": had, "k": 5, "model": "knn"}).json()
+    known = api.get(f"/recommend/{busiest}", params={"k": 5, "model": "knn"}).json()
+    assert answer["cold_start"] is False and answer["unknown_items"] == []
+    assert items_of(answer) == items_of(known)
+
+
+def test_a_basket_never_recommends_its_own_items_and_reports_unknown_ones(api, train, columns):
+    """Items in the basket are not recommended back; ids the models never saw are listed and ignored."""
+    liked = train[columns["item"]].value_counts().index[:3].astype(str).tolist()
+    answer = api.post("/recommend", json={"items": [*liked, "no-such-item"], "k": 10}).json()
+    assert answer["unknown_items"] == ["no-such-item"]
+    assert len(answer["items"]) == 10 and not set(map(str, items_of(answer))) & set(liked)
+
+
+@pytest.mark.parametrize("body", [None, {}, {"items": []}, {"items": ["x"], "k": 0}])
+def test_a_basket_request_without_items_or_with_a_bad_k_is_a_422(api, body):
+    """An empty body, an empty basket or k below 1 is refused with 422, not a server error."""
+    assert api.post("/recommend", json=body).status_code == 422
+
+{%- else %}
+
+
+@pytest.fixture(scope="module")
+def features(project) -> list[str]:
+    return read_json(project / "data" / "processed" / "features.json")["features"]
+
+
+@pytest.fixture(scope="module")
+def rows(project, features) -> pd.DataFrame:
+    """Feature rows as the models saw them: the held-out test rows."""
+    return pd.read_parquet(project / "data" / "processed" / "test.parquet")[features]
+
+
+def as_json(frame: pd.DataFrame) -> list[dict]:
+    return [{name: value.item() if hasattr(value, "item") else value for name, value in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def first_text_column(rows: pd.DataFrame) -> str:
+    text = [name for name in rows.columns if not pd.api.types.is_numeric_dtype(rows[name])]
+    assert text, "these tests need a text (category) feature; the configured data has none"
+    return text[0]
+
+
+def test_one_row_gets_each_saved_models_own_prediction(api, project, rows, ranked):
+    """POST /predict answers with what the saved model predicts, for every model on the leaderboard."""
+    row = rows.head(1)
+    for result in ranked:
+        answer = api.post("/predict", json={"rows": as_json(row), "model": result["model"]}).json()
+        assert answer["model"] == result["model"]
+        assert answer["predictions"] == saved_model(project, result["model"]).predict(row).tolist()
+
+
+def test_the_default_model_is_the_leaderboards_best(api, rows, ranked):
+    """A request that names no model is answered by the best model on the leaderboard."""
+    answer = api.post("/predict", json={"rows": as_json(rows.head(1))}).json()
+    assert answer["model"] == ranked[0]["model"]
+
+
+def test_a_batch_of_1000_rows_is_predicted_in_order(api, project, rows):
+    """A thousand rows in one request get a thousand predictions, each the saved model's for its row."""
+    batch = rows.sample(1000, replace=True, random_state=0)
+    answer = api.post("/predict", json={"rows": as_json(batch), "model": "knn"}).json()
+    assert answer["predictions"] == saved_model(project, "knn").predict(batch).tolist()
+
+{%- if cookiecutter.task == 'classification' %}
+
+
+def test_a_classifier_answers_with_each_rows_class_probabilities(api, project, rows):
+    """KNN's answer carries every class's probability for each row, as the saved model computes them."""
+    answer = api.post("/predict", json={"rows": as_json(rows.head(3)), "model": "knn"}).json()
+    model = saved_model(project, "knn")
+    expected = model.predict_proba(rows.head(3))
+    for probabilities, row in zip(answer["probabilities"], expected, strict=True):
+        assert probabilities == pytest.approx(dict(zip(map(str, model.classes_), row, strict=True)))
+{%- endif %}
+
+
+def test_requests_answered_together_each_get_their_own_rows_predictions(api, project, rows):
+    """Concurrent requests (predicted together in one call per model) each get the answer for their own rows,
+    from the model they named."""
+    requests = [(rows.iloc[[i]], "knn" if i % 2 else "rules") for i in range(24)]
+
+    def ask(request: tuple[pd.DataFrame, str]) -> dict:
+        row, model = request
+        return api.post("/predict", json={"rows": as_json(row), "model": model}).json()
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(ask, requests))
+    for (row, model), answer in zip(requests, answers, strict=True):
+        assert answer["model"] == model
+        assert answer["predictions"] == saved_model(project, model).predict(row).tolist()
+
+
+def test_columns_the_models_do_not_use_are_accepted_and_ignored(api, project, rows, ranked):
+    """Extra keys (the target, a column unknown to the models) change nothing in the answer."""
+    row = as_json(rows.head(1))[0]
+    plain = api.post("/predict", json={"rows": [row]}).json()
+    extra = api.post("/predict", json={"rows": [{**row, ranked[0]["target"]: 1, "not a column": "x"}]}).json()
+    assert extra == plain
+
+
+def test_an_unseen_category_is_accepted_and_reported(api, rows):
+    """A category value absent from training is predicted (the models ignore it) and named under `unseen`."""
+    column = first_text_column(rows)
+    row = {**as_json(rows.head(1))[0], column: "never-seen-in-training"}
+    answer = api.post("/predict", json={"rows": [row]})
+    assert answer.status_code == 200
+    assert answer.json()["unseen"] == [{"row": 0, "column": column, "value": "never-seen-in-training"}]
+
+
+def test_a_missing_column_is_a_422_naming_it(api, rows):
+    """A row without a feature column is refused with 422; the answer says which column is required."""
+    missing = rows.columns[0]
+    row = as_json(rows.head(1))[0]
+    del row[missing]
+    answer = api.post("/predict", json={"rows": [row]})
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["loc"][-1] == missing and error["type"] == "missing"
+
+
+def test_a_value_of_the_wrong_type_is_a_422_naming_the_column(api, rows):
+    """A value that is not of its column's type (here a list) is refused with 422 naming the column."""
+    column = rows.columns[-1]
+    row = {**as_json(rows.head(1))[0], column: ["not", "a", "value"]}
+    answer = api.post("/predict", json={"rows": [row]})
+    assert answer.status_code == 422
+    assert {error["loc"][3] for error in answer.json()["detail"]} == {column}
+
+
+@pytest.mark.parametrize("body", [None, {}, {"rows": []}])
+def test_an_empty_request_is_a_422(api, body):
+    """No body, no rows key or no rows at all is refused with 422, not a server error."""
+    assert api.post("/predict", json=body).status_code == 422
+{%- endif %}
+
+
+def test_the_api_never_writes_into_data_or_models(api, project, untouched):
+    """After the requests above, data/ and models/ hold the same files, unchanged."""
+    assert api.get("/health").status_code == 200
+    assert files_under(project, "data", "models") == untouched
