@@ -1,0 +1,80 @@
+"""Apache Spark for the steps that outgrow one machine (the `spark` extra, installed the first time a
+Spark step runs; nothing else imports pyspark).
+
+`session(settings)` starts a SparkSession from the `[spark]` section of config.toml (over config.py's
+defaults), which each step that uses Spark carries in its own settings file, so editing `[spark]`
+rebuilds only those:
+
+    master = "local[*]"       # or "spark://host:7077", "yarn", "k8s://https://..."
+    conf = { "spark.executor.memory" = "4g" }   # any Spark setting, passed through
+    ui = true                 # the Spark UI on http://<driver>:4040 while a step runs
+
+Spark needs Java (17 or newer), checked before pyspark is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import StepError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+APP_NAME = "{{ cookiecutter.project_slug }}"
+# Spark's scratch space (shuffle files, spilled blocks) stays inside the project, where `make clean` can see it.
+LOCAL_DIR = Path(".spark")
+GET_JAVA = (
+    "Spark needs Java 17 or newer and `java` is not on PATH (nor in JAVA_HOME): install it "
+    "(`sudo apt install openjdk-17-jre-headless`, `brew install openjdk@17`) or set JAVA_HOME, then run this again"
+)
+
+
+def java_found() -> bool:
+    """Whether Spark can start a JVM: JAVA_HOME's java, else a java on PATH."""
+    home = os.environ.get("JAVA_HOME")
+    return bool(home and Path(home, "bin", "java").is_file()) or shutil.which("java") is not None
+
+
+def spark_conf(settings: Mapping[str, Any]) -> dict[str, str]:
+    """Spark's settings for a step: quiet logs, scratch space in the project, the UI as asked; `conf` wins."""
+    return {
+        "spark.log.level": "ERROR",
+        "spark.local.dir": str((LOCAL_DIR / "tmp").resolve()),
+        "spark.ui.enabled": str(bool(settings["ui"])).lower(),
+        "spark.ui.showConsoleProgress": "false",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        **{key: str(value) for key, value in settings["conf"].items()},
+    }
+
+
+@contextmanager
+def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
+    """A SparkSession for `[spark]` `settings`, stopped on the way out; inside another, that one (left running)."""
+    if not java_found():
+        raise StepError(GET_JAVA)
+    from pyspark.errors import PySparkRuntimeError
+    from pyspark.sql import SparkSession
+
+    running = SparkSession.getActiveSession()
+    if running is not None:
+        yield running
+        return
+    builder = SparkSession.builder.appName(APP_NAME).master(settings["master"])
+    for key, value in spark_conf(settings).items():
+        builder = builder.config(key, value)
+    LOCAL_DIR.joinpath("tmp").mkdir(parents=True, exist_ok=True)
+    try:
+        started = builder.getOrCreate()
+    except PySparkRuntimeError as error:
+        raise StepError(f"Spark did not start ({error}); check [spark] in config.toml and `java -version`") from None
+    started.sparkContext.setLogLevel("ERROR")
+    try:
+        yield started
+    finally:
+        started.stop()
