@@ -64,7 +64,7 @@ jupyterlab_widgets kiwisolver lark markdown markupsafe matplotlib matplotlib_inl
 mpl_toolkits multipart narwhals nbclient nbconvert nbformat nest_asyncio2 notebook notebook_shim
 notebooks numpy openpyxl overrides packaging pandas pandocfilters parso pathspec pexpect
 platformdirs pluggy prometheus_client prompt_toolkit psutil psycopg psycopg_binary ptyprocess
-pure_eval py pyarrow pycparser pydeck pygments pylab pyparsing pytest python_multipart
+pure_eval py py4j pyarrow pycparser pydeck pygments pylab pyparsing pyspark pytest python_multipart
 pythonjsonlogger pywinpty referencing reports requests rfc3339_validator rfc3986_validator
 rfc3987_syntax rpds ruff scipy send2trash six sklearn sortedcontainers soupsieve sqlalchemy src
 stack_data starlette streamlit tasks terminado test_clean test_conditions test_config test_data
