@@ -46,7 +46,8 @@ class AlternatingLeastSquares(Recommender):
 
         matrix = self.interactions_.matrix.tocoo()
         self.implicit_ = columns.rating is None
-        cells = pd.DataFrame({"user": matrix.row, "item": matrix.col, "rating": matrix.data.astype(np.float64)})
+        ratings = matrix.data.astype(np.float64)
+        cells = pd.DataFrame({"user": matrix.row, "item": matrix.col, "rating": ratings})
         with session(self.spark) as spark:
             estimator = ALS(
                 rank=self.rank,

@@ -27,8 +27,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,9 +99,9 @@ class NearestNeighbours(Recommender):
         if engine not in ENGINES:
             raise StepError(f'[models.knn] engine = {engine!r} is not one of "scipy", "spark"')
         if engine == "spark" and kind != "item":
-            raise StepError('[models.knn] engine = "spark" computes item-item similarities: set kind = "item"')
+            raise StepError('[models.knn] engine = "spark" finds item-item similarities: set kind = "item"')
         if threshold and engine != "spark":
-            raise StepError('[models.knn] threshold samples similarities on Spark: add engine = "spark" or remove it')
+            raise StepError('[models.knn] threshold samples on Spark: add engine = "spark" or remove it')
         self.seed = seed
         self.neighbors = neighbors
         self.kind = kind

@@ -1,9 +1,9 @@
 """Apache Spark for the steps that outgrow one machine (the `spark` extra, installed the first time a
 Spark step runs; nothing else imports pyspark).
 
-`session(settings)` starts a SparkSession from the `[spark]` section of config.toml (over config.py's
-defaults), which each step that uses Spark carries in its own settings file, so editing `[spark]`
-rebuilds only those:
+`session(settings)` starts a SparkSession from the `[spark]` section of config.toml (over
+config.py's defaults), which each step that uses Spark carries in its own settings file, so
+editing `[spark]` rebuilds only those:
 
     master = "local[*]"       # or "spark://host:7077", "yarn", "k8s://https://..."
     conf = { "spark.executor.memory" = "4g" }   # any Spark setting, passed through
@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 APP_NAME = "{{ cookiecutter.project_slug }}"
-# Spark's scratch space (shuffle files, spilled blocks) stays inside the project, where `make clean` can see it.
+# Spark's scratch space (shuffle files, spilled blocks) stays inside the project, git-ignored.
 LOCAL_DIR = Path(".spark")
 GET_JAVA = (
     "Spark needs Java 17 or newer and `java` is not on PATH (nor in JAVA_HOME): install it "
-    "(`sudo apt install openjdk-17-jre-headless`, `brew install openjdk@17`) or set JAVA_HOME, then run this again"
+    "(`sudo apt install openjdk-17-jre-headless`, `brew install openjdk@17`) or set JAVA_HOME, "
+    "then run this again"
 )
 
 
@@ -42,7 +43,8 @@ def java_found() -> bool:
 
 
 def spark_conf(settings: Mapping[str, Any]) -> dict[str, str]:
-    """Spark's settings for a step: quiet logs, scratch space in the project, the UI as asked; `conf` wins."""
+    """Spark's settings for a step: quiet logs, scratch space in the project, the UI as asked; `conf`
+    overrides them."""
     return {
         "spark.log.level": "ERROR",
         "spark.local.dir": str((LOCAL_DIR / "tmp").resolve()),
@@ -55,7 +57,8 @@ def spark_conf(settings: Mapping[str, Any]) -> dict[str, str]:
 
 @contextmanager
 def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
-    """A SparkSession for `[spark]` `settings`, stopped on the way out; inside another, that one (left running)."""
+    """A SparkSession for `[spark]` `settings`, stopped on the way out; inside another, that one
+    (left running)."""
     if not java_found():
         raise StepError(GET_JAVA)
     from pyspark.errors import PySparkRuntimeError
@@ -72,7 +75,9 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
     try:
         started = builder.getOrCreate()
     except PySparkRuntimeError as error:
-        raise StepError(f"Spark did not start ({error}); check [spark] in config.toml and `java -version`") from None
+        raise StepError(
+            f"Spark did not start ({error}); check [spark] in config.toml and `java -version`"
+        ) from None
     started.sparkContext.setLogLevel("ERROR")
     try:
         yield started
