@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,16 @@ if TYPE_CHECKING:
 APP_NAME = "{{ cookiecutter.project_slug }}"
 # Spark's scratch space (shuffle files, spilled blocks) stays inside the project, git-ignored.
 LOCAL_DIR = Path(".spark")
+# Only errors on the console: Spark's own default prints its warnings (and a banner) before any step's output.
+LOG_SETTINGS = """rootLogger.level = error
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n
+"""
+LOG_FILE = LOCAL_DIR / "log4j2.properties"
 GET_JAVA = (
     "Spark needs Java 17 or newer and `java` is not on PATH (nor in JAVA_HOME): install it "
     "(`sudo apt install openjdk-17-jre-headless`, `brew install openjdk@17`) or set JAVA_HOME, "
@@ -47,6 +58,7 @@ def spark_conf(settings: Mapping[str, Any]) -> dict[str, str]:
     overrides them."""
     return {
         "spark.log.level": "ERROR",
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_FILE.resolve().as_uri()}",
         "spark.local.dir": str((LOCAL_DIR / "tmp").resolve()),
         "spark.ui.enabled": str(bool(settings["ui"])).lower(),
         "spark.ui.showConsoleProgress": "false",
@@ -61,6 +73,8 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
     (left running)."""
     if not java_found():
         raise StepError(GET_JAVA)
+    # pyspark warns on every pandas conversion under pandas 3; the steps convert plain numbers and ids only.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
     from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
@@ -72,6 +86,7 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
     LOCAL_DIR.joinpath("tmp").mkdir(parents=True, exist_ok=True)
+    LOG_FILE.write_text(LOG_SETTINGS, encoding="utf-8")
     try:
         started = builder.getOrCreate()
     except PySparkRuntimeError as error:
