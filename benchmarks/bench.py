@@ -426,9 +426,10 @@ def datetime_seconds(stamp: str) -> float:
 
 
 def spark_medium(bench: Bench) -> None:
-    """The medium log (100,000 users x 10,000 items, about 2.5M interactions) with in-process scipy item-KNN,
-    Spark item-KNN and ALS on local[2]: each one's training time, peak memory (Python and JVM), ndcg@10; then a
-    10M-interaction log with the Spark models only."""
+    """Scipy item-KNN vs Spark item-KNN vs ALS on local[2], on the medium log, then Spark alone on 10M.
+
+    The medium log is 100,000 users x 10,000 items, about 2.5M interactions: each model's training time, peak
+    memory (Python and JVM) and ndcg@10. The larger one, 10M interactions, trains the Spark models only."""
     project = spark_project(bench, MEDIUM_LOG, "movies-medium")
     timing, memory = run_watched(bench, ["make"], project)  # one step at a time: each step's memory is its own
     steps = build_log(project)
