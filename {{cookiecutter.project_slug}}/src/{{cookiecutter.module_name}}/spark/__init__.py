@@ -18,7 +18,7 @@ import os
 import shutil
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +58,13 @@ def spark_conf(settings: Mapping[str, Any]) -> dict[str, str]:
     overrides them."""
     return {
         "spark.log.level": "ERROR",
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_FILE.resolve().as_uri()}",
+        # On local[*] the driver's JVM is also the executor, and Spark's 1g default runs out on a few
+        # million interactions (ALS stalls with the heap full); on a cluster, spark.executor.memory counts.
+        "spark.driver.memory": "4g",
+        # A JVM out of memory exits (the step then says so) rather than hang with its scheduler dead.
+        "spark.driver.extraJavaOptions": (
+            f"-XX:+ExitOnOutOfMemoryError -Dlog4j2.configurationFile={LOG_FILE.resolve().as_uri()}"
+        ),
         "spark.local.dir": str((LOCAL_DIR / "tmp").resolve()),
         "spark.ui.enabled": str(bool(settings["ui"])).lower(),
         "spark.ui.showConsoleProgress": "false",
@@ -75,6 +81,7 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
         raise StepError(GET_JAVA)
     # pyspark warns on every pandas conversion under pandas 3; the steps convert plain numbers and ids only.
     warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    from py4j.protocol import Py4JError
     from pyspark.errors import PySparkRuntimeError
     from pyspark.sql import SparkSession
 
@@ -89,12 +96,19 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
     LOG_FILE.write_text(LOG_SETTINGS, encoding="utf-8")
     try:
         started = builder.getOrCreate()
-    except PySparkRuntimeError as error:
+    except (PySparkRuntimeError, Py4JError) as error:
+        reason = str(error).strip().splitlines()[-1]
         raise StepError(
-            f"Spark did not start ({error}); check [spark] in config.toml and `java -version`"
+            f"Spark did not start ({reason}); check [spark] in config.toml and `java -version`"
         ) from None
     started.sparkContext.setLogLevel("ERROR")
     try:
         yield started
+    except (Py4JError, ConnectionError):
+        raise StepError(
+            "Spark's driver stopped (most often out of memory): give it more with "
+            '[spark] conf = { "spark.driver.memory" = "8g" } (or on a cluster "spark.executor.memory")'
+        ) from None
     finally:
-        started.stop()
+        with suppress(Py4JError, ConnectionError):  # a driver that died cannot be stopped
+            started.stop()
