@@ -68,10 +68,10 @@ pure_eval py py4j pyarrow pycparser pydeck pygments pylab pyparsing pyspark pyte
 pythonjsonlogger pywinpty referencing reports requests rfc3339_validator rfc3986_validator
 rfc3987_syntax rpds ruff scipy send2trash six sklearn sortedcontainers soupsieve sqlalchemy src
 stack_data starlette streamlit tasks terminado test_clean test_conditions test_config test_data
-test_models test_progress test_recommendation test_recommenders test_report test_results test_split
-test_sprint_clock test_sprint_plan tests threadpoolctl tinycss2 tomli tomlkit tornado tqdm traitlets
-trove_classifiers typing_extensions tzdata uri_template urllib3 uvicorn watchdog wcwidth webcolors
-webencodings websocket websockets widgetsnbextension yaml zmq
+test_models test_progress test_recommendation test_recommenders test_report test_results
+test_spark_settings test_split test_sprint_clock test_sprint_plan tests threadpoolctl tinycss2 tomli
+tomlkit tornado tqdm traitlets trove_classifiers typing_extensions tzdata uri_template urllib3
+uvicorn watchdog wcwidth webcolors webencodings websocket websockets widgetsnbextension yaml zmq
 """.split())
 
 
