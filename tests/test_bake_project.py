@@ -26,13 +26,15 @@ PROJECT_FILES = {
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
         "models/random_baseline", "models/rules", "models/conditions", "models/knn",
-        "models/interactions", "models/random_items", "models/popularity", "models/item_knn",
+        "models/interactions", "models/random_items", "models/popularity", "models/item_knn", "models/als",
+        "spark/__init__", "spark/similarity",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
         "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
+        "test_spark_settings",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,
