@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -92,6 +93,10 @@ def session(settings: Mapping[str, Any]) -> Iterator[SparkSession]:
     builder = SparkSession.builder.appName(APP_NAME).master(settings["master"])
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)
+    if settings["master"].startswith("local"):
+        # Python workers on this machine run this environment's Python, not whichever python3 is on PATH
+        # (pyspark reads only the environment variable for them).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     LOCAL_DIR.joinpath("tmp").mkdir(parents=True, exist_ok=True)
     LOG_FILE.write_text(LOG_SETTINGS, encoding="utf-8")
     try:
