@@ -110,7 +110,8 @@ def test_als_is_trained_scored_and_ranked_beside_the_other_models(spark_project)
 
 
 def test_als_beats_random_and_is_within_sight_of_popularity_on_the_sample(spark_project):
-    """On the sample, implicit ALS (rank 32) measured ndcg@10 0.12 against random's 0.005 and popularity's 0.11."""
+    """On the sample, implicit ALS measured ndcg@10 0.124 at rank 64 against random's 0.005 and popularity's 0.112:
+    a margin below that for the tests' smaller ALS (rank 32, 8 iterations)."""
     ndcg = {model: metrics(spark_project, model)["metrics"]["ndcg_at_k"] for model in MODELS}
     assert ndcg["als"] > ndcg["random"] + 0.05
     assert ndcg["als"] > 0.75 * ndcg["rules"]
