@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,21 @@ MB = 1024**2
 CHANGED_KNN_GRID = "n_neighbors = [5, 11, 21]"
 # The medium scale of the recommendation ladder, drawn by the sample's own generator.
 MEDIUM_LOG = ["--users", "100000", "--items", "10000", "--interactions", "2500000"]
+# The Spark section's larger log: four times the medium one, on Spark only.
+LARGER_LOG = ["--users", "400000", "--items", "10000", "--interactions", "10000000"]
+# The larger log's KNN: on Spark, one neighbour count (no validation grid).
+LARGER_KNN = '[models.knn]\nneighbors = 100\nengine = "spark"\n\n'
+# [spark] on this machine's two cores, and ALS as in the issue (on implicit feedback: no rating column).
+SPARK_SETTINGS = """[spark]
+master = "local[2]"
+ui = false
+
+[models.als]
+rank = 64
+reg_param = 0.05
+alpha = 10.0
+max_iter = 10
+"""
 
 # The goals of issue 9 on 2 cores, by figure; a figure not named here is shown without one.
 GOALS: dict[str, float] = {
@@ -325,6 +341,126 @@ def knn_change(bench: Bench) -> None:
     bench.record("large CSV: [models.knn] change to leaderboard", timing, unjudged=unjudged(bench))
 
 
+class TreeMemory:
+    """The peak resident memory of a process and all its descendants (a step's Python and its Spark JVM),
+    sampled from /proc every `interval` seconds while a command runs, with the time of each sample."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, int]] = []  # (time.time(), bytes)
+        self.done = threading.Event()
+
+    def watch(self, root: int) -> None:
+        while not self.done.wait(self.interval):
+            self.samples.append((time.time(), tree_rss(root)))
+
+    def peak_mb(self, start: float, end: float) -> int:
+        """The largest sample between `start` and `end` (Unix times), in MB."""
+        return max((size for at, size in self.samples if start <= at <= end), default=0) // MB
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in `root` and its descendants (Linux /proc); 0 where /proc is not there."""
+    children: dict[int, list[int]] = {}
+    sizes: dict[int, int] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        sizes[int(entry.name)] = int(fields[21]) * resource.getpagesize()
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += sizes.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def run_watched(bench: Bench, command: list[str], cwd: Path) -> tuple[Timing, TreeMemory]:
+    """`bench.run`, sampling the memory of the command's process tree meanwhile."""
+    memory = TreeMemory()
+    start, used = time.perf_counter(), children_cpu()
+    process = subprocess.Popen(command, cwd=cwd, env=bench.environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    watcher = threading.Thread(target=memory.watch, args=(process.pid,), daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    memory.done.set()
+    watcher.join()
+    if process.returncode != 0:
+        sys.exit(f"`{' '.join(command)}` failed in {cwd}:\n{output[-5000:]}")
+    return Timing(time.perf_counter() - start, children_cpu() - used), memory
+
+
+def spark_project(bench: Bench, generated: list[str], name: str, models: str = "") -> Path:
+    """A recommendation project on a generated log, [spark] on local[2], ALS enabled on implicit feedback,
+    its spark extra installed (untimed); its snapshot taken. `models`: the [models.*] sections but random's and
+    ALS's, instead of the template's."""
+    _, project = bench.bake("task=recommendation")
+    bench.environment_into(project)
+    bench.run(["uv", "pip", "install", "--quiet", "--python", str(VENV / "bin" / "python"), "-e", ".[spark]"], project)
+    log = bench.workdir / name
+    if not log.exists():
+        generator = [str(project / VENV / "bin" / "python"), "data/sample/make_movies.py", *generated]
+        bench.run([*generator, "--output", str(log)], project)
+    set_setting(project, "source =", f"source = {json.dumps(str(log / 'interactions.csv'))}")
+    set_setting(project, "items =", f"items = {json.dumps(str(log / 'movies.csv'))}")
+    set_setting(project, "rating =", "# rating: none, so ALS learns from implicit feedback")
+    config = project / "config.toml"
+    text = config.read_text()
+    kept = text[: text.index("\n[models.rules]\n") + 1] + models if models else text[: text.index("\n[spark]\n") + 1]
+    config.write_text(kept + SPARK_SETTINGS)
+    bench.run(["make", "data"], project)
+    return project
+
+
+def record_models(bench: Bench, project: Path, memory: TreeMemory, steps: list[Step], models: dict[str, str]) -> None:
+    """Per model (label -> the model's name): training seconds and peak memory (Python and JVM), ndcg@10."""
+    records = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()][-len(steps):]
+    for label, model in models.items():
+        train = next(r for r in records if r["step"] == "train" and r["args"][-1] == f"models/{model}.joblib")
+        end = datetime_seconds(train["finished_at"])
+        bench.record(f"{label}: train", train["seconds"])
+        bench.record(f"{label}: train peak RSS, Python + JVM", memory.peak_mb(end - train["seconds"], end), "MB")
+        scored = json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())["metrics"]
+        bench.record(f"{label}: ndcg@10", scored["ndcg_at_k"], "")
+    scoring = sum(s.seconds for s in steps if s.name.startswith("evaluate "))
+    bench.record("scoring every test user (evaluate steps)", scoring)
+
+
+def datetime_seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).timestamp()
+
+
+def spark_medium(bench: Bench) -> None:
+    """Scipy item-KNN vs Spark item-KNN vs ALS on local[2], on the medium log, then Spark alone on 10M.
+
+    The medium log is 100,000 users x 10,000 items, about 2.5M interactions: each model's training time, peak
+    memory (Python and JVM) and ndcg@10. The larger one, 10M interactions, trains the Spark models only."""
+    project = spark_project(bench, MEDIUM_LOG, "movies-medium")
+    timing, memory = run_watched(bench, ["make"], project)  # one step at a time: each step's memory is its own
+    steps = build_log(project)
+    show_steps(steps)
+    bench.record("medium log: make, snapshot to report (scipy KNN, ALS)", timing)
+    record_models(bench, project, memory, steps, {"scipy item-KNN": "knn", "ALS on local[2]": "als"})
+    set_setting(project, "shrinkage =", 'shrinkage = 10.0\nengine = "spark"')
+    timing, memory = run_watched(bench, ["make"], project)
+    steps = build_log(project)[len(steps):]
+    show_steps(steps)
+    record_models(bench, project, memory, steps, {"Spark item-KNN on local[2]": "knn"})
+    bench.section = "spark 10M"
+    project = spark_project(bench, LARGER_LOG, "movies-larger", LARGER_KNN)
+    timing, memory = run_watched(bench, ["make"], project)
+    steps = build_log(project)
+    show_steps(steps)
+    bench.record("10M log: make, snapshot to report (Spark KNN, ALS)", timing)
+    record_models(bench, project, memory, steps, {"Spark item-KNN": "knn", "ALS": "als"})
+
+
 # In the order they run; a new section is a function taking the Bench, added here.
 def recommendation_medium(bench: Bench) -> None:
     """A medium interaction log (100,000 users x 10,000 items, about 2.5M interactions) from the sample's own
@@ -483,6 +619,7 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "knn-change": knn_change,
     "recommendation": recommendation_medium,
     "serve": serve,
+    "spark": spark_medium,
 }
 
 

@@ -64,16 +64,16 @@ jupyterlab_pygments jupyterlab_server jupyterlab_widgets kiwisolver lark markdow
 matplotlib matplotlib_inline mistune models mpl_toolkits multipart narwhals nbclient nbconvert
 nbformat nest_asyncio2 notebook notebook_shim notebooks numpy openpyxl opentelemetry overrides
 packaging pandas pandocfilters parso pathspec pexpect platformdirs pluggy prometheus_client
-prompt_toolkit psutil psycopg psycopg_binary ptyprocess pure_eval py pyarrow pycparser pydantic
-pydantic_core pydeck pygments pylab pyparsing pytest python_multipart pythonjsonlogger pywinpty
-referencing reports requests rfc3339_validator rfc3986_validator rfc3987_syntax rpds ruff scipy
-send2trash six sklearn sortedcontainers soupsieve sqlalchemy src stack_data starlette streamlit
-tasks terminado test_clean test_conditions test_config test_data test_history test_models
-test_progress test_recommendation test_recommenders test_report test_results test_serve test_split
-test_sprint_clock test_sprint_plan test_submit test_submit_config tests threadpoolctl tinycss2 tomli
-tomlkit tornado tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata
-uri_template urllib3 uvicorn watchdog wcwidth webcolors webencodings websocket websockets
-widgetsnbextension yaml zmq
+prompt_toolkit psutil psycopg psycopg_binary ptyprocess pure_eval py py4j pyarrow pycparser pydantic
+pydantic_core pydeck pygments pylab pyparsing pyspark pytest python_multipart pythonjsonlogger
+pywinpty referencing reports requests rfc3339_validator rfc3986_validator rfc3987_syntax rpds ruff
+scipy send2trash six sklearn sortedcontainers soupsieve sqlalchemy src stack_data starlette
+streamlit tasks terminado test_clean test_conditions test_config test_data test_history test_models
+test_progress test_recommendation test_recommenders test_report test_results test_serve
+test_spark_settings test_split test_sprint_clock test_sprint_plan test_submit test_submit_config
+tests threadpoolctl tinycss2 tomli tomlkit tornado tqdm traitlets trove_classifiers
+typing_extensions typing_inspection tzdata uri_template urllib3 uvicorn watchdog wcwidth webcolors
+webencodings websocket websockets widgetsnbextension yaml zmq
 """.split())
 
 

@@ -26,22 +26,17 @@ PROJECT_FILES = {
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
         "models/random_baseline", "models/rules", "models/conditions", "models/knn",
-        "models/interactions", "models/random_items", "models/popularity", "models/item_knn",
+        "models/interactions", "models/random_items", "models/popularity", "models/item_knn", "models/als",
+        "spark/__init__", "spark/similarity",
+        "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
         "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
-        "test_serve",
+        "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
     ]),
-}
-# `make submit` and the run history.
-PROJECT_FILES |= {
-    *(f"src/<module>/{name}.py" for name in [
-        "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
-    ]),
-    "tests/test_submit.py", "tests/test_submit_config.py", "tests/test_history.py",
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,
 # output folder and (for recommenders) the tests on the sample.

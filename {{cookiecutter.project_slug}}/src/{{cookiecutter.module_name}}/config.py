@@ -24,7 +24,7 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
-from .models.registry import PREDICTED, TASK_DATA_KEYS, TASKS
+from .models.registry import PREDICTED, SPARK_MODULES, TASK_DATA_KEYS, TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
@@ -35,6 +35,7 @@ PACKAGE = Path(__file__).resolve().parent
 DEFAULTS: dict[str, dict[str, Any]] = {
     "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
+    "spark": {"master": "local[*]", "conf": {}, "ui": True},
 }
 # What a task's sections fall back to instead, where they differ.
 TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
@@ -99,6 +100,11 @@ def section(config: dict[str, Any], name: str) -> dict[str, Any]:
     return {**defaults, **config.get(name, {})}
 
 
+def uses_spark(module: str, params: dict[str, Any]) -> bool:
+    """Whether a model trains on Spark: always (ALS), or when its section says `engine = "spark"`."""
+    return module in SPARK_MODULES or params.get("engine") == "spark"
+
+
 def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each stage after the snapshot needs to know about the data's columns, by stage kind."""
     data = config["data"]
@@ -138,9 +144,12 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
+        module = TASKS[task][name]
+        if uses_spark(module, params):
+            params = {**params, "spark": section(config, "spark")}
         stages[name] = {
             "model": name,
-            "module": TASKS[task][name],
+            "module": module,
             "task": task,
             **fields["model"],
             "seed": seed,
@@ -199,6 +208,8 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         "# The item table ([data] items), read by training and the app, when there is one.",
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
+        "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
+        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task][n], config['models'][n]))}",
         f"PREDICTED := {PREDICTED[task]}",
         "# The package files each step runs (its module and what that imports).",
         *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),

@@ -16,24 +16,32 @@ broken by popularity, so a user with few neighbours still gets k items.
 With `neighbors` a list, the number is chosen by NDCG@k on a validation split carved out of the
 training interactions with the same per-user holdout as the test split, then the model is
 refitted on all the training interactions: the test interactions are used once, to score.
+
+`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, MLlib's
+`RowMatrix.columnSimilarities`; `threshold` > 0 samples, for large catalogues) into the same
+neighbours, so the fitted model, its scoring and everything downstream are the same.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
+from ..spark import session
 from ..tasks.recommendation import metrics_at_k, split_users
 from .interactions import Columns, Interactions, Recommender, top_k
 
 BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
 KINDS = ("item", "user")
+ENGINES = ("scipy", "spark")
 
 
 @dataclass(frozen=True)
@@ -82,9 +90,18 @@ class NearestNeighbours(Recommender):
         binary: bool,
         validation_size: float,
         validation_users: int,
+        engine: str = "scipy",
+        threshold: float = 0.0,
+        spark: Mapping[str, Any] | None = None,
     ) -> None:
         if kind not in KINDS:
             raise StepError(f'[models.knn] kind = {kind!r} is not one of "item", "user"')
+        if engine not in ENGINES:
+            raise StepError(f'[models.knn] engine = {engine!r} is not one of "scipy", "spark"')
+        if engine == "spark" and kind != "item":
+            raise StepError('[models.knn] engine = "spark" finds item-item similarities: set kind = "item"')
+        if threshold and engine != "spark":
+            raise StepError('[models.knn] threshold samples on Spark: add engine = "spark" or remove it')
         self.seed = seed
         self.neighbors = neighbors
         self.kind = kind
@@ -92,6 +109,9 @@ class NearestNeighbours(Recommender):
         self.binary = binary
         self.validation_size = validation_size
         self.validation_users = validation_users
+        self.engine = engine
+        self.threshold = threshold
+        self.spark = dict(spark or {})
 
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
         grid = [self.neighbors] if isinstance(self.neighbors, int) else sorted(set(self.neighbors))
@@ -99,11 +119,13 @@ class NearestNeighbours(Recommender):
             raise StepError(
                 f"[models.knn] neighbors = {self.neighbors!r}: give a positive number or a list of them"
             )
-        self.validation_ndcg_ = self.validate(train, columns, grid) if len(grid) > 1 else {}
-        self.neighbors_ = (
-            max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
-        )
-        self.use_neighbours(self.fit_similarity(self.interactions_, self.neighbors_), self.neighbors_)
+        # one Spark session for the validation and the final fit
+        with session(self.spark) if self.engine == "spark" else nullcontext():
+            self.validation_ndcg_ = self.validate(train, columns, grid) if len(grid) > 1 else {}
+            self.neighbors_ = (
+                max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
+            )
+            self.use_neighbours(self.fit_similarity(self.interactions_, self.neighbors_), self.neighbors_)
 
     def fit_similarity(self, interactions: Interactions, neighbors: int) -> Neighbours:
         """The `neighbors` nearest neighbours of every item (or user) of `interactions`, and what scoring
@@ -112,6 +134,10 @@ class NearestNeighbours(Recommender):
         popularity = interactions.popularity()
         # below any similarity-based score: only orders the items no neighbour had
         self.tie_breaker_ = (popularity / (popularity.max() + 1.0) * 1e-6).astype(np.float32)
+        if self.engine == "spark":
+            from ..spark.similarity import top_similar_items
+
+            return top_similar_items(self.matrix_, neighbors, self.shrinkage, self.threshold, self.spark)
         return top_similar(self.matrix_.T if self.kind == "item" else self.matrix_, neighbors, self.shrinkage)
 
     def use_neighbours(self, neighbours: Neighbours, count: int) -> None:
@@ -166,6 +192,8 @@ class NearestNeighbours(Recommender):
         )
         if self.shrinkage:
             text += f", shrinkage {self.shrinkage:g}"
+        if self.engine == "spark":
+            text += " (on Spark" + (f", sampled above {self.threshold:g})" if self.threshold else ")")
         if self.validation_ndcg_:
             tried = ", ".join(f"{n}: {score:.4f}" for n, score in self.validation_ndcg_.items())
             text += f"; chosen by NDCG@{self.k_} on a validation split of the training data ({tried})"
@@ -181,7 +209,13 @@ def build(
     binary: bool = True,
     validation_size: float = 0.2,
     validation_users: int = 5000,
+    engine: str = "scipy",
+    threshold: float = 0.0,
+    spark: Mapping[str, Any] | None = None,
 ) -> NearestNeighbours:
     """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (with the holdout
-    and k the model is fitted for); `binary` uses who-had-what, not the rating values."""
-    return NearestNeighbours(seed, neighbors, kind, shrinkage, binary, validation_size, validation_users)
+    and k the model is fitted for); `binary` uses who-had-what, not the rating values; `engine = "spark"`
+    computes the similarities on Spark (`spark`: the [spark] section, which config.py adds then)."""
+    return NearestNeighbours(
+        seed, neighbors, kind, shrinkage, binary, validation_size, validation_users, engine, threshold, spark
+    )

@@ -1,0 +1,63 @@
+"""[spark] reaches only the models that train on Spark; a missing Java is one line (no Spark needed)."""
+
+import json
+
+import pytest
+
+from {{ cookiecutter.module_name }}.config import main
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.spark import session
+
+CONFIG = """
+task = "recommendation"
+
+[data]
+source = "data/sample/interactions.csv"
+user = "user"
+item = "item"
+
+[models.random]
+[models.knn]
+neighbors = 20
+{knn_engine}
+
+[spark]
+master = "{master}"
+
+[models.als]
+rank = 8
+"""
+
+
+def settings_after(tmp_path, master: str, knn_engine: str = "") -> dict[str, dict]:
+    """Each stage's settings, written by config.py from CONFIG with this [spark] master."""
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG.format(master=master, knn_engine=knn_engine))
+    main(path, tmp_path / "settings")
+    return {p.stem: json.loads(p.read_text()) for p in (tmp_path / "settings").glob("*.json")}
+
+
+def test_a_new_spark_master_changes_only_the_spark_models_settings(tmp_path):
+    """Pointing [spark] master elsewhere retrains ALS, not the models that never use Spark."""
+    before = settings_after(tmp_path, "local[*]")
+    after = settings_after(tmp_path, "spark://10.0.0.5:7077")
+    changed = {stage for stage in after if after[stage] != before[stage]}
+    assert changed == {"als"}
+    assert after["als"]["params"]["spark"] == {"master": "spark://10.0.0.5:7077", "conf": {}, "ui": True}
+
+
+def test_knn_on_spark_gets_the_spark_settings_too(tmp_path):
+    """`engine = "spark"` in [models.knn] makes KNN a Spark model: it gets [spark], and the extra."""
+    settings = settings_after(tmp_path, "local[2]", 'engine = "spark"')
+    assert settings["knn"]["params"]["spark"]["master"] == "local[2]"
+    assert "spark" not in settings["random"]["params"]
+    assert "SPARK_MODELS := knn als" in (tmp_path / "settings" / "settings.mk").read_text()
+
+
+def test_without_java_a_spark_step_stops_with_how_to_get_it(monkeypatch):
+    """No java on PATH and no JAVA_HOME: one line naming the packages to install, before pyspark is used."""
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    no_java = pytest.raises(StepError, match="sudo apt install openjdk-17-jre-headless")
+    with no_java, session({"master": "local[1]", "conf": {}, "ui": False}):
+        pass
