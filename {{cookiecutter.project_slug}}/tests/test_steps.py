@@ -147,7 +147,8 @@ def test_the_leaderboard_ranks_the_models_by_their_metrics_files(built):
     """leaderboard.md lists every model, best balanced accuracy first."""
     scores = {name: read(built / f"{name}.json")["metrics"]["balanced_accuracy"] for name in MODELS}
     table = (built / "leaderboard.md").read_text()
-    rows = [line.split(" | ")[1] for line in table.splitlines() if line.startswith("| ") and "Rank" not in line]
+    lines = [line for line in table.splitlines() if line.startswith("| ") and "Rank" not in line]
+    rows = [line.split(" | ")[1] for line in lines]
     assert rows == sorted(MODELS, key=lambda name: -scores[name])
 
 

@@ -41,7 +41,7 @@ def test_a_predicted_class_never_seen_in_the_test_set_counts_as_wrong():
 def test_regression_errors_are_mean_absolute_root_mean_squared_and_r2():
     """MAE, RMSE and R² of errors 1, -1, 2, 0 around the actual values 1..4."""
     actual, predicted = [1.0, 2.0, 3.0, 4.0], [0.0, 3.0, 1.0, 4.0]
-    errors = [a - p for a, p in zip(actual, predicted)]
+    errors = [a - p for a, p in zip(actual, predicted, strict=True)]
     mean = sum(actual) / 4
     scores = regression.score(predictions(actual, predicted))
     assert scores["mae"] == pytest.approx(sum(map(abs, errors)) / 4)
@@ -71,11 +71,12 @@ class Halver:
 def test_predictions_pair_each_test_rows_actual_and_predicted_value_in_order(monkeypatch):
     """Predicted in batches of BATCH_ROWS rows, the rows keep their order and their own target."""
     monkeypatch.setattr(tabular, "BATCH_ROWS", 2)
-    rows = pd.DataFrame({"x": [10.0, 4.0, 8.0, 2.0, 6.0], "y": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=[9, 3, 5, 1, 7])
+    values = {"x": [10.0, 4.0, 8.0, 2.0, 6.0], "y": [1.0, 2.0, 3.0, 4.0, 5.0]}
+    rows = pd.DataFrame(values, index=[9, 3, 5, 1, 7])
     model = Halver()
     predicted = tabular.predict(model, rows, {"target": "y"})
     assert model.calls == [2, 2, 1]
-    assert predicted.to_dict("list") == {"actual": [1.0, 2.0, 3.0, 4.0, 5.0], "predicted": [5.0, 2.0, 4.0, 1.0, 3.0]}
+    assert predicted.to_dict("list") == {"actual": values["y"], "predicted": [5.0, 2.0, 4.0, 1.0, 3.0]}
 
 
 def test_evaluate_reports_the_scores_and_what_they_mean():
