@@ -151,3 +151,19 @@ def test_popularity_says_how_it_counts():
     assert popularity.build("recommendation", 0).fit(train, plain).describe() == (
         "recommend the items most often had, counted by users who had them, that the user has not had yet"
     )
+
+
+def test_fitting_on_a_log_without_a_named_column_names_it():
+    with pytest.raises(StepError, match=r"column 'time' is not in the interactions; check \[data\]"):
+        popularity.build("recommendation", 0).fit(catalogue().drop(columns=["time"]), TIMED)
+
+
+def test_recommending_to_no_user_gives_an_empty_table_with_the_usual_columns():
+    model = popularity.build("recommendation", 0).fit(catalogue(), TIMED)
+    found = model.recommend([], 3)
+    assert list(found.columns) == ["user", "item", "rank", "score"] and found.empty
+
+
+def test_no_recommendation_has_no_popularity():
+    """An empty list scores 0, not the blockbusters' 1."""
+    assert task.popularity_percentile(pd.Series([], dtype=object), catalogue()["item"]) == 0.0
