@@ -167,3 +167,15 @@ def test_recommending_to_no_user_gives_an_empty_table_with_the_usual_columns():
 def test_no_recommendation_has_no_popularity():
     """An empty list scores 0, not the blockbusters' 1."""
     assert task.popularity_percentile(pd.Series([], dtype=object), catalogue()["item"]) == 0.0
+
+
+def test_popularity_first_recommends_the_users_favourite_segment_whichever_it_is():
+    """A user who had a drama gets the other drama before the more popular comedies (drama is the first
+    segment of the item table: its code is 0)."""
+    comedies = [(f"x{n}", item, 1.0, 0) for n in range(5) for item in ("b1", "b2", "b3")]
+    train = log([*comedies, ("u", "a1", 1.0, 0), ("x0", "a2", 1.0, 0)])
+    items = pd.DataFrame({"item": ["a1", "a2", "b1", "b2", "b3"], "genre": ["drama"] * 2 + ["comedy"] * 3})
+    model = popularity.build("recommendation", 0, segment="genre").fit(train, TIMED, items)
+    assert lists(model, ["u"], 1) == {"u": ["a2"]}
+    plain = popularity.build("recommendation", 0).fit(train, TIMED)
+    assert lists(plain, ["u"], 1)["u"][0] in {"b1", "b2", "b3"}
