@@ -68,13 +68,13 @@ prompt_toolkit psutil psycopg psycopg_binary ptyprocess pure_eval py pyarrow pyc
 pygments pylab pyparsing pytest python_multipart pythonjsonlogger pywinpty pyyaml_ft referencing
 reports requests rfc3339_validator rfc3986_validator rfc3987_syntax rich rpds ruff scipy send2trash
 setproctitle six sklearn sortedcontainers soupsieve sqlalchemy src stack_data starlette streamlit
-tasks terminado test_clean test_conditions test_config test_data test_files test_leaderboard_text
-test_models test_mutation_score test_progress test_recommendation test_recommender_basics
-test_recommenders test_report test_results test_rules_learning test_settings test_split
-test_sprint_clock test_sprint_plan test_steps test_table_metrics tests textual threadpoolctl
-tinycss2 toml tomli tomlkit tornado tqdm traitlets trove_classifiers typing_extensions tzdata
-uri_template urllib3 uvicorn watchdog wcwidth webcolors webencodings websocket websockets
-widgetsnbextension yaml zmq
+tasks terminado test_clean test_clean_record test_conditions test_config test_data test_files
+test_leaderboard_text test_models test_mutation_score test_progress test_recommendation
+test_recommender_basics test_recommenders test_report test_results test_rules_learning test_seeds
+test_settings test_split test_sprint_clock test_sprint_plan test_steps test_table_metrics tests
+textual threadpoolctl tinycss2 toml tomli tomlkit tornado tqdm traitlets trove_classifiers
+typing_extensions tzdata uri_template urllib3 uvicorn watchdog wcwidth webcolors webencodings
+websocket websockets widgetsnbextension yaml zmq
 """.split())
 
 
