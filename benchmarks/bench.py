@@ -160,6 +160,13 @@ class Bench:
             sys.exit(f"`{' '.join(command)}` failed in {cwd}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         return timing
 
+    def run_output(self, command: list[str], cwd: Path) -> str:
+        """Run `command` as a newcomer would and return what it printed. Stop with its output if it fails."""
+        done = subprocess.run(command, cwd=cwd, env=self.environ, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"`{' '.join(command)}` failed in {cwd}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        return done.stdout
+
     def bake(self, *answers: str) -> tuple[Timing, Path]:
         """Bake a project from this checkout (with `answers` such as "task=recommendation") into a new folder;
         return how long it took and the project."""
@@ -609,6 +616,24 @@ def serve(bench: Bench) -> None:
         stop_serving(server)
     best = max(loads.values(), key=lambda load: load.per_second)
     bench.record("serve: GET /recommend/{user} (item-KNN), best req/s", best.per_second, "req/s")
+def mutation_scores(bench: Bench) -> None:
+    """`make mutants` in a fresh classification bake: the share of mutants of the pipeline code that its
+    tests kill, per module and overall (issue 15). Slow (the better part of an hour on 2 cores): opt-in."""
+    _, project = bench.bake()
+    bench.environment_into(project)
+    bench.run(["make", "mutants"], project)
+    # `make mutants` ends with the table; it is printed again here from mutmut's results folder.
+    table = bench.run_output([str(project / VENV / "bin" / "python"), "-m", module_of(project) + ".mutation_score",
+                              "mutants"], project)
+    for line in table.splitlines():
+        module, killed, _, checked, _, percent = line.split()
+        bench.record(f"mutants killed: {module} ({killed} of {checked})", float(percent.rstrip("%")), "%")
+
+
+def module_of(project: Path) -> str:
+    """The package name of a baked project (its only folder under src/)."""
+    (package,) = (project / "src").iterdir()
+    return package.name
 
 
 SECTIONS: dict[str, Callable[[Bench], None]] = {
@@ -620,7 +645,10 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "recommendation": recommendation_medium,
     "serve": serve,
     "spark": spark_medium,
+    "mutants": mutation_scores,
 }
+# Sections run only when named with --only: they take far longer than the others.
+OPT_IN = {"mutants"}
 
 
 def table(figures: list[Figure]) -> str:
@@ -644,11 +672,13 @@ def machine(environ: dict[str, str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
-                        help=f"run only this section (again for more): {', '.join(SECTIONS)}")
+                        help=f"run only this section (again for more): {', '.join(SECTIONS)}; "
+                        f"{', '.join(OPT_IN)} runs only when named")
     parser.add_argument("--repeat", type=int, default=3, help="rounds to take the median of, where cheap")
     parser.add_argument("--rows", type=int, default=LARGE_ROWS, help="rows of the large CSV")
     options = parser.parse_args()
-    chosen = [name for name in SECTIONS if not options.only or name in options.only]
+    chosen = [name for name in SECTIONS if name in options.only] if options.only else \
+        [name for name in SECTIONS if name not in OPT_IN]
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
         bench = Bench(Path(workdir), newcomer_environment(uv_tools(Path(workdir))), options.repeat, options.rows)
         say(f"at start: {machine(bench.environ)}")

@@ -14,14 +14,14 @@ TASKS = ["classification", "regression", "recommendation"]
 
 # Every file a project is baked with, whatever the answers; <module> is the package's name.
 PROJECT_FILES = {
-    "README.md", "SPRINTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
+    "README.md", "SPRINTS.md", "MUTANTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
     ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
                                            "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results", "recommend", "serve",
+        "results", "recommend", "serve", "mutation_score",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
@@ -36,6 +36,8 @@ PROJECT_FILES = {
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
         "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
         "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
+        "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
+        "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,

@@ -72,6 +72,8 @@ def evaluate(
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
     """Predicted against actual values (on the diagonal is right), and the residuals."""
+    # Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
+    # pragma: no mutate block
     from matplotlib.figure import Figure
 
     model, target = result["model"], result["target"]

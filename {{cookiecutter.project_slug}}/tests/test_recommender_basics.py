@@ -1,0 +1,181 @@
+"""Recommendation cleanup, settings and models on hand-made interaction logs (every project has the code)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }} import clean
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
+from {{ cookiecutter.module_name }}.models.interactions import Columns
+from {{ cookiecutter.module_name }}.tasks import recommendation as task
+
+TIMED = Columns("user", "item", "rating", "time")
+
+
+def log(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["user", "item", "rating", "time"])
+
+
+def catalogue(users: int = 12, items: int = 40, seed: int = 0) -> pd.DataFrame:
+    """Each user had 5 random items of `items`."""
+    rng = np.random.default_rng(seed)
+    rows = [(f"u{u}", f"i{i}", 1.0, 0) for u in range(users) for i in rng.choice(items, 5, replace=False)]
+    return log(rows)
+
+
+def lists(model, users: list[str], k: int) -> dict[str, list[str]]:
+    found = model.recommend(users, k)
+    return {user: list(found[found["user"] == user].sort_values("rank")["item"]) for user in users}
+
+
+def test_the_random_recommender_is_reproducible_and_uses_its_seed():
+    """The same seed recommends the same items; another seed other items."""
+    train, users = catalogue(), [f"u{u}" for u in range(12)]
+    first = lists(random_items.build("recommendation", 1).fit(train, TIMED), users, 5)
+    assert lists(random_items.build("recommendation", 1).fit(train, TIMED), users, 5) == first
+    assert lists(random_items.build("recommendation", 2).fit(train, TIMED), users, 5) != first
+
+
+def test_random_recommendations_are_unseen_distinct_and_spread_over_the_catalogue():
+    """k distinct items per user, none already had, and not the same few items for everyone."""
+    train, users = catalogue(), [f"u{u}" for u in range(12)]
+    found = lists(random_items.build("recommendation", 0).fit(train, TIMED), users, 5)
+    for user, items in found.items():
+        assert len(set(items)) == 5
+        assert not set(items) & set(train.loc[train["user"] == user, "item"])
+    assert len({item for items in found.values() for item in items}) > 20
+
+
+def test_repeats_keep_the_latest_rating_by_time_whatever_the_file_order():
+    """rating_kind = "rating": a user who re-rated an item is judged by the newest rating."""
+    frame = log([("a", "x", 5.0, 30), ("a", "x", 1.0, 10), ("a", "y", 3.0, 20), ("b", "x", 2.0, 5)])
+    collapsed = task.collapse_duplicates(frame, TIMED, "rating")
+    assert collapsed.to_dict("list") == {
+        "user": ["a", "a", "b"], "item": ["x", "y", "x"], "rating": [5.0, 3.0, 2.0], "time": [30, 20, 5]
+    }
+
+
+def test_repeats_of_a_count_are_summed():
+    """rating_kind = "count": three plays of one song are one row with 3 plays."""
+    frame = log([("a", "x", 1.0, 1), ("a", "x", 2.0, 2), ("b", "x", 4.0, 3)])
+    collapsed = task.collapse_duplicates(frame, TIMED, "count")
+    assert list(collapsed["rating"]) == [3.0, 4.0]
+
+
+def test_an_unknown_rating_kind_is_a_clear_error():
+    with pytest.raises(StepError, match=r'\[data\] rating_kind = .plays. is not one of "rating", "count"'):
+        task.collapse_duplicates(log([("a", "x", 1.0, 1)]), TIMED, "plays")
+
+
+def cleanup_settings(rating_kind: str) -> dict:
+    columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
+    return {"task": "recommendation", "columns": columns, "rating_kind": rating_kind}
+
+
+KINDS = [("rating", "keeping the latest"), ("count", "summing the counts")]
+
+
+@pytest.mark.parametrize(("rating_kind", "how"), KINDS)
+def test_cleanup_reports_each_step_and_what_it_removed(rating_kind, how):
+    """Rows without an id go first (a missing rating is kept), then the repeats, each step counted."""
+    frame = log([("a", "x", 1.0, 1), ("a", "x", 2.0, 2), (None, "y", 1.0, 3), ("b", None, 1.0, 4),
+                 ("b", "y", None, 5)])
+    cleaned, report = clean.clean(frame, cleanup_settings(rating_kind))
+    assert [(step.name, step.rows_removed) for step in report[1:]] == [
+        ("drop rows with no user or item", 2),
+        (f"collapse repeated interactions, {how}", 1),
+    ]
+    assert sorted(zip(cleaned["user"], cleaned["item"], strict=True)) == [("a", "x"), ("b", "y")]
+
+
+def test_a_log_with_a_single_user_is_a_clear_error():
+    with pytest.raises(StepError, match=r"the interactions have 1 distinct user value\(s\) after cleanup"):
+        task.check(log([("a", "x", 1.0, 1), ("a", "y", 1.0, 2)]), cleanup_settings("rating"))
+
+
+def test_a_named_column_missing_from_the_log_names_the_setting_and_the_columns():
+    frame = log([("a", "x", 1.0, 1)]).drop(columns=["time"])
+    with pytest.raises(StepError, match=r"\[data\] time = 'time' is not a column of the interactions; "
+                                        r"columns: user, item, rating"):
+        task.drop_missing_ids(frame, TIMED)
+
+
+def test_the_split_reads_the_features_settings_and_keeps_every_column():
+    """test_size, holdout, min_interactions and seed reach the per-user split."""
+    frame = catalogue(users=6)
+    settings = {"columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"},
+                "test_size": 0.4, "holdout": "random", "min_interactions": 2, "seed": 3}
+    train, test, features = task.split(frame, settings)
+    expected = task.split_users(frame, TIMED, 0.4, "random", 2, 3)[1]
+    assert test.index.equals(expected.index) and len(test) == 6 * 2
+    assert features == {"features": ["user", "item", "rating", "time"], "removed": {}}
+    assert not task.split(frame, {**settings, "seed": 4})[1].index.equals(test.index)
+
+
+def test_evaluate_scores_each_test_users_top_k():
+    """The predictions are each test user's top k; the metrics file says k and what the metric means."""
+    frame = catalogue(users=8)
+    train, test = task.split_users(frame, TIMED, 0.4, seed=0)
+    model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
+    settings = {"columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"}, "k": 3}
+    top, fields = task.evaluate(model, train, test, settings)
+    assert top["rank"].max() == 3 and top.groupby("user").size().eq(3).all()
+    assert fields["k"] == 3 and fields["n_test"] == test["user"].nunique() and fields["test_unit"] == "users"
+    assert fields["goal"] == "recommending item to each user"
+    assert fields["metric_meaning"].startswith("how near the top of each user's 3 recommendations")
+    expected = task.metrics_at_k(top, test, train, TIMED, 3)
+    assert fields["metrics"] == {name: round(value, 6) for name, value in expected.items()}
+    assert len(fields["curves"]["ndcg_at_k"]) == 6
+
+
+def test_item_knn_describes_what_it_compares_and_how_it_chose():
+    """The line `invoke knn` prints: item or user KNN, the neighbours kept, the shrinkage, the grid tried."""
+    train = catalogue(users=30, items=20)
+    model = item_knn.build("recommendation", 0, neighbors=[2, 4], shrinkage=5.0, validation_users=10)
+    text = model.fit(train, TIMED, k=3).describe()
+    assert text.startswith("item-item KNN: cosine similarity between items (people who had your items also")
+    assert ", shrinkage 5; chosen by NDCG@3 on a validation split of the training data (2: " in text
+    users = item_knn.build("recommendation", 0, neighbors=3, kind="user", shrinkage=0)
+    users = users.fit(train, TIMED).describe()
+    assert users == "user-user KNN: cosine similarity between users, 3 nearest neighbours kept"
+
+
+def test_popularity_says_how_it_counts():
+    """Without a time column the window is said to be unused; a segment is named."""
+    train = catalogue().drop(columns=["time"])
+    plain = Columns("user", "item", "rating")
+    described = popularity.build("recommendation", 0, window_days=30).fit(train, plain).describe()
+    assert described == ("recommend the items most often had, counted by users who had them "
+                         "(no [data] time column, so window_days is not used), that the user has not had yet")
+    assert popularity.build("recommendation", 0).fit(train, plain).describe() == (
+        "recommend the items most often had, counted by users who had them, that the user has not had yet"
+    )
+
+
+def test_fitting_on_a_log_without_a_named_column_names_it():
+    with pytest.raises(StepError, match=r"column 'time' is not in the interactions; check \[data\]"):
+        popularity.build("recommendation", 0).fit(catalogue().drop(columns=["time"]), TIMED)
+
+
+def test_recommending_to_no_user_gives_an_empty_table_with_the_usual_columns():
+    model = popularity.build("recommendation", 0).fit(catalogue(), TIMED)
+    found = model.recommend([], 3)
+    assert list(found.columns) == ["user", "item", "rank", "score"] and found.empty
+
+
+def test_no_recommendation_has_no_popularity():
+    """An empty list scores 0, not the blockbusters' 1."""
+    assert task.popularity_percentile(pd.Series([], dtype=object), catalogue()["item"]) == 0.0
+
+
+def test_popularity_first_recommends_the_users_favourite_segment_whichever_it_is():
+    """A user who had a drama gets the other drama before the more popular comedies (drama is the first
+    segment of the item table: its code is 0)."""
+    comedies = [(f"x{n}", item, 1.0, 0) for n in range(5) for item in ("b1", "b2", "b3")]
+    train = log([*comedies, ("u", "a1", 1.0, 0), ("x0", "a2", 1.0, 0)])
+    items = pd.DataFrame({"item": ["a1", "a2", "b1", "b2", "b3"], "genre": ["drama"] * 2 + ["comedy"] * 3})
+    model = popularity.build("recommendation", 0, segment="genre").fit(train, TIMED, items)
+    assert lists(model, ["u"], 1) == {"u": ["a2"]}
+    plain = popularity.build("recommendation", 0).fit(train, TIMED)
+    assert lists(plain, ["u"], 1)["u"][0] in {"b1", "b2", "b3"}

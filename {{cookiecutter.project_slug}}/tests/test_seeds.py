@@ -1,0 +1,37 @@
+"""Seeded randomness is reproducible, and the seed in config.toml is the one actually used."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models import random_baseline
+from {{ cookiecutter.module_name }}.tasks import recommendation, regression
+
+
+def guesses(seed: int) -> list:
+    X = pd.DataFrame({"x": np.arange(60)})
+    y = pd.Series(["a", "b", "c"] * 20)
+    return list(random_baseline.build("classification", seed).fit(X, y).predict(X))
+
+
+def test_the_random_baseline_guesses_the_same_for_a_seed_and_otherwise_for_another():
+    assert guesses(0) == guesses(0)
+    assert guesses(0) != guesses(1)
+
+
+def test_the_regression_split_is_seeded_and_holds_out_test_size_of_the_rows():
+    frame = pd.DataFrame({"x": np.arange(50.0), "y": np.arange(50.0) * 2})
+    settings = {"target": "y", "test_size": 0.2, "seed": 7, "drop_columns": [], "keep_columns": []}
+    train, test, features = regression.split(frame, settings)
+    assert len(test) == 10 and len(train) == 40 and not set(train.index) & set(test.index)
+    assert test.index.equals(regression.split(frame, settings)[1].index)
+    assert not test.index.equals(regression.split(frame, {**settings, "seed": 8})[1].index)
+    assert features == {"features": ["x"], "removed": {}}
+
+
+def test_a_log_with_a_single_item_is_a_clear_error():
+    frame = pd.DataFrame({"user": ["a", "b"], "item": ["x", "x"]})
+    settings = {"columns": {"user": "user", "item": "item", "rating": None, "time": None}}
+    with pytest.raises(StepError, match=r"1 distinct item value\(s\) after cleanup.*check \[data\] item"):
+        recommendation.check(frame, settings)
