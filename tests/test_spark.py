@@ -47,9 +47,10 @@ def metrics(project: Path, model: str) -> dict:
 
 
 def with_spark(config: str) -> str:
-    """config.toml with the tests' [spark] and ALS enabled (in the baked file they are its last sections)."""
-    assert config.rstrip().endswith("# max_iter = 10")
-    return config[: config.index("\n[spark]\n") + 1] + SPARK_SECTION + "\n" + ALS_SECTION
+    """config.toml with the tests' [spark] and ALS in place of the baked [spark] and commented-out ALS."""
+    start = config.index("\n[spark]\n") + 1
+    end = config.index("# max_iter = 10\n", start) + len("# max_iter = 10\n")
+    return config[:start] + SPARK_SECTION + "\n" + ALS_SECTION + config[end:]
 
 
 def implicit(config: str) -> str:
