@@ -36,6 +36,13 @@ def succeed(command: list[str], project: Path, **env: str | None) -> str:
     return result.stdout
 
 
+def baked(cookies, **answers: str) -> Path:
+    """A project baked with `answers` (the rest default): its folder, or the bake's own error."""
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    return result.project_path
+
+
 def planned_outputs(project: Path) -> set[str]:
     """The files the next `make` would (re)build, from `make -n`."""
     outputs = set()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy
-from baked import TEMPLATE, succeed
+from baked import TEMPLATE, baked, succeed
 from servers import HOW_TO_ENABLE, SAMPLE, postgres_programs, postgres_server, sample_api
 
 
@@ -19,19 +19,17 @@ def template() -> Path:
 @pytest.fixture(scope="session")
 def built_project(cookies_session) -> Path:
     """A default project, fully built once with `make`. Tests that change it use `project`."""
-    result = cookies_session.bake(extra_context={"project_name": "Penguin Party"})
-    assert result.exit_code == 0, result.exception
-    succeed(["make"], result.project_path)
-    return result.project_path
+    project = baked(cookies_session, project_name="Penguin Party")
+    succeed(["make"], project)
+    return project
 
 
 @pytest.fixture(scope="session")
 def built_recommender(cookies_session) -> Path:
     """A recommendation project (the movie sample), fully built once with `make`."""
-    result = cookies_session.bake(extra_context={"project_name": "Movie Night", "task": "recommendation"})
-    assert result.exit_code == 0, result.exception
-    succeed(["make"], result.project_path)
-    return result.project_path
+    project = baked(cookies_session, project_name="Movie Night", task="recommendation")
+    succeed(["make"], project)
+    return project
 
 
 @pytest.fixture

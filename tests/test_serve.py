@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 import schemathesis
-from baked import succeed
+from baked import baked, succeed
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -30,10 +30,9 @@ FUZZ_EXAMPLES = 100
 @pytest.fixture(scope="session")
 def built_regressor(cookies_session) -> Path:
     """A regression project (the penguins' body mass), fully built once with `make`."""
-    result = cookies_session.bake(extra_context={"project_name": "Body Mass", "task": "regression"})
-    assert result.exit_code == 0, result.exception
-    succeed(["make"], result.project_path)
-    return result.project_path
+    project = baked(cookies_session, project_name="Body Mass", task="regression")
+    succeed(["make"], project)
+    return project
 
 
 def started(command: list[str], project: Path, log: Path) -> tuple[subprocess.Popen, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from baked import REPORTING, planned_outputs, run, succeed
+from baked import REPORTING, baked, planned_outputs, run, succeed
 from servers import free_port
 
 MODELS = ("random", "rules", "knn", "als")
@@ -61,12 +61,11 @@ def implicit(config: str) -> str:
 @pytest.fixture(scope="module")
 def spark_project(cookies_session) -> Path:
     """A recommendation project with ALS enabled on implicit feedback, built once with `make` on local[2]."""
-    result = cookies_session.bake(extra_context={"project_name": "Movie Night", "task": "recommendation"})
-    assert result.exit_code == 0, result.exception
-    config = result.project_path / "config.toml"
+    project = baked(cookies_session, project_name="Movie Night", task="recommendation")
+    config = project / "config.toml"
     config.write_text(implicit(with_spark(config.read_text())))
-    succeed(["make"], result.project_path)
-    return result.project_path
+    succeed(["make"], project)
+    return project
 
 
 @pytest.fixture
