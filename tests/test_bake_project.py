@@ -138,6 +138,15 @@ def test_generated_code_passes_its_own_lint(cookies, task):
     succeed(["make", "lint"], result.project_path)
 
 
+@pytest.mark.parametrize("task", ["classification", "regression", "recommendation"])
+def test_every_task_family_has_the_shared_invoke_commands(cookies, task):
+    """The commands every project has (explore, report, serve...) are invoke commands whatever the task."""
+    project = cookies.bake(extra_context={"task": task}).project_path
+    listed = succeed([sys.executable, "-m", "invoke", "--list"], project)
+    for command in ("baseline", "all", "report", "explore", "serve", "submit", "history", "sprint", "clean"):
+        assert f"  {command} " in listed, command
+
+
 def test_bake_prints_the_next_commands(cookies, capfd):
     """After baking, the team is told exactly what to type next."""
     cookies.bake(extra_context={"project_name": "Penguin Party"})

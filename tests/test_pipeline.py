@@ -173,6 +173,12 @@ def test_regression_project_builds_in_parallel(cookies):
     assert "ranked by **rmse** (lower is better)" in (project / "reports" / "leaderboard.md").read_text()
 
 
+def test_invoke_report_brings_the_report_up_to_date_and_says_where_it_is(built_project):
+    """`invoke report` ends by printing the address of the page to open."""
+    output = succeed([sys.executable, "-m", "invoke", "report"], built_project)
+    assert (built_project / "reports" / "REPORT.html").resolve().as_uri() in output
+
+
 def test_make_help_lists_the_targets(built_project):
     """`make help` documents itself from the Makefile's ## comments."""
     output = succeed(["make", "help"], built_project)

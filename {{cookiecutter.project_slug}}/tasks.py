@@ -153,7 +153,7 @@ def report(c):
     print(f"\nThe report, figures included: {REPORT.resolve().as_uri()}")
 
 
-{%- if cookiecutter.task == 'recommendation' %}
+{% if cookiecutter.task == 'recommendation' -%}
 @task(
     help={
         "user": "the user's id, as in the [data] user column (e.g. u00042)",
