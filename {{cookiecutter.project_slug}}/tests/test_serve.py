@@ -310,13 +310,15 @@ def test_columns_the_models_do_not_use_are_accepted_and_ignored(api, project, ro
     assert extra == plain
 
 
-def test_an_unseen_category_is_accepted_and_reported(api, rows):
-    """A category value absent from training is predicted (the models ignore it) and named under `unseen`."""
+def test_an_unseen_category_is_accepted_and_reported(api, project, rows):
+    """A category value absent from training is predicted as the saved model predicts it (ignoring the value)
+    and named under `unseen`."""
     column = first_text_column(rows)
-    row = {**as_json(rows.head(1))[0], column: "never-seen-in-training"}
-    answer = api.post("/predict", json={"rows": [row]})
+    row = rows.head(1).assign(**{column: "never-seen-in-training"})
+    answer = api.post("/predict", json={"rows": as_json(row), "model": "knn"})
     assert answer.status_code == 200
     assert answer.json()["unseen"] == [{"row": 0, "column": column, "value": "never-seen-in-training"}]
+    assert answer.json()["predictions"] == saved_model(project, "knn").predict(row).tolist()
 
 
 def test_a_missing_column_is_a_422_naming_it(api, rows):

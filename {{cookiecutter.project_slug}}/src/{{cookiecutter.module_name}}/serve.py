@@ -16,6 +16,7 @@ GET /recommend/{user} and POST /recommend (a basket of items someone likes).
 import argparse
 import asyncio
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +32,7 @@ from sklearn.pipeline import Pipeline
 
 from .errors import StepError
 from .files import read_json
+from .models.features import row_features
 from .models.popularity import Popularity
 from .results import Result, baseline_of, gain, lift, rank
 from .tasks.recommendation import read_items
@@ -44,6 +46,7 @@ FEATURES = Path("data/processed/features.json")
 LARGEST_INTEGER = 2**53  # integers beyond this lose digits as the floats the models compute with
 MOST_ITEMS = 1000  # the longest recommendation list asked for at once
 CATEGORIES_LISTED = 20  # a category column's description names at most this many of its values
+EXAMPLE_ROWS = 1000  # training rows on which a fast feature preparation must match scikit-learn's
 
 
 # -- what is loaded at start-up ---------------------------------------------------------------------
@@ -216,34 +219,48 @@ class Table:
         ]
 
 
-def predicted(model: Any, frame: pd.DataFrame) -> tuple[list[Any], list[dict[str, float]] | None]:
-    """The model's predictions for `frame` and, for a classifier that has them, its class probabilities.
-
-    What a grid search or a pipeline would do on each call is done once here: the refitted best
-    estimator's feature preparation, shared by the predictions and the probabilities (it is most
-    of the time of a small request).
-    """
-    estimator = getattr(model, "best_estimator_", model)
-    if isinstance(estimator, Pipeline):
-        frame, estimator = estimator[:-1].transform(frame), estimator[-1]
-    values = estimator.predict(frame).tolist()
-    if not hasattr(estimator, "predict_proba"):
-        return values, None
-    classes = [str(label) for label in estimator.classes_]
-    return values, [dict(zip(classes, row, strict=True)) for row in estimator.predict_proba(frame).tolist()]
-
-
 Rows = list[dict[str, Any]]
 Answer = tuple[list[Any], list[dict[str, float]] | None]  # predictions, probabilities
 
 
-def predict_together(models: dict[str, Any], table: Table, requests: list[tuple[str, Rows]]) -> list[Answer]:
+@dataclass(frozen=True)
+class Predictor:
+    """A saved model ready to answer request rows: `prepare` turns them into what `estimator` takes."""
+
+    prepare: Callable[[Rows], Any]
+    estimator: Any
+
+    def __call__(self, rows: Rows) -> Answer:
+        """The predictions for `rows` and, for a classifier that has them, its class probabilities."""
+        features = self.prepare(rows)
+        values = self.estimator.predict(features).tolist()
+        if not hasattr(self.estimator, "predict_proba"):
+            return values, None
+        classes = [str(label) for label in self.estimator.classes_]
+        probabilities = self.estimator.predict_proba(features).tolist()
+        return values, [dict(zip(classes, row, strict=True)) for row in probabilities]
+
+
+def predictor(model: Any, table: Table, examples: pd.DataFrame) -> Predictor:
+    """`model` as a Predictor. What a grid search or a pipeline would do on each call is done once here:
+    take the refitted best estimator, and its feature preparation as numpy alone (RowFeatures) when
+    that gives scikit-learn's numbers for `examples`: it was most of the time of a small request."""
+    estimator = getattr(model, "best_estimator_", model)
+    if not isinstance(estimator, Pipeline):
+        return Predictor(table.frame, estimator)
+    fast = row_features(estimator[0], examples) if len(estimator) == 2 else None
+    if fast is not None:
+        return Predictor(fast, estimator[-1])
+    return Predictor(lambda rows: estimator[:-1].transform(table.frame(rows)), estimator[-1])
+
+
+def predict_together(predictors: dict[str, Predictor], requests: list[tuple[str, Rows]]) -> list[Answer]:
     """Each request's (model name, rows) answer, from one prediction per model for all its requests' rows."""
     answers: list[Answer] = [([], None)] * len(requests)
     for name in dict.fromkeys(name for name, _ in requests):
         positions = [i for i, (asked, _) in enumerate(requests) if asked == name]
         rows = [row for i in positions for row in requests[i][1]]
-        values, probabilities = predicted(models[name], table.frame(rows))
+        values, probabilities = predictors[name](rows)
         start = 0
         for i in positions:
             stop = start + len(requests[i][1])
@@ -262,8 +279,8 @@ class Batcher:
     their own task, so a request whose client has gone cancels only its own wait.
     """
 
-    def __init__(self, models: dict[str, Any], table: Table) -> None:
-        self.models, self.table = models, table
+    def __init__(self, predictors: dict[str, Predictor]) -> None:
+        self.predictors = predictors
         self.waiting: list[tuple[str, Rows, asyncio.Future]] = []
         self.rounds: asyncio.Task | None = None
 
@@ -282,7 +299,7 @@ class Batcher:
     async def answer(self, batch: list[tuple[str, Rows, asyncio.Future]]) -> None:
         requests = [(model, rows) for model, rows, _ in batch]
         try:
-            answers = await asyncio.to_thread(predict_together, self.models, self.table, requests)
+            answers = await asyncio.to_thread(predict_together, self.predictors, requests)
         except Exception as error:  # every request of the round gets the error (FastAPI answers 500)
             answers = [error] * len(batch)
         for (*_, future), result in zip(batch, answers, strict=True):
@@ -308,7 +325,8 @@ def add_table_routes(app: FastAPI, root: Path, models: dict[str, Any], default: 
         model=model_choice(list(models), default),
     )
 
-    batcher = Batcher(models, table)
+    examples = train.head(EXAMPLE_ROWS)
+    batcher = Batcher({name: predictor(model, table, examples) for name, model in models.items()})
 
     @app.post("/predict", response_model=Predictions, tags=["predict"])
     async def predict(body: request) -> Predictions:  # type: ignore[valid-type]
