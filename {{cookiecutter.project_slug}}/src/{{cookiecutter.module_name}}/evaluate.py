@@ -22,7 +22,8 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
     values = read_json(settings)
     task = tasks.load(values["task"])
     fitted = joblib.load(model)
-    predicted, fields = task.evaluate(fitted, pd.read_parquet(train), pd.read_parquet(test), values)
+    train_rows = pd.read_parquet(train) if task.EVALUATION_READS_TRAIN else None
+    predicted, fields = task.evaluate(fitted, train_rows, pd.read_parquet(test), values)
     write_table(predicted, predictions)
     result = {
         "model": model.stem,

@@ -20,6 +20,7 @@ __all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "cha
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
+EVALUATION_READS_TRAIN = False
 METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
 
 # The confusion matrix draws at most this many classes (the most frequent), so it stays readable and small.
@@ -104,9 +105,9 @@ def short(label: Any) -> str:
 
 
 def evaluate(
-    model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
+    model: Any, train: pd.DataFrame | None, test: pd.DataFrame, settings: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The predictions for the test rows and their scores."""
+    """The predictions for the test rows and their scores (the training rows are not needed)."""
     return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
 
 

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 
 PRIMARY_METRIC = "ndcg_at_k"
 HIGHER_IS_BETTER = True
+EVALUATION_READS_TRAIN = True  # a recommender never recommends what a user had in training
 METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
 # The curves drawn for each model, at every cut-off from 1 to twice k.
 CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
