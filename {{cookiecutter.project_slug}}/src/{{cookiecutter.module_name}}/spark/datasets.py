@@ -75,6 +75,23 @@ class Counted:
         return self.rows == 0
 
 
+def with_file_order(frame: DataFrame) -> DataFrame:
+    """`frame` as read from files, with ORDER: each row's place in them (files by name, then rows in order).
+
+    Spark reads a table's file pieces biggest first, so neither the order it yields rows in nor
+    monotonically_increasing_id alone is the files' order; a piece's file and offset, then the row's
+    place in its piece, are.
+    """
+    from pyspark.sql import functions
+
+    place = functions.struct(
+        functions.col("_metadata.file_path"),
+        functions.col("_metadata.file_block_start"),
+        functions.monotonically_increasing_id(),
+    )
+    return frame.withColumn(ORDER, place)
+
+
 def counted(frame: DataFrame) -> Counted:
     return Counted(frame.count(), len([name for name in frame.columns if name != ORDER]))
 
@@ -160,11 +177,11 @@ def make_read_only(path: Path) -> None:
 def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: Path) -> None:
     """The source into the Parquet folder OUTPUT, read-only, with OUTPUT.json describing it."""
     with session(spark_settings) as spark:
-        frame = read_source(spark, settings)
-        frame = frame.toDF(*[str(name) for name in frame.columns])
+        frame = with_file_order(read_source(spark, settings))
         metadata = output.with_suffix(".json")
         metadata.unlink(missing_ok=True)  # the description of the snapshot being replaced
-        table = write_dataset(frame, output)
+        # In the source's order, so that cleanup's "the last in the file" means the same as with pandas.
+        table = write_dataset(frame.orderBy(ORDER), output)
     if table.empty:
         raise StepError(f"data source {mask(settings.source)!r} gave no rows: check [data] source")
     description = {
@@ -257,12 +274,8 @@ def check_interactions(frame: DataFrame, columns: Columns) -> None:
 
 def clean(settings: Mapping[str, Any], raw: Path, output: Path) -> None:
     """clean.main's cleanup of RAW into the Parquet folder OUTPUT, with the same record in OUTPUT.json."""
-    from pyspark.sql import functions
-
     with session(settings["spark"]) as spark:
-        frame = spark.read.parquet(str(raw.resolve())).withColumn(
-            ORDER, functions.monotonically_increasing_id()
-        )
+        frame = with_file_order(spark.read.parquet(str(raw.resolve())))
         before = counted(frame)
         print(f"clean: {before.rows} rows, {before.columns} columns from {raw}/ (Spark)")
         sampled, sampling = take_sample(frame, settings["sample"], settings["seed"], before.rows)
