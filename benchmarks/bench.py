@@ -480,7 +480,7 @@ def spark_data(bench: Bench) -> None:
     set_setting(project, '# engine = "spark"            # snapshot', 'engine = "spark"')
     timing, memory = run_watched(bench, ["make", "split"], project)
     steps = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()]
-    for step in steps:
+    for step in (step for step in steps if step["step"] in ("data", "clean", "split")):
         end = datetime_seconds(step["finished_at"])
         bench.record(f"{bench.spark_interactions:,} interactions: {step['step']} on Spark", step["seconds"])
         bench.record(f"{step['step']} peak RSS, Python + JVM", memory.peak_mb(end - step["seconds"], end), "MB")
