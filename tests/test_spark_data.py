@@ -88,15 +88,15 @@ def pandas_copy(spark_data_copy) -> Path:
 
 
 @pytest.fixture(scope="module")
-def datasets(spark_data_project):
-    """The baked project's Spark data steps, imported here."""
+def holdout(spark_data_project):
+    """The baked project's Spark split, imported here."""
     sys.path.insert(0, str(spark_data_project / "src"))
-    yield importlib.import_module(f"{MODULE}.spark.datasets")
+    yield importlib.import_module(f"{MODULE}.spark.holdout")
     sys.path.remove(str(spark_data_project / "src"))
 
 
 @pytest.fixture(scope="module")
-def spark(datasets, spark_data_project):
+def spark(holdout, spark_data_project):
     """One SparkSession for this module's in-process tests, from the project's own helper (in the project)."""
     settings = json.loads((spark_data_project / ".settings" / "split.json").read_text())
     here = Path.cwd()
@@ -156,26 +156,26 @@ def test_both_engines_hold_out_the_same_share_of_each_users_interactions(pandas_
     assert (spark_counts["test"] == expected).all()
 
 
-def test_the_spark_split_is_decided_by_the_seed(spark, datasets, spark_data_project):
+def test_the_spark_split_is_decided_by_the_seed(spark, holdout, spark_data_project):
     """The same seed holds out the same interactions; another seed, other ones (the same number)."""
     settings = json.loads((spark_data_project / ".settings" / "split.json").read_text())
     columns = importlib.import_module(f"{MODULE}.tasks.recommendation").columns_of(settings)
     frame = spark.read.parquet(str(spark_data_project / "data" / "interim" / "clean.parquet"))
 
     def held_out(seed: int) -> set[tuple[str, str]]:
-        flagged = datasets.held_out(frame, columns, {**settings, "seed": seed}).where("__test")
+        flagged = holdout.held_out(frame, columns, {**settings, "seed": seed}).where("__test")
         return {(row.user, row.item) for row in flagged.select("user", "item").collect()}
 
     first, again, other = held_out(42), held_out(42), held_out(7)
     assert first == again and len(other) == len(first) and other != first
 
 
-def test_holdout_last_holds_out_each_users_latest_interactions_on_spark(spark, datasets, spark_data_project):
+def test_holdout_last_holds_out_each_users_latest_interactions_on_spark(spark, holdout, spark_data_project):
     """holdout = "last": every held-out interaction is no older than any of that user's training ones."""
     settings = json.loads((spark_data_project / ".settings" / "split.json").read_text())
     columns = importlib.import_module(f"{MODULE}.tasks.recommendation").columns_of(settings)
     frame = spark.read.parquet(str(spark_data_project / "data" / "interim" / "clean.parquet"))
-    flagged = datasets.held_out(frame, columns, {**settings, "holdout": "last"}).toPandas()
+    flagged = holdout.held_out(frame, columns, {**settings, "holdout": "last"}).toPandas()
     latest_train = flagged[~flagged["__test"]].groupby("user")["timestamp"].max()
     earliest_test = flagged[flagged["__test"]].groupby("user")["timestamp"].min()
     assert (earliest_test >= latest_train.reindex(earliest_test.index)).all()

@@ -95,9 +95,9 @@ def main(settings: Path, output: Path) -> None:
     if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
         raise unwritable(output.parent)  # before a source that may take minutes to read
     if engine == "spark":
-        from .spark import datasets
+        from .spark.snapshot import snapshot
 
-        return datasets.snapshot(data_settings, spark, output)
+        return snapshot(data_settings, spark, output)
     frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
     try:
