@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,31 +71,39 @@ def with_file_order(frame: DataFrame) -> DataFrame:
 
 
 def counted(frame: DataFrame) -> Counted:
-    return Counted(frame.count(), len([name for name in frame.columns if name != ORDER]))
+    return Counted(frame.count(), len(columns_of(frame)))
 
 
 def schema_only(frame: DataFrame) -> pd.DataFrame:
     """An empty pandas frame with the columns of `frame`, for the in-process checks of names."""
-    return pd.DataFrame(columns=[name for name in frame.columns if name != ORDER])
+    return pd.DataFrame(columns=columns_of(frame))
 
 
-def mark(path: Path, table: Counted, column_names: list[str]) -> None:
+def columns_of(frame: DataFrame) -> list[str]:
+    """The columns of `frame` that are written (not the row order kept alongside)."""
+    return [name for name in frame.columns if name != ORDER]
+
+
+def mark(path: Path, table: Counted, columns: list[str]) -> None:
     """Write the dataset's marker, last: make depends on it."""
-    write_json({"rows": table.rows, "columns": column_names}, path / MARKER)
+    write_json({"rows": table.rows, "columns": columns}, path / MARKER)
 
 
-def write_dataset(frame: DataFrame, path: Path) -> Counted:
-    """Write `frame` as the Parquet folder `path`, replacing what was there once Spark has finished, then
-    mark it."""
-    columns = [name for name in frame.columns if name != ORDER]
+def write_folder(frame: DataFrame, path: Path) -> Counted:
+    """Write `frame` as the Parquet folder `path`, in place of what was there once Spark has finished."""
     building = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        frame.select(*columns).write.mode("overwrite").parquet(str(building.resolve()))
+        frame.select(*columns_of(frame)).write.mode("overwrite").parquet(str(building.resolve()))
         replace_with_folder(building, path)
     finally:
         remove_folder(building)
-    written = counted(frame.sparkSession.read.parquet(str(path.resolve())))
-    mark(path, written, columns)
+    return counted(frame.sparkSession.read.parquet(str(path.resolve())))
+
+
+def write_dataset(frame: DataFrame, path: Path) -> Counted:
+    """Write `frame` as the Parquet folder `path`, then mark it."""
+    written = write_folder(frame, path)
+    mark(path, written, columns_of(frame))
     return written
 
 
@@ -112,9 +119,3 @@ def checksum(path: Path) -> str:
             while chunk := stream.read(1 << 20):
                 digest.update(chunk)
     return digest.hexdigest()
-
-
-def make_read_only(path: Path) -> None:
-    """Every file of the dataset read-only; the folder stays writable, so a new snapshot can replace it."""
-    for written in path.iterdir():
-        os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)

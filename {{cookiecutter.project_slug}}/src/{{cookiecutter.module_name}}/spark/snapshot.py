@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from ..sources import URL, DataSettings, format_of, kind
 from ..sources.credentials import mask
 from ..sources.local import matching_files
 from . import session
-from .datasets import MARKER, ORDER, checksum, make_read_only, with_file_order, write_dataset
+from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -68,7 +67,8 @@ def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: 
         metadata = output.with_suffix(".json")
         metadata.unlink(missing_ok=True)  # the description of the snapshot being replaced
         # In the source's order, so that cleanup's "the last in the file" means the same as with pandas.
-        table = write_dataset(frame.orderBy(ORDER), output)
+        table = write_folder(frame.orderBy(ORDER), output)
+        columns = columns_of(frame)
     if table.empty:
         raise StepError(f"data source {mask(settings.source)!r} gave no rows: check [data] source")
     description = {
@@ -77,12 +77,14 @@ def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: 
         "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rows": table.rows,
         "columns": table.columns,
-        "column_names": json.loads((output / MARKER).read_text(encoding="utf-8"))["columns"],
+        "column_names": columns,
         "sha256": checksum(output),
     }
     write_json(description, metadata)
-    make_read_only(output)
-    os.chmod(metadata, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    mark(output, table, columns)  # last, once the folder and its description are in place
+    # Every file read-only; the folder stays writable, so that a new snapshot can replace it.
+    for written in (*output.iterdir(), metadata):
+        os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     print(
         f"data: {table.rows} rows, {table.columns} columns from {mask(settings.source)} -> {output}/ "
         "(Spark, read-only)"
