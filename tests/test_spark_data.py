@@ -209,3 +209,20 @@ def test_the_spark_engine_without_a_spark_section_is_a_one_line_error(spark_data
     result = run(["make", "-s", "data"], spark_data_copy)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert 'engine = "spark" needs task = "recommendation" and a [spark] section' in result.stderr.splitlines()[0]
+
+
+def test_a_sample_on_spark_keeps_as_many_rows_as_pandas_and_the_same_for_a_seed(spark, spark_data_project):
+    """[data] sample = 0.1: Spark keeps round(0.1 x rows) rows, as pandas does, and the same rows for the same
+    seed; the report names the step as pandas names it."""
+    cleanup = importlib.import_module(f"{MODULE}.spark.cleanup")
+    datasets = importlib.import_module(f"{MODULE}.spark.datasets")
+    raw = datasets.with_file_order(spark.read.parquet(str(spark_data_project / "data" / "raw" / "snapshot.parquet")))
+    rows = raw.count()
+
+    def sampled(seed: int) -> tuple[list[str], list]:
+        frame, steps = cleanup.take_sample(raw, 0.1, seed, rows)
+        return sorted(str(tuple(row)) for row in frame.drop(datasets.ORDER).collect()), steps
+
+    (first, steps), (again, _) = sampled(42), sampled(42)
+    assert len(first) == round(0.1 * rows) and first == again
+    assert [step.name for step in steps] == [f"take a sample of {len(first)} rows ([data] sample = 0.1)"]
