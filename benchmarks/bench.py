@@ -136,6 +136,7 @@ class Bench:
     environ: dict[str, str]
     repeat: int
     rows: int
+    spark_interactions: int = 10_000_000  # the log of the spark-data section
     figures: list[Figure] = field(default_factory=list)
     section: str = ""
     venv_holder: Path | None = None  # the project whose .venv the other projects borrow
@@ -401,10 +402,10 @@ def run_watched(bench: Bench, command: list[str], cwd: Path) -> tuple[Timing, Tr
     return Timing(time.perf_counter() - start, children_cpu() - used), memory
 
 
-def spark_project(bench: Bench, generated: list[str], name: str, models: str = "") -> Path:
+def spark_project(bench: Bench, generated: list[str], name: str, models: str = "", snapshot: bool = True) -> Path:
     """A recommendation project on a generated log, [spark] on local[2], ALS enabled on implicit feedback,
-    its spark extra installed (untimed); its snapshot taken. `models`: the [models.*] sections but random's and
-    ALS's, instead of the template's."""
+    its spark extra installed (untimed); its snapshot taken unless `snapshot` is False. `models`: the
+    [models.*] sections but random's and ALS's, instead of the template's."""
     _, project = bench.bake("task=recommendation")
     bench.environment_into(project)
     bench.run(["uv", "pip", "install", "--quiet", "--python", str(VENV / "bin" / "python"), "-e", ".[spark]"], project)
@@ -419,7 +420,8 @@ def spark_project(bench: Bench, generated: list[str], name: str, models: str = "
     text = config.read_text()
     kept = text[: text.index("\n[models.rules]\n") + 1] + models if models else text[: text.index("\n[spark]\n") + 1]
     config.write_text(kept + SPARK_SETTINGS)
-    bench.run(["make", "data"], project)
+    if snapshot:
+        bench.run(["make", "data"], project)
     return project
 
 
@@ -466,6 +468,23 @@ def spark_medium(bench: Bench) -> None:
     show_steps(steps)
     bench.record("10M log: make, snapshot to report (Spark KNN, ALS)", timing)
     record_models(bench, project, memory, steps, {"Spark item-KNN": "knn", "ALS": "als"})
+
+
+def spark_data(bench: Bench) -> None:
+    """The data steps on Spark ([data] engine = "spark", local[2]) on the 10M log: each step's time and peak RSS.
+
+    Snapshot, cleanup and the per-user split, each a Spark job writing a Parquet folder; the memory is the
+    step's whole process tree (Python and the driver's JVM, which is also the executor on local[2])."""
+    log = [*LARGER_LOG[:-1], str(bench.spark_interactions)]
+    project = spark_project(bench, log, f"movies-{bench.spark_interactions}", snapshot=False)
+    set_setting(project, '# engine = "spark"            # snapshot', 'engine = "spark"')
+    timing, memory = run_watched(bench, ["make", "split"], project)
+    steps = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()]
+    for step in (step for step in steps if step["step"] in ("data", "clean", "split")):
+        end = datetime_seconds(step["finished_at"])
+        bench.record(f"{bench.spark_interactions:,} interactions: {step['step']} on Spark", step["seconds"])
+        bench.record(f"{step['step']} peak RSS, Python + JVM", memory.peak_mb(end - step["seconds"], end), "MB")
+    bench.record("make split on Spark, from the source", timing)
 
 
 # In the order they run; a new section is a function taking the Bench, added here.
@@ -645,10 +664,11 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "recommendation": recommendation_medium,
     "serve": serve,
     "spark": spark_medium,
+    "spark-data": spark_data,
     "mutants": mutation_scores,
 }
 # Sections run only when named with --only: they take far longer than the others.
-OPT_IN = {"mutants"}
+OPT_IN = {"mutants", "spark-data"}
 
 
 def table(figures: list[Figure]) -> str:
@@ -676,11 +696,14 @@ def main() -> None:
                         f"{', '.join(OPT_IN)} runs only when named")
     parser.add_argument("--repeat", type=int, default=3, help="rounds to take the median of, where cheap")
     parser.add_argument("--rows", type=int, default=LARGE_ROWS, help="rows of the large CSV")
+    parser.add_argument("--spark-interactions", type=int, default=10_000_000,
+                        help="interactions in the spark-data section's log")
     options = parser.parse_args()
     chosen = [name for name in SECTIONS if name in options.only] if options.only else \
         [name for name in SECTIONS if name not in OPT_IN]
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
-        bench = Bench(Path(workdir), newcomer_environment(uv_tools(Path(workdir))), options.repeat, options.rows)
+        bench = Bench(Path(workdir), newcomer_environment(uv_tools(Path(workdir))), options.repeat, options.rows,
+                      options.spark_interactions)
         say(f"at start: {machine(bench.environ)}")
         for name in chosen:
             say(f"{name}: {inspect.getdoc(SECTIONS[name]).splitlines()[0]}")

@@ -61,3 +61,31 @@ def test_without_java_a_spark_step_stops_with_how_to_get_it(monkeypatch):
     no_java = pytest.raises(StepError, match="sudo apt install openjdk-17-jre-headless")
     with no_java, session({"master": "local[1]", "conf": {}, "ui": False}):
         pass
+
+
+def test_the_data_steps_on_spark_get_the_spark_settings_and_make_sees_markers(tmp_path):
+    """[data] engine = "spark" gives the snapshot, cleanup and split [spark]; make sees markers."""
+    path = tmp_path / "config.toml"
+    config = CONFIG.replace('item = "item"', 'item = "item"\nengine = "spark"')
+    path.write_text(config.format(master="local[2]", knn_engine=""))
+    main(path, tmp_path / "settings")
+    for stage in ("data", "clean", "split"):
+        values = json.loads((tmp_path / "settings" / f"{stage}.json").read_text())
+        assert values["engine"] == "spark" and values["spark"]["master"] == "local[2]"
+    assert "\nDONE := /_DONE\n" in (tmp_path / "settings" / "settings.mk").read_text()
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (CONFIG.replace('item = "item"', 'item = "item"\nengine = "dask"'), 'must be "pandas" or "spark"'),
+        (CONFIG.replace('item = "item"', 'item = "item"\nengine = "spark"').replace("[spark]", "[later]"),
+         r'engine = "spark" needs task = "recommendation" and a \[spark\] section'),
+    ],
+)
+def test_a_data_engine_spark_cannot_run_is_a_one_line_error(tmp_path, config, message):
+    """An unknown [data] engine, or "spark" without [spark], stops at the settings saying how to fix it."""
+    path = tmp_path / "config.toml"
+    path.write_text(config.format(master="local[2]", knn_engine=""))
+    with pytest.raises(StepError, match=message):
+        main(path, tmp_path / "settings")

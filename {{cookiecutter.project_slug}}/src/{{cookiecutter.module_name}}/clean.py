@@ -155,6 +155,10 @@ def cleanup_record(
 def main(settings: Path, raw: Path, output: Path) -> None:
     """Clean the rows in RAW into OUTPUT (Parquet), with what each step removed in OUTPUT.json beside it."""
     values = read_json(settings)
+    if values.get("engine") == "spark":
+        from .spark.cleanup import clean as clean_on_spark
+
+        return clean_on_spark(values, raw, output)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
     sampled, sampling = take_sample(frame, values["sample"], values["seed"])

@@ -44,6 +44,8 @@ TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         "evaluate": {"k": 10},
     },
 }
+# What runs the data steps ([data] engine): pandas in this process, or Spark jobs (recommendation task only).
+ENGINES = ("pandas", "spark")
 # The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
@@ -66,6 +68,7 @@ def load(path: Path) -> dict[str, Any]:
     if task not in TASKS:
         raise StepError(f"{path}: task must be one of {', '.join(map(repr, TASKS))}, not {task!r}")
     check_data_keys(config.get("data", {}), task, path)
+    check_engine(config, path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task]))
     if unknown:
         raise StepError(
@@ -92,6 +95,25 @@ def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
             f"{path}: [data] {refused[0]} is not used by the {task} task; remove it "
             f"(it reads [data] {wanted})"
         )
+
+
+def check_engine(config: dict[str, Any], path: Path) -> None:
+    """[data] engine names an engine, and "spark" comes with the recommendation task and a [spark] section."""
+    engine = config["data"].get("engine", "pandas")
+    if engine not in ENGINES:
+        raise StepError(f'{path}: [data] engine must be "pandas" or "spark", not {engine!r}')
+    if engine == "spark" and (config["task"] != "recommendation" or "spark" not in config):
+        raise StepError(
+            f'{path}: [data] engine = "spark" needs task = "recommendation" and a [spark] section '
+            '(master = "local[*]" or your cluster); remove engine to use pandas'
+        )
+
+
+def data_engine(config: dict[str, Any]) -> dict[str, Any]:
+    """What the data steps need to know when Spark runs them: that it does and [spark] (pandas: nothing)."""
+    if config["data"].get("engine") != "spark":
+        return {}
+    return {"engine": "spark", "spark": section(config, "spark")}
 
 
 def section(config: dict[str, Any], name: str) -> dict[str, Any]:
@@ -137,10 +159,12 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
     cleanup_keys = {*TASK_DATA_KEYS[task], *CLEANUP_KEYS}
     stages = {
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
-        "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys}),
+        "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys})
+        | data_engine(config),
         "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
-                  **section(config, "clean")},
-        "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features")},
+                  **section(config, "clean"), **data_engine(config)},
+        "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features"),
+                  **data_engine(config)},
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
@@ -211,6 +235,9 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
         f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task][n], config['models'][n]))}",
         f"PREDICTED := {PREDICTED[task]}",
+        "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
+        "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",
+        f"DONE := {'/_DONE' if config['data'].get('engine') == 'spark' else ''}",
         "# The package files each step runs (its module and what that imports).",
         *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),
         "# Each model also runs its own module.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,9 +36,28 @@ def atomic_path(path: Path) -> Iterator[Path]:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         yield temporary
+        if path.is_dir():  # the dataset folder Spark wrote before [data] engine went back to "pandas"
+            shutil.rmtree(path)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def replace_with_folder(folder: Path, path: Path) -> None:
+    """Move the finished `folder` to `path`, in place of the file or folder there (removed after)."""
+    old = path.with_name(f".{path.name}.{os.getpid()}.old")
+    if path.exists():
+        os.replace(path, old)
+    os.replace(folder, path)
+    remove_folder(old)
+
+
+def remove_folder(path: Path) -> None:
+    """Remove `path`, a folder or a file, if it is there."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:

@@ -111,6 +111,25 @@ def check_interactions(frame: pd.DataFrame, columns: Columns) -> None:
             )
 
 
+def check_split_settings(columns: Columns, test_size: float, holdout: str) -> None:
+    """Stop on a holdout the split cannot make (the in-process and the Spark split check the same)."""
+    if holdout not in HOLDOUTS:
+        raise StepError(f'[features] holdout = {holdout!r} is not one of "random", "last"')
+    if holdout == "last" and columns.time is None:
+        raise StepError(
+            '[features] holdout = "last" needs [data] time (the timestamp column); or use "random"'
+        )
+    if not 0 < test_size < 1:
+        raise StepError(f"[features] test_size = {test_size} must be a share between 0 and 1, e.g. 0.2")
+
+
+def no_user_to_score(min_interactions: int) -> StepError:
+    return StepError(
+        f"no user has {max(min_interactions, 2)} or more interactions, so none can be held out to score: "
+        "lower [features] min_interactions, or use more data"
+    )
+
+
 def split_users(
     frame: pd.DataFrame,
     columns: Columns,
@@ -120,14 +139,7 @@ def split_users(
     seed: int = 42,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(train, test): a share of each user's interactions held out, at random (seeded) or their latest."""
-    if holdout not in HOLDOUTS:
-        raise StepError(f'[features] holdout = {holdout!r} is not one of "random", "last"')
-    if holdout == "last" and columns.time is None:
-        raise StepError(
-            '[features] holdout = "last" needs [data] time (the timestamp column); or use "random"'
-        )
-    if not 0 < test_size < 1:
-        raise StepError(f"[features] test_size = {test_size} must be a share between 0 and 1, e.g. 0.2")
+    check_split_settings(columns, test_size, holdout)
     user = pd.factorize(frame[columns.user], sort=True)[0]
     tie_breaker = np.random.default_rng(seed).random(len(frame))
     recency = as_seconds(frame[columns.time]) if holdout == "last" else tie_breaker
@@ -139,10 +151,7 @@ def split_users(
     held_out = np.minimum(np.maximum(1, np.floor(test_size * n + 0.5)), n - 1)
     is_test = (n >= max(min_interactions, 2)) & (position >= n - held_out)
     if not is_test.any():
-        raise StepError(
-            f"no user has {max(min_interactions, 2)} or more interactions, so none can be held out to score: "
-            "lower [features] min_interactions, or use more data"
-        )
+        raise no_user_to_score(min_interactions)
     return frame[~is_test], frame[is_test]
 
 

@@ -1,0 +1,54 @@
+"""`make split` on Spark: tasks/recommendation.py's per-user holdout as a Spark job, into Parquet folders."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..files import write_json
+from ..models.interactions import Columns
+from ..tasks import recommendation
+from . import session
+from .datasets import write_dataset
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+
+def held_out(frame: DataFrame, columns: Columns, settings: Mapping[str, Any]) -> DataFrame:
+    """`frame` with a column `__test`: the in-process per-user holdout (see tasks/recommendation.py)."""
+    from pyspark.sql import Window, functions
+
+    test_size, holdout = settings["test_size"], settings["holdout"]
+    recommendation.check_split_settings(columns, test_size, holdout)
+    tie_breaker = functions.xxhash64(
+        functions.lit(settings["seed"]), functions.col(columns.user), functions.col(columns.item)
+    )
+    recency = (
+        functions.col(columns.time).cast("timestamp").cast("double") if holdout == "last" else tie_breaker
+    )
+    user = Window.partitionBy(columns.user)
+    n = functions.count(functions.lit(1)).over(user)
+    position = functions.row_number().over(user.orderBy(recency, tie_breaker)) - 1  # oldest (or random) first
+    held = functions.least(functions.greatest(functions.lit(1), functions.floor(n * test_size + 0.5)), n - 1)
+    return frame.withColumn("__test", (n >= max(settings["min_interactions"], 2)) & (position >= n - held))
+
+
+def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, features: Path) -> None:
+    """split.main's per-user holdout of CLEAN into the Parquet folders TRAIN and TEST; FEATURES as there."""
+    from pyspark.sql import functions
+
+    columns = recommendation.columns_of(settings)
+    with session(settings["spark"]) as spark:
+        frame = spark.read.parquet(str(clean.resolve()))
+        flagged = held_out(frame, columns, settings).cache()
+        if flagged.where(functions.col("__test")).isEmpty():
+            raise recommendation.no_user_to_score(settings["min_interactions"])
+        write_json({"features": list(frame.columns), "removed": {}}, features)
+        rows = {}
+        for path, is_test in ((train, False), (test, True)):
+            rows[path] = write_dataset(flagged.where(functions.col("__test") == is_test).drop("__test"), path)
+    print(
+        f"split: {rows[train].rows} train rows, {rows[test].rows} test rows (seed {settings['seed']}, Spark)"
+    )

@@ -1,0 +1,91 @@
+"""`make data` on Spark: the source (a file, a glob, a storage URL) into a read-only Parquet folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import StepError
+from ..files import write_json
+from ..sources import URL, DataSettings, format_of, kind
+from ..sources.credentials import mask
+from ..sources.local import matching_files
+from . import session
+from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+# Where Spark reads from besides local files: storage it has a filesystem for (s3a needs hadoop-aws in conf).
+STORAGE = ("s3a://", "s3://", "gs://", "hdfs://", "abfs://", "abfss://", "wasbs://", "file://")
+# The formats Spark reads itself, and how.
+READ_OPTIONS = {
+    "csv": {"header": True, "inferSchema": True},
+    "tsv": {"header": True, "inferSchema": True, "sep": "\t"},
+    "parquet": {},
+    "json": {"multiLine": True},
+    "jsonl": {},
+}
+SPARK_FORMAT = {"tsv": "csv", "jsonl": "json"}
+
+
+def source_path(settings: DataSettings) -> str:
+    """The path or URL Spark reads: a local file or glob (checked here, for a clear error), or storage."""
+    source = settings.source
+    if settings.query:
+        raise StepError(
+            '[data] query is not read by [data] engine = "spark": filter in cleanup, or use "pandas"'
+        )
+    if source.lower().startswith(STORAGE):
+        return source
+    if kind(source) != "files" or URL.match(source):
+        raise StepError(
+            f'[data] engine = "spark" reads files, globs and storage URLs ({", ".join(STORAGE[:4])}), not '
+            f'{mask(source)!r}: snapshot it with engine = "pandas", or export it to Parquet files'
+        )
+    matching_files(source)
+    return str(Path(source).resolve())
+
+
+def read_source(spark: Any, settings: DataSettings) -> DataFrame:
+    """The source as a Spark table, in a format Spark reads (Excel is not one)."""
+    path = source_path(settings)
+    fmt = format_of(path, settings.format)
+    if fmt not in READ_OPTIONS:
+        raise StepError(f'[data] engine = "spark" cannot read {fmt} files; convert them to Parquet or CSV')
+    return spark.read.format(SPARK_FORMAT.get(fmt, fmt)).options(**READ_OPTIONS[fmt]).load(path)
+
+
+def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: Path) -> None:
+    """The source into the Parquet folder OUTPUT, read-only, with OUTPUT.json describing it."""
+    with session(spark_settings) as spark:
+        frame = with_file_order(read_source(spark, settings))
+        metadata = output.with_suffix(".json")
+        metadata.unlink(missing_ok=True)  # the description of the snapshot being replaced
+        # In the source's order, so that cleanup's "the last in the file" means the same as with pandas.
+        table = write_folder(frame.orderBy(ORDER), output)
+        columns = columns_of(frame)
+    if table.empty:
+        raise StepError(f"data source {mask(settings.source)!r} gave no rows: check [data] source")
+    description = {
+        "source": mask(settings.source),
+        "query": None,
+        "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "rows": table.rows,
+        "columns": table.columns,
+        "column_names": columns,
+        "sha256": checksum(output),
+    }
+    write_json(description, metadata)
+    mark(output, table, columns)  # last, once the folder and its description are in place
+    # Every file read-only; the folder stays writable, so that a new snapshot can replace it.
+    for written in (*output.iterdir(), metadata):
+        os.chmod(written, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    print(
+        f"data: {table.rows} rows, {table.columns} columns from {mask(settings.source)} -> {output}/ "
+        "(Spark, read-only)"
+    )
