@@ -46,6 +46,7 @@ FEATURES = Path("data/processed/features.json")
 LARGEST_INTEGER = 2**53  # integers beyond this lose digits as the floats the models compute with
 MOST_ITEMS = 1000  # the longest recommendation list asked for at once
 CATEGORIES_LISTED = 20  # a category column's description names at most this many of its values
+ROWS_PREDICTED_IN_THE_LOOP = 100  # more rows at once are predicted in a thread (Batcher)
 EXAMPLE_ROWS = 1000  # training rows on which a fast feature preparation must match scikit-learn's
 
 
@@ -274,9 +275,12 @@ class Batcher:
 
     Most of a small request's time is the per-call work of the feature preparation and the model,
     whatever the rows, so eight one-row requests answered together cost little more than one.
-    Nothing waits on purpose: the first request predicts at once, in a thread; those arriving
-    meanwhile are answered together in the next round, until none is waiting. The rounds run in
-    their own task, so a request whose client has gone cancels only its own wait.
+    Nothing waits on purpose: the first request predicts at once; those arriving meanwhile are
+    answered together in the next round, until none is waiting. A round of a few rows is predicted
+    in the event loop (a millisecond or two: a hop to a thread cost more, and under load its hand-offs
+    of the GIL with the loop added a third to the latency), a larger one in a thread, so the server
+    keeps answering meanwhile. The rounds run in their own task, so a request whose client has gone
+    cancels only its own wait.
     """
 
     def __init__(self, predictors: dict[str, Predictor]) -> None:
@@ -299,7 +303,10 @@ class Batcher:
     async def answer(self, batch: list[tuple[str, Rows, asyncio.Future]]) -> None:
         requests = [(model, rows) for model, rows, _ in batch]
         try:
-            answers = await asyncio.to_thread(predict_together, self.predictors, requests)
+            if sum(len(rows) for _, rows in requests) <= ROWS_PREDICTED_IN_THE_LOOP:
+                answers = predict_together(self.predictors, requests)
+            else:
+                answers = await asyncio.to_thread(predict_together, self.predictors, requests)
         except Exception as error:  # every request of the round gets the error (FastAPI answers 500)
             answers = [error] * len(batch)
         for (*_, future), result in zip(batch, answers, strict=True):
