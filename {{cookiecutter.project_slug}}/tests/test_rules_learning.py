@@ -202,3 +202,14 @@ def test_rules_settings_out_of_range_are_clear_errors(setting, message):
 def test_the_edge_values_of_the_rules_settings_are_accepted():
     """One learning row and a zero share are allowed."""
     assert rules.build("classification", 0, max_learn_rows=1, min_rule_share=0).max_learn_rows == 1
+
+
+@pytest.mark.parametrize("labels", [["Adelie", "Gentoo", "Chinstrap"], [3, 1, 2], [True, False]])
+def test_a_classification_rule_is_judged_by_balanced_accuracy(labels):
+    """Candidate rules are compared by balanced accuracy, whatever the labels (text, numbers, booleans)."""
+    rng = np.random.default_rng(0)
+    y = pd.Series(rng.choice(labels, 200))
+    predicted = rng.choice(labels, 200)
+    counts = pd.crosstab(y.to_numpy(), predicted)
+    by_hand = np.mean([counts.at[label, label] / counts.loc[label].sum() for label in counts.index])
+    assert rules.fit_quality(y, predicted, "classification") == pytest.approx(by_hand)

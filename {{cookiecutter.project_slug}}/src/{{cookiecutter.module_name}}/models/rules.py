@@ -62,9 +62,13 @@ def typical(y: pd.Series, task: str) -> Any:
 def fit_quality(y: pd.Series, predicted: np.ndarray, task: str) -> float:
     """How well `predicted` fits `y` (higher is better)."""
     if task == "classification":
+        # The labels as integer codes: the same score, but scikit-learn no longer sorts text labels on
+        # every call (half of the rules' training time on a million rows).
+        labels = np.concatenate([y.to_numpy(dtype=object), np.asarray(predicted, dtype=object)])
+        codes, _ = pd.factorize(labels)
         with warnings.catch_warnings():  # a few held-out rows may lack a class the rule predicts: fine
             warnings.simplefilter("ignore", UserWarning)
-            return balanced_accuracy_score(y, predicted)
+            return balanced_accuracy_score(codes[: len(y)], codes[len(y) :])
     return -mean_squared_error(y, predicted.astype(float))
 
 
