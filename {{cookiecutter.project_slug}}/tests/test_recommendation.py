@@ -131,6 +131,15 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
     assert scores["recall_at_k"] == pytest.approx(1.0)  # of the one unseen held-out item
 
 
+
+def test_nothing_held_out_to_score_says_which_settings_to_check():
+    """When every held-out interaction was already seen in training, the error points at [features]."""
+    train = interactions([("a", "x")])
+    message = r"no user has held-out interactions to score: check the split settings in \[features\]"
+    with pytest.raises(StepError, match=message):
+        task.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
+
+
 # -- cleanup ------------------------------------------------------------------------------------
 
 
