@@ -223,6 +223,20 @@ def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> d
     }
 
 
+def test_knn_by_default_compares_who_had_what_not_the_ratings():
+    """binary (on unless [models.knn] says binary = false) gives every rating the weight 1."""
+    frame = random_log(0)
+    ones = frame.assign(rating=1.0)
+
+    def items(log: pd.DataFrame, **binary: bool) -> list[str]:
+        model = item_knn.build(TASK, 0, neighbors=6, shrinkage=0.0, **binary)
+        model.fit(log, Columns("user", "item", "rating"))
+        return list(model.recommend(log["user"].unique(), 5)["item"])
+
+    assert items(frame) == items(ones, binary=False)
+    assert items(frame, binary=False) != items(ones, binary=False)
+
+
 @pytest.mark.parametrize("kind", ["item", "user"])
 def test_knn_top_k_equals_a_brute_force_dense_computation(kind):
     """Blocked sparse similarities and batched top-k give the dense, sorted answer."""
