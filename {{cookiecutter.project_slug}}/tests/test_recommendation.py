@@ -1,5 +1,6 @@
 """The recommendation task: cleanup, the per-user split, ranking metrics and the three recommenders."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,14 @@ def test_nothing_held_out_to_score_says_which_settings_to_check():
     message = r"no user has held-out interactions to score: check the split settings in \[features\]"
     with pytest.raises(StepError, match=message):
         task.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
+
+
+
+def test_a_missing_item_table_names_the_items_setting(tmp_path):
+    """[data] items is read like a source; when it cannot be, the error says it was the item table."""
+    missing = str(tmp_path / "movies.csv")
+    with pytest.raises(StepError, match=rf"^\[data\] items = {re.escape(repr(missing))}: "):
+        task.read_items({"items": missing})
 
 
 # -- cleanup ------------------------------------------------------------------------------------
