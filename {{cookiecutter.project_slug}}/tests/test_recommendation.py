@@ -212,6 +212,15 @@ def test_top_k_matches_a_full_sort():
         assert np.array_equal(np.take_along_axis(scores, columns, axis=1), expected)
 
 
+def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():
+    """k is cut to the number of columns; k = 0 gives every row an empty list (not a failure)."""
+    scores = np.random.default_rng(1).random((4, 6))
+    columns, values = top_k(scores, 10)
+    assert np.array_equal(values, -np.sort(-scores, axis=1))
+    columns, values = top_k(scores, 0)
+    assert columns.shape == values.shape == (4, 0)
+
+
 def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> dict[str, list[str]]:
     """Each user's top k by dense cosine similarities: every pair computed, every score sorted."""
     fitted = Interactions.from_frame(frame, Columns("user", "item", "rating"))
