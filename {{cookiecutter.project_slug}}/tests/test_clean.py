@@ -182,6 +182,14 @@ def test_rows_dropped_for_a_kept_gappy_column_are_warned_about_with_the_setting_
     assert "lower [clean] max_missing_fraction to drop that column instead" in warning
 
 
+def test_the_record_counts_the_column_names_stripped_of_spaces():
+    """Column names " size" and "label " read as size and label; the cleanup record says two changed."""
+    frame = pd.DataFrame({" size": range(30), "label ": ["a", "b", "c"] * 10, "colour": ["red"] * 30})
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert list(cleaned.columns)[:2] == ["size", "label"]
+    assert (report[0].name, report[0].note) == ("strip column names", "2 renamed")
+
+
 def test_drop_duplicates_false_keeps_repeated_rows():
     """The team can keep repeated rows that are real observations."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})
