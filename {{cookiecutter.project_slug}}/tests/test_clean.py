@@ -190,6 +190,14 @@ def test_the_record_counts_the_column_names_stripped_of_spaces():
     assert (report[0].name, report[0].note) == ("strip column names", "2 renamed")
 
 
+def test_cleanup_keeps_dates_and_numbers_as_they_are():
+    """Only text columns are read as numbers: a date column stays dates, a number column numbers."""
+    days = pd.date_range("2024-01-01", periods=30)
+    frame = pd.DataFrame({"label": ["a", "b"] * 15, "day": days, "x": range(30)})
+    cleaned, _ = conftest.clean_table(frame, "label")
+    assert cleaned["day"].equals(frame["day"]) and cleaned["x"].equals(frame["x"])
+
+
 def test_drop_duplicates_false_keeps_repeated_rows():
     """The team can keep repeated rows that are real observations."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})
