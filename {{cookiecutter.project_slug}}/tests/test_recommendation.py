@@ -149,6 +149,12 @@ def test_a_missing_item_table_names_the_items_setting(tmp_path):
         task.read_items({"items": missing})
 
 
+
+def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
+    with pytest.raises(StepError, match=r'\[features\] holdout = "last" needs \[data\] time'):
+        task.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")
+
+
 # -- cleanup ------------------------------------------------------------------------------------
 
 
