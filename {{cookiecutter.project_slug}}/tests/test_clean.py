@@ -172,6 +172,32 @@ def test_a_step_removing_most_rows_is_warned_about_with_how_to_turn_it_off():
     assert warning.endswith("set [clean] drop_duplicates = false")
 
 
+def test_rows_dropped_for_a_kept_gappy_column_are_warned_about_with_the_setting_to_lower():
+    """A column missing in 60% of rows but kept costs those rows: the warning says which setting helps."""
+    gappy = [1.0, None, None, 2.0, None] * 20
+    frame = pd.DataFrame({"label": ["a", "b"] * 50, "x": range(100), "gappy": gappy})
+    cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=0.9)
+    [warning] = removed_too_many(report, len(frame), max_removed_share=0.5)
+    assert warning.startswith("'drop rows with any missing value' removed 60 of 100 rows")
+    assert "lower [clean] max_missing_fraction to drop that column instead" in warning
+
+
+def test_the_record_counts_the_column_names_stripped_of_spaces():
+    """Column names " size" and "label " read as size and label; the cleanup record says two changed."""
+    frame = pd.DataFrame({" size": range(30), "label ": ["a", "b", "c"] * 10, "colour": ["red"] * 30})
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert list(cleaned.columns)[:2] == ["size", "label"]
+    assert (report[0].name, report[0].note) == ("strip column names", "2 renamed")
+
+
+def test_cleanup_keeps_dates_and_numbers_as_they_are():
+    """Only text columns are read as numbers: a date column stays dates, a number column numbers."""
+    days = pd.date_range("2024-01-01", periods=30)
+    frame = pd.DataFrame({"label": ["a", "b"] * 15, "day": days, "x": range(30)})
+    cleaned, _ = conftest.clean_table(frame, "label")
+    assert cleaned["day"].equals(frame["day"]) and cleaned["x"].equals(frame["x"])
+
+
 def test_drop_duplicates_false_keeps_repeated_rows():
     """The team can keep repeated rows that are real observations."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})

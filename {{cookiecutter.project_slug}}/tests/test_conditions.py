@@ -96,6 +96,12 @@ def test_a_string_compared_with_a_date_column_is_a_date():
         ("size = 2", "'=' is not supported here"),
         ("size >", "ends too early"),
         ("(size > 1", "ends too early"),
+        ("size > )", r"rule 'size > \)': '\)' is not supported here \(expected a value: a number, a quoted"),
+        ("size > 1 $", r"'\$' is not supported here \(expected a column, a value, an operator or a"),
+        ("> 2", r"'>' is not supported here \(expected a column: a name, or any text in backticks"),
+        ("class is 'a'", r"'is' is not supported here \(expected one of <, <=, >, >=, ==, !=, in"),
+        (r"class == '\x1'", r"'\\\\x1'\" is not supported here \(expected a string with valid backslash"),
+        ("class in 'a'", r"\"'a'\" is not supported here \(expected a list of values in brackets"),
     ],
 )
 def test_an_unsupported_part_is_named_with_an_example_of_a_valid_condition(condition, message):
@@ -108,6 +114,11 @@ def test_an_unsupported_part_is_named_with_an_example_of_a_valid_condition(condi
 def test_an_unknown_column_lists_the_real_ones():
     with pytest.raises(StepError, match=r"no column height; the columns are: class, size, `body mass \(g\)`"):
         select("height > 2", FRAME)
+
+
+def test_an_unknown_column_left_of_and_names_the_whole_rule():
+    with pytest.raises(StepError, match="rule 'height > 2 and size > 1': there is no column height"):
+        select("height > 2 and size > 1", FRAME)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,11 @@
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
+from {{ cookiecutter.module_name }} import config
 from {{ cookiecutter.module_name }}.config import load, main, stage_settings
 from {{ cookiecutter.module_name }}.errors import StepError
 
@@ -152,3 +154,61 @@ def test_settings_mk_names_the_item_table_and_the_recommendations_folder(tmp_pat
     text = (tmp_path / "settings" / "settings.mk").read_text()
     assert "ITEMS := data/sample/movies.csv" in text
     assert "PREDICTED := recommendations" in text
+
+
+def test_reordering_a_section_rewrites_no_stage_settings(tmp_path):
+    """The same settings in another order are the same settings: no stage rebuilds."""
+    reordered = CONFIG.replace("n_neighbors = [1, 3]", "cv_folds = 3\nn_neighbors = [1, 3]")
+    write_settings(tmp_path, reordered)
+    for path in (tmp_path / "settings").iterdir():
+        os.utime(path, ns=(1, 1))
+    after = write_settings(tmp_path, reordered.replace("cv_folds = 3\nn_neighbors = [1, 3]",
+                                                       "n_neighbors = [1, 3]\ncv_folds = 3"))
+    assert {name for name, mtime in after.items() if mtime != 1} == {"settings.mk"}
+
+
+def code_lines(settings_mk: str) -> dict[str, set[str]]:
+    """The package files settings.mk lists per step (CODE_<step>) and per model, relative to the package."""
+    package = Path(config.__file__).resolve().parent
+    lines = {}
+    for line in settings_mk.splitlines():
+        if line.startswith(("CODE_", "models/")):
+            name, files = line.split(":", 1)
+            files = files.removeprefix("= ").split()
+            lines[name.strip()] = {Path(file).resolve().relative_to(package).as_posix() for file in files}
+    return lines
+
+
+def test_settings_mk_lists_the_code_each_step_runs(tmp_path):
+    """A step is rebuilt when a module it imports changes (also through a package, and the task's module);
+    files that only shape messages are left out, and the other tasks' modules too."""
+    write_settings(tmp_path, CONFIG)
+    code = code_lines((tmp_path / "settings" / "settings.mk").read_text())
+    assert {"clean.py", "files.py", "tasks/__init__.py", "tasks/tabular.py", "tasks/classification.py"} <= (
+        code["CODE_clean"]
+    )
+    assert {"train.py", "models/__init__.py", "tasks/classification.py"} <= code["CODE_train"]
+    assert {"leaderboard.py", "results.py"} <= code["CODE_leaderboard"]
+    assert not any(file.startswith("tasks/") for file in code["CODE_leaderboard"])
+    assert {"models/knn.py", "models/features.py"} <= code["models/knn.joblib"]
+    every = set().union(*code.values())
+    assert not every & {"cli.py", "errors.py", "progress.py", "tasks/regression.py"}
+
+
+def test_a_missing_config_toml_says_where_to_run_make(tmp_path):
+    with pytest.raises(StepError, match="config.toml not found: run make from the project's root folder"):
+        load(tmp_path / "config.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (CONFIG.replace('"classification"', '"clustering"'),
+         "task must be one of 'classification', 'regression', 'recommendation', not 'clustering'"),
+        (CONFIG + "\n[models.forest]\n", "no model named forest; known models: random, rules, knn"),
+    ],
+)
+def test_a_wrong_name_in_config_toml_lists_the_names_it_could_be(tmp_path, text, message):
+    (tmp_path / "config.toml").write_text(text)
+    with pytest.raises(StepError, match=message):
+        load(tmp_path / "config.toml")

@@ -11,6 +11,7 @@ import conftest
 from {{ cookiecutter.module_name }} import tasks
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.conditions import quote
+from {{ cookiecutter.module_name }}.models.knn import fold_count, usable_neighbours
 from {{ cookiecutter.module_name }}.models.registry import TABLE_MODELS
 from {{ cookiecutter.module_name }}.models.rules import build as build_rules
 from {{ cookiecutter.module_name }}.train import cap_rows, fit
@@ -243,3 +244,17 @@ def test_knn_on_tiny_data_trims_its_grid_and_folds_in_one_line(capsys):
     assert model.param_grid == {"knn__n_neighbors": [1, 3, 5, 9, 15]}
     lines = [line for line in capsys.readouterr().out.splitlines() if "knn:" in line]
     assert lines == ["  knn: 27 training rows allow 3 folds and k <= 18: searching [1, 3, 5, 9, 15]"]
+
+
+def test_knn_uses_the_folds_asked_for_down_to_two_as_the_rarest_class_allows():
+    """[models.knn] cv_folds, cut to the rows of the rarest class (stratified), never below 2."""
+    labels = pd.Series(["a"] * 10 + ["b"] * 2)
+    assert fold_count(labels, 2, stratified=False) == 2
+    assert fold_count(labels, 5, stratified=True) == 2
+    assert fold_count(labels, 5, stratified=False) == 5
+
+
+def test_knn_tries_the_neighbour_counts_a_fold_allows_or_the_largest_it_does():
+    assert usable_neighbours([1, 3, 9], fold_rows=5) == [1, 3]
+    assert usable_neighbours([9, 15], fold_rows=5) == [5]
+    assert usable_neighbours([9], fold_rows=0) == [1]

@@ -21,3 +21,9 @@ def test_the_table_gives_each_module_and_the_overall_share():
 
 def test_a_module_with_no_checked_mutant_scores_zero_rather_than_failing():
     assert Score("config", 0, 0).percent == 0.0
+
+
+def test_a_module_none_of_whose_mutants_was_checked_is_left_out_of_the_table():
+    """A run over one module's mutants shows that module's score, not 0% for every other module."""
+    lines = table([Score("clean", 0, 0), Score("split", 3, 4)]).splitlines()
+    assert [line.split()[0] for line in lines] == ["split", "overall"]

@@ -1,5 +1,6 @@
 """The recommendation task: cleanup, the per-user split, ranking metrics and the three recommenders."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -131,6 +132,29 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
     assert scores["recall_at_k"] == pytest.approx(1.0)  # of the one unseen held-out item
 
 
+
+def test_nothing_held_out_to_score_says_which_settings_to_check():
+    """When every held-out interaction was already seen in training, the error points at [features]."""
+    train = interactions([("a", "x")])
+    message = r"no user has held-out interactions to score: check the split settings in \[features\]"
+    with pytest.raises(StepError, match=message):
+        task.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
+
+
+
+def test_a_missing_item_table_names_the_items_setting(tmp_path):
+    """[data] items is read like a source; when it cannot be, the error says it was the item table."""
+    missing = str(tmp_path / "movies.csv")
+    with pytest.raises(StepError, match=rf"^\[data\] items = {re.escape(repr(missing))}: "):
+        task.read_items({"items": missing})
+
+
+
+def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
+    with pytest.raises(StepError, match=r'\[features\] holdout = "last" needs \[data\] time'):
+        task.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")
+
+
 # -- cleanup ------------------------------------------------------------------------------------
 
 
@@ -194,6 +218,15 @@ def test_top_k_matches_a_full_sort():
         assert np.array_equal(np.take_along_axis(scores, columns, axis=1), expected)
 
 
+def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():
+    """k is cut to the number of columns; k = 0 gives every row an empty list (not a failure)."""
+    scores = np.random.default_rng(1).random((4, 6))
+    columns, values = top_k(scores, 10)
+    assert np.array_equal(values, -np.sort(-scores, axis=1))
+    columns, values = top_k(scores, 0)
+    assert columns.shape == values.shape == (4, 0)
+
+
 def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> dict[str, list[str]]:
     """Each user's top k by dense cosine similarities: every pair computed, every score sorted."""
     fitted = Interactions.from_frame(frame, Columns("user", "item", "rating"))
@@ -212,6 +245,20 @@ def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> d
         user: [fitted.items[i] for i in np.argsort(-scores[u])[:k] if np.isfinite(scores[u, i])]
         for u, user in enumerate(fitted.users)
     }
+
+
+def test_knn_by_default_compares_who_had_what_not_the_ratings():
+    """binary (on unless [models.knn] says binary = false) gives every rating the weight 1."""
+    frame = random_log(0)
+    ones = frame.assign(rating=1.0)
+
+    def items(log: pd.DataFrame, **binary: bool) -> list[str]:
+        model = item_knn.build(TASK, 0, neighbors=6, shrinkage=0.0, **binary)
+        model.fit(log, Columns("user", "item", "rating"))
+        return list(model.recommend(log["user"].unique(), 5)["item"])
+
+    assert items(frame) == items(ones, binary=False)
+    assert items(frame, binary=False) != items(ones, binary=False)
 
 
 @pytest.mark.parametrize("kind", ["item", "user"])

@@ -47,6 +47,14 @@ def test_random_recommendations_are_unseen_distinct_and_spread_over_the_catalogu
     assert len({item for items in found.values() for item in items}) > 20
 
 
+def test_every_item_is_some_users_random_top_pick():
+    """The baseline draws from the whole catalogue: of 100 items, each is first for one of 2,000 users."""
+    users = [f"u{u}" for u in range(2000)]
+    train = log([(user, f"i{n % 100}", 1.0, 0) for n, user in enumerate(users)])
+    top = random_items.build("recommendation", 0).fit(train, TIMED).recommend(users, 1)
+    assert top["item"].nunique() == 100
+
+
 def test_repeats_keep_the_latest_rating_by_time_whatever_the_file_order():
     """rating_kind = "rating": a user who re-rated an item is judged by the newest rating."""
     frame = log([("a", "x", 5.0, 30), ("a", "x", 1.0, 10), ("a", "y", 3.0, 20), ("b", "x", 2.0, 5)])

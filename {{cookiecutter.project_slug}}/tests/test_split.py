@@ -31,9 +31,30 @@ def test_a_class_with_one_row_is_a_clear_error():
         classification.stratified_split(frame, {"target": "label", "test_size": 0.2, "seed": 0})
 
 
+def test_a_numeric_target_with_one_row_classes_suggests_regression():
+    frame = pd.DataFrame({"price": [1.5, 2.5, 2.5, 3.0, 3.0], "x": range(5)})
+    hint = 'price is numeric with 3 distinct values: if it is a quantity, set task = "regression"'
+    with pytest.raises(StepError, match=hint):
+        classification.stratified_split(frame, {"target": "price", "test_size": 0.2, "seed": 0})
+
+
 def test_dropping_a_column_that_does_not_exist_is_a_clear_error(small_frame):
     with pytest.raises(StepError, match="do not exist: id"):
         select_features(small_frame, "label", ["id"], [])
+
+
+def test_keeping_columns_that_do_not_exist_names_the_setting_and_each(small_frame):
+    message = r"\[features\] keep_columns names columns that do not exist: code, id"
+    with pytest.raises(StepError, match=message):
+        select_features(small_frame, "label", [], ["id", "code"])
+
+
+def test_the_preprocessor_scales_numbers_so_no_unit_outweighs_another():
+    """KNN measures distances: a column in grams must not drown one in metres."""
+    train = pd.DataFrame({"grams": [1000.0, 2000.0, 3000.0, 4000.0], "metres": [1.0, 2.0, 3.0, 5.0]})
+    prepared = preprocessor().fit_transform(train)
+    assert prepared.mean(axis=0) == pytest.approx([0.0, 0.0], abs=1e-9)
+    assert prepared.std(axis=0) == pytest.approx([1.0, 1.0])
 
 
 def test_preprocessor_ignores_categories_unseen_in_training():

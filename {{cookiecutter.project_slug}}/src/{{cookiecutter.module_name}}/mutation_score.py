@@ -55,7 +55,9 @@ def scores(mutants: Path) -> list[Score]:
 
 
 def table(found: list[Score]) -> str:
-    """A plain-text table: one line per module, then the overall score."""
+    """A plain-text table: one line per module with a checked mutant, then the overall score."""
+    # `make mutants MUTANTS=...` checks some modules only: the others would read as 0% killed.
+    found = [s for s in found if s.checked]
     overall = sum(found, Score("overall", 0, 0))
     width = max(len(s.module) for s in [*found, overall])
     return "\n".join(f"{s.module:<{width}}  {s.killed:>5} / {s.checked:<5} killed  {s.percent:5.1f}%"
