@@ -128,10 +128,14 @@ neighbors = [10, 20]
             RECOMMENDATION.replace('user = "user"', 'user = "user"\ntarget = "rating"'),
             r"\[data\] target is not used by the recommendation task",
         ),
+        *(
+            (RECOMMENDATION.replace("k = 5", f"k = {k}"), r"\[evaluate\] k is how many items to recommend")
+            for k in ("0", "-3", "2.5", '"10"', "true")
+        ),
     ],
 )
 def test_bad_recommendation_config_is_a_clear_error(tmp_path, text, message):
-    """A recommender needs [data] user and item; a target is refused, by name."""
+    """A recommender needs [data] user and item; a target is refused, by name; k is a count of items."""
     (tmp_path / "config.toml").write_text(text)
     with pytest.raises(StepError, match=message):
         stage_settings(load(tmp_path / "config.toml"))

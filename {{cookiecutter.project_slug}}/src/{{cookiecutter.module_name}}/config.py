@@ -69,6 +69,7 @@ def load(path: Path) -> dict[str, Any]:
         raise StepError(f"{path}: task must be one of {', '.join(map(repr, TASKS))}, not {task!r}")
     check_data_keys(config.get("data", {}), task, path)
     check_engine(config, path)
+    check_k(config.get("evaluate", {}), path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task]))
     if unknown:
         raise StepError(
@@ -94,6 +95,15 @@ def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
         raise StepError(
             f"{path}: [data] {refused[0]} is not used by the {task} task; remove it "
             f"(it reads [data] {wanted})"
+        )
+
+
+def check_k(evaluate: dict[str, Any], path: Path) -> None:
+    """[evaluate] k, when set, is how many items each model recommends: a whole number, 1 or more."""
+    k = evaluate.get("k", 1)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise StepError(
+            f"{path}: [evaluate] k is how many items to recommend: a whole number, 1 or more, not {k!r}"
         )
 
 
