@@ -13,6 +13,8 @@ from {{ cookiecutter.module_name }}.models.conditions import comparison, select
     ("low", "high", "cut"),
     [
         (40, 47, 40),  # the roundest value may be the lower bound itself
+        (5, 6, 5),  # the middle, 5.5, would read worse: 5 splits the same
+        (15, 16, 15),  # the middle rounds to 16, the other side's; 15 is as round
         (2.13, 2.87, 2.5),  # one significant digit gives 2 or 3, outside: two give 2.5
         (1.2, 2, 1.6),  # 2 would be the upper bound, which belongs to the other side
         (3, 3, 3),  # nothing lies between: the lower bound

@@ -79,10 +79,20 @@ def readable_cut(low: Any, high: Any) -> Any:
         return day if day < high else low
     middle = (low + high) / 2
     for digits in range(1, 18):
-        cut = float(f"{middle:.{digits}g}")
-        if low <= cut < high:
-            return int(cut) if cut.is_integer() else cut
+        # near the middle reads as a cut between the two sides; the lower bound rounded up may be rounder
+        for cut in (float(f"{middle:.{digits}g}"), rounded_up(low, digits)):
+            if low <= cut < high:
+                return int(cut) if cut.is_integer() else cut
     return plain(low)
+
+
+def rounded_up(value: Any, digits: int) -> float:
+    """`value` rounded up to `digits` significant digits: 5 -> 5, 1.2 -> 2, 0.00123 -> 0.002 (one digit)."""
+    cut = float(f"{value:.{digits}g}")
+    if cut < value:
+        step = 10.0 ** (math.floor(math.log10(abs(cut or value))) - digits + 1)
+        cut = float(f"{cut + step:.{digits}g}")
+    return cut
 
 
 def threshold_rule(x: pd.Series, y: pd.Series, task: str, min_rows: int) -> Candidate | None:
