@@ -133,6 +133,18 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
 
 
 
+@pytest.mark.parametrize(
+    ("ids", "absent"),
+    [(["u1", "u2", "u3"], "u9"), ([7, 8, 9], 99), (["u1", 2, 3.5], "u9")],
+    ids=["text", "numbers", "mixed"],
+)
+def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
+    """Text ids (looked up by Arrow), numbers and mixed types (pandas): each id's place, -1 for an unknown."""
+    index = pd.Index(ids[::-1])
+    found = task.positions(index, pd.Series([*ids, absent, ids[0]]))
+    assert found.tolist() == [2, 1, 0, -1, 2]
+
+
 def test_nothing_held_out_to_score_says_which_settings_to_check():
     """When every held-out interaction was already seen in training, the error points at [features]."""
     train = interactions([("a", "x")])

@@ -22,8 +22,10 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
     values = read_json(settings)
     task = tasks.load(values["task"])
     fitted = joblib.load(model)
-    train_rows = pd.read_parquet(train) if task.EVALUATION_READS_TRAIN else None
-    predicted, fields = task.evaluate(fitted, train_rows, pd.read_parquet(test), values)
+    wanted = task.evaluation_columns(values)
+    train_rows = pd.read_parquet(train, columns=wanted["train"]) if "train" in wanted else None
+    test_rows = pd.read_parquet(test, columns=wanted["test"])
+    predicted, fields = task.evaluate(fitted, train_rows, test_rows, values)
     write_table(predicted, predictions)
     result = {
         "model": model.stem,

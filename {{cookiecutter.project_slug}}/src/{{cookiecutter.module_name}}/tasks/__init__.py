@@ -3,8 +3,9 @@
 A task module says what its words mean, so the steps never ask which task they serve:
 
 - `PRIMARY_METRIC`, `HIGHER_IS_BETTER`: how the leaderboard ranks models;
-- `EVALUATION_READS_TRAIN`: whether `evaluate` needs the training rows; else it gets None
-  (reading a million-row table's training rows cost each evaluation half a second for nothing);
+- `evaluation_columns(settings) -> {"train": columns, "test": columns}`: the columns `evaluate`
+  reads from each split (None: all of them); a split it does not name is not read, and `evaluate`
+  gets None for it;
 - `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
   stripped; each step returns the cleaned frame, or the frame and a note for the report;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;

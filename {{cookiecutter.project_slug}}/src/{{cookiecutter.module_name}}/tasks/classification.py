@@ -11,16 +11,25 @@ import pandas as pd
 from ..errors import StepError
 from . import tabular
 from .table_submission import submission
-from .tabular import cleanup_steps, fit, predict, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart", "submission"]
+__all__ = [
+    "cleanup_steps",
+    "check",
+    "split",
+    "fit",
+    "predict",
+    "evaluation_columns",
+    "evaluate",
+    "chart",
+    "submission",
+]
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
-EVALUATION_READS_TRAIN = False
 METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
 
 # The confusion matrix draws at most this many classes (the most frequent), so it stays readable and small.

@@ -10,16 +10,25 @@ import pandas as pd
 from ..errors import StepError
 from . import tabular
 from .table_submission import submission
-from .tabular import cleanup_steps, fit, predict, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["cleanup_steps", "check", "split", "fit", "predict", "evaluate", "chart", "submission"]
+__all__ = [
+    "cleanup_steps",
+    "check",
+    "split",
+    "fit",
+    "predict",
+    "evaluation_columns",
+    "evaluate",
+    "chart",
+    "submission",
+]
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
-EVALUATION_READS_TRAIN = False
 METRIC_MEANING = "root mean squared error, in {target} units"
 
 # Enough points to see the pattern; more only slow the drawing down.

@@ -234,6 +234,12 @@ def features_and_target(rows: pd.DataFrame, target: str) -> tuple[pd.DataFrame, 
     return rows.drop(columns=[target]), rows[target]
 
 
+def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | None]:
+    """Every column of the test rows, and no training rows: a table model predicts from the row alone
+    (reading a million-row table's training rows cost each evaluation half a second for nothing)."""
+    return {"test": None}
+
+
 def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """Fit a scikit-learn style model on the training rows."""
     model.fit(*features_and_target(rows, settings["target"]))
