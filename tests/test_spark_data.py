@@ -144,10 +144,13 @@ def test_every_model_scores_the_same_on_the_spark_split_as_on_pandas(spark_data_
     trained on the Parquet folders Spark wrote, score exactly as they do when pandas cleaned and split."""
     config = spark_data_copy / "config.toml"
     config.write_text(config.read_text().replace('holdout = "random"', 'holdout = "last"'))
+    train = spark_data_copy / "data" / "processed" / "train.parquet"
     succeed(["make", "leaderboard"], spark_data_copy)
     on_spark = model_scores(spark_data_copy)
+    assert train.is_dir()  # Spark's folder of parts
     config.write_text(config.read_text().replace(SPARK_ENGINE, PANDAS_ENGINE))
     succeed(["make", "leaderboard"], spark_data_copy)
+    assert train.is_file()  # pandas' file: split again in-process
     assert model_scores(spark_data_copy) == on_spark
     assert on_spark["random"]["ndcg_at_k"] < on_spark["rules"]["ndcg_at_k"]
 
