@@ -145,6 +145,13 @@ def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
+def test_ids_held_as_categories_are_found_too():
+    """Categorical ids (kept as categories by a Parquet file): each one's place, as for plain ids."""
+    index = pd.Index(pd.Categorical(["c", "b", "a"]))
+    found = task.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
+    assert found.tolist() == [2, 1, 0, -1, 2]
+
+
 def test_nothing_held_out_to_score_says_which_settings_to_check():
     """When every held-out interaction was already seen in training, the error points at [features]."""
     train = interactions([("a", "x")])
