@@ -26,6 +26,16 @@ def test_a_learned_threshold_is_the_roundest_value_that_splits_the_rows_the_same
     assert found == cut and type(found) is type(cut)
 
 
+@pytest.mark.parametrize(
+    ("value", "digits", "up"),
+    [(5, 1, 5), (0.3, 1, 0.3), (1.2, 1, 2), (0.00123, 1, 0.002), (1234, 2, 1300), (-0.96, 1, -0.9),
+     (-15, 1, -10)],
+)
+def test_a_bound_rounds_up_to_the_next_value_with_that_many_digits(value, digits, up):
+    """The smallest number of `digits` significant digits at or above the value, negatives included."""
+    assert rules.rounded_up(value, digits) == up
+
+
 def test_a_date_threshold_is_a_whole_day_when_one_fits():
     """Between 1 March 10:00 and 5 March the cut is 2 March; a day that is not before the next row is not."""
     low = pd.Timestamp("2024-03-01 10:00")

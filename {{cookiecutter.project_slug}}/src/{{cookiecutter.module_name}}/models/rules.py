@@ -87,10 +87,10 @@ def readable_cut(low: Any, high: Any) -> Any:
 
 
 def rounded_up(value: Any, digits: int) -> float:
-    """`value` rounded up to `digits` significant digits: 5 -> 5, 1.2 -> 2, 0.00123 -> 0.002 (one digit)."""
+    """`value` rounded up to `digits` significant digits: 5 -> 5, 1.2 -> 2, -0.96 -> -0.9 (one digit)."""
     cut = float(f"{value:.{digits}g}")
-    if cut < value:
-        step = 10.0 ** (math.floor(math.log10(abs(cut or value))) - digits + 1)
+    if cut < value:  # rounded down: add one unit of the last digit kept
+        step = 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1)
         cut = float(f"{cut + step:.{digits}g}")
     return cut
 
