@@ -145,6 +145,18 @@ def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
+def test_text_and_number_ids_are_looked_up_by_arrow_not_pandas(monkeypatch):
+    """The fast path: pandas would make a Python object of each id (1 s and 0.5 GB more at 8M ids)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas looked the ids up")
+
+    monkeypatch.setattr(pd.Index, "get_indexer", refuse)
+    text = task.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
+    numbers = task.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
+    assert text.tolist() == numbers.tolist() == [2, 1, 0, -1]
+
+
 def test_ids_held_as_categories_are_found_too():
     """Categorical ids (kept as categories by a Parquet file): each one's place, as for plain ids."""
     index = pd.Index(pd.Categorical(["c", "b", "a"]))
