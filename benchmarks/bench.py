@@ -46,7 +46,7 @@ MB = 1024**2
 CHANGED_KNN_GRID = "n_neighbors = [5, 11, 21]"
 # The medium scale of the recommendation ladder, drawn by the sample's own generator.
 MEDIUM_LOG = ["--users", "100000", "--items", "10000", "--interactions", "2500000"]
-# The Spark section's larger log: four times the medium one, on Spark only.
+# The larger log: four times the medium one (spark-larger, in-process and on Spark; spark-data).
 LARGER_LOG = ["--users", "400000", "--items", "10000", "--interactions", "10000000"]
 # The larger log's models in-process: the template's, with one neighbour count for KNN (no validation grid).
 LARGER_RULES = """[models.rules]
