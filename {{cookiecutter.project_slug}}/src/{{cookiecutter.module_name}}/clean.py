@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,30 +18,10 @@ import numpy as np
 import pandas as pd
 
 from . import tasks
+from .cleanup_report import Step, check_enough_rows, cleanup_record, removed_too_many, sample_size
 from .cli import run
-from .errors import StepError
 from .files import read_json, write_json, write_table
 from .tasks import strip_column_names
-
-
-@dataclass(frozen=True)
-class Step:
-    """What one cleanup step removed."""
-
-    name: str
-    rows_removed: int = 0
-    columns_removed: tuple[str, ...] = ()
-    note: str = ""
-    # How to keep the rows the step removed (or why they had to go); not part of the record.
-    fix: str = tasks.CHECK_THE_SOURCE
-
-    def __str__(self) -> str:
-        removed = []
-        if self.rows_removed:
-            removed.append(f"-{self.rows_removed} rows")
-        if self.columns_removed:
-            removed.append(f"-{len(self.columns_removed)} columns ({', '.join(self.columns_removed)})")
-        return f"{self.name}: {', '.join(removed) or self.note or 'nothing removed'}"
 
 
 def step_record(name: str, fix: str, before: pd.DataFrame, after: pd.DataFrame, note: str = "") -> Step:
@@ -66,20 +45,6 @@ def clean(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[pd.DataFram
     return frame, report
 
 
-def sample_size(sample: float | None, rows: int) -> int:
-    """How many of `rows` rows `[data] sample` keeps: a row count, a fraction, or all of them (None)."""
-    if sample is None:
-        return rows
-    if isinstance(sample, int) and not isinstance(sample, bool) and sample > 0:
-        return min(sample, rows)
-    if isinstance(sample, float) and 0 < sample <= 1:
-        return max(1, round(sample * rows))
-    raise StepError(
-        f"[data] sample must be a row count (50000) or a fraction of the rows above 0 up to 1 (0.1), "
-        f"not {sample!r}"
-    )
-
-
 def take_sample(frame: pd.DataFrame, sample: float | None, seed: int) -> tuple[pd.DataFrame, list[Step]]:
     """A seeded sample of the rows, in their order, as `[data] sample` asks; the step, if it removed any."""
     size = sample_size(sample, len(frame))
@@ -94,71 +59,9 @@ def take_sample(frame: pd.DataFrame, sample: float | None, seed: int) -> tuple[p
     return frame.iloc[kept], [step]
 
 
-def removed_too_many(report: list[Step], rows_before: int, max_removed_share: float) -> list[str]:
-    """A warning for each step that removed more than `max_removed_share` of the rows it was given."""
-    warnings, rows = [], rows_before
-    for step in report:
-        if rows and step.rows_removed / rows > max_removed_share:
-            share = step.rows_removed / rows
-            warnings.append(
-                f"'{step.name}' removed {step.rows_removed} of {rows} rows ({share:.0%}, over "
-                f"[clean] max_removed_share = {max_removed_share:.0%}): {step.fix}"
-            )
-        rows -= step.rows_removed
-    return warnings
-
-
-def check_enough_rows(frame: pd.DataFrame, report: list[Step], min_rows: int) -> None:
-    """Stop, naming the step that removed the most rows, if too few are left to split and train on."""
-    if len(frame) >= min_rows:
-        return
-    worst = max(report, key=lambda step: step.rows_removed)
-    if not worst.rows_removed:
-        raise StepError(
-            f"the data has {len(frame)} rows, fewer than [clean] min_rows = {min_rows}: "
-            "point [data] source at more data, or lower min_rows"
-        )
-    raise StepError(
-        f"cleanup left {len(frame)} rows, fewer than [clean] min_rows = {min_rows}; "
-        f"'{worst.name}' removed {worst.rows_removed}. Fix: {worst.fix}"
-    )
-
-
-def cleanup_record(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    report: list[Step],
-    sample: float | None = None,
-    warnings: list[str] = (),
-) -> dict:
-    """What cleanup did, for the report: the shape before and after, the sample, each step's removals,
-    the warnings."""
-    return {
-        "sample": sample,
-        "rows_before": len(before),
-        "columns_before": before.shape[1],
-        "rows_after": len(after),
-        "columns_after": after.shape[1],
-        "steps": [
-            {
-                "name": step.name,
-                "rows_removed": step.rows_removed,
-                "columns_removed": list(step.columns_removed),
-                "note": step.note,
-            }
-            for step in report
-        ],
-        "warnings": list(warnings),
-    }
-
-
 def main(settings: Path, raw: Path, output: Path) -> None:
     """Clean the rows in RAW into OUTPUT (Parquet), with what each step removed in OUTPUT.json beside it."""
     values = read_json(settings)
-    if values.get("engine") == "spark":
-        from .spark.cleanup import clean as clean_on_spark
-
-        return clean_on_spark(values, raw, output)
     frame = pd.read_parquet(raw)
     print(f"clean: {len(frame)} rows, {frame.shape[1]} columns from {raw}")
     sampled, sampling = take_sample(frame, values["sample"], values["seed"])

@@ -21,9 +21,9 @@ import pyarrow as pa
 
 from .cli import run
 from .errors import StepError
-from .files import atomic_path, read_json, read_toml
+from .files import atomic_path
 from .sources import DataSettings
-from .sources.credentials import environment, mask, with_source
+from .sources.credentials import environment, mask
 from .sources.reader import read
 
 
@@ -86,18 +86,9 @@ def load(settings: DataSettings) -> pd.DataFrame:
 
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
-    values = read_json(settings)
-    section = values.pop("section", "data")  # [submit] source is snapshotted by this step too
-    engine, spark = values.pop("engine", "pandas"), values.pop("spark", None)
-    if "source_sha256" in values:  # a secret in the source: the settings file holds it masked
-        values = with_source(values, read_toml(Path("config.toml"))[section]["source"])
-    data_settings = DataSettings.from_dict(values)
+    data_settings = DataSettings.from_file(settings)
     if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
         raise unwritable(output.parent)  # before a source that may take minutes to read
-    if engine == "spark":
-        from .spark.snapshot import snapshot
-
-        return snapshot(data_settings, spark, output)
     frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
     try:

@@ -29,10 +29,6 @@ def check_both_sides(train: pd.DataFrame, test: pd.DataFrame, test_size: float) 
 def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -> None:
     """Split the rows in CLEAN into TRAIN and TEST (Parquet); FEATURES (JSON) names the columns used."""
     values = read_json(settings)
-    if values.get("engine") == "spark":
-        from .spark.holdout import split as split_on_spark
-
-        return split_on_spark(values, clean, train, test, features)
     train_rows, test_rows, used = tasks.load(values["task"]).split(pd.read_parquet(clean), values)
     if used["removed"]:
         left_out = ", ".join(f"{name} ({reason})" for name, reason in used["removed"].items())

@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,27 +37,11 @@ from ..errors import StepError
 from ..spark import session
 from ..tasks.recommendation import metrics_at_k, split_users
 from .interactions import Columns, Interactions, Recommender, top_k
+from .neighbours import Neighbours
 
 BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
 KINDS = ("item", "user")
 ENGINES = ("scipy", "spark")
-
-
-@dataclass(frozen=True)
-class Neighbours:
-    """Row t's most similar rows (`columns[t]`) and their similarities (`values[t]`), most similar first;
-    a similarity of 0 marks a missing neighbour."""
-
-    columns: np.ndarray
-    values: np.ndarray
-
-    def matrix(self, neighbors: int) -> sparse.csr_matrix:
-        """Rows x rows sparse similarities, keeping each row's first `neighbors` (no loop over rows)."""
-        columns, values = self.columns[:, :neighbors], self.values[:, :neighbors]
-        rows = np.repeat(np.arange(len(columns)), columns.shape[1])
-        kept = values.ravel() > 0
-        shape = (len(columns), len(columns))
-        return sparse.csr_matrix((values.ravel()[kept], (rows[kept], columns.ravel()[kept])), shape=shape)
 
 
 def top_similar(vectors: sparse.csr_matrix, neighbors: int, shrinkage: float = 0.0) -> Neighbours:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import clean as cleanup
-from ..files import write_json
+from .. import cleanup_report as cleanup
+from ..cli import run
+from ..files import read_json, write_json
 from ..models.interactions import Columns
 from ..tasks import recommendation, strip_column_names
 from . import session
@@ -113,3 +114,12 @@ def clean(settings: Mapping[str, Any], raw: Path, output: Path) -> None:
         write_json(record, output.with_suffix(".json"))
         write_dataset(cleaned.orderBy(ORDER), output)
     print(f"  kept {after.rows} rows, {after.columns} columns -> {output}/")
+
+
+def main(settings: Path, raw: Path, output: Path) -> None:
+    """`make clean-data` with [data] engine = "spark": RAW cleaned into the Parquet folder OUTPUT."""
+    clean(read_json(settings), raw, output)
+
+
+if __name__ == "__main__":
+    run(main)

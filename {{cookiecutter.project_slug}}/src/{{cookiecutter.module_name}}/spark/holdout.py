@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import write_json
+from ..cli import run
+from ..files import read_json, write_json
 from ..models.interactions import Columns
 from ..tasks import recommendation
 from . import session
@@ -52,3 +53,12 @@ def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, fea
     print(
         f"split: {rows[train].rows} train rows, {rows[test].rows} test rows (seed {settings['seed']}, Spark)"
     )
+
+
+def main(settings: Path, clean: Path, train: Path, test: Path, features: Path) -> None:
+    """`make split` with [data] engine = "spark": CLEAN held out per user into the folders TRAIN and TEST."""
+    split(read_json(settings), clean, train, test, features)
+
+
+if __name__ == "__main__":
+    run(main)

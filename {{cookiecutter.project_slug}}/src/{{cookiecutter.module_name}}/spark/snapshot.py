@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cli import run
 from ..errors import StepError
 from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
@@ -89,3 +90,13 @@ def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: 
         f"data: {table.rows} rows, {table.columns} columns from {mask(settings.source)} -> {output}/ "
         "(Spark, read-only)"
     )
+
+
+def main(settings: Path, output: Path) -> None:
+    """`make data` with [data] engine = "spark": the source named in SETTINGS into the folder OUTPUT."""
+    data_settings = DataSettings.from_file(settings)
+    snapshot(data_settings, data_settings.spark, output)
+
+
+if __name__ == "__main__":
+    run(main)
