@@ -13,16 +13,45 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # The files that exist only for one answer of an option.
 DEMO_APP_FILES = ["app.py", ".streamlit"]
-# The files of one task family: its sample data, notebook, tests on the sample and output folder.
-TABLE_FILES = ["data/sample/penguins.csv", "data/sample/README.md", "reports/predictions"]
-RECOMMENDATION_FILES = [
-    "data/sample/interactions.csv",
-    "data/sample/movies.csv",
-    "data/sample/make_movies.py",
-    "data/sample/MOVIES.md",
-    "reports/recommendations",
-    "tests/test_recommenders.py",
-]
+# Each task family's own files, removed from a bake of the other family: its package modules (and
+# so its libraries), its tests, its sample data and its output folder. Spark ships with recommendation only.
+# To give a family another module (serve/'s per-family routes, say), add its path here.
+PACKAGE = "src/{{ cookiecutter.module_name }}"
+FAMILY_FILES = {
+    "table": [
+        *(f"{PACKAGE}/tasks/{name}.py" for name in (
+            "tabular", "classification", "classification_chart", "regression", "regression_chart", "table_submission",
+        )),
+        *(f"{PACKAGE}/models/{name}.py" for name in ("random_baseline", "rules", "conditions", "knn", "features")),
+        *(f"tests/{name}.py" for name in (
+            "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models",
+            "test_row_features", "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps",
+            "test_submit", "test_submit_config", "test_table_charts", "test_table_metrics",
+        )),
+        "data/sample/penguins.csv",
+        "data/sample/README.md",
+        "reports/predictions",
+    ],
+    "recommendation": [
+        f"{PACKAGE}/spark",
+        f"{PACKAGE}/recommend.py",
+        *(f"{PACKAGE}/tasks/{name}.py" for name in (
+            "recommendation", "recommendation_chart", "recommendation_submission",
+        )),
+        *(f"{PACKAGE}/models/{name}.py" for name in (
+            "interactions", "neighbours", "random_items", "popularity", "item_knn", "als",
+        )),
+        *(f"tests/{name}.py" for name in (
+            "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
+            "test_spark_settings",
+        )),
+        "data/sample/interactions.csv",
+        "data/sample/movies.csv",
+        "data/sample/make_movies.py",
+        "data/sample/MOVIES.md",
+        "reports/recommendations",
+    ],
+}
 # Each family's notebook, kept as notebooks/01-explore.ipynb.
 NOTEBOOKS = {"table": "notebooks/01-explore.ipynb", "recommendation": "notebooks/01-explore-recommendation.ipynb"}
 EXPLORE = "notebooks/01-explore.ipynb"
@@ -103,8 +132,10 @@ if __name__ == "__main__":
         for name in DEMO_APP_FILES:
             remove(Path(name))
     family = "recommendation" if ANSWERS["task"] == "recommendation" else "table"
-    for name in TABLE_FILES if family == "recommendation" else RECOMMENDATION_FILES:
-        remove(Path(name))
+    for other, files in FAMILY_FILES.items():
+        if other != family:
+            for name in files:
+                remove(Path(name))
     for kept, notebook in NOTEBOOKS.items():
         if kept != family:
             remove(Path(notebook))

@@ -1,9 +1,12 @@
 """The demo: the leaderboard, the figures, and every model's answer side by side.
 
-For a table (classification, regression): every model's prediction for a row you enter.
-For recommendation: pick or type a user, see their history and each model's top k, filter
-the recommendations by the item table's columns, and turn up "adventurousness" to re-rank
-KNN's list toward less popular items. The page is chosen by the task of the results (PAGES).
+{%- if cookiecutter.task == 'recommendation' %}
+Pick or type a user, see their history and each model's top k, filter the recommendations by
+the item table's columns, and turn up "adventurousness" to re-rank KNN's list toward less
+popular items.
+{%- else %}
+Every model's prediction for a row you enter (classification or regression).
+{%- endif %}
 
 `invoke demo` (or `make demo`) builds what is missing and starts it. Everything
 shown is read at run time from what the pipeline built: reports/, models/ and
@@ -20,10 +23,16 @@ import joblib
 import pandas as pd
 import streamlit as st
 
+{%- if cookiecutter.task == 'recommendation' %}
+
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.recommend import find_user, history, with_details
 from {{ cookiecutter.module_name }}.results import rank
 from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+{%- else %}
+
+from {{ cookiecutter.module_name }}.results import rank
+{%- endif %}
 
 ROOT = Path(__file__).resolve().parent
 METRICS = ROOT / "reports" / "metrics"
@@ -31,10 +40,12 @@ FIGURES = ROOT / "reports" / "figures"
 LEADERBOARD = ROOT / "reports" / "leaderboard.md"
 TRAIN = ROOT / "data" / "processed" / "train.parquet"
 BUILD = "run `invoke all` (or `make`) in the project folder, then reload this page"
+{%- if cookiecutter.task == 'recommendation' %}
 # Adventurousness re-ranks this many times k of KNN's best (filtered) items: novel, yet still similar.
 CANDIDATES_PER_SHOWN = 10
 USERS_LISTED = 200  # the most active users, in the pick list; any other can be typed
 MAX_FILTER_CHOICES = 50  # item columns with more distinct values (titles, ids) get no filter
+{%- endif %}
 
 
 def load_results() -> list[dict[str, Any]]:
@@ -45,6 +56,28 @@ def missing_files(results: list[dict[str, Any]]) -> list[Path]:
     """What the app needs but the pipeline has not built (yet)."""
     needed = [LEADERBOARD, TRAIN] + [ROOT / "models" / f"{r['model']}.joblib" for r in results]
     return [path for path in needed if not path.is_file()]
+
+
+def load_model(name: str) -> Any:
+    return joblib.load(ROOT / "models" / f"{name}.joblib")
+
+
+def show_leaderboard() -> None:
+    st.markdown(LEADERBOARD.read_text())
+    if (FIGURES / "leaderboard.png").is_file():
+        st.image(str(FIGURES / "leaderboard.png"))
+
+
+def show_model_figures(results: list[dict[str, Any]], heading: str) -> None:
+    st.header(heading)
+    for column, result in zip(st.columns(len(results)), results, strict=True):
+        figure = FIGURES / f"{result['model']}.png"
+        if figure.is_file():
+            column.image(str(figure), caption=result["model"])
+
+
+
+{%- if cookiecutter.task != 'recommendation' %}
 
 
 def number_input(column: str, values: pd.Series) -> Any:
@@ -85,10 +118,6 @@ def show_predictions(row: pd.DataFrame, results: list[dict[str, Any]]) -> None:
         column.metric(result["model"], shown)
 
 
-def load_model(name: str) -> Any:
-    return joblib.load(ROOT / "models" / f"{name}.joblib")
-
-
 def table_page(results: list[dict[str, Any]]) -> None:
     """A form of the training columns; every model's prediction for the entered row."""
     target = results[0]["target"]
@@ -100,20 +129,7 @@ def table_page(results: list[dict[str, Any]]) -> None:
     if row is not None:
         show_predictions(row, results)
     show_model_figures(results, "How each model errs on the test rows")
-
-
-def show_leaderboard() -> None:
-    st.markdown(LEADERBOARD.read_text())
-    if (FIGURES / "leaderboard.png").is_file():
-        st.image(str(FIGURES / "leaderboard.png"))
-
-
-def show_model_figures(results: list[dict[str, Any]], heading: str) -> None:
-    st.header(heading)
-    for column, result in zip(st.columns(len(results)), results, strict=True):
-        figure = FIGURES / f"{result['model']}.png"
-        if figure.is_file():
-            column.image(str(figure), caption=result["model"])
+{%- else %}
 
 
 def item_filters(items: pd.DataFrame, item: str) -> dict[str, Any]:
@@ -203,10 +219,7 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
         column.subheader(result["model"])
         column.dataframe(shown.rename(columns={"item": item}), hide_index=True)
     show_model_figures(results, "Ranking metrics, coverage and popularity of each model")
-
-
-# The page of each task (the task the results were scored for).
-PAGES = {"classification": table_page, "regression": table_page, "recommendation": recommendation_page}
+{%- endif %}
 
 
 def main() -> None:
@@ -221,7 +234,7 @@ def main() -> None:
         st.error(f"Missing {names}: {BUILD}.")
         st.stop()
     results = rank(results)
-    PAGES[results[0]["task"]](results)
+    {{ 'recommendation_page' if cookiecutter.task == 'recommendation' else 'table_page' }}(results)
 
 
 main()

@@ -81,6 +81,8 @@ def test_the_target_reaches_every_stage_that_reads_it(tmp_path):
     ("text", "message"),
     [
         (CONFIG.replace('task = "classification"', 'task = "clustering"'), "task must be"),
+        # a table project's code has no recommender: its family is chosen when the project is baked
+        (CONFIG.replace('task = "classification"', 'task = "recommendation"'), "task must be one of"),
         (CONFIG.replace('target = "species"', ""), r"set \[data\] target"),
         (CONFIG + "\n[models.forest]\n", "no model named forest"),
         (CONFIG + "\n[data\n", "not valid TOML"),
@@ -99,65 +101,6 @@ def test_the_sample_reaches_cleanup_and_the_metrics_not_the_snapshot(tmp_path):
     stages = stage_settings(load(tmp_path / "config.toml"))
     assert "sample" not in stages["data"]
     assert stages["clean"]["sample"] == stages["evaluate"]["sample"] == 0.1
-
-
-RECOMMENDATION = """
-task = "recommendation"
-
-[data]
-source = "data/sample/interactions.csv"
-user = "user"
-item = "item"
-time = "timestamp"
-items = "data/sample/movies.csv"
-
-[evaluate]
-k = 5
-
-[models.knn]
-neighbors = [10, 20]
-"""
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (RECOMMENDATION.replace('user = "user"', ""), r"set \[data\] user"),
-        (RECOMMENDATION.replace('item = "item"', "item = 3"), r"set \[data\] item to a string"),
-        (
-            RECOMMENDATION.replace('user = "user"', 'user = "user"\ntarget = "rating"'),
-            r"\[data\] target is not used by the recommendation task",
-        ),
-        *(
-            (RECOMMENDATION.replace("k = 5", f"k = {k}"), r"\[evaluate\] k is how many items to recommend")
-            for k in ("0", "-3", "2.5", '"10"', "true")
-        ),
-    ],
-)
-def test_bad_recommendation_config_is_a_clear_error(tmp_path, text, message):
-    """A recommender needs [data] user and item; a target is refused, by name; k is a count of items."""
-    (tmp_path / "config.toml").write_text(text)
-    with pytest.raises(StepError, match=message):
-        stage_settings(load(tmp_path / "config.toml"))
-
-
-def test_a_recommenders_column_names_re_clean_rather_than_re_fetch(tmp_path):
-    """The snapshot never sees the column names; the stages after it get them, and k where it is judged."""
-    (tmp_path / "config.toml").write_text(RECOMMENDATION)
-    stages = stage_settings(load(tmp_path / "config.toml"))
-    assert stages["data"] == {"source": "data/sample/interactions.csv"}
-    columns = {"user": "user", "item": "item", "rating": None, "time": "timestamp"}
-    assert stages["clean"]["columns"] == stages["split"]["columns"] == stages["knn"]["columns"] == columns
-    assert stages["split"]["holdout"] == "random" and stages["knn"]["holdout"] == "random"
-    assert stages["evaluate"]["k"] == stages["knn"]["k"] == 5
-    assert stages["knn"]["items"] == "data/sample/movies.csv"
-
-
-def test_settings_mk_names_the_item_table_and_the_recommendations_folder(tmp_path):
-    write_settings(tmp_path, RECOMMENDATION)
-    text = (tmp_path / "settings" / "settings.mk").read_text()
-    assert "ITEMS := data/sample/movies.csv" in text
-    assert "PREDICTED := recommendations" in text
 
 
 def test_reordering_a_section_rewrites_no_stage_settings(tmp_path):
@@ -208,7 +151,7 @@ def test_a_missing_config_toml_says_where_to_run_make(tmp_path):
     ("text", "message"),
     [
         (CONFIG.replace('"classification"', '"clustering"'),
-         "task must be one of 'classification', 'regression', 'recommendation', not 'clustering'"),
+         "task must be one of 'classification', 'regression', not 'clustering'"),
         (CONFIG + "\n[models.forest]\n", "no model named forest; known models: random, rules, knn"),
     ],
 )

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sqlite3
 import stat
 import subprocess
@@ -299,9 +300,10 @@ def test_a_literal_secret_in_the_source_stays_out_of_the_settings_files(tmp_path
     """A password or token written into [data] source is kept in config.toml only: the data stage's
     settings file holds it masked, and the data step reads the real source back from config.toml."""
     source = "https://reader:hunter2@example.org/rows.csv?token=abc123&format=csv"
-    (tmp_path / "config.toml").write_text(
-        f'task = "classification"\n[data]\nsource = "{source}"\ntarget = "species"\n'
-    )
+    # this project's own config.toml (its task and columns), reading from that source
+    configured = (Path(__file__).resolve().parents[1] / "config.toml").read_text(encoding="utf-8")
+    sourced = re.sub(r"^source = .*$", f'source = "{source}"', configured, count=1, flags=re.MULTILINE)
+    (tmp_path / "config.toml").write_text(sourced)
     config_main(tmp_path / "config.toml", tmp_path / "settings")
     written = (tmp_path / "settings" / "data.json").read_text()
     assert "hunter2" not in written and "abc123" not in written and "format=" in written

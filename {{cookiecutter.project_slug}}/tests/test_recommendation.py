@@ -336,3 +336,10 @@ def test_a_segment_without_an_item_table_is_a_clear_error():
     """segment names a column of the item table: without one, the error says what is needed."""
     with pytest.raises(StepError, match=r"segment = 'genre' needs an item table"):
         popularity.build(TASK, 0, segment="genre").fit(interactions([("a", "x"), ("b", "y")]), PLAIN)
+
+
+def test_a_log_with_a_single_item_is_a_clear_error():
+    frame = pd.DataFrame({"user": ["a", "b"], "item": ["x", "x"]})
+    settings = {"columns": {"user": "user", "item": "item", "rating": None, "time": None}}
+    with pytest.raises(StepError, match=r"1 distinct item value\(s\) after cleanup.*check \[data\] item"):
+        task.check(frame, settings)

@@ -2,11 +2,9 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import random_baseline
-from {{ cookiecutter.module_name }}.tasks import recommendation, regression
+from {{ cookiecutter.module_name }}.tasks import regression
 
 
 def guesses(seed: int) -> list:
@@ -30,8 +28,4 @@ def test_the_regression_split_is_seeded_and_holds_out_test_size_of_the_rows():
     assert features == {"features": ["x"], "removed": {}}
 
 
-def test_a_log_with_a_single_item_is_a_clear_error():
-    frame = pd.DataFrame({"user": ["a", "b"], "item": ["x", "x"]})
-    settings = {"columns": {"user": "user", "item": "item", "rating": None, "time": None}}
-    with pytest.raises(StepError, match=r"1 distinct item value\(s\) after cleanup.*check \[data\] item"):
-        recommendation.check(frame, settings)
+#END

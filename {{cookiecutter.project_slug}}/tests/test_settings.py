@@ -177,13 +177,3 @@ def test_sections_left_out_fall_back_to_the_defaults(tmp_path):
         "task": "classification", "target": "label", "seed": 42,
         "test_size": 0.2, "drop_columns": [], "keep_columns": [],
     }
-
-
-def test_a_recommenders_sections_fall_back_to_its_own_defaults(tmp_path):
-    """Recommendation holds out per user at random, scores users with 2+ interactions, at k = 10."""
-    minimal = 'task = "recommendation"\n[data]\nsource = "log.csv"\nuser = "user"\nitem = "item"\n'
-    settings = stages(minimal, tmp_path)
-    assert {key: settings["split"][key] for key in ("test_size", "holdout", "min_interactions")} == {
-        "test_size": 0.2, "holdout": "random", "min_interactions": 2,
-    }
-    assert settings["evaluate"]["k"] == 10

@@ -24,7 +24,7 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
-from .models.registry import PREDICTED, SPARK_MODULES, TASK_DATA_KEYS, TASKS
+from .models.registry import PREDICTED, SPARK_MODULES, STEP_MODULES, TASK_DATA_KEYS, TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
@@ -45,7 +45,13 @@ TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 # What runs the data steps ([data] engine): pandas in this process, or Spark jobs (recommendation task only).
-ENGINES = ("pandas", "spark")
+# Each engine's module for each data step: make runs the chosen one (STEP_<step> in settings.mk), so the
+# steps themselves hold no engine branch.
+ENGINE_STEPS = {
+    "pandas": {"data": "data", "clean": "clean", "split": "split"},
+    "spark": {"data": "spark.snapshot", "clean": "spark.cleanup", "split": "spark.holdout"},
+}
+ENGINES = tuple(ENGINE_STEPS)
 # The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
@@ -65,8 +71,8 @@ def load(path: Path) -> dict[str, Any]:
     except TOMLDecodeError as error:
         raise StepError(f"{path} is not valid TOML: {error}") from None
     task = config.get("task")
-    if task not in TASKS:
-        raise StepError(f"{path}: task must be one of {', '.join(map(repr, TASKS))}, not {task!r}")
+    if task not in baked_tasks():
+        raise StepError(f"{path}: task must be one of {', '.join(map(repr, baked_tasks()))}, not {task!r}")
     check_data_keys(config.get("data", {}), task, path)
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)
@@ -77,6 +83,11 @@ def load(path: Path) -> dict[str, Any]:
             "(add yours to models/registry.py)"
         )
     return config
+
+
+def baked_tasks() -> list[str]:
+    """The tasks of the family this project was baked for: those whose module is in tasks/."""
+    return [task for task in TASKS if module_file(f"tasks.{task}").is_file()]
 
 
 def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
@@ -224,11 +235,12 @@ def module_file(module: str) -> Path:
 def step_code(step: str, task: str) -> list[str]:
     """The files (relative to the project) that running `step` reads, in its task.
 
-    A step that uses the tasks package imports the task's module by name, so that is added.
+    A step that uses the tasks package imports the task's module by name (or, for the figures and
+    submit steps, the task's part that only they run), so that is added.
     """
     files = imported_files(module_file(step))
     if PACKAGE / "tasks" / "__init__.py" in files:
-        files |= imported_files(module_file(f"tasks.{task}"))
+        files |= imported_files(module_file(f"tasks.{STEP_MODULES[task].get(step, task)}"))
     return sorted(os.path.relpath(p) for p in files if p.parent != PACKAGE or p.name not in MESSAGES_ONLY)
 
 
@@ -236,6 +248,8 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
     modules = {name: "models." + TASKS[task][name] for name in names}
+    engine = config["data"].get("engine", "pandas")
+    steps = ENGINE_STEPS[engine]
     lines = [
         "# Written by `python -m <package>.config` from config.toml and the code: edit those instead.",
         f"DATA_SOURCE := {local_files(config['data']['source'])}",
@@ -247,9 +261,13 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"PREDICTED := {PREDICTED[task]}",
         "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
         "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",
-        f"DONE := {'/_DONE' if config['data'].get('engine') == 'spark' else ''}",
-        "# The package files each step runs (its module and what that imports).",
-        *(f"CODE_{step} := {' '.join(step_code(step, task))}" for step in STEPS),
+        f"DONE := {'/_DONE' if engine == 'spark' else ''}",
+        "# The module that runs each data step on the [data] engine.",
+        *(f"STEP_{step} := {module}" for step, module in steps.items()),
+        "# The package files each step runs (its module and what that imports); the submission's snapshot",
+        "# is always taken in process.",
+        *(f"CODE_{step} := {' '.join(step_code(steps.get(step, step), task))}" for step in STEPS),
+        f"CODE_submit_data := {' '.join(step_code('data', task))}",
         "# Each model also runs its own module.",
         *(f"models/{name}.joblib: {' '.join(step_code(modules[name], task))}" for name in names),
         *submit_variables(config, path),

@@ -64,7 +64,8 @@ def main(metrics: list[Path], output: Path) -> None:
     save(leaderboard_chart(results), output / "leaderboard.png")
     for result in results:
         predictions = pd.read_parquet(result["predictions"])
-        save(tasks.load(result["task"]).chart(predictions, result), output / f"{result['model']}.png")
+        chart = tasks.load(result["task"], "figures").chart
+        save(chart(predictions, result), output / f"{result['model']}.png")
     print(f"figures: leaderboard and {', '.join(r['model'] for r in results)} -> {output}/")
 
 

@@ -80,7 +80,8 @@ def main(settings: Path, source: Path, train: Path, models: Path, output: Path, 
     model = joblib.load(models / f"{result['model']}.joblib")
     rows = strip_column_names(pd.read_parquet(source))
     ids = source_ids(rows, values["id"])
-    submission, notes = tasks.load(values["task"]).submission(model, rows, pd.read_parquet(train), values)
+    predict = tasks.load(values["task"], "submit").submission
+    submission, notes = predict(model, rows, pd.read_parquet(train), values)
     check_submission(submission, ids, expected_columns(values, model))
     for note in notes:
         print(f"  {note}")

@@ -57,3 +57,12 @@ PREDICTED = {
     "regression": "predictions",
     "recommendation": "recommendations",
 }
+
+# task -> its modules under tasks/ that one step alone runs, by step: the figures step's chart and the
+# submit step's submission. No other step imports them, so editing a chart redraws the figures and
+# retrains nothing.
+STEP_MODULES = {
+    "classification": {"figures": "classification_chart", "submit": "table_submission"},
+    "regression": {"figures": "regression_chart", "submit": "table_submission"},
+    "recommendation": {"figures": "recommendation_chart", "submit": "recommendation_submission"},
+}

@@ -17,8 +17,10 @@ A task module says what its words mean, so the steps never ask which task they s
   test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
   included), plus the task's own (a recommender's `k` and metric curves);
-- `chart(predictions, result) -> Figure`: how one model does on the test set, for the figures.
-- `submission(model, source, train, settings) -> (submission, notes)`: `make submit`'s
+Two parts of a task live in modules of their own (models/registry.py's STEP_MODULES names them), each
+loaded only by the step that runs it, so editing one rebuilds only that step:
+- `chart(predictions, result) -> Figure` (figures): how one model does on the test set.
+- `submission(model, source, train, settings) -> (submission, notes)` (submit): `make submit`'s
   predictions for the rows of an unlabeled source (`[submit]`), one row per source row in its order,
   the id column first; and lines for the team (rows that needed filling in, unseen categories).
 
@@ -33,6 +35,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import StepError
+from ..models.registry import STEP_MODULES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,6 +62,7 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
     return stripped
 
 
-def load(task: str) -> ModuleType:
-    """The module of `task`; only that task's libraries are imported."""
-    return import_module(f"{__name__}.{task}")
+def load(task: str, step: str = "") -> ModuleType:
+    """The module of `task`, or its part that only `step` runs (its chart for "figures", its submission
+    for "submit"); only that task's libraries are imported."""
+    return import_module(f"{__name__}.{STEP_MODULES[task].get(step, task) if step else task}")

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from ..errors import StepError
 from . import tabular
-from .table_submission import submission
 from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 __all__ = [
     "cleanup_steps",
@@ -23,16 +19,12 @@ __all__ = [
     "predict",
     "evaluation_columns",
     "evaluate",
-    "chart",
-    "submission",
 ]
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
 METRIC_MEANING = "root mean squared error, in {target} units"
 
-# Enough points to see the pattern; more only slow the drawing down.
-MAX_POINTS = 1000
 
 
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
@@ -78,28 +70,3 @@ def evaluate(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and their scores (the training rows are not needed)."""
     return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
-
-
-def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
-    """Predicted against actual values (on the diagonal is right), and the residuals."""
-    # Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
-    # pragma: no mutate block
-    from matplotlib.figure import Figure
-
-    model, target = result["model"], result["target"]
-    shown = predictions.sample(min(len(predictions), MAX_POINTS), random_state=0)
-    residuals = shown["actual"] - shown["predicted"]
-    figure = Figure(figsize=(11, 4.5), layout="constrained")
-    left, right = figure.subplots(1, 2)
-    left.scatter(shown["predicted"], shown["actual"], alpha=0.6, s=14)
-    low = min(shown["actual"].min(), shown["predicted"].min())
-    high = max(shown["actual"].max(), shown["predicted"].max())
-    left.plot([low, high], [low, high], color="#d62728", linestyle="--", label="perfect prediction")
-    left.legend(loc="upper left")
-    left.set(title="predicted vs actual", xlabel=f"predicted {target}", ylabel=f"actual {target}")
-    right.scatter(shown["predicted"], residuals, alpha=0.6, s=14)
-    right.axhline(0, color="#d62728", linestyle="--")
-    right.set(title="residuals", xlabel=f"predicted {target}", ylabel=f"actual - predicted {target}")
-    sample = f" ({MAX_POINTS} shown)" if len(predictions) > MAX_POINTS else ""
-    figure.suptitle(f"{model}: errors on {len(predictions)} test rows{sample}")
-    return figure
