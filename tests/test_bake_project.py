@@ -15,38 +15,53 @@ TASKS = ["classification", "regression", "recommendation"]
 # Every file a project is baked with, whatever the answers; <module> is the package's name.
 PROJECT_FILES = {
     "README.md", "SPRINTS.md", "MUTANTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
-    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
+    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb", "tools/mutation_score.py",
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
                                            "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
-        "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results", "recommend", "serve", "mutation_score",
+        "data", "clean", "cleanup_report", "split", "train", "evaluate", "leaderboard", "figures", "report",
+        "report_html", "results", "serve",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
-        "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
-        "models/__init__", "models/registry", "models/features",
-        "models/random_baseline", "models/rules", "models/conditions", "models/knn",
-        "models/interactions", "models/random_items", "models/popularity", "models/item_knn", "models/als",
-        "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
-        "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
+        "tasks/__init__", "models/__init__", "models/registry",
+        "submit", "submit_config", "history",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
-        "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
-        "test_progress", "test_results", "test_split", "test_sprint_plan", "test_sprint_clock", "test_recommendation",
-        "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
-        "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
-        "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
-        "test_row_features",
+        "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
+        "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
+        "test_mutation_score", "test_tasks",
     ]),
 }
-# The files that exist only for one answer of an option: the demo app, each task family's sample data,
-# output folder and (for recommenders) the tests on the sample.
-TABLE_FILES = {"data/sample/README.md", "data/sample/penguins.csv", "reports/predictions/.gitkeep"}
+# Each task family's own files: its package modules, tests, sample data and output folder (Spark with
+# recommendation only), and the demo app's.
+TABLE_FILES = {
+    "data/sample/README.md", "data/sample/penguins.csv", "reports/predictions/.gitkeep",
+    *(f"src/<module>/{name}.py" for name in [
+        "tasks/tabular", "tasks/classification", "tasks/classification_chart", "tasks/regression",
+        "tasks/regression_chart", "tasks/table_submission",
+        "models/features", "models/random_baseline", "models/rules", "models/conditions", "models/knn",
+    ]),
+    *(f"tests/{name}.py" for name in [
+        "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models", "test_row_features",
+        "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps", "test_submit",
+        "test_submit_config", "test_table_charts", "test_table_metrics",
+    ]),
+}
 RECOMMENDATION_FILES = {
     "data/sample/MOVIES.md", "data/sample/interactions.csv", "data/sample/movies.csv", "data/sample/make_movies.py",
-    "reports/recommendations/.gitkeep", "tests/test_recommenders.py",
+    "reports/recommendations/.gitkeep",
+    *(f"src/<module>/{name}.py" for name in [
+        "recommend", "tasks/recommendation", "tasks/recommendation_chart", "tasks/recommendation_submission",
+        "models/interactions", "models/neighbours", "models/random_items", "models/popularity", "models/item_knn",
+        "models/als",
+        "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
+    ]),
+    *(f"tests/{name}.py" for name in [
+        "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
+        "test_spark_settings",
+    ]),
 }
 OPTION_FILES = {
     ("demo_app", "streamlit"): {"app.py", ".streamlit/config.toml"},
@@ -69,6 +84,7 @@ def test_bake_creates_exactly_the_documented_files(cookies, task, demo_app):
     answers = {"task": task, "demo_app": demo_app}
     expected = {name.replace("<module>", "penguin_party") for name in PROJECT_FILES}
     expected |= set().union(*(files for (option, value), files in OPTION_FILES.items() if answers[option] == value))
+    expected = {name.replace("<module>", "penguin_party") for name in expected}
     assert baked_files(result.project_path) == expected
 
 

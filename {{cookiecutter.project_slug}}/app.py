@@ -199,7 +199,12 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
         st.header("Filter the recommendations")
         filters = item_filters(items, item) if items is not None else {}
         adventurousness = st.slider(
-            "Adventurousness (knn)", 0.0, 1.0, 0.0, 0.1, key="adventurousness",
+            "Adventurousness (knn)",
+            min_value=0.0,
+            max_value=1.0,
+            value=0.0,
+            step=0.1,
+            key="adventurousness",
             help="0: KNN's own order; 1: the least popular of KNN's candidates first",
         )
     had = history(train, user, settings, items)

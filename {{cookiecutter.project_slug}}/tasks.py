@@ -243,7 +243,5 @@ def item_number(option: str, value: str | None) -> int | None:
     if value is None:
         return None
     if not value.isdigit():
-        raise SprintError(
-            f"--{option} takes an item number as `invoke sprint` lists it, e.g. --{option} 3"
-        )
+        raise SprintError(f"--{option} takes an item number as `invoke sprint` lists it, e.g. --{option} 3")
     return int(value)

@@ -109,8 +109,10 @@ def test_reordering_a_section_rewrites_no_stage_settings(tmp_path):
     write_settings(tmp_path, reordered)
     for path in (tmp_path / "settings").iterdir():
         os.utime(path, ns=(1, 1))
-    after = write_settings(tmp_path, reordered.replace("cv_folds = 3\nn_neighbors = [1, 3]",
-                                                       "n_neighbors = [1, 3]\ncv_folds = 3"))
+    after = write_settings(
+        tmp_path,
+        reordered.replace("cv_folds = 3\nn_neighbors = [1, 3]", "n_neighbors = [1, 3]\ncv_folds = 3"),
+    )
     assert {name for name, mtime in after.items() if mtime != 1} == {"settings.mk"}
 
 
@@ -150,8 +152,10 @@ def test_a_missing_config_toml_says_where_to_run_make(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (CONFIG.replace('"classification"', '"clustering"'),
-         "task must be one of 'classification', 'regression', not 'clustering'"),
+        (
+            CONFIG.replace('"classification"', '"clustering"'),
+            "task must be one of 'classification', 'regression', not 'clustering'",
+        ),
         (CONFIG + "\n[models.forest]\n", "no model named forest; known models: random, rules, knn"),
     ],
 )

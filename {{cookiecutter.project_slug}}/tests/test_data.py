@@ -183,7 +183,10 @@ def test_the_environment_overrides_dotenv(tmp_path, monkeypatch):
         ("mysql://ana:p?ss#w@db/shop", "mysql://***@db/shop"),
         ("https://tok-3f9a@api.example.org/v1/rows.csv", "https://***@api.example.org/v1/rows.csv"),
         ("https://${API_TOKEN}@api.example.org/v1", "https://***@api.example.org/v1"),
-        ("https://api.example.org/v1?api_key=s3cret&page=2", "https://api.example.org/v1?api_key=***&page=***"),
+        (
+            "https://api.example.org/v1?api_key=s3cret&page=2",
+            "https://api.example.org/v1?api_key=***&page=***",
+        ),
         ("https://api.example.org/v1?jwt=eyJhbGc.eyJzdWI.SflKx", "https://api.example.org/v1?jwt=***"),
         ("https://api.example.org/v1?access=s3cret#rows", "https://api.example.org/v1?access=***#rows"),
         ("https://api.example.org/v1?key=${API_KEY}", "https://api.example.org/v1?key=***"),

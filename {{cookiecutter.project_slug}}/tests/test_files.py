@@ -49,4 +49,3 @@ def test_tables_are_written_without_the_index(tmp_path):
     write_table(frame, tmp_path / "rows.parquet")
     back = pd.read_parquet(tmp_path / "rows.parquet")
     assert list(back.columns) == ["x"] and list(back.index) == [0, 1]
-

@@ -17,8 +17,13 @@ def run(model: str, score: float, neighbours: list[int], minute: int = 5, data: 
         "metrics": {"balanced_accuracy": score},
         "sample": None,
     }
-    settings = {"model": model, "module": model, "task": "classification", "seed": 42,
-                "params": {"n_neighbors": neighbours}}
+    settings = {
+        "model": model,
+        "module": model,
+        "task": "classification",
+        "seed": 42,
+        "params": {"n_neighbors": neighbours},
+    }
     return history.record(result, settings, WHEN.replace(minute=minute), "1a2b3c4", data)
 
 

@@ -132,7 +132,6 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
     assert scores["recall_at_k"] == pytest.approx(1.0)  # of the one unseen held-out item
 
 
-
 @pytest.mark.parametrize(
     ("ids", "absent"),
     [(["u1", "u2", "u3"], "u9"), ([7, 8, 9], 99), (["u1", 2, 3.5], "u9")],
@@ -172,13 +171,11 @@ def test_nothing_held_out_to_score_says_which_settings_to_check():
         task.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
 
 
-
 def test_a_missing_item_table_names_the_items_setting(tmp_path):
     """[data] items is read like a source; when it cannot be, the error says it was the item table."""
     missing = str(tmp_path / "movies.csv")
     with pytest.raises(StepError, match=rf"^\[data\] items = {re.escape(repr(missing))}: "):
         task.read_items({"items": missing})
-
 
 
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():

@@ -79,6 +79,8 @@ def test_a_recommenders_sections_fall_back_to_its_own_defaults(tmp_path):
     (tmp_path / "config.toml").write_text(minimal)
     settings = stage_settings(load(tmp_path / "config.toml"))
     assert {key: settings["split"][key] for key in ("test_size", "holdout", "min_interactions")} == {
-        "test_size": 0.2, "holdout": "random", "min_interactions": 2,
+        "test_size": 0.2,
+        "holdout": "random",
+        "min_interactions": 2,
     }
     assert settings["evaluate"]["k"] == 10

@@ -60,7 +60,10 @@ def test_repeats_keep_the_latest_rating_by_time_whatever_the_file_order():
     frame = log([("a", "x", 5.0, 30), ("a", "x", 1.0, 10), ("a", "y", 3.0, 20), ("b", "x", 2.0, 5)])
     collapsed = task.collapse_duplicates(frame, TIMED, "rating")
     assert collapsed.to_dict("list") == {
-        "user": ["a", "a", "b"], "item": ["x", "y", "x"], "rating": [5.0, 3.0, 2.0], "time": [30, 20, 5]
+        "user": ["a", "a", "b"],
+        "item": ["x", "y", "x"],
+        "rating": [5.0, 3.0, 2.0],
+        "time": [30, 20, 5],
     }
 
 
@@ -87,8 +90,15 @@ KINDS = [("rating", "keeping the latest"), ("count", "summing the counts")]
 @pytest.mark.parametrize(("rating_kind", "how"), KINDS)
 def test_cleanup_reports_each_step_and_what_it_removed(rating_kind, how):
     """Rows without an id go first (a missing rating is kept), then the repeats, each step counted."""
-    frame = log([("a", "x", 1.0, 1), ("a", "x", 2.0, 2), (None, "y", 1.0, 3), ("b", None, 1.0, 4),
-                 ("b", "y", None, 5)])
+    frame = log(
+        [
+            ("a", "x", 1.0, 1),
+            ("a", "x", 2.0, 2),
+            (None, "y", 1.0, 3),
+            ("b", None, 1.0, 4),
+            ("b", "y", None, 5),
+        ]
+    )
     cleaned, report = clean.clean(frame, cleanup_settings(rating_kind))
     assert [(step.name, step.rows_removed) for step in report[1:]] == [
         ("drop rows with no user or item", 2),
@@ -104,16 +114,24 @@ def test_a_log_with_a_single_user_is_a_clear_error():
 
 def test_a_named_column_missing_from_the_log_names_the_setting_and_the_columns():
     frame = log([("a", "x", 1.0, 1)]).drop(columns=["time"])
-    with pytest.raises(StepError, match=r"\[data\] time = 'time' is not a column of the interactions; "
-                                        r"columns: user, item, rating"):
+    with pytest.raises(
+        StepError,
+        match=r"\[data\] time = 'time' is not a column of the interactions; "
+        r"columns: user, item, rating",
+    ):
         task.drop_missing_ids(frame, TIMED)
 
 
 def test_the_split_reads_the_features_settings_and_keeps_every_column():
     """test_size, holdout, min_interactions and seed reach the per-user split."""
     frame = catalogue(users=6)
-    settings = {"columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"},
-                "test_size": 0.4, "holdout": "random", "min_interactions": 2, "seed": 3}
+    settings = {
+        "columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"},
+        "test_size": 0.4,
+        "holdout": "random",
+        "min_interactions": 2,
+        "seed": 3,
+    }
     train, test, features = task.split(frame, settings)
     expected = task.split_users(frame, TIMED, 0.4, "random", 2, 3)[1]
     assert test.index.equals(expected.index) and len(test) == 6 * 2
@@ -154,8 +172,10 @@ def test_popularity_says_how_it_counts():
     train = catalogue().drop(columns=["time"])
     plain = Columns("user", "item", "rating")
     described = popularity.build("recommendation", 0, window_days=30).fit(train, plain).describe()
-    assert described == ("recommend the items most often had, counted by users who had them "
-                         "(no [data] time column, so window_days is not used), that the user has not had yet")
+    assert described == (
+        "recommend the items most often had, counted by users who had them "
+        "(no [data] time column, so window_days is not used), that the user has not had yet"
+    )
     assert popularity.build("recommendation", 0).fit(train, plain).describe() == (
         "recommend the items most often had, counted by users who had them, that the user has not had yet"
     )

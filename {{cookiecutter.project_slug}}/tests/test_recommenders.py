@@ -68,7 +68,6 @@ def test_last_without_a_time_column_is_a_clear_error(sample):
         task.split_users(sample, PLAIN, holdout="last")
 
 
-
 def sample_models() -> dict:
     return {
         "random": random_items.build(TASK, 0),

@@ -63,6 +63,7 @@ def test_html_report_embeds_its_images(tmp_path: Path):
 
 def test_the_report_says_when_the_models_saw_a_sample():
     """Built on `[data] sample`, the report's data section says which share or count of rows was used."""
+
     def report(sample: float | None) -> str:
         return to_report({**CLEANUP, "sample": sample}, FEATURES, [result("random", 0.4)])
 

@@ -28,8 +28,15 @@ def test_a_learned_threshold_is_the_roundest_value_that_splits_the_rows_the_same
 
 @pytest.mark.parametrize(
     ("value", "digits", "up"),
-    [(5, 1, 5), (0.3, 1, 0.3), (1.2, 1, 2), (0.00123, 1, 0.002), (1234, 2, 1300), (-0.96, 1, -0.9),
-     (-15, 1, -10)],
+    [
+        (5, 1, 5),
+        (0.3, 1, 0.3),
+        (1.2, 1, 2),
+        (0.00123, 1, 0.002),
+        (1234, 2, 1300),
+        (-0.96, 1, -0.9),
+        (-15, 1, -10),
+    ],
 )
 def test_a_bound_rounds_up_to_the_next_value_with_that_many_digits(value, digits, up):
     """The smallest number of `digits` significant digits at or above the value, negatives included."""
@@ -57,7 +64,7 @@ def test_each_side_of_a_threshold_keeps_at_least_min_rows():
     """With 5 rows a side at least, the best split of the same rows moves up by one: sizes 1..5 match."""
     x = pd.Series(np.arange(1, 11), name="size")
     y = pd.Series(["a"] * 4 + ["b"] * 6)
-    (condition, _), = rules.threshold_rule(x, y, "classification", min_rows=5).rules
+    ((condition, _),) = rules.threshold_rule(x, y, "classification", min_rows=5).rules
     assert list(select(condition, x.to_frame())) == [True] * 5 + [False] * 5
 
 
@@ -65,7 +72,7 @@ def test_a_regression_threshold_predicts_the_mean_of_each_side():
     """Targets 1, 1, 1 then 9, 9, 10: the first three rows -> 1.0, the others their mean (4 digits)."""
     x = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], name="x")
     y = pd.Series([1.0, 1.0, 1.0, 9.0, 9.0, 10.0])
-    (condition, low), = (found := rules.threshold_rule(x, y, "regression", min_rows=1)).rules
+    ((condition, low),) = (found := rules.threshold_rule(x, y, "regression", min_rows=1)).rules
     assert list(select(condition, x.to_frame())) == [True] * 3 + [False] * 3
     assert (low, found.default) == (1.0, float(f"{28 / 3:.4g}"))
 
@@ -102,7 +109,7 @@ def test_learning_picks_the_column_that_predicts_held_out_rows():
     """Of a random column and one that decides the target, the rule is on the deciding one."""
     X, y = penguins()
     learned = rules.learn_rule(X, y, "classification", min_share=0.01, seed=0)
-    (condition, prediction), = learned.rules
+    ((condition, prediction),) = learned.rules
     assert condition.startswith("flipper <= ") and prediction == "Adelie" and learned.default == "Gentoo"
     assert 205 <= float(condition.split()[-1]) <= 215
 

@@ -28,4 +28,4 @@ def test_the_regression_split_is_seeded_and_holds_out_test_size_of_the_rows():
     assert features == {"features": ["x"], "removed": {}}
 
 
-#END
+# END

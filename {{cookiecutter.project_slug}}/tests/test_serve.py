@@ -148,8 +148,11 @@ def test_a_model_file_older_than_the_training_rows_stops_the_start_naming_its_ma
     shutil.copytree(project, copy)
     os.utime(copy / "data" / "processed" / "train.parquet")
     done = subprocess.run(
-        serve_command(copy, free_port()), env={**os.environ, "PYTHONPATH": str(copy / "src")},
-        capture_output=True, text=True, timeout=120,
+        serve_command(copy, free_port()),
+        env={**os.environ, "PYTHONPATH": str(copy / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode != 0
     assert done.stderr.startswith("error: models/") and "run `make models/" in done.stderr
@@ -242,8 +245,10 @@ def rows(project, features) -> pd.DataFrame:
 
 
 def as_json(frame: pd.DataFrame) -> list[dict]:
-    return [{name: value.item() if hasattr(value, "item") else value for name, value in row.items()}
-            for row in frame.to_dict(orient="records")]
+    return [
+        {name: value.item() if hasattr(value, "item") else value for name, value in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
 
 
 def first_text_column(rows: pd.DataFrame) -> str:

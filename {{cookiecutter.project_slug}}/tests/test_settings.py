@@ -120,21 +120,31 @@ def knn_search(settings: dict) -> tuple:
 CASES = {
     "seed": ("seed = 1", "seed = 2", lambda s: sorted(split_rows(s)[1]["size"])),
     "[clean] max_missing_fraction": (
-        "max_missing_fraction = 0.5", "max_missing_fraction = 0.3", lambda s: list(cleaned(s)[0].columns)
+        "max_missing_fraction = 0.5",
+        "max_missing_fraction = 0.3",
+        lambda s: list(cleaned(s)[0].columns),
     ),
     "[clean] min_rows": ("min_rows = 20", "min_rows = 100", enough_rows),
     "[clean] max_removed_share": (
-        "max_removed_share = 0.5", "max_removed_share = 0.3", warnings_about_removals
+        "max_removed_share = 0.5",
+        "max_removed_share = 0.3",
+        warnings_about_removals,
     ),
     "[clean] drop_duplicates": (
-        "drop_duplicates = true", "drop_duplicates = false", lambda s: len(cleaned(s)[0])
+        "drop_duplicates = true",
+        "drop_duplicates = false",
+        lambda s: len(cleaned(s)[0]),
     ),
     "[features] test_size": ("test_size = 0.2", "test_size = 0.5", lambda s: len(split_rows(s)[1])),
     "[features] drop_columns": (
-        "drop_columns = []", 'drop_columns = ["colour"]', lambda s: split_rows(s)[2]["features"]
+        "drop_columns = []",
+        'drop_columns = ["colour"]',
+        lambda s: split_rows(s)[2]["features"],
     ),
     "[features] keep_columns": (
-        "keep_columns = []", 'keep_columns = ["row_id"]', lambda s: split_rows(s)[2]["features"]
+        "keep_columns = []",
+        'keep_columns = ["row_id"]',
+        lambda s: split_rows(s)[2]["features"],
     ),
     "[models.random] strategy": ('strategy = "stratified"', 'strategy = "most_frequent"', random_guesses),
     "[models.rules] max_learn_rows": ("max_learn_rows = 50000", "max_learn_rows = 10", described("rules")),
@@ -170,10 +180,20 @@ def test_sections_left_out_fall_back_to_the_defaults(tmp_path):
     minimal = 'task = "classification"\n[data]\nsource = "table.csv"\ntarget = "label"\n'
     settings = stages(minimal, tmp_path)
     assert settings["clean"] == {
-        "task": "classification", "target": "label", "seed": 42, "sample": None,
-        "max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True,
+        "task": "classification",
+        "target": "label",
+        "seed": 42,
+        "sample": None,
+        "max_missing_fraction": 0.5,
+        "min_rows": 20,
+        "max_removed_share": 0.5,
+        "drop_duplicates": True,
     }
     assert settings["split"] == {
-        "task": "classification", "target": "label", "seed": 42,
-        "test_size": 0.2, "drop_columns": [], "keep_columns": [],
+        "task": "classification",
+        "target": "label",
+        "seed": 42,
+        "test_size": 0.2,
+        "drop_columns": [],
+        "keep_columns": [],
     }

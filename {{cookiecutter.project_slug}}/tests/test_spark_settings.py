@@ -79,8 +79,10 @@ def test_the_data_steps_on_spark_get_the_spark_settings_and_make_sees_markers(tm
     ("config", "message"),
     [
         (CONFIG.replace('item = "item"', 'item = "item"\nengine = "dask"'), 'must be "pandas" or "spark"'),
-        (CONFIG.replace('item = "item"', 'item = "item"\nengine = "spark"').replace("[spark]", "[later]"),
-         r'engine = "spark" needs task = "recommendation" and a \[spark\] section'),
+        (
+            CONFIG.replace('item = "item"', 'item = "item"\nengine = "spark"').replace("[spark]", "[later]"),
+            r'engine = "spark" needs task = "recommendation" and a \[spark\] section',
+        ),
     ],
 )
 def test_a_data_engine_spark_cannot_run_is_a_one_line_error(tmp_path, config, message):

@@ -65,12 +65,23 @@ def built(tmp_path_factory) -> Path:
     config.main(root / "config.toml", settings)
     hand_made_table().to_parquet(root / "raw.parquet", index=False)
     clean.main(settings / "clean.json", root / "raw.parquet", root / "clean.parquet")
-    split.main(settings / "split.json", root / "clean.parquet", root / "train.parquet", root / "test.parquet",
-               root / "features.json")
+    split.main(
+        settings / "split.json",
+        root / "clean.parquet",
+        root / "train.parquet",
+        root / "test.parquet",
+        root / "features.json",
+    )
     for name in MODELS:
         train.main(settings / f"{name}.json", root / "train.parquet", root / f"{name}.joblib")
-        evaluate.main(settings / "evaluate.json", root / f"{name}.joblib", root / "train.parquet",
-                      root / "test.parquet", root / f"{name}.parquet", root / f"{name}.json")
+        evaluate.main(
+            settings / "evaluate.json",
+            root / f"{name}.joblib",
+            root / "train.parquet",
+            root / "test.parquet",
+            root / f"{name}.parquet",
+            root / f"{name}.json",
+        )
     leaderboard.main([root / f"{name}.json" for name in MODELS], root / "leaderboard.md")
     return root
 

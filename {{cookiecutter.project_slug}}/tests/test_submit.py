@@ -10,7 +10,11 @@ from {{ cookiecutter.module_name }}.submit import check_submission, chosen_resul
 from {{ cookiecutter.module_name }}.tasks.table_submission import submission
 
 SETTINGS = {
-    "task": "classification", "target": "label", "id": "id", "column": "prediction", "probabilities": False
+    "task": "classification",
+    "target": "label",
+    "id": "id",
+    "column": "prediction",
+    "probabilities": False,
 }
 
 
@@ -116,7 +120,7 @@ def scored(model: str, rmse: float) -> dict:
 
 
 def test_best_is_the_leaderboards_first_and_a_name_picks_that_model():
-    """"best" takes the best held-out score (here the lowest error); a model's name takes that model."""
+    """ "best" takes the best held-out score (here the lowest error); a model's name takes that model."""
     results = [scored("random", 9.0), scored("knn", 2.0), scored("rules", 5.0)]
     assert chosen_result(results, "best")["model"] == "knn"
     assert chosen_result(results, "rules")["model"] == "rules"

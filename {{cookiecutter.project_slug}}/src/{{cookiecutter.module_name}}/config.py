@@ -56,7 +56,16 @@ ENGINES = tuple(ENGINE_STEPS)
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = (
-    "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit"
+    "data",
+    "clean",
+    "split",
+    "train",
+    "evaluate",
+    "leaderboard",
+    "figures",
+    "report",
+    "report_html",
+    "submit",
 )
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
 MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
@@ -182,10 +191,21 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
         "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys})
         | data_engine(config),
-        "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
-                  **section(config, "clean"), **data_engine(config)},
-        "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features"),
-                  **data_engine(config)},
+        "clean": {
+            "task": task,
+            **fields["clean"],
+            "seed": seed,
+            "sample": sample,
+            **section(config, "clean"),
+            **data_engine(config),
+        },
+        "split": {
+            "task": task,
+            **fields["split"],
+            "seed": seed,
+            **section(config, "features"),
+            **data_engine(config),
+        },
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():

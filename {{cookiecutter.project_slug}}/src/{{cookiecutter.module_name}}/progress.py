@@ -55,7 +55,10 @@ def reading(path: Path) -> Iterator[BinaryIO]:
     """`path` opened for reading in binary, with a bar of the bytes read so far."""
     from tqdm.utils import CallbackIOWrapper
 
-    with path.open("rb") as file, bar(
-        path.stat().st_size, f"reading {path.name}", unit="B", unit_scale=True, unit_divisor=1024
-    ) as progress:
+    with (
+        path.open("rb") as file,
+        bar(
+            path.stat().st_size, f"reading {path.name}", unit="B", unit_scale=True, unit_divisor=1024
+        ) as progress,
+    ):
         yield CallbackIOWrapper(progress.update, file, "read")

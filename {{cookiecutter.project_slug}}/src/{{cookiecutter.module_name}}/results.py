@@ -61,7 +61,7 @@ def headline(result: Result, baseline: Result | None) -> str:
 
 
 def at_k(result: Result) -> str:
-    """", top 10 recommendations each" for a recommender's results, else nothing."""
+    """ ", top 10 recommendations each" for a recommender's results, else nothing."""
     return f", top {result['k']} recommendations each" if "k" in result else ""
 
 

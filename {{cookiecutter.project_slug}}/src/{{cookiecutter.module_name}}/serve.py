@@ -32,11 +32,7 @@ from sklearn.pipeline import Pipeline
 
 from .errors import StepError
 from .files import read_json
-from .models.features import row_features
-from .models.popularity import Popularity
 from .results import Result, baseline_of, gain, lift, rank
-from .tasks.recommendation import read_items
-from .tasks.tabular import BATCH_ROWS, LARGEST
 
 METRICS = Path("reports/metrics")
 MODELS = Path("models")
@@ -146,6 +142,9 @@ def model_choice(names: list[str], default: str) -> Any:
 
 def column_field(column: str, values: pd.Series) -> tuple[Any, Any]:
     """The type and description of one feature column in a request row, from its training values."""
+    # the table family's module: a recommendation project is baked without it
+    from .tasks.tabular import LARGEST
+
     if pd.api.types.is_bool_dtype(values):
         return bool, Field(alias=column, description="true or false")
     if pd.api.types.is_numeric_dtype(values):
@@ -246,6 +245,8 @@ def predictor(model: Any, table: Table, examples: pd.DataFrame) -> Predictor:
     """`model` as a Predictor. What a grid search or a pipeline would do on each call is done once here:
     take the refitted best estimator, and its feature preparation as numpy alone (RowFeatures) when
     that gives scikit-learn's numbers for `examples`: it was most of the time of a small request."""
+    from .models.features import row_features  # the table family's
+
     estimator = getattr(model, "best_estimator_", model)
     if not isinstance(estimator, Pipeline):
         return Predictor(table.frame, estimator)
@@ -319,6 +320,8 @@ class Batcher:
 
 
 def add_table_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, target: str) -> None:
+    from .tasks.tabular import BATCH_ROWS  # the table family's
+
     features = read_json(root / FEATURES)["features"]
     train = pd.read_parquet(root / TRAIN, columns=features)
     table = Table.of(train)
@@ -398,10 +401,15 @@ def scores_baskets(model: Any) -> bool:
 def add_recommendation_routes(
     app: FastAPI, root: Path, models: dict[str, Any], default: str, result: Result
 ) -> None:
+    # the recommendation family's modules: a table project is baked without them
+    from .models.popularity import Popularity
+    from .tasks.recommendation import read_items
+
     fitted = models[default].interactions_  # every model learned from the same training interactions
     # [data] items is relative to the project's folder
-    details = item_details(read_items({"items": result["items"] and str(root / result["items"])}),
-                           result["columns"]["item"])
+    details = item_details(
+        read_items({"items": result["items"] and str(root / result["items"])}), result["columns"]["item"]
+    )
     k = result["k"]
     users = pd.Index(fitted.users.astype(str))
     items = pd.Index(fitted.items.astype(str))

@@ -69,8 +69,10 @@ def check_submission(submission: pd.DataFrame, ids: pd.Series, columns: list[str
         raise StepError("the submission's ids differ from the source's (or their order does)")
     gaps = submission[columns[1:]].isna().any(axis=1)
     if gaps.any():
-        raise StepError(f"{int(gaps.sum())} row(s) of the submission have no prediction, e.g. id "
-                        f"{submission.loc[gaps, columns[0]].iloc[0]!r}")
+        raise StepError(
+            f"{int(gaps.sum())} row(s) of the submission have no prediction, e.g. id "
+            f"{submission.loc[gaps, columns[0]].iloc[0]!r}"
+        )
 
 
 def main(settings: Path, source: Path, train: Path, models: Path, output: Path, metrics: list[Path]) -> None:
@@ -88,8 +90,14 @@ def main(settings: Path, source: Path, train: Path, models: Path, output: Path, 
     with atomic_path(output) as temporary:
         submission.to_csv(temporary, index=False)
     metric = result["primary_metric"]
-    described = {"rows": len(submission), "model": result["model"], "primary_metric": metric,
-                 "score": result["metrics"][metric], "held_out": held_out(result), "notes": notes}
+    described = {
+        "rows": len(submission),
+        "model": result["model"],
+        "primary_metric": metric,
+        "score": result["metrics"][metric],
+        "held_out": held_out(result),
+        "notes": notes,
+    }
     write_json(described, output.with_suffix(".json"))
     print(f"{submitted(described)} -> {output}")
 

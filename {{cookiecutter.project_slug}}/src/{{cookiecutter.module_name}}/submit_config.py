@@ -40,8 +40,9 @@ def submit_section(config: dict[str, Any], path: Path) -> dict[str, Any] | None:
             raise StepError(f"{path}: set [submit] {key} to a string (see the comments in the file)")
     models = list(config.get("models", {}))
     if submit["model"] not in (BEST, *models):
-        raise StepError(f"{path}: [submit] model must be {BEST!r} or one of {', '.join(models)}, "
-                        f"not {submit['model']!r}")
+        raise StepError(
+            f"{path}: [submit] model must be {BEST!r} or one of {', '.join(models)}, not {submit['model']!r}"
+        )
     if not isinstance(submit["probabilities"], bool):
         raise StepError(f"{path}: [submit] probabilities must be true or false")
     if submit["probabilities"] and config["task"] != "classification":

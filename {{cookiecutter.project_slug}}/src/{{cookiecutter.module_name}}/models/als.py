@@ -69,7 +69,8 @@ class AlternatingLeastSquares(Recommender):
         feedback = "implicit feedback (who had what)" if self.implicit_ else "explicit ratings"
         return (
             f"ALS matrix factorisation on Spark: {self.rank} factors per user and item from {feedback}, "
-            f"reg_param {self.reg_param:g}" + (f", alpha {self.alpha:g}" if self.implicit_ else "")
+            f"reg_param {self.reg_param:g}"
+            + (f", alpha {self.alpha:g}" if self.implicit_ else "")
             + f", {self.max_iter} iterations"
         )
 

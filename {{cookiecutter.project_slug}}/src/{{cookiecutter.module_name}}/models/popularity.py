@@ -93,8 +93,6 @@ class Popularity(Recommender):
         return rule
 
 
-def build(
-    task: str, seed: int, window_days: float | None = None, segment: str | None = None
-) -> Popularity:
+def build(task: str, seed: int, window_days: float | None = None, segment: str | None = None) -> Popularity:
     """`seed` is unused (the rule is deterministic) but every model's build takes it."""
     return Popularity(window_days, segment)

@@ -27,7 +27,6 @@ HIGHER_IS_BETTER = True
 METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
 
 
-
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """A classifier needs at least two classes."""
     target = settings["target"]

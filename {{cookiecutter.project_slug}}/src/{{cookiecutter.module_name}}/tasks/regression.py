@@ -26,7 +26,6 @@ HIGHER_IS_BETTER = False
 METRIC_MEANING = "root mean squared error, in {target} units"
 
 
-
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """A regression target must be numeric."""
     target = settings["target"]

@@ -1,6 +1,6 @@
 """`make mutants` scores each module by the share of its checked mutants that the tests killed."""
 
-from {{ cookiecutter.module_name }}.mutation_score import Score, score, table
+from mutation_score import Score, score, table
 
 
 def test_killed_timed_out_and_type_caught_mutants_count_as_caught():

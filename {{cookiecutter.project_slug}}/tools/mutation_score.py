@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cli import run
+from {{ cookiecutter.module_name }}.cli import run
 
 CAUGHT = frozenset({"killed", "timeout", "caught by type check"})
 MISSED = frozenset({"survived", "no tests", "suspicious", "segfault"})
@@ -60,8 +60,10 @@ def table(found: list[Score]) -> str:
     found = [s for s in found if s.checked]
     overall = sum(found, Score("overall", 0, 0))
     width = max(len(s.module) for s in [*found, overall])
-    return "\n".join(f"{s.module:<{width}}  {s.killed:>5} / {s.checked:<5} killed  {s.percent:5.1f}%"
-                     for s in [*found, overall])
+    return "\n".join(
+        f"{s.module:<{width}}  {s.killed:>5} / {s.checked:<5} killed  {s.percent:5.1f}%"
+        for s in [*found, overall]
+    )
 
 
 def main(mutants: Path) -> None:
