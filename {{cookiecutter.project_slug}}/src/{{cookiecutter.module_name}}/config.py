@@ -24,7 +24,7 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
-from .models.registry import PREDICTED, SPARK_MODULES, STEP_MODULES, TASK_DATA_KEYS, TASKS
+from .models.registry import SPARK_MODULES, TASKS, step_module
 from .sources import local_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
@@ -37,13 +37,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
     "spark": {"master": "local[*]", "conf": {}, "ui": True},
 }
-# What a task's sections fall back to instead, where they differ.
-TASK_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
-    "recommendation": {
-        "features": {"test_size": 0.2, "holdout": "random", "min_interactions": 2},
-        "evaluate": {"k": 10},
-    },
-}
 # What runs the data steps ([data] engine): pandas in this process, or Spark jobs (recommendation task only).
 # Each engine's module for each data step: make runs the chosen one (STEP_<step> in settings.mk), so the
 # steps themselves hold no engine branch.
@@ -52,7 +45,7 @@ ENGINE_STEPS = {
     "spark": {"data": "spark.snapshot", "clean": "spark.cleanup", "split": "spark.holdout"},
 }
 ENGINES = tuple(ENGINE_STEPS)
-# The [data] settings that cleanup applies, not the snapshot (besides the task's own, TASK_DATA_KEYS).
+# The [data] settings that cleanup applies, not the snapshot (besides the family's own data_keys).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = (
@@ -85,10 +78,10 @@ def load(path: Path) -> dict[str, Any]:
     check_data_keys(config.get("data", {}), task, path)
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)
-    unknown = sorted(set(config.get("models", {})) - set(TASKS[task]))
+    unknown = sorted(set(config.get("models", {})) - set(TASKS[task].models))
     if unknown:
         raise StepError(
-            f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task])} "
+            f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task].models)} "
             "(add yours to models/registry.py)"
         )
     return config
@@ -101,14 +94,14 @@ def baked_tasks() -> list[str]:
 
 def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
     """The [data] keys the task needs are set, as strings; the other task family's are refused."""
-    keys = TASK_DATA_KEYS[task]
+    keys = TASKS[task].data_keys
     for key in ("source", *(key for key, required in keys.items() if required)):
         if not isinstance(data.get(key), str):
             raise StepError(f"{path}: set [data] {key} to a string (see the comments in the file)")
     for key in keys:
         if key in data and not isinstance(data[key], str):
             raise StepError(f"{path}: [data] {key} must be a string (a column or file name)")
-    others = {key for family in TASK_DATA_KEYS.values() for key in family} - set(keys)
+    others = {key for family in TASKS.values() for key in family.data_keys} - set(keys)
     refused = sorted(others & set(data))
     if refused:
         wanted = ", ".join(key for key in keys if keys[key])
@@ -148,7 +141,7 @@ def data_engine(config: dict[str, Any]) -> dict[str, Any]:
 
 def section(config: dict[str, Any], name: str) -> dict[str, Any]:
     """A section of config.toml over its defaults (the task's, where it has its own)."""
-    defaults = TASK_DEFAULTS.get(config["task"], {}).get(name, DEFAULTS.get(name, {}))
+    defaults = TASKS[config["task"]].defaults.get(name, DEFAULTS.get(name, {}))
     return {**defaults, **config.get(name, {})}
 
 
@@ -186,7 +179,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
     # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
     data = config["data"]
     sample = data.get("sample")
-    cleanup_keys = {*TASK_DATA_KEYS[task], *CLEANUP_KEYS}
+    cleanup_keys = {*TASKS[task].data_keys, *CLEANUP_KEYS}
     stages = {
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
         "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys})
@@ -209,7 +202,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
-        module = TASKS[task][name]
+        module = TASKS[task].models[name]
         if uses_spark(module, params):
             params = {**params, "spark": section(config, "spark")}
         stages[name] = {
@@ -260,14 +253,14 @@ def step_code(step: str, task: str) -> list[str]:
     """
     files = imported_files(module_file(step))
     if PACKAGE / "tasks" / "__init__.py" in files:
-        files |= imported_files(module_file(f"tasks.{STEP_MODULES[task].get(step, task)}"))
+        files |= imported_files(module_file(f"tasks.{step_module(task, step)}"))
     return sorted(os.path.relpath(p) for p in files if p.parent != PACKAGE or p.name not in MESSAGES_ONLY)
 
 
 def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
-    modules = {name: "models." + TASKS[task][name] for name in names}
+    modules = {name: "models." + TASKS[task].models[name] for name in names}
     engine = config["data"].get("engine", "pandas")
     steps = ENGINE_STEPS[engine]
     lines = [
@@ -277,8 +270,8 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
-        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task][n], config['models'][n]))}",
-        f"PREDICTED := {PREDICTED[task]}",
+        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task].models[n], config['models'][n]))}",
+        f"PREDICTED := {TASKS[task].predicted}",
         "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
         "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",
         f"DONE := {'/_DONE' if engine == 'spark' else ''}",

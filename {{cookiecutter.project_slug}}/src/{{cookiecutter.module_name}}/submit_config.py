@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StepError
+from .models.registry import TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
 
@@ -24,10 +25,8 @@ BEST = "best"  # [submit] model: the leaderboard's best
 
 def defaults(config: dict[str, Any]) -> dict[str, Any]:
     """What [submit] falls back to: the [data] target (or item) for the column, the best model."""
-    data = config["data"]
-    if config["task"] == "recommendation":
-        return {"id": data["user"], "column": data["item"], "model": BEST, "probabilities": False}
-    return {"column": data["target"], "model": BEST, "probabilities": False}
+    data, columns = config["data"], TASKS[config["task"]].submission_columns
+    return {**{key: data[column] for key, column in columns.items()}, "model": BEST, "probabilities": False}
 
 
 def submit_section(config: dict[str, Any], path: Path) -> dict[str, Any] | None:

@@ -1,17 +1,44 @@
-"""The one list of tasks and of the models each trains: config.py, make and the app learn it here.
+"""The task families, one record each: config.py, make, submit and the app learn every task fact here.
+
+A family is the tasks one project can switch between in config.toml (a table: classification or
+regression; or recommendation); a project is baked with one family's code.
 
 To add a model: write `models/<module>.py` with a `build(task, seed, **params)` function
-(see `knn.py`, or `item_knn.py` for a recommender), add `"<name>": "<module>"` below and a
-`[models.<name>]` section to config.toml. `make` then trains and scores it, and the
-leaderboard, the report and the demo app show it.
+(see `knn.py`, or `item_knn.py` for a recommender), add `"<name>": "<module>"` to its family's
+models below and a `[models.<name>]` section to config.toml. `make` then trains and scores it,
+and the leaderboard, the report and the demo app show it.
 The training steps never import this file, so registering a model retrains only that model.
 Standard library only.
 """
 
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
 # The model every other is measured against: the floor of the leaderboard.
 BASELINE = "random"
 
-# model name (as in config.toml) -> module under models/ that builds it
+
+class Family(NamedTuple):
+    """What differs by task family outside its modules under tasks/ (which say what its words mean)."""
+
+    # model name (as in config.toml) -> the module under models/ that builds it
+    models: dict[str, str]
+    # the [data] keys that name the snapshot's columns (read from cleanup on, never by the snapshot,
+    # so changing one re-cleans rather than re-fetches) -> whether config.toml must set it
+    data_keys: dict[str, bool]
+    # the folder under reports/ that holds each model's output on the test set
+    predicted: str
+    # the sections whose defaults differ from config.DEFAULTS
+    defaults: dict[str, dict[str, Any]]
+    # the [submit] keys whose defaults are [data] keys: [submit] key -> [data] key
+    submission_columns: dict[str, str]
+    # task -> its module under tasks/ that draws a model's chart: only the figures step loads it
+    charts: dict[str, str]
+    # the module under tasks/ that predicts for a submission: only the submit step loads it
+    submission: str
+
+
 TABLE_MODELS = {
     BASELINE: "random_baseline",
     "rules": "rules",
@@ -23,46 +50,50 @@ RECOMMENDERS = {
     "knn": "item_knn",
     "als": "als",
 }
+
+TABLE = Family(
+    models=TABLE_MODELS,
+    data_keys={"target": True},
+    predicted="predictions",
+    defaults={},
+    submission_columns={"column": "target"},
+    charts={"classification": "classification_chart", "regression": "regression_chart"},
+    submission="table_submission",
+)
+RECOMMENDATION = Family(
+    models=RECOMMENDERS,
+    data_keys={
+        "user": True,
+        "item": True,
+        "rating": False,
+        "time": False,
+        "rating_kind": False,
+        "items": False,
+    },
+    predicted="recommendations",
+    defaults={
+        "features": {"test_size": 0.2, "holdout": "random", "min_interactions": 2},
+        "evaluate": {"k": 10},
+    },
+    submission_columns={"id": "user", "column": "item"},
+    charts={"recommendation": "recommendation_chart"},
+    submission="recommendation_submission",
+)
+
+# task (as in config.toml) -> its family
+TASKS = {
+    "classification": TABLE,
+    "regression": TABLE,
+    "recommendation": RECOMMENDATION,
+}
+
 # The modules that always train on Spark (any model does with `engine = "spark"` in its section):
 # they get the [spark] settings, and make installs the spark extra before training them.
 SPARK_MODULES = {"als"}
 
-# task (as in config.toml) -> the models it can train
-TASKS = {
-    "classification": TABLE_MODELS,
-    "regression": TABLE_MODELS,
-    "recommendation": RECOMMENDERS,
-}
 
-# task -> the [data] keys that say how to read the snapshot's columns (read from cleanup on, never by
-# the snapshot, so changing one re-cleans rather than re-fetches) -> whether config.toml must set it
-TABLE_KEYS = {"target": True}
-INTERACTION_KEYS = {
-    "user": True,
-    "item": True,
-    "rating": False,
-    "time": False,
-    "rating_kind": False,
-    "items": False,
-}
-TASK_DATA_KEYS = {
-    "classification": TABLE_KEYS,
-    "regression": TABLE_KEYS,
-    "recommendation": INTERACTION_KEYS,
-}
-
-# task -> the folder under reports/ that holds each model's output on the test set
-PREDICTED = {
-    "classification": "predictions",
-    "regression": "predictions",
-    "recommendation": "recommendations",
-}
-
-# task -> its modules under tasks/ that one step alone runs, by step: the figures step's chart and the
-# submit step's submission. No other step imports them, so editing a chart redraws the figures and
-# retrains nothing.
-STEP_MODULES = {
-    "classification": {"figures": "classification_chart", "submit": "table_submission"},
-    "regression": {"figures": "regression_chart", "submit": "table_submission"},
-    "recommendation": {"figures": "recommendation_chart", "submit": "recommendation_submission"},
-}
+def step_module(task: str, step: str = "") -> str:
+    """The module under tasks/ that `step` runs for `task`: its chart (figures), its submission
+    (submit), else the task's own module. Editing a chart thus redraws the figures and retrains nothing."""
+    family = TASKS[task]
+    return {"figures": family.charts[task], "submit": family.submission}.get(step, task)

@@ -17,7 +17,7 @@ A task module says what its words mean, so the steps never ask which task they s
   test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
   included), plus the task's own (a recommender's `k` and metric curves);
-Two parts of a task live in modules of their own (models/registry.py's STEP_MODULES names them), each
+Two parts of a task live in modules of their own (its family's record in models/registry.py names them), each
 loaded only by the step that runs it, so editing one rebuilds only that step:
 - `chart(predictions, result) -> Figure` (figures): how one model does on the test set.
 - `submission(model, source, train, settings) -> (submission, notes)` (submit): `make submit`'s
@@ -35,7 +35,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import StepError
-from ..models.registry import STEP_MODULES
+from ..models.registry import step_module
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,4 +65,4 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
 def load(task: str, step: str = "") -> ModuleType:
     """The module of `task`, or its part that only `step` runs (its chart for "figures", its submission
     for "submit"); only that task's libraries are imported."""
-    return import_module(f"{__name__}.{STEP_MODULES[task].get(step, task) if step else task}")
+    return import_module(f"{__name__}.{step_module(task, step)}")
