@@ -70,13 +70,14 @@ pygments pylab pyparsing pyspark pytest python_multipart pythonjsonlogger pywinp
 referencing reports requests rfc3339_validator rfc3986_validator rfc3987_syntax rich rpds ruff scipy
 send2trash setproctitle six sklearn sortedcontainers soupsieve sqlalchemy src stack_data starlette
 streamlit tasks terminado test_clean test_clean_record test_conditions test_config test_data
-test_files test_history test_leaderboard_text test_models test_mutation_score test_progress
-test_recommendation test_recommender_basics test_recommenders test_report test_results
+test_files test_history test_leaderboard_text test_models test_progress test_recommendation
+test_recommendation_config test_recommender_basics test_recommenders test_report test_results
 test_row_features test_rules_learning test_seeds test_serve test_settings test_spark_settings
 test_split test_sprint_clock test_sprint_plan test_steps test_submit test_submit_config
-test_table_metrics tests textual threadpoolctl tinycss2 toml tomli tomlkit tornado tqdm traitlets
-trove_classifiers typing_extensions typing_inspection tzdata uri_template urllib3 uvicorn uvloop
-watchdog watchfiles wcwidth webcolors webencodings websocket websockets widgetsnbextension yaml zmq
+test_table_charts test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli
+tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata
+uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket
+websockets widgetsnbextension yaml zmq
 """.split())
 
 
