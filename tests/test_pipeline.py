@@ -54,6 +54,19 @@ def test_editing_cleanup_rebuilds_cleanup_and_downstream_only(project):
     assert planned_outputs(project) == DOWNSTREAM_OF_CLEAN
 
 
+def test_editing_a_chart_redraws_the_figures_and_retrains_nothing(project):
+    """A task's chart code is loaded by the figures step alone: editing it redraws the figures and
+    rewrites the report that shows them; no model is retrained or re-scored."""
+    (project / "src" / "penguin_party" / "tasks" / "classification_chart.py").touch()
+    assert planned_outputs(project) == REPORTING
+
+
+def test_editing_the_table_submission_rebuilds_no_step_of_the_pipeline(project):
+    """The submission code is loaded by `make submit` alone: the pipeline has nothing to rebuild."""
+    (project / "src" / "penguin_party" / "tasks" / "table_submission.py").touch()
+    assert planned_outputs(project) == set()
+
+
 def test_changing_a_knn_setting_retrains_only_knn(project):
     """A new KNN grid re-trains and re-scores KNN and redoes the leaderboard and the report; nothing else."""
     config = project / "config.toml"
