@@ -15,7 +15,8 @@ TASKS = ["classification", "regression", "recommendation"]
 # Every file a project is baked with, whatever the answers; <module> is the package's name.
 PROJECT_FILES = {
     "README.md", "SPRINTS.md", "MUTANTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
-    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb", "tools/mutation_score.py",
+    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
+    "tools/mutation_score.py", "tools/test_mutation_score.py",
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
                                            "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
@@ -31,7 +32,7 @@ PROJECT_FILES = {
     *(f"tests/{name}.py" for name in [
         "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
         "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
-        "test_mutation_score", "test_tasks",
+        "test_tasks",
     ]),
 }
 # Each task family's own files: its package modules, tests, sample data and output folder (Spark with

@@ -260,7 +260,7 @@ def step_code(step: str, task: str) -> list[str]:
 def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
-    modules = {name: "models." + TASKS[task].models[name] for name in names}
+    modules = {name: TASKS[task].models[name] for name in names}
     engine = config["data"].get("engine", "pandas")
     steps = ENGINE_STEPS[engine]
     lines = [
@@ -270,7 +270,7 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
-        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task].models[n], config['models'][n]))}",
+        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(modules[n], config['models'][n]))}",
         f"PREDICTED := {TASKS[task].predicted}",
         "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
         "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",
@@ -282,7 +282,7 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         *(f"CODE_{step} := {' '.join(step_code(steps.get(step, step), task))}" for step in STEPS),
         f"CODE_submit_data := {' '.join(step_code('data', task))}",
         "# Each model also runs its own module.",
-        *(f"models/{name}.joblib: {' '.join(step_code(modules[name], task))}" for name in names),
+        *(f"models/{name}.joblib: {' '.join(step_code('models.' + modules[name], task))}" for name in names),
         *submit_variables(config, path),
     ]
     return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ from .errors import StepError
 from .files import atomic_path
 from .sources import DataSettings
 from .sources.credentials import environment, mask
-from .sources.reader import read
+from .sources.reader import load_settings, read
 
 
 def checksum(path: Path) -> str:
@@ -86,7 +86,7 @@ def load(settings: DataSettings) -> pd.DataFrame:
 
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
-    data_settings = DataSettings.from_file(settings)
+    data_settings = load_settings(settings)
     if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
         raise unwritable(output.parent)  # before a source that may take minutes to read
     frame = load(data_settings)

@@ -16,12 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import StepError
-from ..files import read_json, read_toml
-from .credentials import with_source
 
 HTTP = ("http://", "https://")
 URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
@@ -70,15 +68,6 @@ class DataSettings:
     spark: dict[str, Any] = field(default_factory=dict)
     # The config.toml section a masked secret source is read back from ([submit] sources too).
     section: str = "data"
-
-    @classmethod
-    def from_file(cls, path: Path) -> DataSettings:
-        """The data stage's settings file; a secret source, kept masked there, read back from config.toml."""
-        values = read_json(path)
-        if "source_sha256" in values:
-            section = values.get("section", "data")
-            values = with_source(values, read_toml(Path("config.toml"))[section]["source"])
-        return cls.from_dict(values)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:

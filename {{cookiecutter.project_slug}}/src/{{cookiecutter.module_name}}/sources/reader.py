@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import pandas as pd
 
+from ..files import read_json, read_toml
 from . import DataSettings, kind
-from .credentials import expand, mask
+from .credentials import expand, mask, with_source
 from .local import read_files
+
+
+def load_settings(path: Path) -> DataSettings:
+    """The data stage's settings file (either engine's). A secret written into the source stays in
+    config.toml alone (the settings file keeps it masked): it is read back here, where it is used."""
+    values = read_json(path)
+    if "source_sha256" in values:
+        section = values.get("section", "data")
+        values = with_source(values, read_toml(Path("config.toml"))[section]["source"])
+    return DataSettings.from_dict(values)
 
 
 def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:

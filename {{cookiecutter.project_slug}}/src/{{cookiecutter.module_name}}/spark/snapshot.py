@@ -15,6 +15,7 @@ from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
 from ..sources.credentials import mask
 from ..sources.local import matching_files
+from ..sources.reader import load_settings
 from . import session
 from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
 
@@ -94,7 +95,7 @@ def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: 
 
 def main(settings: Path, output: Path) -> None:
     """`make data` with [data] engine = "spark": the source named in SETTINGS into the folder OUTPUT."""
-    data_settings = DataSettings.from_file(settings)
+    data_settings = load_settings(settings)
     snapshot(data_settings, data_settings.spark, output)
 
 
