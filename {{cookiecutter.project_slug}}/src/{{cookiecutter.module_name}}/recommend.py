@@ -54,8 +54,6 @@ def history(train: pd.DataFrame, user: Any, settings: dict, items: pd.DataFrame 
 def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> None:
     """Print USER's training history and each of MODELS' top K (0: [evaluate] k) for them."""
     values = read_json(settings)
-    if values["task"] != "recommendation":
-        raise StepError(f'recommend is for task = "recommendation"; config.toml says {values["task"]!r}')
     columns, k = columns_of(values), k or values["k"]
     rows = pd.read_parquet(train)
     found = find_user(rows, columns.user, user)
