@@ -29,6 +29,7 @@ __all__ = [
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
+FAMILY = "table"  # the API serves it with serve/table_routes.py
 METRIC_MEANING = "root mean squared error, in {target} units"
 
 # Enough points to see the pattern; more only slow the drawing down.
