@@ -21,7 +21,9 @@ PROJECT_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
-        "results", "recommend", "serve", "mutation_score",
+        "results", "recommend", "mutation_score",
+        "serve/__init__", "serve/__main__", "serve/app", "serve/loading", "serve/limits", "serve/schemas",
+        "serve/batching", "serve/table_routes", "serve/recommendation_routes",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
