@@ -12,6 +12,14 @@ from .app import create_app
 from .limits import DEFAULT_MAX_BODY, body_size
 
 
+def size_option(text: str) -> int:
+    """--max-body's value in bytes; argparse shows the error's own words only for this exception."""
+    try:
+        return body_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog=f"python -m {__package__}", description=about.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to let other machines call it")
@@ -21,7 +29,7 @@ def main() -> None:
     )
     parser.add_argument(
         "--max-body",
-        type=body_size,
+        type=size_option,
         default=DEFAULT_MAX_BODY,
         help=f"the largest request body, e.g. 20MB (default: {DEFAULT_MAX_BODY:,} bytes); larger is a 413",
     )

@@ -81,4 +81,3 @@ def error_line(error: dict[str, Any]) -> dict[str, Any]:
 async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
     """FastAPI's 422 with each error's field and rule but never the value sent."""
     return JSONResponse({"detail": [error_line(line) for line in error.errors()]}, status_code=422)
-
