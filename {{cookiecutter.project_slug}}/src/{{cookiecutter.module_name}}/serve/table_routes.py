@@ -105,7 +105,8 @@ class Table:
         numbers as numbers, a missing value as NaN (what the pipeline fills in)."""
         frame = as_training_types(pd.DataFrame(rows, columns=list(self.columns.columns)), self.columns)
         complete = {name: kind for name, kind in self.columns.dtypes.items() if frame[name].notna().all()}
-        return frame.fillna(np.nan).astype(complete)
+        text = dict.fromkeys(set(self.categories) - set(complete), object)  # text even when all missing
+        return frame.fillna(np.nan).astype(complete | text)
 
     def unseen(self, rows: Rows) -> list[Unseen]:
         return [
