@@ -15,7 +15,6 @@ ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 DEMO_APP_FILES = ["app.py", ".streamlit"]
 # Each task family's own files, removed from a bake of the other family: its package modules (and
 # so its libraries), its tests, its sample data and its output folder. Spark ships with recommendation only.
-# To give a family another module (serve/'s per-family routes, say), add its path here.
 PACKAGE = "src/{{ cookiecutter.module_name }}"
 FAMILY_FILES = {
     "table": [
@@ -23,6 +22,7 @@ FAMILY_FILES = {
             "tabular", "classification", "classification_chart", "regression", "regression_chart", "table_submission",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in ("random_baseline", "rules", "conditions", "knn", "features")),
+        *(f"{PACKAGE}/serve/{name}.py" for name in ("batching", "table_routes")),
         *(f"tests/{name}.py" for name in (
             "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models",
             "test_row_features", "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps",
@@ -41,6 +41,7 @@ FAMILY_FILES = {
         *(f"{PACKAGE}/models/{name}.py" for name in (
             "interactions", "neighbours", "random_items", "popularity", "item_knn", "als",
         )),
+        f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (
             "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
             "test_spark_settings",

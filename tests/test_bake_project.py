@@ -22,7 +22,8 @@ PROJECT_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "cleanup_report", "split", "train", "evaluate", "leaderboard", "figures", "report",
-        "report_html", "results", "serve",
+        "report_html", "results",
+        "serve/__init__", "serve/__main__", "serve/app", "serve/loading", "serve/limits", "serve/schemas",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "models/__init__", "models/registry",
         "submit", "submit_config", "history",
@@ -43,6 +44,7 @@ TABLE_FILES = {
         "tasks/tabular", "tasks/classification", "tasks/classification_chart", "tasks/regression",
         "tasks/regression_chart", "tasks/table_submission",
         "models/features", "models/random_baseline", "models/rules", "models/conditions", "models/knn",
+        "serve/batching", "serve/table_routes",
     ]),
     *(f"tests/{name}.py" for name in [
         "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models", "test_row_features",
@@ -56,7 +58,7 @@ RECOMMENDATION_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "recommend", "tasks/recommendation", "tasks/recommendation_chart", "tasks/recommendation_submission",
         "models/interactions", "models/neighbours", "models/random_items", "models/popularity", "models/item_knn",
-        "models/als",
+        "models/als", "serve/recommendation_routes",
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
     ]),
     *(f"tests/{name}.py" for name in [

@@ -35,12 +35,13 @@ def built_regressor(cookies_session) -> Path:
     return project
 
 
-def started(command: list[str], project: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """`command` (which serves the API of `project` on the port it ends with) running and answering /health.
+def started(command: list[str], project: Path, log: Path, port: str | None = None) -> tuple[subprocess.Popen, str]:
+    """`command` (which serves the API of `project` on `port`, by default the last word of the command)
+    running and answering /health.
 
     Its output goes to `log`: a pipe nobody reads while it runs would fill with the access log and stall it.
     """
-    port = command[-1]
+    port = port or command[-1]
     # PYTHON: make uses this test environment rather than building the project's .venv
     environment = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(project / "src")}
     # its own process group: invoke runs make, which runs the server, and stopping must reach all three
@@ -89,6 +90,19 @@ def test_invoke_serve_builds_what_is_missing_and_serves_on_loopback(built_projec
     finally:
         stop(server)
     assert f"--host 127.0.0.1 --port {command[-1]}" in log.read_text()
+
+
+def test_make_serve_max_body_sets_the_request_body_limit(built_project, tmp_path):
+    """`make serve MAX_BODY=2k` refuses a 3 KB body with 413 and still answers a small request."""
+    port = str(free_port())
+    command = ["make", "serve", f"PORT={port}", "MAX_BODY=2k"]
+    server, url = started(command, built_project, tmp_path / "serve.log", port)
+    try:
+        row = {"island": "Biscoe", "bill_length_mm": 47.5}
+        assert httpx.post(f"{url}/predict", json={"rows": [row]}, timeout=30).status_code == 200
+        assert httpx.post(f"{url}/predict", json={"rows": [row] * 60}, timeout=30).status_code == 413
+    finally:
+        stop(server)
 
 
 def test_make_help_and_the_readme_list_the_serve_target(built_project):

@@ -193,14 +193,17 @@ def demo(c):
         "host": "the address to listen on; 0.0.0.0 lets other machines call it (default: 127.0.0.1)",
         "port": "the port (default: 8000)",
         "model": "the model for requests that name none (default: the leaderboard's best)",
+        "max_body": "the largest request body accepted, e.g. 20MB (default: 10MB; larger is a 413)",
     }
 )
-def serve(c, host="127.0.0.1", port=8000, model=None):
+def serve(c, host="127.0.0.1", port=8000, model=None, max_body=None):
     """Serve the models as a JSON API, docs at /docs (installs FastAPI the first time)."""
     make(c, "leaderboard")  # what is missing is built side by side; the server then talks as it runs
     targets = ["serve", f"HOST={host}", f"PORT={port}"]
     if model:
         targets.append(f"MODEL={model}")
+    if max_body:
+        targets.append(f"MAX_BODY={max_body}")
     make(c, *targets, parallel=False)
 
 

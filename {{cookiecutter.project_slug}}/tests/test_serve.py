@@ -5,33 +5,48 @@ brings it up to date there (nothing to do when this project is built already), s
 change this folder.
 """
 
+import hashlib
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-{%- if cookiecutter.task != 'recommendation' %}
 from concurrent.futures import ThreadPoolExecutor
-{%- endif %}
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import joblib
+{%- if cookiecutter.task != 'recommendation' %}
+import numpy as np
+{%- endif %}
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.files import read_json
+from {{ cookiecutter.module_name }}.files import read_json{% if cookiecutter.task == 'recommendation' %}, read_toml{% endif %}
 from {{ cookiecutter.module_name }}.results import rank
 {%- if cookiecutter.task == 'recommendation' %}
 from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+{%- else %}
+from {{ cookiecutter.module_name }}.tasks.table_submission import submission
 {%- endif %}
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULE = "{{ cookiecutter.module_name }}"
 NOT_COPIED = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".pytest_cache", "notebooks")
 STARTUP_SECONDS = 60
+MAKE_SECONDS = 600
+JSON = {"content-type": "application/json"}
+MAX_BODY = 10_000_000  # the API's default body limit (serve/limits.py)
+{%- if cookiecutter.task == 'recommendation' %}
+POST = "/recommend"
+{%- else %}
+POST = "/predict"
+{%- endif %}
 
 
 def free_port() -> int:
@@ -44,11 +59,7 @@ def built_copy(into: Path) -> Path:
     """A copy of this project (timestamps kept), its pipeline built up to the leaderboard."""
     copy = into / ROOT.name
     shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
-    # this make is not part of the make that may be running the tests
-    environment = {name: value for name, value in os.environ.items() if not name.startswith("MAKE")}
-    make = ["make", f"PYTHON={sys.executable}", "leaderboard"]
-    done = subprocess.run(make, cwd=copy, env=environment, capture_output=True, text=True)
-    assert done.returncode == 0, f"make leaderboard failed:\n{done.stdout}\n{done.stderr}"
+    make(copy, "leaderboard")
     return copy
 
 
@@ -97,12 +108,52 @@ def untouched(project) -> Iterator[dict[str, float]]:
 
 
 @pytest.fixture(scope="module")
-def api(project, untouched, tmp_path_factory) -> Iterator[httpx.Client]:
+def server(project, untouched, tmp_path_factory) -> Iterator[tuple[subprocess.Popen, str]]:
+    """The API over the built copy: its process and its URL."""
     server, url = start(project, tmp_path_factory.mktemp("log") / "serve.log")
-    with httpx.Client(base_url=url, timeout=60) as client:
-        yield client
+    yield server, url
     server.terminate()
     server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def api(server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server[1], timeout=60) as client:
+        yield client
+
+
+@contextmanager
+def serving(root: Path, log: Path) -> Iterator[httpx.Client]:
+    """A client of another API, over `root`, for as long as the block runs."""
+    server, url = start(root, log)
+    try:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            yield client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def make(root: Path, *targets: str) -> None:
+    # this make is not part of the make that may be running the tests
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("MAKE")}
+    done = subprocess.run(["make", f"PYTHON={sys.executable}", *targets], cwd=root, env=environment,
+                          capture_output=True, text=True, timeout=MAKE_SECONDS)
+    assert done.returncode == 0, f"make {' '.join(targets)} failed:\n{done.stdout}\n{done.stderr}"
+
+
+def post_json_text(api: httpx.Client, path: str, text: str) -> httpx.Response:
+    """POST `text` as a JSON body, as written (NaN, Infinity and lone surrogates included)."""
+    return api.post(path, content=text.encode("utf-8", "surrogatepass"), headers=JSON)
+
+
+def peak_memory_mb(pid: int) -> float | None:
+    """The process's peak resident memory in MB (Linux's /proc); None where there is no /proc."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        return None
+    line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +169,23 @@ def test_health_says_the_task_and_the_model_used_by_default(api, ranked):
     """/health answers once the models are loaded, with the task and the leaderboard's best as the default."""
     answer = api.get("/health")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "task": ranked[0]["task"], "default_model": ranked[0]["model"]}
+    health = answer.json()
+    assert (health["status"], health["task"]) == ("ok", ranked[0]["task"])
+    assert health["default_model"] == ranked[0]["model"]
+
+
+def test_health_and_models_name_the_model_files_served(api, project, ranked):
+    """/health and /models name each served model's file, its time and its SHA-256; nothing newer is built."""
+    health = api.get("/health").json()
+    assert set(health["served"]) == {result["model"] for result in ranked}
+    for name, served in health["served"].items():
+        path = project / served["file"]
+        assert served["file"] == f"models/{name}.joblib"
+        assert served["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (health["newer_build"], health["rebuilt"]) == (False, [])
+    listed = api.get("/models").json()
+    assert {entry["model"]: entry["served"] for entry in listed} == health["served"]
+    assert not any(entry["newer_build"] for entry in listed)
 
 
 def test_models_is_the_leaderboard_best_first_with_lift_over_random(api, ranked):
@@ -157,6 +224,90 @@ def test_a_model_file_older_than_the_training_rows_stops_the_start_naming_its_ma
     assert done.returncode != 0
     assert done.stderr.startswith("error: models/") and "run `make models/" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def announced_post(url: str, path: str, length: int) -> tuple[int, float]:
+    """POST headers announcing a body of `length` bytes, then only 64 KB of it: the status answered and
+    how long that took (the socket gives up after 10 s)."""
+    host, port = url.removeprefix("http://").split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        connection.sendall(f"{head}Content-Length: {length}\r\n\r\n".encode() + b"[" + b" " * 65_536)
+        answer = connection.recv(4096)
+    return int(answer.split()[1]), time.monotonic() - started
+
+
+def test_a_body_over_the_limit_is_a_413_at_once_while_another_client_is_answered(server, valid_body):
+    """A request announcing a 500 MB body gets 413 within seconds, its body unread, while a client sending
+    normal requests meanwhile gets every answer within seconds."""
+    url = server[1]
+    stop, latencies = threading.Event(), []
+
+    def normal_client() -> None:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            while not stop.is_set():
+                started = time.monotonic()
+                assert client.post(POST, json=valid_body).status_code == 200
+                latencies.append(time.monotonic() - started)
+
+    with ThreadPoolExecutor(1) as pool:
+        normal = pool.submit(normal_client)
+        status, seconds = announced_post(url, POST, 50 * MAX_BODY)
+        time.sleep(0.5)
+        stop.set()
+        normal.result()
+    assert (status, seconds < 2) == (413, True)
+    assert latencies and max(latencies) < 5
+
+
+def test_a_streamed_body_over_the_limit_is_a_413_and_the_servers_memory_stays_bounded(server, api):
+    """A 200 MB body sent in chunks, with no length announced, is cut off at the limit with 413; the
+    server's peak memory stays under 1 GB (checked where /proc exists)."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b"["
+        for _ in range(200):
+            yield b" " * 1_000_000
+
+    answer = api.post(POST, content=chunks(), headers=JSON)
+    assert answer.status_code == 413
+    assert api.get("/health").status_code == 200
+    peak = peak_memory_mb(server[0].pid)
+    assert peak is None or peak < 1024, f"the server peaked at {peak:.0f} MB"
+
+
+def test_the_api_says_when_a_newer_build_is_on_disk_and_keeps_serving_the_old_one(project, tmp_path):
+    """After `make` retrains a model while the API runs, /health and /models say which model has a newer
+    file on disk; the API keeps serving the files it loaded (their hashes unchanged) until restarted."""
+    copy = tmp_path / "retrained"
+    shutil.copytree(project, copy)
+    with serving(copy, tmp_path / "serve.log") as api:
+        before = api.get("/health").json()
+        (copy / "models" / "random.joblib").unlink()
+        make(copy, "leaderboard")
+        after = api.get("/health").json()
+        listed = {entry["model"]: entry for entry in api.get("/models").json()}
+    assert (before["newer_build"], after["newer_build"], after["rebuilt"]) == (False, True, ["random"])
+    assert after["served"] == before["served"]
+    assert listed["random"]["newer_build"] and not listed[before["default_model"]]["newer_build"]
+
+
+def test_on_a_tie_the_default_model_is_the_leaderboards_best(project, ranked, tmp_path):
+    """When two models tie on the primary metric, the API's default is the model leaderboard.md ranks
+    first (one ranking, results.rank, decides both)."""
+    copy = tmp_path / "tie"
+    shutil.copytree(project, copy)
+    best, second = ranked[0], ranked[1]
+    metric = best["primary_metric"]
+    tied = {**second, "metrics": {**second["metrics"], metric: best["metrics"][metric]}}
+    (copy / "reports" / "metrics" / f"{second['model']}.json").write_text(json.dumps(tied))
+    make(copy, "leaderboard")
+    first_row = next(line for line in (copy / "reports" / "leaderboard.md").read_text().splitlines()
+                     if line.startswith("| 1 |"))
+    with serving(copy, tmp_path / "serve.log") as api:
+        default = api.get("/health").json()["default_model"]
+    assert first_row.split("|")[2].strip() == default
 
 {%- if cookiecutter.task == 'recommendation' %}
 
@@ -229,6 +380,59 @@ def test_a_basket_never_recommends_its_own_items_and_reports_unknown_ones(api, t
 def test_a_basket_request_without_items_or_with_a_bad_k_is_a_422(api, body):
     """An empty body, an empty basket or k below 1 is refused with 422, not a server error."""
     assert api.post("/recommend", json=body).status_code == 422
+
+
+@pytest.fixture(scope="module")
+def valid_body(train, columns) -> dict:
+    return {"items": train[columns["item"]].value_counts().index[:3].astype(str).tolist()}
+
+
+@pytest.mark.parametrize(
+    "items, rule",
+    [(["x"] * 1001, "at most 1000"), (["x" * 1001], "1000 characters"), ([True], "whole number"),
+     ([1.5], "whole number"), (["\ud800"], "Unicode")],
+)
+def test_a_basket_over_a_cap_or_with_a_bad_id_is_a_422_naming_the_rule(api, items, rule):
+    """Over 1,000 items, an id over 1,000 characters, true, 1.5 or a lone surrogate: a 422 naming the
+    field and the rule broken, never the value sent."""
+    answer = post_json_text(api, "/recommend", json.dumps({"items": items}))
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"][:1]
+    assert error["loc"][:2] == ["body", "items"] and rule in error["msg"]
+    assert "xxxx" not in answer.text and "ud800" not in answer.text
+
+
+@pytest.fixture(scope="module")
+def numbered(tmp_path_factory) -> Iterator[httpx.Client]:
+    """The API over a copy of this project whose ids are integers: the sample's users and items as numbers."""
+    copy = tmp_path_factory.mktemp("numbered") / ROOT.name
+    shutil.copytree(ROOT, copy, ignore=NOT_COPIED)
+    settings = read_json_settings(copy)
+    for path in {settings["source"], settings["items"]} - {None}:
+        table = pd.read_csv(copy / path)
+        for column in {settings["user"], settings["item"]} & set(table.columns):
+            table[column] = table[column].astype(str).str.extract(r"(\d+)$", expand=False).astype(int)
+        table.to_csv(copy / path, index=False)
+    make(copy, "leaderboard")
+    with serving(copy, copy / "serve.log") as client:
+        yield client
+
+
+def read_json_settings(root: Path) -> dict:
+    """The [data] settings of `root`'s config.toml."""
+    return {"items": None, **read_toml(root / "config.toml")["data"]}
+
+
+def test_integer_ids_keep_their_type_both_ways(numbered):
+    """With integer ids, GET /recommend/{user} answers integers, and POST /recommend takes them back as
+    numbers or as text alike, with the same answer."""
+    top = numbered.get("/recommend/1", params={"k": 5, "model": "knn"}).json()
+    assert top["user"] == 1 and all(isinstance(item, int) for item in items_of(top))
+    as_numbers = numbered.post("/recommend", json={"items": items_of(top)[:2], "k": 5}).json()
+    as_text = [str(item) for item in items_of(top)[:2]]
+    as_text = numbered.post("/recommend", json={"items": as_text, "k": 5}).json()
+    assert as_numbers["unknown_items"] == [] and as_numbers["items"] == as_text["items"]
+    assert all(isinstance(item, int) for item in items_of(as_numbers))
 
 {%- else %}
 
@@ -326,15 +530,100 @@ def test_an_unseen_category_is_accepted_and_reported(api, project, rows):
     assert answer.json()["predictions"] == saved_model(project, "knn").predict(row).tolist()
 
 
-def test_a_missing_column_is_a_422_naming_it(api, rows):
-    """A row without a feature column is refused with 422; the answer says which column is required."""
-    missing = rows.columns[0]
+@pytest.fixture(scope="module")
+def valid_body(rows) -> dict:
+    return {"rows": as_json(rows.head(1))}
+
+
+@pytest.fixture(scope="module")
+def submit_settings(ranked) -> dict:
+    """What `invoke submit` is told about a one-row source: its id column and the prediction's."""
+    return {"target": ranked[0]["target"], "id": "row_id", "column": "predicted", "probabilities": False}
+
+
+def submitted(project: Path, model: str, row: dict, settings: dict) -> list:
+    """What `invoke submit` predicts with `model` for `row` as a one-row source (missing values as NaN)."""
+    source = pd.DataFrame([{"row_id": 0, **row}]).fillna(np.nan)
+    train = pd.read_parquet(project / "data" / "processed" / "train.parquet")
+    predicted, _ = submission(saved_model(project, model), source, train, settings)
+    return predicted["predicted"].tolist()
+
+
+@pytest.mark.parametrize("how", ["null", "left out"])
+def test_a_missing_feature_is_filled_in_as_submit_fills_it_and_listed(api, project, rows, ranked, how,
+                                                                     submit_settings):
+    """A numeric and a text feature sent as null, or left out, get each model's prediction for that row as
+    `invoke submit` makes it, and the answer lists both under `missing`."""
     row = as_json(rows.head(1))[0]
-    del row[missing]
-    answer = api.post("/predict", json={"rows": [row]})
+    number = next(name for name in rows.columns if pd.api.types.is_float_dtype(rows[name]))
+    text = first_text_column(rows)
+    sent = {name: value for name, value in row.items() if name not in (number, text)}
+    if how == "null":
+        sent |= {number: None, text: None}
+    for result in ranked:
+        answer = api.post("/predict", json={"rows": [sent], "model": result["model"]})
+        assert answer.status_code == 200
+        assert sorted(cell["column"] for cell in answer.json()["missing"]) == sorted([number, text])
+        expected = submitted(project, result["model"], {**row, number: None, text: None}, submit_settings)
+        assert answer.json()["predictions"] == expected
+
+
+def test_nan_in_a_numeric_feature_is_missing_like_null(api, rows):
+    """NaN (as Python's json.dumps writes it) in a number column is a missing value: the answer is null's."""
+    row = as_json(rows.head(1))[0]
+    number = next(name for name in rows.columns if pd.api.types.is_float_dtype(rows[name]))
+    as_nan = post_json_text(api, "/predict", json.dumps({"rows": [{**row, number: float("nan")}]}))
+    as_null = api.post("/predict", json={"rows": [{**row, number: None}]})
+    assert as_nan.status_code == 200 and as_nan.json() == as_null.json()
+    assert as_nan.json()["missing"] == [{"row": 0, "column": number}]
+
+
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "1e999"])
+def test_an_infinite_number_is_a_422_naming_the_column_without_echoing_it(api, rows, value):
+    """Infinity, -Infinity and 1e999 (too large for a float) in a number column are a 422 naming the column
+    and the rule, and the answer holds no number it was sent."""
+    row = as_json(rows.head(1))[0]
+    number = next(name for name in rows.columns if pd.api.types.is_float_dtype(rows[name]))
+    body = json.dumps({"rows": [{**row, number: 0.5}]}).replace("0.5", value)
+    answer = post_json_text(api, "/predict", body)
     assert answer.status_code == 422
     (error,) = answer.json()["detail"]
-    assert error["loc"][-1] == missing and error["type"] == "missing"
+    assert error["loc"] == ["body", "rows", 0, number] and error["msg"]
+    assert "input" not in error and value.lower() not in answer.text.lower()
+
+
+def test_a_lone_surrogate_in_a_text_feature_is_a_422_naming_the_column(api, rows):
+    """A text value holding half a surrogate pair ("\\ud800", valid JSON but not Unicode) is a 422 naming
+    the column, not a server error."""
+    row = as_json(rows.head(1))[0]
+    text = first_text_column(rows)
+    answer = post_json_text(api, "/predict", json.dumps({"rows": [{**row, text: "\ud800"}]}))
+    assert answer.status_code == 422
+    assert {tuple(error["loc"]) for error in answer.json()["detail"]} == {("body", "rows", 0, text)}
+    assert "ud800" not in answer.text
+
+
+def test_a_422_never_echoes_the_value_sent(api, rows):
+    """A value of the wrong type is named by its column and the rule, never repeated in the answer."""
+    column = first_text_column(rows)
+    secret = "do-not-repeat-me"
+    answer = api.post("/predict", json={"rows": [{**as_json(rows.head(1))[0], column: [secret]}]})
+    assert answer.status_code == 422 and secret not in answer.text
+
+
+def test_text_longer_than_the_cap_is_a_422_naming_the_column(api, rows):
+    """A text value over 1,000 characters is refused (422 naming the column), whatever the models know."""
+    column = first_text_column(rows)
+    answer = api.post("/predict", json={"rows": [{**as_json(rows.head(1))[0], column: "x" * 1001}]})
+    assert answer.status_code == 422
+    assert [error["loc"][-1] for error in answer.json()["detail"]] == [column]
+
+
+def test_more_rows_than_the_cap_is_a_422_naming_rows(api, rows):
+    """A request of 10,001 rows (one over the cap) is refused with 422 on `rows`, not predicted."""
+    answer = api.post("/predict", json={"rows": as_json(rows.head(1)) * 10_001})
+    assert answer.status_code == 422
+    assert [error["loc"] for error in answer.json()["detail"]] == [["body", "rows"]]
 
 
 def test_a_value_of_the_wrong_type_is_a_422_naming_the_column(api, rows):
