@@ -22,6 +22,8 @@ BASELINE = "random"
 class Family(NamedTuple):
     """What differs by task family outside its modules under tasks/ (which say what its words mean)."""
 
+    # "table" or "recommendation": the API serves the family with serve/<name>_routes.py
+    name: str
     # model name (as in config.toml) -> the module under models/ that builds it
     models: dict[str, str]
     # the [data] keys that name the snapshot's columns (read from cleanup on, never by the snapshot,
@@ -52,6 +54,7 @@ RECOMMENDERS = {
 }
 
 TABLE = Family(
+    name="table",
     models=TABLE_MODELS,
     data_keys={"target": True},
     predicted="predictions",
@@ -61,6 +64,7 @@ TABLE = Family(
     submission="table_submission",
 )
 RECOMMENDATION = Family(
+    name="recommendation",
     models=RECOMMENDERS,
     data_keys={
         "user": True,

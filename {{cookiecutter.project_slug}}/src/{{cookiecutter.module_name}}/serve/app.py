@@ -1,7 +1,7 @@
 """The app factory: the API over a built project, its routes those of the project's task family.
 
 The family's routes are a module of this package picked by name, as `tasks.load` picks a task module
-(`table_routes` or `recommendation_routes`, from the task module's FAMILY), so a project baked for
+(`table_routes` or `recommendation_routes`, from the family's record in models/registry.py), so a project baked for
 one family ships only its own. Each routes module has `add_routes(app, root, models, default, best)`.
 """
 
@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 
-from .. import tasks
+from ..models.registry import TASKS
 from .limits import DEFAULT_MAX_BODY, invalid_request
 from .loading import chosen_model, load_models, load_ranked, newer_builds
 from .schemas import Health, ModelScore, health, leaderboard
@@ -48,6 +48,6 @@ def create_app(root: Path, model: str | None = None, max_body: int = DEFAULT_MAX
         """Every model, best first, with its primary metric, its lift over random and the file served."""
         return leaderboard(ranked, default, served, newer_builds(root, served))
 
-    family = tasks.load(best["task"]).FAMILY
+    family = TASKS[best["task"]].name
     import_module(f"{__package__}.{family}_routes").add_routes(app, root, models, default, best)
     return app

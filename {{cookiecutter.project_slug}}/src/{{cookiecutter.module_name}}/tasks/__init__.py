@@ -3,7 +3,6 @@
 A task module says what its words mean, so the steps never ask which task they serve:
 
 - `PRIMARY_METRIC`, `HIGHER_IS_BETTER`: how the leaderboard ranks models;
-- `FAMILY`: "table" or "recommendation", whose routes the API serves (serve/<family>_routes.py);
 - `evaluation_columns(settings) -> {"train": columns, "test": columns}`: the columns `evaluate`
   reads from each split (None: all of them); a split it does not name is not read, and `evaluate`
   gets None for it;

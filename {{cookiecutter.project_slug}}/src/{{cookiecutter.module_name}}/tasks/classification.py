@@ -24,7 +24,6 @@ __all__ = [
 
 PRIMARY_METRIC = "balanced_accuracy"
 HIGHER_IS_BETTER = True
-FAMILY = "table"  # the API serves it with serve/table_routes.py
 METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
 
 

@@ -45,7 +45,6 @@ from . import Cleanup
 
 PRIMARY_METRIC = "ndcg_at_k"
 HIGHER_IS_BETTER = True
-FAMILY = "recommendation"  # the API serves it with serve/recommendation_routes.py
 METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
 # The curves drawn for each model, at every cut-off from 1 to twice k.
 CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")

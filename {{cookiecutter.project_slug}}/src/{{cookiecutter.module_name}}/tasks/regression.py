@@ -23,7 +23,6 @@ __all__ = [
 
 PRIMARY_METRIC = "rmse"
 HIGHER_IS_BETTER = False
-FAMILY = "table"  # the API serves it with serve/table_routes.py
 METRIC_MEANING = "root mean squared error, in {target} units"
 
 
