@@ -3,7 +3,8 @@
 `[data] source` is one of:
 - a file, or a glob of files of one kind: .csv .tsv .parquet .json .jsonl .xlsx (or as `format` says);
 - a database URL that SQLAlchemy understands (sqlite:///..., postgresql://...), with `query`;
-- an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`).
+- an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`,
+  `max_bytes`, `max_pages`, `follow_redirects`).
 With a file or URL, `query` is SQL run by DuckDB over the data as the table `source`.
 `${NAME}` in `source` and in header values is read from the environment or `.env`.
 
@@ -35,6 +36,8 @@ EXTENSIONS = {
     ".xlsx": "excel",
 }
 FORMATS = sorted(set(EXTENSIONS.values()))
+# [data] follow_redirects: to the same scheme, host and port only, or anywhere (without [data] headers)
+REDIRECT_POLICIES = ("same-origin", "any")
 
 
 def format_of(name: str, override: str | None = None) -> str:
@@ -63,6 +66,9 @@ class DataSettings:
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 30
     retries: int = 2
+    max_bytes: int = 2_000_000_000
+    max_pages: int = 10_000
+    follow_redirects: str = "same-origin"
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
@@ -82,6 +88,15 @@ class DataSettings:
             or settings.retries < 0
         ):
             raise StepError(f"[data] retries must be a whole number, 0 or more, not {settings.retries!r}")
+        for limit in ("max_bytes", "max_pages"):
+            value = getattr(settings, limit)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise StepError(f"[data] {limit} must be a whole number, 1 or more, not {value!r}")
+        if settings.follow_redirects not in REDIRECT_POLICIES:
+            raise StepError(
+                f"[data] follow_redirects must be {' or '.join(map(repr, REDIRECT_POLICIES))}, "
+                f"not {settings.follow_redirects!r}"
+            )
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
             raise StepError(

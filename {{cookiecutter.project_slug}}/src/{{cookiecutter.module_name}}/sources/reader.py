@@ -10,6 +10,9 @@ from . import DataSettings, kind
 from .credentials import expand, mask
 from .local import read_files
 
+# The frame's attribute (pandas' DataFrame.attrs) holding the URL an HTTP source answered from, masked
+FINAL_URL = "final_url"
+
 
 def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
     """Everything `settings` describe, as one frame; `variables` fill in `${NAME}`."""
@@ -26,19 +29,14 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         from .web import read_http
 
         headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
-        frame = read_http(
-            source,
-            headers,
-            timeout=settings.timeout,
-            retries=settings.retries,
-            fmt=settings.format,
-            records_path=settings.records_path,
-            next_path=settings.next_path,
-        )
+        frame, final_url = read_http(source, headers, settings)
+        frame.attrs[FINAL_URL] = mask(final_url)
     else:
         frame = read_files(source, settings.format, settings.records_path, settings.sheet)
     if not settings.query:
         return frame
     from .sql import query_frame
 
-    return query_frame(frame, settings.query)
+    queried = query_frame(frame, settings.query)
+    queried.attrs = frame.attrs
+    return queried
