@@ -101,7 +101,7 @@ def test_a_run_already_recorded_is_not_recorded_again(tmp_path):
 
 
 def test_damaged_lines_are_skipped_and_counted(tmp_path, capsys):
-    """A line cut short or edited by hand costs that line only: the others are read, and a warning counts it."""
+    """A line cut short or edited by hand costs that line only: the others are read, a warning counts it."""
     path = tmp_path / "history.jsonl"
     good = json.dumps(run("knn", 0.9, [3]))
     lines = [good, good[:40], json.dumps({"model": "knn"}), "\xff\xfe"]  # the last is not UTF-8

@@ -25,7 +25,7 @@ from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import PREDICTED, SPARK_MODULES, TASK_DATA_KEYS, TASKS
-from .sources import local_files
+from .sources import kind, local_files, query_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
@@ -50,7 +50,16 @@ ENGINES = ("pandas", "spark")
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = (
-    "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit"
+    "data",
+    "clean",
+    "split",
+    "train",
+    "evaluate",
+    "leaderboard",
+    "figures",
+    "report",
+    "report_html",
+    "submit",
 )
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
 MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
@@ -171,10 +180,21 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         # [data] but the task's column names and the sample: changing those re-cleans, not re-fetches.
         "data": without_secrets({key: value for key, value in data.items() if key not in cleanup_keys})
         | data_engine(config),
-        "clean": {"task": task, **fields["clean"], "seed": seed, "sample": sample,
-                  **section(config, "clean"), **data_engine(config)},
-        "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features"),
-                  **data_engine(config)},
+        "clean": {
+            "task": task,
+            **fields["clean"],
+            "seed": seed,
+            "sample": sample,
+            **section(config, "clean"),
+            **data_engine(config),
+        },
+        "split": {
+            "task": task,
+            **fields["split"],
+            "seed": seed,
+            **section(config, "features"),
+            **data_engine(config),
+        },
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
     }
     for name, params in config.get("models", {}).items():
@@ -235,10 +255,12 @@ def step_code(step: str, task: str) -> list[str]:
 def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
+    source = config["data"]["source"]
     modules = {name: "models." + TASKS[task][name] for name in names}
     lines = [
         "# Written by `python -m <package>.config` from config.toml and the code: edit those instead.",
-        f"DATA_SOURCE := {local_files(config['data']['source'])}",
+        "# The local data files: the source's, and those a DuckDB [data] query names in quotes.",
+        f"DATA_SOURCE := {' '.join(filter(None, [local_files(source), *snapshot_query_files(config)]))}",
         "# The item table ([data] items), read by training and the app, when there is one.",
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
@@ -255,6 +277,12 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         *submit_variables(config, path),
     ]
     return "\n".join(lines) + "\n"
+
+
+def snapshot_query_files(config: dict[str, Any]) -> list[str]:
+    """The files [data] query reads besides the source, when DuckDB runs it (a database runs its own)."""
+    data = config["data"]
+    return [] if kind(data["source"]) == "database" else query_files(data.get("query"))
 
 
 def write_if_changed(text: str, path: Path) -> bool:

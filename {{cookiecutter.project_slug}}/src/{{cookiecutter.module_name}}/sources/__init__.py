@@ -14,6 +14,7 @@ config.py can ask it too; `reader.read` does the reading, through the module for
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -36,6 +37,8 @@ EXTENSIONS = {
     ".xlsx": "excel",
 }
 FORMATS = sorted(set(EXTENSIONS.values()))
+# A SQL string literal, '' standing for a quote inside it
+SQL_STRING = re.compile(r"'((?:[^']|'')*)'")
 # [data] follow_redirects: to the same scheme, host and port only, or anywhere (without [data] headers)
 REDIRECT_POLICIES = ("same-origin", "any")
 
@@ -131,3 +134,14 @@ def local_files(source: str) -> str:
     if URL.match(source):
         return ""
     return source.replace("$", "$$")
+
+
+def query_files(query: str | None) -> list[str]:
+    """The local files a DuckDB [data] query reads, for make to watch: each string literal in it that
+    names a file (or a glob of files) existing now, such as 'data/external/extra.csv' in a JOIN.
+
+    Make cannot watch a name with a space in it; such a file is left out.
+    """
+    names = {match.group(1).replace("''", "'") for match in SQL_STRING.finditer(query or "")}
+    found = [name for name in names if not URL.match(name) and not re.search(r"\s", name) and glob.glob(name)]
+    return sorted(name.replace("$", "$$") for name in found)
