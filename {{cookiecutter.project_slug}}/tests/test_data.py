@@ -150,8 +150,12 @@ def test_database_query_problems_are_clear(sqlite_url, query, message):
 
 @pytest.mark.parametrize(
     "query",
-    ["VACUUM INTO '{folder}/copy.db'", "ATTACH '{folder}/new.db' AS other", "PRAGMA table_info(things)",
-     "WITH rows AS (SELECT 9 AS id) INSERT INTO things (id) SELECT id FROM rows"],
+    [
+        "VACUUM INTO '{folder}/copy.db'",
+        "ATTACH '{folder}/new.db' AS other",
+        "PRAGMA table_info(things)",
+        "WITH rows AS (SELECT 9 AS id) INSERT INTO things (id) SELECT id FROM rows",
+    ],
 )
 def test_a_database_query_cannot_write(sqlite_url, tmp_path, query):
     """A query only reads: a statement that writes or makes a file is refused in one line, and no file
