@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from . import config_keys
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
@@ -85,6 +86,8 @@ def load(path: Path) -> dict[str, Any]:
             f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task])} "
             "(add yours to models/registry.py)"
         )
+    model_files = {name: module_file(f"models.{TASKS[task][name]}") for name in config.get("models", {})}
+    config_keys.check(config, model_files, path)
     return config
 
 
