@@ -19,7 +19,7 @@ PROJECT_FILES = {
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
                                            "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
-        "__init__", "errors", "files", "cli", "progress", "config",
+        "__init__", "errors", "files", "cli", "progress", "config", "config_keys",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
         "results", "recommend", "serve", "mutation_score",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
