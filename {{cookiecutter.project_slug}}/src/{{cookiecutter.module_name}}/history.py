@@ -7,8 +7,8 @@ was trained on. Nothing else reads the file, so scores stay reproducible and `ma
 shows the score over time.
 
 Appending is safe when `make -j` evaluates models side by side, or two `make`s run at once: each
-append holds an exclusive lock on the file, skips a run already recorded (the same model file
-scored: both builds evaluated it), and writes one whole line or, failing (a full disk), cuts the
+append holds an exclusive lock on the file, skips a run already recorded (the same model, settings,
+data, commit and scores: both builds scored it), and writes one whole line or, failing (a full disk), cuts the
 file back to where it was and says so. A line damaged anyway (by hand, or by an older version) is
 skipped by the reader, with a warning that counts it. Standard library only: tasks.py uses it.
 """
@@ -69,12 +69,14 @@ def record(
     when: datetime,
     commit: str | None,
     data: str | None,
-    scored: str = "",
 ) -> Record:
-    """One run: a model's metrics file (`result`), the model's stage settings, when, commit, data checksum;
-    `scored` tells the model file scored (see `model_key`), so a second record of it is skipped."""
+    """One run: a model's metrics file (`result`), the model's stage settings, when, commit, data checksum.
+
+    Its key is all of that but the time, so a second record of the same run is skipped.
+    """
+    what = [result, {key: value for key, value in settings.items() if key not in NOT_SETTINGS}, commit, data]
     return {
-        "key": hashlib.sha256(f"{scored}|{json.dumps(result, sort_keys=True)}".encode()).hexdigest()[:16],
+        "key": hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:16],
         "time": when.isoformat(timespec="seconds"),
         "commit": commit,
         "model": result["model"],
@@ -85,12 +87,6 @@ def record(
         "metrics": result["metrics"],
         "data_sha256": data,
     }
-
-
-def model_key(model: Path) -> str:
-    """What tells one trained model file from another: its name, size and modification time."""
-    found = model.stat()
-    return f"{model.name}:{found.st_size}:{found.st_mtime_ns}"
 
 
 def append(run: Record, path: Path) -> None:
@@ -126,14 +122,13 @@ def write_all(descriptor: int, line: bytes, size: int, path: Path) -> None:
         raise StepError(f"cannot add this run to {path}: {error.strerror}") from None
 
 
-def log_run(result: Mapping[str, Any], settings: Mapping[str, Any], model: Path) -> None:
-    """Append this run of the model file `model` to the history file make names in $HISTORY (nothing
-    when run by hand)."""
+def log_run(result: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+    """Append this run to the history file make names in $HISTORY; nothing when run by hand."""
     path = os.environ.get(VARIABLE)
     if path:
         now = datetime.now(timezone.utc)
         data, commit = snapshot_checksum(SNAPSHOT), git_commit(Path.cwd())
-        append(record(result, settings, now, commit, data, model_key(model)), Path(path))
+        append(record(result, settings, now, commit, data), Path(path))
 
 
 def parse(text: bytes) -> tuple[list[Record], int]:

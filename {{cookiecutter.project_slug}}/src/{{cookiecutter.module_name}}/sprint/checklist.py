@@ -64,7 +64,9 @@ def render(sections: list[Section], project_name: str) -> str:
 
 
 HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(?:·\s*)?h\+(\d+):(\d\d)\s*[–—-]+\s*h\+(\d+):(\d\d)")
-CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*?)\s*$")
+# The text runs to the end of the line (its trailing spaces stripped after): a lazy match followed by
+# \s*$ would try the end at every character, which made long lines slow.
+CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)")
 
 
 def parse(text: str) -> list[Section]:
@@ -96,7 +98,7 @@ def parse(text: str) -> list[Section]:
             if not sections:
                 raise SprintError(f"{where}: a checkbox before the first section heading; move it under one")
             number += 1
-            sections[-1][3].append(Item(number, box["text"], box["mark"] != " "))
+            sections[-1][3].append(Item(number, box["text"].rstrip(), box["mark"] != " "))
     if not sections:
         raise SprintError(
             f"{CHECKLIST} has no sections: each needs a heading like '## Scope · h+00:00 – h+01:00'"
