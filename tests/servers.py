@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ SAMPLE = TEMPLATE / "{{cookiecutter.project_slug}}" / "data" / "sample" / "pengu
 API_TOKEN = "tok-3f9a-not-a-real-secret"
 PAGE_SIZE = 150
 SLOW_SECONDS = 20
+BOMB_BYTES = 1 << 30  # what /bomb.csv expands to: 1 GiB from about 1 MB on the wire
+TRICKLE_SECONDS = 0.2  # /trickle.csv sends one byte this often, for ever
 
 
 def free_port() -> int:
@@ -50,12 +53,26 @@ class SampleAPI(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), SampleHandler)
         self.hits: Counter[str] = Counter()
+        self.headers_seen: dict[str, list[dict[str, str]]] = {}  # path -> the headers of each request
+        self.bomb_lock = threading.Lock()
+        self.bomb: bytes | None = None
         self.csv = SAMPLE.read_bytes()
         self.records = json.loads(pd.read_csv(SAMPLE).to_json(orient="records"))
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def gzip_bomb(self) -> bytes:
+        """A gzip stream of a CSV that expands to BOMB_BYTES (made once, on first use)."""
+        with self.bomb_lock:
+            if self.bomb is None:
+                packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+                block = b"0\n" * (1 << 19)  # 1 MiB
+                parts = [packer.compress(b"x\n")]
+                parts += [packer.compress(block) for _ in range(BOMB_BYTES // len(block))]
+                self.bomb = b"".join([*parts, packer.flush()])
+            return self.bomb
 
     def handle_error(self, request, client_address) -> None:
         """A client that gave up on /slow.csv closes its socket: that is expected, not worth a traceback."""
@@ -67,7 +84,10 @@ class SampleHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
         url = urlsplit(self.path)
         self.server.hits[url.path] += 1
+        self.server.headers_seen.setdefault(url.path, []).append(dict(self.headers))
         hits = self.server.hits[url.path]
+        if self.hostile(url.path, parse_qs(url.query)):
+            return
         if url.path == "/penguins.csv":
             self.send(200, self.server.csv, "text/csv")
         elif url.path == "/empty.csv":
@@ -95,6 +115,46 @@ class SampleHandler(BaseHTTPRequestHandler):
             self.send(200, self.server.csv, "text/csv")
         else:
             self.send(404, b"not found", "text/plain")
+
+    def hostile(self, path: str, query: dict[str, list[str]]) -> bool:
+        """The answers of a hostile or broken server; False for any other path."""
+        if path == "/away":  # a redirect to wherever ?to= says (another port: another origin)
+            self.send_response(302)
+            self.send_header("Location", query["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif path == "/endless.csv":  # CSV rows for ever, until the client hangs up
+            self.stream(b"a,b\n", b"1,2\n" * 16384, pause=0)
+        elif path == "/trickle.csv":  # a byte at a time, for ever
+            self.stream(b"a,b\n", b"1", pause=TRICKLE_SECONDS)
+        elif path == "/bomb.csv":
+            bomb = self.server.gzip_bomb()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(bomb)))
+            self.end_headers()
+            self.wfile.write(bomb)
+        elif path == "/api/endless":  # every page links to a new next page
+            page = int(query.get("page", ["1"])[0])
+            self.send_json({"results": self.server.records[:1], "next": f"/api/endless?page={page + 1}"})
+        else:
+            return False
+        return True
+
+    def stream(self, head: bytes, body: bytes, pause: float) -> None:
+        """Send `head`, then `body` again and again (pausing `pause` s) until the client hangs up."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.end_headers()  # no Content-Length: the body ends when the connection closes
+        try:
+            self.wfile.write(head)
+            while True:
+                self.wfile.write(body)
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:  # the client hung up: that is the point
+            self.close_connection = True
 
     def send_json(self, document: object) -> None:
         self.send(200, json.dumps(document).encode(), "application/json")

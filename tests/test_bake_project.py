@@ -20,7 +20,7 @@ PROJECT_FILES = {
     *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
                                            "reports/metrics", "reports/figures"]),
     *(f"src/<module>/{name}.py" for name in [
-        "__init__", "errors", "files", "cli", "progress", "config",
+        "__init__", "errors", "files", "cli", "progress", "config", "config_keys",
         "data", "clean", "cleanup_report", "split", "train", "evaluate", "leaderboard", "figures", "report",
         "report_html", "results",
         "serve/__init__", "serve/__main__", "serve/app", "serve/loading", "serve/limits", "serve/schemas",
@@ -28,7 +28,7 @@ PROJECT_FILES = {
         "tasks/__init__", "models/__init__", "models/registry",
         "submit", "submit_config", "history",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
-        "sources/sql", "sources/web",
+        "sources/sql", "sources/stream", "sources/web",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",

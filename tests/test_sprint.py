@@ -119,3 +119,33 @@ def test_a_long_last_build_near_the_freeze_is_a_rebuild_risk(project):
     output = succeed(INVOKE_SPRINT, project)
     assert "Warning: rebuild risk: 2h5" in output or "Warning: rebuild risk: 3h00" in output
     assert "less than twice the last full build (3h00 x 2 = 6h00)" in output
+
+
+def test_a_hand_edited_start_time_without_a_zone_is_local_time(cookies):
+    """`"started_at": "2026-12-02T05:00:35"` (no offset, an easy hand edit) is read as local time."""
+    project = cookies.bake().project_path
+    started = (datetime.now() - timedelta(minutes=30)).replace(microsecond=0)
+    (project / ".hackathon.json").write_text(json.dumps({"started_at": started.isoformat()}))
+    output = succeed(INVOKE_SPRINT, project)
+    assert output.startswith("0h30 elapsed") or output.startswith("0h29 elapsed"), output
+
+
+def test_hostile_clock_and_checklist_files_are_one_line_each(cookies):
+    """A start time out of the calendar, brackets nested 100,000 deep, a SPRINTS.md in Latin-1: each is
+    one line on stderr saying what to do, never a traceback."""
+    project = cookies.bake().project_path
+    clock, sprints = project / ".hackathon.json", project / "SPRINTS.md"
+    plan = sprints.read_bytes()
+    cases = [
+        (json.dumps({"started_at": "0001-01-01T00:00:00+14:00"}).encode(), plan, ".hackathon.json is broken"),
+        (b"[" * 100_000, plan, ".hackathon.json is broken"),
+        (None, plan + "- [ ] caf\xe9\n".encode("latin-1"), "SPRINTS.md is not UTF-8 text"),
+    ]
+    for clock_bytes, sprints_bytes, message in cases:
+        clock.unlink(missing_ok=True)
+        if clock_bytes is not None:
+            clock.write_bytes(clock_bytes)
+        sprints.write_bytes(sprints_bytes)
+        result = run(INVOKE_SPRINT, project)
+        assert result.returncode == 1 and result.stderr.startswith(f"error: {message}"), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

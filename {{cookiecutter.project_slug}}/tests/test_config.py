@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,49 @@ def test_a_wrong_name_in_config_toml_lists_the_names_it_could_be(tmp_path, text,
     (tmp_path / "config.toml").write_text(text)
     with pytest.raises(StepError, match=message):
         load(tmp_path / "config.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            CONFIG.replace("max_missing_fraction", "max_missing_fractoin"),
+            "[clean] max_missing_fractoin is not a setting; did you mean max_missing_fraction?",
+        ),
+        (
+            CONFIG + '\n[evaluate]\nmetric = "rmsle"\n',
+            "[evaluate] metric is not a setting; the settings there: k",
+        ),
+        (
+            CONFIG.replace("n_neighbors", "n_neighbours"),
+            "[models.knn] n_neighbours is not a setting; did you mean n_neighbors?",
+        ),
+        (CONFIG.replace("seed = 1", "sed = 1"), "sed is not a setting; did you mean seed?"),
+        (CONFIG.replace("[clean]", "[cleaning]"), "[cleaning] is not a section; did you mean clean?"),
+        (CONFIG.replace('target = "species"', 'target = "species"\nmax_page = 5'), "did you mean max_pages?"),
+        (
+            CONFIG.replace("max_missing_fraction = 0.5", 'max_missing_fraction = "half"'),
+            "[clean] max_missing_fraction must be a number, not text",
+        ),
+        (CONFIG.replace("seed = 1", "seed = 1.5"), "seed must be a whole number, not a number"),
+        (
+            CONFIG + "\n[features]\ndrop_columns = true\n",
+            "[features] drop_columns must be a list, not true or false",
+        ),
+    ],
+)
+def test_a_setting_that_does_not_exist_or_has_the_wrong_type_is_one_line(tmp_path, text, message):
+    """A typo in config.toml is refused, naming the section, the key and the closest setting; a value
+    of the wrong type names the type expected, without echoing the value."""
+    (tmp_path / "config.toml").write_text(text)
+    with pytest.raises(StepError, match=re.escape(message)) as error:
+        load(tmp_path / "config.toml")
+    assert "\n" not in str(error.value) and "half" not in str(error.value)
+
+
+def test_every_data_reader_setting_and_model_parameter_is_accepted(tmp_path):
+    """The table takes [data]'s reader settings from the reader, and a model's from its build()."""
+    reader = 'target = "species"\nmax_bytes = 1000\nfollow_redirects = "any"'
+    rules = "\n[models.rules]\nmax_learn_rows = 10\nmax_train_rows = 5\n"
+    (tmp_path / "config.toml").write_text(CONFIG.replace('target = "species"', reader) + rules)
+    assert load(tmp_path / "config.toml")["models"]["rules"] == {"max_learn_rows": 10, "max_train_rows": 5}

@@ -17,7 +17,7 @@ from {{ cookiecutter.module_name }}.config import main as config_main
 from {{ cookiecutter.module_name }}.config import stage_settings
 from {{ cookiecutter.module_name }}.data import describe_snapshot, main
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.sources import DataSettings, local_files
+from {{ cookiecutter.module_name }}.sources import DataSettings, local_files, query_files
 from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask, with_source
 from {{ cookiecutter.module_name }}.sources.reader import read
 
@@ -138,13 +138,60 @@ def test_a_sqlite_database_is_read_with_a_query(sqlite_url):
     ("query", "message"),
     [
         (None, r"is a database: set \[data\] query too"),
-        ("SELEC * FROM things", r"\[data\] query failed on sqlite:.*syntax error; fix the SQL"),
+        ("SELECT * FRM things", r"\[data\] query failed on sqlite:.*syntax error; fix the SQL"),
         ("SELECT * FROM sales", r"no such table: sales"),
+        ("SELEC * FROM things", r"\[data\] query must be one SELECT statement"),
     ],
 )
 def test_database_query_problems_are_clear(sqlite_url, query, message):
     with pytest.raises(StepError, match=message):
         read_source(sqlite_url, query=query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "VACUUM INTO '{folder}/copy.db'",
+        "ATTACH '{folder}/new.db' AS other",
+        "PRAGMA table_info(things)",
+        "WITH rows AS (SELECT 9 AS id) INSERT INTO things (id) SELECT id FROM rows",
+    ],
+)
+def test_a_database_query_cannot_write(sqlite_url, tmp_path, query):
+    """A query only reads: a statement that writes or makes a file is refused in one line, and no file
+    appears (SQLite is opened read-only too)."""
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(StepError, match=r"query must be one SELECT|readonly database"):
+        read_source(sqlite_url, query=query.format(folder=tmp_path))
+    assert sorted(tmp_path.iterdir()) == before
+    assert len(read_source(sqlite_url, query="SELECT * FROM things")) == len(ROWS)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("COPY (SELECT 1) TO 'written.csv'", "cannot write or change anything; this is COPY"),
+        ("SELECT 1 AS a; SELECT 2 AS a", "cannot write or change anything; this is 2 statements"),
+        ("SELECT * FROM read_csv('/etc/hostname')", "may read files in the project's folder only"),
+        ("SET lock_configuration = false", "cannot write or change anything; this is SET"),
+    ],
+)
+def test_a_duckdb_query_only_reads_the_projects_files(tmp_path, monkeypatch, query, message):
+    """DuckDB runs one SELECT that may read files under the project's folder, and nothing else."""
+    monkeypatch.chdir(tmp_path)
+    ROWS.to_csv("rows.csv", index=False)
+    with pytest.raises(StepError, match=re.escape(message)):
+        read_source(tmp_path / "rows.csv", query=query)
+    assert not (tmp_path / "written.csv").exists()
+
+
+def test_a_duckdb_query_joins_a_file_of_the_project(tmp_path, monkeypatch):
+    """The README's JOIN of another file in the project works."""
+    monkeypatch.chdir(tmp_path)
+    ROWS.to_csv("rows.csv", index=False)
+    ROWS[["id"]].assign(extra=1).to_csv("extra.csv", index=False)
+    query = "SELECT s.*, e.extra FROM source s JOIN 'extra.csv' e USING (id)"
+    assert read_source(tmp_path / "rows.csv", query=query)["extra"].tolist() == [1] * len(ROWS)
 
 
 def test_a_missing_sqlite_file_is_an_error_not_a_new_empty_database(tmp_path):
@@ -313,3 +360,16 @@ def test_a_literal_secret_in_the_source_stays_out_of_the_settings_files(tmp_path
     assert with_source(json.loads(written), source)["source"] == source
     with pytest.raises(StepError, match="changed after make read it"):
         with_source(json.loads(written), source.replace("hunter2", "hunter3"))
+
+
+def test_make_watches_the_local_files_a_query_names(tmp_path, monkeypatch):
+    """Each quoted name in a DuckDB query that is a file (or a glob of files) here is one make watches;
+    values, URLs and missing files are not."""
+    monkeypatch.chdir(tmp_path)
+    Path("extra.csv").write_text("id,extra\n1,2\n")
+    Path("part-1.csv").write_text("id\n1\n")
+    query = (
+        "SELECT * FROM source JOIN 'extra.csv' USING (id) JOIN read_csv('part-*.csv') USING (id) "
+        "WHERE colour = 'red' OR name = 'it''s' OR url = 'https://example.org/x.csv' OR f = 'gone.csv'"
+    )
+    assert query_files(query) == ["extra.csv", "part-*.csv"]

@@ -2,9 +2,14 @@
 
 import json
 import multiprocessing
+import resource
+import signal
 from datetime import datetime, timezone
 
+import pytest
+
 from {{ cookiecutter.module_name }} import history
+from {{ cookiecutter.module_name }}.errors import StepError
 
 WHEN = datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)
 
@@ -39,7 +44,8 @@ def test_a_record_holds_time_commit_model_settings_metrics_and_data_checksum():
 
 def append_many(path: str, writer: int) -> None:
     for number in range(200):
-        history.append({**run("knn", 0.5, list(range(40))), "writer": writer, "number": number}, path)
+        record = {**run("knn", 0.5, list(range(40))), "writer": writer, "number": number}
+        history.append({**record, "key": f"{writer}-{number}"}, path)
 
 
 def test_parallel_appends_keep_every_line_whole(tmp_path):
@@ -89,3 +95,61 @@ def test_a_run_is_one_json_line(tmp_path):
     path = tmp_path / "history.jsonl"
     history.append(run("knn", 0.9, [3]), path)
     assert json.loads(path.read_text().splitlines()[0])["model"] == "knn"
+
+
+def test_a_run_already_recorded_is_not_recorded_again(tmp_path):
+    """Two builds that score the same model file (two `make`s at once) leave one record of it."""
+    path = tmp_path / "history.jsonl"
+    history.append(run("knn", 0.9, [3]), path)
+    history.append(run("knn", 0.9, [3], minute=6), path)
+    assert len(history.read(path)) == 1
+
+
+def test_damaged_lines_are_skipped_and_counted(tmp_path, capsys):
+    """A line cut short or edited by hand costs that line only: the others are read, a warning counts it."""
+    path = tmp_path / "history.jsonl"
+    good = json.dumps(run("knn", 0.9, [3]))
+    lines = [good, good[:40], json.dumps({"model": "knn"}), "\xff\xfe"]  # the last is not UTF-8
+    path.write_bytes("\n".join(lines).encode("latin-1") + b"\n")
+    assert [record["model"] for record in history.read(path)] == ["knn"]
+    assert "skipped 3 damaged line(s)" in capsys.readouterr().err
+
+
+def test_a_line_cut_short_does_not_swallow_the_next_run(tmp_path):
+    """An append after a last line without its newline starts on a line of its own."""
+    path = tmp_path / "history.jsonl"
+    path.write_text(json.dumps(run("knn", 0.9, [3]))[:50])
+    history.append(run("random", 0.3, [1]), path)
+    assert [record["model"] for record in history.read(path)] == ["random"]
+
+
+def append_over_a_size_limit(path: str, limit: int) -> None:
+    """Append a run in a process that may not write files past `limit` bytes (a stand-in for a full disk)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing us
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        history.append(run("knn", 0.1, list(range(40))), path)
+    except StepError as error:
+        raise SystemExit(str(error)) from None
+
+
+def test_a_short_write_leaves_the_history_as_it_was_and_says_so(tmp_path):
+    """When only part of a record can be written, the file is cut back to its last whole line, and the
+    step fails: the next `invoke history` and report read every earlier run."""
+    path = tmp_path / "history.jsonl"
+    history.append(run("knn", 0.9, [3]), path)
+    before = path.read_bytes()
+    process = multiprocessing.Process(target=append_over_a_size_limit, args=(path, len(before) + 100))
+    process.start()
+    process.join()
+    assert process.exitcode != 0
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("score", ['"0.9"', "null", "true"])
+def test_a_record_whose_score_is_not_a_number_is_damaged(tmp_path, score):
+    """A record that parses but has no numeric score is skipped rather than breaking the summary."""
+    path = tmp_path / "history.jsonl"
+    record = json.dumps({**run("knn", 0.9, [3]), "metrics": {"balanced_accuracy": json.loads(score)}})
+    path.write_text(record + "\n")
+    assert history.read(path) == []

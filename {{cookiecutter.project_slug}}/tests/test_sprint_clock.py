@@ -158,3 +158,63 @@ def test_a_missing_checklist_says_how_to_restore_it(tmp_path):
     """Without SPRINTS.md the command says how to get it back from git."""
     with pytest.raises(SprintError, match="SPRINTS.md is missing: restore it with `git checkout -- "):
         invoke_sprint(tmp_path, at(0))
+
+
+def test_a_start_time_without_a_time_zone_is_local_time(checklist):
+    """A hand-edited start time without its offset is read as local time, not refused."""
+    (checklist / CLOCK).write_text(json.dumps({"started_at": "2026-11-21T09:00:00"}))
+    output = invoke_sprint(checklist, datetime(2026, 11, 21, 9, 30).astimezone())
+    assert output.startswith("0h30 elapsed")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"started_at": "0001-01-01T00:00:00+14:00"}).encode(),
+        json.dumps({"started_at": "9999-12-31T23:59:00-14:00"}).encode(),
+        b"[" * 100_000,
+        b'{"started_at": "2026-11-21 09:00\xff"}',
+        json.dumps({"started_at": 5}).encode(),
+        json.dumps(["2026-11-21T09:00:00"]).encode(),
+        b" " * 10_000,
+    ],
+    ids=["year 1 at +14", "year 9999 at -14", "nested brackets", "not UTF-8", "a number", "a list", "huge"],
+)
+def test_a_broken_clock_file_is_one_line_saying_how_to_fix_it(checklist, content):
+    """Whatever .hackathon.json holds, a broken one is one error saying to start the clock again."""
+    (checklist / CLOCK).write_bytes(content)
+    with pytest.raises(SprintError, match=r"^\.hackathon\.json is broken \(.*\): delete it and run"):
+        invoke_sprint(checklist, at(0))
+
+
+def test_a_start_time_out_of_the_calendar_is_refused(checklist):
+    """--at with a time that has no local equivalent is the usual one-line error."""
+    with pytest.raises(SprintError, match="is not a date and time"):
+        invoke_sprint(checklist, at(0), start=True, at="0001-01-01 00:00+14:00")
+    assert not (checklist / CLOCK).exists()
+
+
+def test_a_checklist_that_is_not_utf8_is_one_line(checklist):
+    """SPRINTS.md saved in another encoding is named, with the fix."""
+    (checklist / CHECKLIST).write_bytes(
+        (checklist / CHECKLIST).read_bytes() + "- [ ] caf\xe9\n".encode("latin-1")
+    )
+    with pytest.raises(SprintError, match=r"SPRINTS.md is not UTF-8 text \(byte \d+\): save it as UTF-8"):
+        invoke_sprint(checklist, at(0))
+
+
+def test_a_checklist_of_many_items_reads_every_item():
+    """A huge SPRINTS.md is read in one pass (benchmarks/ times a million items): every item, numbered."""
+    text = render(PLAN, "P") + "".join(f"- [ ] item {n}\n" for n in range(100_000))
+    sections = parse(text)
+    assert len(sections[-1].items) == 100_000 + len(PLAN[-1].items)
+    assert sections[-1].items[-1].number == 100_000 + sum(len(s.items) for s in PLAN)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["not json", "[" * 100_000, "5", '{"step": "clean"}', '{"step": "clean", "args": [[1]], "seconds": 1}'],
+)
+def test_a_damaged_build_log_line_is_skipped(line):
+    """The rebuild estimate skips a build-log line it cannot use instead of failing."""
+    assert last_full_build_seconds([line, *FULL_BUILD]) == last_full_build_seconds(FULL_BUILD)

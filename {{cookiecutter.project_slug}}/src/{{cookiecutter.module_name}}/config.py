@@ -21,11 +21,12 @@ import os
 from pathlib import Path
 from typing import Any
 
+from . import config_keys
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import SPARK_MODULES, TASKS, step_module
-from .sources import local_files
+from .sources import kind, local_files, query_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
@@ -84,6 +85,8 @@ def load(path: Path) -> dict[str, Any]:
             f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task].models)} "
             "(add yours to models/registry.py)"
         )
+    model_files = {name: module_file(f"models.{TASKS[task].models[name]}") for name in config.get("models", {})}
+    config_keys.check(config, model_files, path)
     return config
 
 
@@ -260,12 +263,14 @@ def step_code(step: str, task: str) -> list[str]:
 def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:
     """Make's view of config.toml and the code: data files, models, and the code behind each step."""
     task, names = config["task"], list(config.get("models", {}))
+    source = config["data"]["source"]
     modules = {name: TASKS[task].models[name] for name in names}
     engine = config["data"].get("engine", "pandas")
     steps = ENGINE_STEPS[engine]
     lines = [
         "# Written by `python -m <package>.config` from config.toml and the code: edit those instead.",
-        f"DATA_SOURCE := {local_files(config['data']['source'])}",
+        "# The local data files: the source's, and those a DuckDB [data] query names in quotes.",
+        f"DATA_SOURCE := {' '.join(filter(None, [local_files(source), *snapshot_query_files(config)]))}",
         "# The item table ([data] items), read by training and the app, when there is one.",
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
@@ -286,6 +291,12 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         *submit_variables(config, path),
     ]
     return "\n".join(lines) + "\n"
+
+
+def snapshot_query_files(config: dict[str, Any]) -> list[str]:
+    """The files [data] query reads besides the source, when DuckDB runs it (a database runs its own)."""
+    data = config["data"]
+    return [] if kind(data["source"]) == "database" else query_files(data.get("query"))
 
 
 def write_if_changed(text: str, path: Path) -> bool:

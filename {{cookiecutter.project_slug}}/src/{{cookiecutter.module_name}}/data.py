@@ -24,7 +24,7 @@ from .errors import StepError
 from .files import atomic_path
 from .sources import DataSettings
 from .sources.credentials import environment, mask
-from .sources.reader import load_settings, read
+from .sources.reader import FINAL_URL, load_settings, read
 
 
 def checksum(path: Path) -> str:
@@ -36,6 +36,7 @@ def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) 
     return {
         "source": mask(settings.source),
         "query": settings.query and mask(settings.query),  # DuckDB can read URLs named in the query
+        **({FINAL_URL: frame.attrs[FINAL_URL]} if FINAL_URL in frame.attrs else {}),  # after redirects
         "taken_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rows": len(frame),
         "columns": frame.shape[1],

@@ -38,8 +38,9 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "learned": models.describe(fitted),
         "predictions": str(predictions),
     }
-    write_json(result, output)
+    # Recorded first: if the record cannot be written, no metrics file lets make think this step done.
     history.log_run(result, getattr(fitted, "settings_", {}))  # reports/history.jsonl, under make
+    write_json(result, output)
     # Not results.headline: it imports the model registry, and a new model must not re-score the others.
     primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"

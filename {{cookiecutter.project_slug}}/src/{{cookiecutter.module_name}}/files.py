@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .errors import StepError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,7 +33,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; move it into place only if the block succeeds.
 
     An interrupted or failed step then leaves either the old file or none, never a
-    half-written one that make would take for fresh.
+    half-written one that make would take for fresh. A full disk is one line naming the file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -39,8 +42,27 @@ def atomic_path(path: Path) -> Iterator[Path]:
         if path.is_dir():  # the dataset folder Spark wrote before [data] engine went back to "pandas"
             shutil.rmtree(path)
         os.replace(temporary, path)
+    except OSError as error:
+        # Only the write that failed names its file: with nested atomic paths (data.py) the others
+        # have not started theirs, so their temporary file does not exist.
+        ours = temporary.exists() or error.filename == str(temporary)
+        if is_disk_full(error) and ours:
+            raise disk_full(path) from None
+        raise
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def is_disk_full(error: OSError) -> bool:
+    """Whether `error` says the disk (or the user's quota) is full; pyarrow and joblib keep the errno."""
+    return error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left on device" in str(error)
+
+
+def disk_full(path: Path) -> StepError:
+    return StepError(
+        f"cannot write {path}: the disk is full; free some space and run make again "
+        "(the previous version, if any, is kept)"
+    )
 
 
 def replace_with_folder(folder: Path, path: Path) -> None:

@@ -6,26 +6,36 @@ was trained on. Nothing else reads the file, so scores stay reproducible and `ma
 `invoke history` shows each model's best runs and which settings differ from its best; the report
 shows the score over time.
 
-Appending is safe when `make -j` evaluates models side by side: a record is one line of a few
-hundred bytes written by one write() to a file opened with O_APPEND, which Linux (and macOS) place at
-the end of the file as one piece, so lines never interleave. Standard library only: tasks.py uses it.
+Appending is safe when `make -j` evaluates models side by side, or two `make`s run at once: each
+append holds an exclusive lock on the file, skips a run already recorded (the same model, settings,
+data, commit and scores: both builds scored it), and writes one whole line or, failing (a full disk), cuts the
+file back to where it was and says so. A line damaged anyway (by hand, or by an older version) is
+skipped by the reader, with a warning that counts it. Standard library only: tasks.py uses it.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from .errors import StepError
+from .files import disk_full, is_disk_full
 
 # The Makefile names the history file in this variable; steps run by hand record nothing.
 VARIABLE = "HISTORY"
 SNAPSHOT = Path("data/raw/snapshot.json")
 # The model settings that say which model this is rather than how it was set.
 NOT_SETTINGS = ("model", "module", "task")
+# What a readable record holds, at least: the fields every summary of the history uses.
+REQUIRED = ("time", "model", "primary_metric", "higher_is_better", "metrics")
 SHOWN_RUNS = 5  # per model in `invoke history`
 REPORTED_RUNS = 20  # the latest, in the report's table
 
@@ -60,8 +70,13 @@ def record(
     commit: str | None,
     data: str | None,
 ) -> Record:
-    """One run: a model's metrics file (`result`), the model's stage settings, when, commit, data checksum."""
+    """One run: a model's metrics file (`result`), the model's stage settings, when, commit, data checksum.
+
+    Its key is all of that but the time, so a second record of the same run is skipped.
+    """
+    what = [result, {key: value for key, value in settings.items() if key not in NOT_SETTINGS}, commit, data]
     return {
+        "key": hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()[:16],
         "time": when.isoformat(timespec="seconds"),
         "commit": commit,
         "model": result["model"],
@@ -75,14 +90,36 @@ def record(
 
 
 def append(run: Record, path: Path) -> None:
-    """Add `run` as one line at the end of `path`, in a single write (see the module's docstring)."""
+    """Add `run` as one whole line at the end of `path`, unless a record with its key is there already."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(run, sort_keys=True) + "\n").encode("utf-8")
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        os.write(descriptor, line)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # released when the descriptor closes
+        with open(descriptor, "rb", closefd=False) as file:
+            text = file.read()
+        if any(recorded.get("key") == run["key"] for recorded in parse(text)[0]):
+            return
+        # a line cut short by hand or by an older version must not swallow this one
+        start = b"\n" if text and not text.endswith(b"\n") else b""
+        write_all(
+            descriptor, start + (json.dumps(run, sort_keys=True) + "\n").encode("utf-8"), len(text), path
+        )
     finally:
         os.close(descriptor)
+
+
+def write_all(descriptor: int, line: bytes, size: int, path: Path) -> None:
+    """Write all of `line`, looping over short writes; on failure cut the file back to `size` bytes."""
+    try:
+        written = 0
+        while written < len(line):
+            written += os.write(descriptor, line[written:])
+        os.fsync(descriptor)
+    except OSError as error:
+        os.ftruncate(descriptor, size)
+        if is_disk_full(error):
+            raise disk_full(path) from None
+        raise StepError(f"cannot add this run to {path}: {error.strerror}") from None
 
 
 def log_run(result: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
@@ -90,18 +127,47 @@ def log_run(result: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
     path = os.environ.get(VARIABLE)
     if path:
         now = datetime.now(timezone.utc)
-        append(record(result, settings, now, git_commit(Path.cwd()), snapshot_checksum(SNAPSHOT)), Path(path))
+        data, commit = snapshot_checksum(SNAPSHOT), git_commit(Path.cwd())
+        append(record(result, settings, now, commit, data), Path(path))
+
+
+def parse(text: bytes) -> tuple[list[Record], int]:
+    """The records in the history file's bytes `text`, and how many lines were damaged (skipped)."""
+    runs, damaged = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            run = json.loads(line)
+            if not isinstance(run, dict) or not all(key in run for key in REQUIRED):
+                raise ValueError("not a run")
+            score(run)
+        except (ValueError, TypeError, KeyError):  # bad JSON, bad UTF-8, a record without its score
+            damaged += 1
+            continue
+        runs.append(run)
+    return runs, damaged
 
 
 def read(path: Path) -> list[Record]:
-    """Every run recorded in `path`, oldest first; none when there is no file yet."""
+    """Every run recorded in `path`, oldest first (none without a file); damaged lines are skipped,
+    with a warning that counts them."""
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    runs, damaged = parse(path.read_bytes())
+    if damaged:
+        print(
+            f"warning: skipped {damaged} damaged line(s) of {path}; the other {len(runs)} run(s) are shown",
+            file=sys.stderr,
+        )
+    return runs
 
 
 def score(run: Record) -> float:
-    return run["metrics"][run["primary_metric"]]
+    value = run["metrics"][run["primary_metric"]]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"a score is a number, not {type(value).__name__}")
+    return value
 
 
 def best_first(runs: list[Record]) -> list[Record]:

@@ -3,7 +3,8 @@
 `[data] source` is one of:
 - a file, or a glob of files of one kind: .csv .tsv .parquet .json .jsonl .xlsx (or as `format` says);
 - a database URL that SQLAlchemy understands (sqlite:///..., postgresql://...), with `query`;
-- an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`).
+- an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`,
+  `max_bytes`, `max_pages`, `follow_redirects`).
 With a file or URL, `query` is SQL run by DuckDB over the data as the table `source`.
 `${NAME}` in `source` and in header values is read from the environment or `.env`.
 
@@ -13,6 +14,7 @@ config.py can ask it too; `reader.read` does the reading, through the module for
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -35,6 +37,10 @@ EXTENSIONS = {
     ".xlsx": "excel",
 }
 FORMATS = sorted(set(EXTENSIONS.values()))
+# A SQL string literal, '' standing for a quote inside it
+SQL_STRING = re.compile(r"'((?:[^']|'')*)'")
+# [data] follow_redirects: to the same scheme, host and port only, or anywhere (without [data] headers)
+REDIRECT_POLICIES = ("same-origin", "any")
 
 
 def format_of(name: str, override: str | None = None) -> str:
@@ -68,6 +74,9 @@ class DataSettings:
     spark: dict[str, Any] = field(default_factory=dict)
     # The config.toml section a masked secret source is read back from ([submit] sources too).
     section: str = "data"
+    max_bytes: int = 2_000_000_000
+    max_pages: int = 10_000
+    follow_redirects: str = "same-origin"
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
@@ -87,6 +96,15 @@ class DataSettings:
             or settings.retries < 0
         ):
             raise StepError(f"[data] retries must be a whole number, 0 or more, not {settings.retries!r}")
+        for limit in ("max_bytes", "max_pages"):
+            value = getattr(settings, limit)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise StepError(f"[data] {limit} must be a whole number, 1 or more, not {value!r}")
+        if settings.follow_redirects not in REDIRECT_POLICIES:
+            raise StepError(
+                f"[data] follow_redirects must be {' or '.join(map(repr, REDIRECT_POLICIES))}, "
+                f"not {settings.follow_redirects!r}"
+            )
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
             raise StepError(
@@ -121,3 +139,14 @@ def local_files(source: str) -> str:
     if URL.match(source):
         return ""
     return source.replace("$", "$$")
+
+
+def query_files(query: str | None) -> list[str]:
+    """The local files a DuckDB [data] query reads, for make to watch: each string literal in it that
+    names a file (or a glob of files) existing now, such as 'data/external/extra.csv' in a JOIN.
+
+    Make cannot watch a name with a space in it; such a file is left out.
+    """
+    names = {match.group(1).replace("''", "'") for match in SQL_STRING.finditer(query or "")}
+    found = [name for name in names if not URL.match(name) and not re.search(r"\s", name) and glob.glob(name)]
+    return sorted(name.replace("$", "$$") for name in found)

@@ -12,6 +12,9 @@ from . import DataSettings, kind
 from .credentials import expand, mask, with_source
 from .local import read_files
 
+# The frame's attribute (pandas' DataFrame.attrs) holding the URL an HTTP source answered from, masked
+FINAL_URL = "final_url"
+
 
 def load_settings(path: Path) -> DataSettings:
     """The data stage's settings file (either engine's). A secret written into the source stays in
@@ -38,19 +41,14 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         from .web import read_http
 
         headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
-        frame = read_http(
-            source,
-            headers,
-            timeout=settings.timeout,
-            retries=settings.retries,
-            fmt=settings.format,
-            records_path=settings.records_path,
-            next_path=settings.next_path,
-        )
+        frame, final_url = read_http(source, headers, settings)
+        frame.attrs[FINAL_URL] = mask(final_url)
     else:
         frame = read_files(source, settings.format, settings.records_path, settings.sheet)
     if not settings.query:
         return frame
     from .sql import query_frame
 
-    return query_frame(frame, settings.query)
+    queried = query_frame(frame, settings.query)
+    queried.attrs = frame.attrs
+    return queried

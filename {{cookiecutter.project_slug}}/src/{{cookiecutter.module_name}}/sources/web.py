@@ -1,8 +1,14 @@
-"""HTTP APIs: CSV or JSON over http(s), with a timeout, retries and pagination by a next link."""
+"""HTTP APIs: CSV or JSON over http(s), with retries and pagination by a next link, every input bounded:
+[data] timeout bounds each whole response, max_bytes the decompressed bytes, max_pages the pages,
+and no configured header (each may be a credential) follows a redirect to another server."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import json
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 import requests
@@ -11,9 +17,10 @@ from urllib3.util import Retry
 
 from ..errors import StepError
 from ..progress import bar
-from . import EXTENSIONS, format_of
+from . import EXTENSIONS, DataSettings, format_of
 from .credentials import mask
 from .formats import parse, records_frame, value_at
+from .stream import Budget, download, time_left
 
 # Content-Type -> format, for responses whose URL has no telling extension
 CONTENT_TYPES = {
@@ -25,6 +32,8 @@ CONTENT_TYPES = {
     "application/vnd.apache.parquet": "parquet",
 }
 RETRY_STATUSES = (500, 502, 503, 504)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_REDIRECTS = 5
 
 
 def session(retries: int) -> requests.Session:
@@ -39,7 +48,7 @@ def session(retries: int) -> requests.Session:
         read=False,
         status=retries,
         other=0,
-        redirect=5,
+        redirect=False,  # `follow` judges each redirect: headers must not leak to another origin
         status_forcelist=RETRY_STATUSES,
         backoff_factor=0.5,
         respect_retry_after_header=False,  # a Retry-After of an hour must not hang the pipeline
@@ -53,16 +62,17 @@ def session(retries: int) -> requests.Session:
 
 
 def get(
-    http: requests.Session, url: str, headers: dict[str, str], timeout: float, retries: int
+    http: requests.Session, url: str, headers: dict[str, str], wait: float, settings: DataSettings
 ) -> requests.Response:
-    """GET `url`, turning every way it can fail into one line that names the URL (masked) and a fix."""
-    shown = mask(url)
+    """GET `url` (its headers, the body to come), waiting `wait` s at most; every way it can fail is one
+    line that names the URL (masked) and a fix. A redirect is returned as it is, for `follow` to judge."""
+    shown, retries = mask(url), settings.retries
     tries = f"{retries + 1} {'try' if retries == 0 else 'tries'}"
     try:
-        response = http.get(url, headers=headers, timeout=timeout)
+        response = http.get(url, headers=headers, timeout=wait, stream=True, allow_redirects=False)
     except requests.Timeout:
         raise StepError(
-            f"no answer from {shown} within {timeout:g} s: check the URL, or raise [data] timeout"
+            f"no answer from {shown} within {settings.timeout:g} s: check the URL, or raise [data] timeout"
         ) from None
     except requests.ConnectionError as error:
         reason = str(getattr(error.args[0], "reason", error.args[0]) if error.args else error)
@@ -84,6 +94,39 @@ def get(
     else:
         fix = "check the URL and [data] headers"
     raise StepError(f"{shown} answered {status}: {fix}")
+
+
+def origin(url: str) -> tuple[str, str | None, int | None]:
+    """Scheme, host and port: what must stay the same for a redirect to keep the configured headers."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, parts.hostname, parts.port or DEFAULT_PORTS.get(scheme)
+
+
+def follow(
+    http: requests.Session, url: str, headers: dict[str, str], settings: DataSettings, deadline: float
+) -> tuple[requests.Response, str]:
+    """The response at the end of `url`'s redirects, and its URL.
+
+    Every configured header may hold a secret, so none is sent to another origin: a redirect
+    there is refused unless [data] follow_redirects = "any", and then followed without them.
+    """
+    current, sent = url, headers
+    for _ in range(MAX_REDIRECTS + 1):
+        response = get(http, current, sent, time_left(deadline, current, settings.timeout), settings)
+        if not response.is_redirect:
+            return response, current
+        target = urljoin(current, response.headers["Location"])
+        response.close()
+        if origin(target) != origin(current):
+            if settings.follow_redirects != "any":
+                raise StepError(
+                    f"{mask(current)} redirects to another server ({mask(target)}): put that URL in "
+                    '[data] source, or set [data] follow_redirects = "any" (then no [data] headers go there)'
+                )
+            sent = {}
+        current = target
+    raise StepError(f"{mask(url)} redirects more than {MAX_REDIRECTS} times: check [data] source")
 
 
 def format_of_response(response: requests.Response, url: str, override: str | None) -> str:
@@ -120,36 +163,48 @@ def next_page(document: object, page_url: str, next_path: str, first: bool) -> s
     return urljoin(page_url, link) if isinstance(link, str) and link else None
 
 
-def read_http(
-    url: str,
-    headers: dict[str, str],
-    timeout: float,
-    retries: int,
-    fmt: str | None = None,
-    records_path: str = "",
-    next_path: str = "",
-) -> pd.DataFrame:
-    """The records at `url`; with `next_path`, follow each JSON page's link to the next, to the last."""
+def read_http(url: str, headers: dict[str, str], settings: DataSettings) -> tuple[pd.DataFrame, str]:
+    """The records at `url`, and the URL they came from (after redirects); with [data] next_path,
+    each JSON page's link is followed to the last, at most [data] max_pages of them.
+
+    Each response is streamed to a temporary file, so memory holds the parsed data only.
+    """
     pages = []
     seen = set()
-    with session(retries) as http, bar(None, f"fetching {mask(url)}", unit="page") as progress:
+    budget = Budget()
+    final = url
+    with (
+        session(settings.retries) as http,
+        tempfile.TemporaryDirectory(prefix="fetch-") as folder,
+        bar(None, f"fetching {mask(url)}", unit="page") as progress,
+    ):
+        body = Path(folder) / "body"
         page_url: str | None = url
         while page_url:
             if page_url in seen:
                 raise StepError(f"the pages of {mask(url)} loop back to {mask(page_url)}: check next_path")
+            if len(pages) == settings.max_pages:
+                raise StepError(
+                    f"{mask(url)} has more than [data] max_pages = {settings.max_pages:,} pages: "
+                    "check [data] next_path, or raise max_pages"
+                )
             seen.add(page_url)
-            response = get(http, page_url, headers, timeout, retries)
-            page_format = format_of_response(response, page_url, fmt)
-            where = mask(page_url)
+            budget.deadline = time.monotonic() + settings.timeout
+            response, answered = follow(http, page_url, headers, settings, budget.deadline)
+            final = answered if len(seen) == 1 else final
+            with response, open(body, "wb") as file:
+                download(response, answered, file, settings, budget)
+            page_format = format_of_response(response, answered, settings.format)
+            where = mask(answered)
             if page_format != "json":
-                if next_path:
+                if settings.next_path:
                     raise StepError(f"[data] next_path needs JSON pages, but {where} sent {page_format}")
-                return parse(response.content, page_format, where)
+                return parse(body, page_format, where), final
             try:
-                document = response.json()
-            except requests.JSONDecodeError:
+                document = json.loads(body.read_bytes())
+            except ValueError:  # not JSON, or not UTF-8
                 raise StepError(f"{where} did not send valid JSON: check the URL or [data] format") from None
-            pages.append(records_frame(document, records_path, where))
+            pages.append(records_frame(document, settings.records_path, where))
             progress.update()
-            page_url = next_page(document, page_url, next_path, first=len(pages) == 1)
-    return pd.concat(pages, ignore_index=True) if len(pages) > 1 else pages[0]
+            page_url = next_page(document, answered, settings.next_path, first=len(pages) == 1)
+    return (pd.concat(pages, ignore_index=True) if len(pages) > 1 else pages[0]), final

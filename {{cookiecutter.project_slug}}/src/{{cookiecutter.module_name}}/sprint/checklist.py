@@ -64,12 +64,17 @@ def render(sections: list[Section], project_name: str) -> str:
 
 
 HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(?:·\s*)?h\+(\d+):(\d\d)\s*[–—-]+\s*h\+(\d+):(\d\d)")
-CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*?)\s*$")
+# The text runs to the end of the line (its trailing spaces stripped after): a lazy match followed by
+# \s*$ would try the end at every character, which made long lines slow.
+CHECKBOX = re.compile(r"^\s*[-*+]\s+\[(?P<mark>[ xX])\]\s*(?P<text>.*)")
 
 
 def parse(text: str) -> list[Section]:
-    """Read SPRINTS.md back: its sections, their times and their items, as the team left them."""
-    sections: list[Section] = []
+    """Read SPRINTS.md back: its sections, their times and their items, as the team left them.
+
+    One pass, each item appended once: linear in the file's size, whatever the number of items.
+    """
+    sections: list[tuple[str, int, int, list[Item]]] = []
     number = 0
     for line_number, line in enumerate(text.splitlines(), 1):
         where = f"{CHECKLIST} line {line_number}"
@@ -80,27 +85,25 @@ def parse(text: str) -> list[Section]:
                 raise SprintError(f"{where}: a section heading needs its times, e.g. '{example}'")
             h1, m1, h2, m2 = (int(g) for g in match.groups()[1:])
             start, end = h1 * 60 + m1, h2 * 60 + m2
-            expected = sections[-1].end if sections else 0
+            expected = sections[-1][2] if sections else 0
             if start != expected or end <= start:
                 raise SprintError(
                     f"{where}: {match['title']!r} runs {offset(start)} – {offset(end)}, but sections must "
                     f"follow each other from h+00:00; this one should start at {offset(expected)}"
                 )
-            sections.append(Section(match["title"], start, end))
+            sections.append((match["title"], start, end, []))
             continue
         box = CHECKBOX.match(line)
         if box:
             if not sections:
                 raise SprintError(f"{where}: a checkbox before the first section heading; move it under one")
             number += 1
-            item = Item(number, box["text"], box["mark"] != " ")
-            last = sections[-1]
-            sections[-1] = Section(last.title, last.start, last.end, (*last.items, item))
+            sections[-1][3].append(Item(number, box["text"].rstrip(), box["mark"] != " "))
     if not sections:
         raise SprintError(
             f"{CHECKLIST} has no sections: each needs a heading like '## Scope · h+00:00 – h+01:00'"
         )
-    return sections
+    return [Section(title, start, end, tuple(items)) for title, start, end, items in sections]
 
 
 def set_done(text: str, number: int, done: bool) -> str:

@@ -34,9 +34,11 @@ def last_full_build_seconds(log_lines: Iterable[str]) -> float | None:
     runs = []
     for line in log_lines:
         try:
-            runs.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue  # a line cut short by an interrupted step: that step did not finish
+            run = json.loads(line)
+        except (ValueError, RecursionError):
+            continue  # a line cut short by an interrupted step (that step did not finish), or garbage
+        if is_step_run(run):
+            runs.append(run)
 
     finish = len(runs)
     for begin in reversed([i for i, run in enumerate(runs) if run["step"] == FIRST_STEP]):
@@ -49,9 +51,24 @@ def last_full_build_seconds(log_lines: Iterable[str]) -> float | None:
     return None
 
 
+def is_step_run(run: object) -> bool:
+    """Whether a build-log record has what the sum needs: a step, its arguments and its seconds."""
+    if not isinstance(run, dict) or not isinstance(run.get("step"), str):
+        return False
+    args, seconds = run.get("args"), run.get("seconds")
+    return (
+        isinstance(args, list)
+        and all(isinstance(arg, str) for arg in args)
+        and isinstance(seconds, (int, float))
+        and not isinstance(seconds, bool)
+    )
+
+
 def read_last_build(root: Path) -> float | None:
     log = root / BUILD_LOG
-    return last_full_build_seconds(log.read_text(encoding="utf-8").splitlines()) if log.is_file() else None
+    # a damaged byte spoils its line only, which the reader skips
+    text = log.read_text(encoding="utf-8", errors="replace") if log.is_file() else None
+    return last_full_build_seconds(text.splitlines()) if text is not None else None
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .checklist import CHECKLIST, SprintError, parse, set_done
@@ -18,6 +18,7 @@ from .plan import Section
 
 # Committed, so the whole team shares one start time.
 CLOCK = Path(".hackathon.json")
+MAX_CLOCK_BYTES = 4096  # it holds one start time
 
 
 def parse_at(text: str, now: datetime) -> datetime:
@@ -28,7 +29,8 @@ def parse_at(text: str, now: datetime) -> datetime:
             moment = now.astimezone().replace(hour=hour, minute=minute, second=0, microsecond=0)
         else:
             moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        return moment.astimezone()
+    except (ValueError, OverflowError):  # OverflowError: a time near year 1 or 9999 has no local time
         raise SprintError(
             f'--at {text!r} is not a date and time; use e.g. --at "2026-11-21 09:00" or --at 09:00 (today)'
         ) from None
@@ -39,21 +41,34 @@ def read_checklist(root: Path) -> tuple[str, list[Section]]:
     path = root / CHECKLIST
     if not path.is_file():
         raise SprintError(f"{CHECKLIST} is missing: restore it with `git checkout -- {CHECKLIST}`")
-    with open(path, encoding="utf-8", newline="") as file:  # keep the team's line endings
-        text = file.read()
+    try:
+        with open(path, encoding="utf-8", newline="") as file:  # keep the team's line endings
+            text = file.read()
+    except UnicodeDecodeError as error:
+        raise SprintError(
+            f"{CHECKLIST} is not UTF-8 text (byte {error.start}): save it as UTF-8 in your editor"
+        ) from None
     return text, parse(text)
 
 
 def read_clock(root: Path) -> datetime | None:
+    """The shared start time; one without a time zone (a hand edit) is local time."""
     path = root / CLOCK
     if not path.is_file():
         return None
+    broken = f"{CLOCK} is broken (%s): delete it and run `invoke sprint --start` again"
+    if path.stat().st_size > MAX_CLOCK_BYTES:
+        raise SprintError(broken % f"over {MAX_CLOCK_BYTES} bytes")
     try:
-        return datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["started_at"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise SprintError(
-            f"{CLOCK} is broken ({error}): delete it and run `invoke sprint --start` again"
-        ) from None
+        started = datetime.fromisoformat(json.loads(path.read_bytes())["started_at"])
+        # astimezone() reads a naive time as local; in UTC or local time, one near year 1 or 9999
+        # may not exist: found now rather than when the time is shown
+        started.astimezone(timezone.utc).astimezone()
+        return started.astimezone() if started.tzinfo is None else started
+    except (ValueError, KeyError, TypeError, IndexError) as error:  # UnicodeDecodeError is a ValueError
+        raise SprintError(broken % type(error).__name__) from None
+    except (OverflowError, RecursionError):  # out of the calendar; brackets nested past Python's limit
+        raise SprintError(broken % "not a start time") from None
 
 
 def write_atomically(path: Path, text: str) -> None:
