@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }} import metrics
 from {{ cookiecutter.module_name }}.tasks import classification, regression, tabular
 
 
@@ -21,7 +22,8 @@ def test_balanced_accuracy_averages_each_class_not_each_row():
     scores = classification.score(ALWAYS_A)
     assert scores["accuracy"] == 0.75
     assert scores["balanced_accuracy"] == 0.5
-    assert classification.PRIMARY_METRIC == "balanced_accuracy" and classification.HIGHER_IS_BETTER
+    assert metrics.primary("classification").name == "balanced_accuracy"
+    assert metrics.primary("classification").higher_is_better
 
 
 def test_macro_f1_averages_the_f1_of_every_class():
@@ -48,7 +50,7 @@ def test_regression_errors_are_mean_absolute_root_mean_squared_and_r2():
     assert scores["rmse"] == pytest.approx(math.sqrt(sum(e * e for e in errors) / 4), abs=1e-6)
     r2 = 1 - sum(e * e for e in errors) / sum((a - mean) ** 2 for a in actual)
     assert scores["r2"] == pytest.approx(r2, abs=1e-6)
-    assert regression.PRIMARY_METRIC == "rmse" and not regression.HIGHER_IS_BETTER
+    assert metrics.primary("regression").name == "rmse" and not metrics.primary("regression").higher_is_better
 
 
 def test_metrics_are_plain_floats_rounded_to_six_decimals():

@@ -40,6 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import StepError
+from ..metrics import METRICS
 from ..models.interactions import Columns, as_seconds
 from . import Cleanup
 from .recommendation_submission import submission  # noqa: F401  (the task's `make submit`)
@@ -47,8 +48,6 @@ from .recommendation_submission import submission  # noqa: F401  (the task's `ma
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-PRIMARY_METRIC = "ndcg_at_k"
-HIGHER_IS_BETTER = True
 METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
 # The curves drawn for each model, at every cut-off from 1 to twice k.
 CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
@@ -355,7 +354,9 @@ def evaluate(
         "n_test": len(relevant),
         "test_unit": "users",
         "k": k,
-        "metric_meaning": METRIC_MEANING.format(k=k),
+        "metric_meaning": (
+            METRICS[settings["metric"]].meaning if settings.get("metric") else METRIC_MEANING.format(k=k)
+        ),
         "metrics": {name: round(value, 6) for name, value in scores.items()},
         "curves": curves(hits, relevant),
     }

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import metrics
 from ..errors import StepError
 from ..progress import bar
 from . import Cleanup
@@ -271,17 +272,20 @@ def evaluate(
     model: Any,
     test: pd.DataFrame,
     settings: Mapping[str, Any],
-    score: Callable[[pd.DataFrame], dict[str, float]],
-    meaning: str,
+    task: str,
+    score: Callable[[pd.DataFrame, str], dict[str, float]],
+    predict: Callable[[Any, pd.DataFrame, Mapping[str, Any]], pd.DataFrame] = predict,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The predictions for the test rows and the task's `score` of them (the task's `evaluate` says which)."""
+    """The predictions for the test rows and the `task`'s `score` of them (its `evaluate` says which),
+    ranked by `[evaluate] metric` (settings["metric"]) or the task's first metric in metrics.py."""
     target = settings["target"]
+    primary = metrics.primary(task, settings.get("metric"))
     predictions = predict(model, test, settings)
     return predictions, {
         "goal": f"predicting {target}",
         "target": target,
         "n_test": len(test),
         "test_unit": "rows",
-        "metric_meaning": meaning.format(target=target),
-        "metrics": score(predictions),
+        "metric_meaning": primary.meaning.format(target=target),
+        "metrics": score(predictions, primary.name),
     }
