@@ -70,7 +70,8 @@ def built(tmp_path_factory) -> Path:
     for name in MODELS:
         train.main(settings / f"{name}.json", root / "train.parquet", root / f"{name}.joblib")
         evaluate.main(settings / "evaluate.json", root / f"{name}.joblib", root / "train.parquet",
-                      root / "test.parquet", root / "clean.json", root / f"{name}.parquet", root / f"{name}.json")
+                      root / "test.parquet", root / "clean.json", root / f"{name}.parquet",
+                      root / f"{name}.json")
     leaderboard.main([root / f"{name}.json" for name in MODELS], root / "leaderboard.md")
     return root
 

@@ -113,8 +113,6 @@ RECOMMENDATION = tuple(
 # task -> its metrics, the default primary metric first
 BY_TASK = {"classification": CLASSIFICATION, "regression": REGRESSION, "recommendation": RECOMMENDATION}
 METRICS = {metric.name: metric for family in BY_TASK.values() for metric in family}
-# Probability metrics score one class's probability: classification with two classes only.
-BINARY_ONLY = frozenset(metric.name for metric in CLASSIFICATION if metric.needs_probabilities)
 
 
 def primary(task: str, chosen: str | None = None) -> Metric:

@@ -15,7 +15,8 @@ A task module says what its words mean, so the steps never ask which task they s
 - `evaluate(model, train, test, settings) -> (predictions, fields)`: what a model says about the
   test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
-  included: `[evaluate] metric`, or the task's first in metrics.py, which ranks the leaderboard), plus the task's own (a recommender's `k` and metric curves);
+  included: `[evaluate] metric`, or the task's first in metrics.py), plus the task's own (a
+  recommender's `k` and metric curves);
 - `chart(predictions, result) -> Figure`: how one model does on the test set, for the figures.
 - `submission(model, source, train, settings) -> (submission, notes)`: `make submit`'s
   predictions for the rows of an unlabeled source (`[submit]`), one row per source row in its order,

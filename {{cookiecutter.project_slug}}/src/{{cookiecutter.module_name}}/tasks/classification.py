@@ -95,7 +95,8 @@ def score(predictions: pd.DataFrame, primary: str = "balanced_accuracy") -> dict
     """Every classification metric of the table (metrics.py) that the predictions allow: the label
     metrics always, roc_auc and log_loss with two classes; the `primary` one is required."""
     actual, predicted = as_codes(predictions["actual"], predictions["predicted"])
-    scores = {m.name: m.compute(actual, predicted) for m in metrics.CLASSIFICATION if not m.needs_probabilities}
+    labels = [metric for metric in metrics.CLASSIFICATION if not metric.needs_probabilities]
+    scores = {metric.name: metric.compute(actual, predicted) for metric in labels}
     if "probability" in predictions and predictions["actual"].nunique() == 2:
         positive = (predictions["actual"] == predictions["positive"].iloc[0]).to_numpy(dtype=int)
         for metric in metrics.CLASSIFICATION:
@@ -105,7 +106,7 @@ def score(predictions: pd.DataFrame, primary: str = "balanced_accuracy") -> dict
         raise StepError(
             f"[evaluate] metric = {primary!r} scores the probability of one of two classes, and the test "
             f"rows have {predictions['actual'].nunique()} classes: pick one of "
-            f"{', '.join(name for name in metrics.names('classification') if name not in metrics.BINARY_ONLY)}"
+            f"{', '.join(metric.name for metric in labels)}"
         )
     return rounded(scores)
 

@@ -65,9 +65,8 @@ def score(predictions: pd.DataFrame, primary: str = "rmse") -> dict[str, float]:
             f"[evaluate] metric = 'rmsle' needs a target of 0 or more, and {negative} test rows are "
             "negative: pick rmse or mae, or a target that is never negative"
         )
-    return rounded(
-        {m.name: m.compute(actual, predicted) for m in metrics.REGRESSION if m.name != "rmsle" or not negative}
-    )
+    scored = [metric for metric in metrics.REGRESSION if metric.name != "rmsle" or not negative]
+    return rounded({metric.name: metric.compute(actual, predicted) for metric in scored})
 
 
 def evaluate(
