@@ -53,3 +53,14 @@ def test_a_tie_goes_to_the_simpler_model_whatever_order_the_files_come_in():
         ranked = rank([{**result(name, 0.0), "task": "classification", "primary_metric": "accuracy",
                         "higher_is_better": True, "metrics": {"accuracy": scores[name]}} for name in order])
         assert [r["model"] for r in ranked] == ["rules", "knn", "random"]
+
+
+def test_the_leaderboard_warns_when_cleanup_kept_rows_unlike_the_removed():
+    """The metrics files carry cleanup's warning about the kept rows: the leaderboard shows it under its
+    ranking sentence, with the share of rows kept."""
+    warned = {"rows_kept_share": 0.4, "kept_rows_warning": "the kept rows' mean is 222,759 against 153,108"}
+    table = to_markdown(rank([{**result("random", 10.0), **warned}, {**result("knn", 4.0), **warned}]))
+    assert "**Warning:** cleanup kept 40% of the rows; the kept rows' mean is 222,759 against 153,108" in (
+        table
+    )
+    assert "Warning" not in to_markdown(rank([result("random", 10.0), result("knn", 4.0)]))

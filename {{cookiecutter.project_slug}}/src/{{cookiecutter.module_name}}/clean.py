@@ -42,6 +42,8 @@ class Step:
             removed.append(f"-{self.rows_removed} rows")
         if self.columns_removed:
             removed.append(f"-{len(self.columns_removed)} columns ({', '.join(self.columns_removed)})")
+        if removed and self.note:  # what the removal saved, or why
+            return f"{self.name}: {', '.join(removed)}; {self.note}"
         return f"{self.name}: {', '.join(removed) or self.note or 'nothing removed'}"
 
 
@@ -130,9 +132,11 @@ def cleanup_record(
     report: list[Step],
     sample: float | None = None,
     warnings: list[str] = (),
+    kept_rows_warning: str = "",
 ) -> dict:
     """What cleanup did, for the report: the shape before and after, the sample, each step's removals,
-    the warnings."""
+    the warnings (`kept_rows_warning`, when the kept rows' target is unlike the removed rows', among
+    them and on its own for the metrics files)."""
     return {
         "sample": sample,
         "rows_before": len(before),
@@ -149,6 +153,8 @@ def cleanup_record(
             for step in report
         ],
         "warnings": list(warnings),
+        "rows_kept_share": round(len(after) / len(before), 4) if len(before) else None,
+        "kept_rows_warning": kept_rows_warning or None,
     }
 
 
@@ -169,13 +175,16 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     check_enough_rows(cleaned, report, values["min_rows"])
     # A sample is asked for, so only the cleaning steps can remove too much.
     warnings = removed_too_many(cleaning, len(sampled), values["max_removed_share"])
+    task = tasks.load(values["task"])
+    compare = getattr(task, "kept_unlike_removed", None)  # tables: is the target of the kept rows unlike?
+    unlike = compare(strip_column_names(sampled), cleaned, values) if compare else ""
+    warnings += [unlike] if unlike else []
     for warning in warnings:
         print(f"WARNING: cleanup: {warning}", file=sys.stderr)
-    tasks.load(values["task"]).check(cleaned, values)
+    task.check(cleaned, values)
     # The record first: whenever the cleaned table is fresh, so is the record beside it.
-    write_json(
-        cleanup_record(frame, cleaned, report, values["sample"], warnings), output.with_suffix(".json")
-    )
+    record = cleanup_record(frame, cleaned, report, values["sample"], warnings, unlike)
+    write_json(record, output.with_suffix(".json"))
     write_table(cleaned, output)
     print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
 

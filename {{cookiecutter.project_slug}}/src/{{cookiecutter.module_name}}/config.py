@@ -34,7 +34,14 @@ from .submit_config import stages as submit_stages
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
+    "clean": {
+        "max_missing_fraction": 0.5,
+        "min_rows": 20,
+        "max_removed_share": 0.5,
+        "drop_duplicates": True,
+        "missing_as_value": False,
+        "max_target_shift": 0.25,
+    },
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
     "spark": {"master": "local[*]", "conf": {}, "ui": True},
 }

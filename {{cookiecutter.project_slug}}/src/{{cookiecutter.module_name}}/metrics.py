@@ -82,23 +82,53 @@ def _r2(actual: Any, predicted: Any) -> float:
 
 
 CLASSIFICATION = (
-    Metric("balanced_accuracy", True, False, "share of each class predicted right, averaged over classes "
-           "(0 to 1)", "balanced_accuracy", _balanced_accuracy),
+    Metric(
+        "balanced_accuracy",
+        True,
+        False,
+        "share of each class predicted right, averaged over classes (0 to 1)",
+        "balanced_accuracy",
+        _balanced_accuracy,
+    ),
     Metric("accuracy", True, False, "share of rows predicted right (0 to 1)", "accuracy", _accuracy),
     Metric("f1_macro", True, False, "F1 score averaged over classes (0 to 1)", "f1_macro", _f1_macro),
     # Two classes only: the probability of the second class (in sorted order) is scored.
-    Metric("roc_auc", True, True, "area under the ROC curve of the positive class's probability "
-           "(0.5 random, 1 perfect)", "roc_auc", _roc_auc),
-    Metric("log_loss", False, True, "log loss of the positive class's probability (0 perfect)",
-           "neg_log_loss", _log_loss),
+    Metric(
+        "roc_auc",
+        True,
+        True,
+        "area under the ROC curve of the positive class's probability (0.5 random, 1 perfect)",
+        "roc_auc",
+        _roc_auc,
+    ),
+    Metric(
+        "log_loss",
+        False,
+        True,
+        "log loss of the positive class's probability (0 perfect)",
+        "neg_log_loss",
+        _log_loss,
+    ),
 )
 REGRESSION = (
-    Metric("rmse", False, False, "root mean squared error, in {target} units",
-           "neg_root_mean_squared_error", _rmse),
+    Metric(
+        "rmse",
+        False,
+        False,
+        "root mean squared error, in {target} units",
+        "neg_root_mean_squared_error",
+        _rmse,
+    ),
     Metric("mae", False, False, "mean absolute error, in {target} units", "neg_mean_absolute_error", _mae),
     Metric("r2", True, False, "share of the variance of {target} explained (1 perfect)", "r2", _r2),
-    Metric("rmsle", False, False, "root mean squared error of log(1 + {target})",
-           "neg_root_mean_squared_log_error", _rmsle),
+    Metric(
+        "rmsle",
+        False,
+        False,
+        "root mean squared error of log(1 + {target})",
+        "neg_root_mean_squared_log_error",
+        _rmsle,
+    ),
 )
 RECOMMENDATION = tuple(
     Metric(name, True, False, meaning)

@@ -15,7 +15,7 @@ Result = dict[str, Any]  # one reports/metrics/<model>.json
 
 def simplicity(result: Result) -> int:
     """The model's place in the progression (random < rules < knn ...): lower is simpler."""
-    progression = list(TASKS.get(result["task"], {}))
+    progression = list(TASKS.get(result.get("task", ""), {}))
     return progression.index(result["model"]) if result["model"] in progression else len(progression)
 
 
@@ -88,6 +88,7 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
         f"and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
         "is better). Lift is the gain in that metric over the random baseline: positive is better.",
         "",
+        *kept_rows_warning(best),
         "| " + " | ".join(header) + " |",
         "|---:|---|" + "---:|" * (len(names) + 1),
     ]
@@ -97,6 +98,14 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
             f"| {position} | {result['model']} | " + " | ".join(scores) + f" | {lift(result, baseline)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def kept_rows_warning(result: Result) -> list[str]:
+    """The leaderboard's warning (and a blank line) when cleanup kept rows unlike those it removed."""
+    if not result.get("kept_rows_warning"):
+        return []
+    share, warning = result["rows_kept_share"], result["kept_rows_warning"]
+    return [f"**Warning:** cleanup kept {share:.0%} of the rows; {warning}", ""]
 
 
 def submitted(submission: Result) -> str:

@@ -28,7 +28,7 @@ class LogTarget(RegressorMixin, BaseEstimator):
         if negative:
             raise StepError(
                 f'[features] target_transform = "log" needs a target of 0 or more, and {negative} '
-                'training rows are negative: remove target_transform, or pick another target'
+                "training rows are negative: remove target_transform, or pick another target"
             )
         self.regressor.fit(X, np.log1p(y))
         return self

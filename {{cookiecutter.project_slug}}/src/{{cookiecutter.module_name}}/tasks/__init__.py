@@ -7,6 +7,8 @@ A task module says what its words mean, so the steps never ask which task they s
   gets None for it;
 - `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
   stripped; each step returns the cleaned frame, or the frame and a note for the report;
+- `kept_unlike_removed(before, after, settings) -> str` (tables only): a warning when the target of
+  the rows cleanup kept differs from the removed rows', "" when it does not;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
 - `split(frame, settings) -> (train, test, features)`: the held-out rows (per row for tables, per
   user for recommendations) with the columns the models may see, and the record of those columns

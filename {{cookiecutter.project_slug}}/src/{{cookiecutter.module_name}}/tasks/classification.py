@@ -12,13 +12,14 @@ from .. import metrics
 from ..errors import StepError
 from . import tabular
 from .table_submission import submission
-from .tabular import cleanup_steps, evaluation_columns, fit, in_batches, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, in_batches, kept_unlike_removed, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
     "cleanup_steps",
+    "kept_unlike_removed",
     "check",
     "split",
     "fit",

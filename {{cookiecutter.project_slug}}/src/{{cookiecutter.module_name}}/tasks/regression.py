@@ -11,13 +11,14 @@ from .. import metrics
 from ..errors import StepError
 from . import tabular
 from .table_submission import submission
-from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, kept_unlike_removed, predict, rounded
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
     "cleanup_steps",
+    "kept_unlike_removed",
     "check",
     "split",
     "fit",
