@@ -13,6 +13,7 @@ config.py can ask it too; `reader.read` does the reading, through the module for
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -63,6 +64,8 @@ class DataSettings:
     headers: dict[str, str] = field(default_factory=dict)
     timeout: float = 30
     retries: int = 2
+    encoding: str = "utf-8"  # a file's text encoding (csv, tsv)
+    bad_lines: str = "error"  # "skip": leave out the lines of a file that are not rows of its table
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
@@ -82,12 +85,27 @@ class DataSettings:
             or settings.retries < 0
         ):
             raise StepError(f"[data] retries must be a whole number, 0 or more, not {settings.retries!r}")
+        if settings.bad_lines not in ("error", "skip"):
+            raise StepError(f'[data] bad_lines must be "error" or "skip", not {settings.bad_lines!r}')
+        if not isinstance(settings.encoding, str) or not is_encoding(settings.encoding):
+            raise StepError(
+                f'[data] encoding {settings.encoding!r} is not an encoding Python knows: try "utf-8", '
+                '"latin-1" or "cp1252"'
+            )
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
             raise StepError(
                 '[data] headers must be a table of strings: headers = { Name = "text or ${NAME}" }'
             )
         return settings
+
+
+def is_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def is_number(value: object) -> bool:

@@ -9,6 +9,7 @@ import pandas as pd
 from . import DataSettings, kind
 from .credentials import expand, mask
 from .local import read_files
+from .text import TextOptions
 
 
 def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
@@ -36,7 +37,8 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
             next_path=settings.next_path,
         )
     else:
-        frame = read_files(source, settings.format, settings.records_path, settings.sheet)
+        text = TextOptions(settings.encoding, settings.bad_lines)
+        frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)
     if not settings.query:
         return frame
     from .sql import query_frame
