@@ -168,6 +168,7 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         return {"clean": target, "split": target, "model": target | metric | transform,
                 "evaluate": target | metric}
     columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
+    separator = {key: value for key, value in data.items() if key == "item_separator"}
     k = section(config, "evaluate")["k"]
     return {
         "clean": {"columns": columns, "rating_kind": data.get("rating_kind", "rating")},
@@ -176,11 +177,12 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "model": {
             "columns": columns,
             "items": data.get("items"),
+            **separator,
             "k": k,
             "holdout": section(config, "features")["holdout"],
         },
         # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
-        "evaluate": {"columns": columns, "k": k, "items": data.get("items")} | metric,
+        "evaluate": {"columns": columns, "k": k, "items": data.get("items")} | separator | metric,
     }
 
 

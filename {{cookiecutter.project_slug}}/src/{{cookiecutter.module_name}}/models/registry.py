@@ -44,6 +44,7 @@ INTERACTION_KEYS = {
     "time": False,
     "rating_kind": False,
     "items": False,
+    "item_separator": False,
 }
 TASK_DATA_KEYS = {
     "classification": TABLE_KEYS,

@@ -305,15 +305,18 @@ def split(
 
 
 def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
-    """The item table of `[data] items`, if set (read like a [data] source file)."""
+    """The item table of `[data] items`, if set (read like a [data] source file); `[data] item_separator`
+    rides along in its attrs, for the segments of a multi-valued attribute (models/attributes.py)."""
     if not settings.get("items"):
         return None
     from ..sources.local import read_files
 
     try:
-        return read_files(settings["items"])
+        items = read_files(settings["items"])
     except StepError as error:
         raise StepError(f"[data] items = {settings['items']!r}: {error}") from None
+    items.attrs["item_separator"] = settings.get("item_separator")
+    return items
 
 
 def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | None]:
@@ -351,6 +354,7 @@ def evaluate(
         "goal": f"recommending {columns.item} to each {columns.user}",
         "columns": settings["columns"],  # for the app and `invoke recommend`
         "items": settings.get("items"),
+        "item_separator": settings.get("item_separator"),  # for the app's filters
         "n_test": len(relevant),
         "test_unit": "users",
         "k": k,
