@@ -31,7 +31,7 @@ PROJECT_FILES = {
         "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web",
-        "metrics", "tasks/missing", "models/target", "sources/text",
+        "metrics", "tasks/missing", "models/target", "sources/text", "models/validation", "models/attributes",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",
@@ -39,7 +39,7 @@ PROJECT_FILES = {
         "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
         "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
         "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
-        "test_row_features", "test_messy_files",
+        "test_row_features", "test_messy_files", "test_popularity_rules",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,

@@ -178,7 +178,7 @@ class Popularity(Recommender):
             rule += f"; first those of the {self.segment_} the user had most of, then the rest"
         if self.validation_ndcg_:
             scores = self.validation_ndcg_.items()
-            tried = ", ".join(f"{rule_name(window, segment)}: {ndcg:.4f}" for (window, segment), ndcg in scores)
+            tried = ", ".join(f"{rule_name(*rule)}: {ndcg:.4f}" for rule, ndcg in scores)
             rule += f"; chosen by NDCG@{self.k_} on a validation split of the training data ({tried})"
         return rule
 
