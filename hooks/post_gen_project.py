@@ -23,6 +23,7 @@ FAMILY_FILES = {
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in ("random_baseline", "rules", "conditions", "knn", "features")),
         *(f"{PACKAGE}/serve/{name}.py" for name in ("batching", "table_routes")),
+        f"{PACKAGE}/tasks/missing.py",
         *(f"tests/{name}.py" for name in (
             "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models",
             "test_row_features", "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps",
@@ -39,12 +40,13 @@ FAMILY_FILES = {
             "recommendation", "recommendation_chart", "recommendation_submission",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
-            "interactions", "neighbours", "random_items", "popularity", "item_knn", "als",
+            "interactions", "neighbours", "random_items", "popularity", "item_knn", "als", "validation",
+            "attributes",
         )),
         f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (
             "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
-            "test_spark_settings",
+            "test_spark_settings", "test_popularity_rules",
         )),
         "data/sample/interactions.csv",
         "data/sample/movies.csv",

@@ -28,12 +28,12 @@ PROJECT_FILES = {
         "tasks/__init__", "models/__init__", "models/registry",
         "submit", "submit_config", "history",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
-        "sources/sql", "sources/stream", "sources/web",
+        "sources/sql", "sources/stream", "sources/web", "sources/text", "metrics", "models/target",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
         "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
-        "test_tasks",
+        "test_tasks", "test_messy_files",
     ]),
 }
 # Each task family's own files: its package modules, tests, sample data and output folder (Spark with
@@ -44,7 +44,7 @@ TABLE_FILES = {
         "tasks/tabular", "tasks/classification", "tasks/classification_chart", "tasks/regression",
         "tasks/regression_chart", "tasks/table_submission",
         "models/features", "models/random_baseline", "models/rules", "models/conditions", "models/knn",
-        "serve/batching", "serve/table_routes",
+        "serve/batching", "serve/table_routes", "tasks/missing",
     ]),
     *(f"tests/{name}.py" for name in [
         "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models", "test_row_features",
@@ -58,12 +58,12 @@ RECOMMENDATION_FILES = {
     *(f"src/<module>/{name}.py" for name in [
         "recommend", "tasks/recommendation", "tasks/recommendation_chart", "tasks/recommendation_submission",
         "models/interactions", "models/neighbours", "models/random_items", "models/popularity", "models/item_knn",
-        "models/als", "serve/recommendation_routes",
+        "models/als", "serve/recommendation_routes", "models/validation", "models/attributes",
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
     ]),
     *(f"tests/{name}.py" for name in [
         "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
-        "test_spark_settings",
+        "test_spark_settings", "test_popularity_rules",
     ]),
 }
 OPTION_FILES = {

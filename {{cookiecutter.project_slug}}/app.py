@@ -26,6 +26,7 @@ import streamlit as st
 {%- if cookiecutter.task == 'recommendation' %}
 
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
 from {{ cookiecutter.module_name }}.recommend import find_user, history, with_details
 from {{ cookiecutter.module_name }}.results import rank
 from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
@@ -132,31 +133,39 @@ def table_page(results: list[dict[str, Any]]) -> None:
 {%- else %}
 
 
-def item_filters(items: pd.DataFrame, item: str) -> dict[str, Any]:
-    """A multiselect per category column of the item table, a range slider per number column."""
+def separators(items: pd.DataFrame, item: str, configured: str | None) -> dict[str, str | None]:
+    """Each column's separator of values ("Adventure|Animation"), None for a single-valued one."""
+    return {column: separator_of(items[column], configured) for column in items.columns if column != item}
+
+
+def item_filters(items: pd.DataFrame, item: str, split: dict[str, str | None]) -> dict[str, Any]:
+    """A multiselect per category column of the item table (of each value, for a multi-valued one),
+    a range slider per number column."""
     chosen: dict[str, Any] = {}
-    columns = [c for c in items.columns if c != item and items[c].nunique() <= MAX_FILTER_CHOICES]
-    numbers = [c for c in items.columns if c != item and pd.api.types.is_numeric_dtype(items[c])]
+    values = {column: each_value(items[column], split[column]) for column in split}
+    columns = [c for c in split if values[c].nunique() <= MAX_FILTER_CHOICES]
+    numbers = [c for c in split if pd.api.types.is_numeric_dtype(items[c])]
     for column in dict.fromkeys(columns + numbers):
-        values = items[column].dropna()
         if column in numbers:
-            low, high = values.min().item(), values.max().item()
+            low, high = values[column].min().item(), values[column].max().item()
             if low < high:
                 chosen[column] = st.slider(column, low, high, (low, high), key=f"filter_{column}")
         else:
-            options = sorted(values.unique().tolist(), key=str)
+            options = sorted(values[column].unique().tolist(), key=str)
             chosen[column] = st.multiselect(column, options, key=f"filter_{column}", placeholder="any")
     return chosen
 
 
-def passes(candidates: pd.DataFrame, filters: dict[str, Any]) -> pd.Series:
-    """Which candidates match every filter (an empty selection matches all)."""
+def passes(candidates: pd.DataFrame, filters: dict[str, Any], split: dict[str, str | None]) -> pd.Series:
+    """Which candidates match every filter (an empty selection matches all; a multi-valued item matches
+    when any of its values is chosen)."""
     keep = pd.Series(True, index=candidates.index)
     for column, wanted in filters.items():
         if isinstance(wanted, tuple):
             keep &= candidates[column].between(*wanted)
         elif wanted:
-            keep &= candidates[column].isin(wanted)
+            matching = each_value(candidates[column], split.get(column)).isin(wanted)
+            keep &= matching.groupby(level=0).any().reindex(candidates.index, fill_value=False)
     return keep
 
 
@@ -191,13 +200,14 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
     show_leaderboard()
     train = pd.read_parquet(TRAIN)
     items = read_items(settings)
+    split = separators(items, item, first.get("item_separator")) if items is not None else {}
     st.header("Try a user")
     user = chosen_user(train, user_column)
     if user is None:
         return
     with st.sidebar:
         st.header("Filter the recommendations")
-        filters = item_filters(items, item) if items is not None else {}
+        filters = item_filters(items, item, split) if items is not None else {}
         adventurousness = st.slider(
             "Adventurousness (knn)",
             min_value=0.0,
@@ -217,7 +227,7 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
         # the user's whole ranking (one row of scores), so that k are left after any filter
         found = load_model(result["model"]).recommend([user], len(novelty)).drop(columns=["user"])
         candidates = with_details(found, details, "item")
-        candidates = candidates[passes(candidates, filters)]
+        candidates = candidates[passes(candidates, filters, split)]
         if result["model"] == "knn":
             candidates = rerank(candidates.head(k * CANDIDATES_PER_SHOWN), novelty, adventurousness)
         shown = candidates.head(k).assign(rank=lambda top: range(1, len(top) + 1))

@@ -65,7 +65,11 @@ def split_data(settings) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def clean_table(
-    frame: pd.DataFrame, target: str, max_missing_fraction: float = 0.5, drop_duplicates: bool = True
+    frame: pd.DataFrame,
+    target: str,
+    max_missing_fraction: float = 0.5,
+    drop_duplicates: bool = True,
+    max_removed_share: float = 0.5,
 ) -> tuple[pd.DataFrame, list[clean.Step]]:
     """The cleanup of a classification table predicting `target`, with these [clean] settings."""
     settings = {
@@ -73,5 +77,6 @@ def clean_table(
         "target": target,
         "max_missing_fraction": max_missing_fraction,
         "drop_duplicates": drop_duplicates,
+        "max_removed_share": max_removed_share,
     }
     return clean.clean(frame, settings)

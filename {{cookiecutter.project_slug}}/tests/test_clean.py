@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, range_indexes
 
 import conftest
+from {{ cookiecutter.module_name }} import clean
 from {{ cookiecutter.module_name }}.clean import check_enough_rows, removed_too_many, take_sample
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression
@@ -48,7 +49,7 @@ def test_missing_target_column_is_a_clear_error(small_frame):
 
 def test_too_few_rows_names_the_step_that_removed_them():
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [np.nan] * 39 + [1.0]})
-    cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=1.0)
+    cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=1.0, max_removed_share=1.0)
     with pytest.raises(StepError, match="'drop rows with any missing value' removed 39"):
         check_enough_rows(cleaned, report, min_rows=20)
 
@@ -172,14 +173,16 @@ def test_a_step_removing_most_rows_is_warned_about_with_how_to_turn_it_off():
     assert warning.endswith("set [clean] drop_duplicates = false")
 
 
-def test_rows_dropped_for_a_kept_gappy_column_are_warned_about_with_the_setting_to_lower():
-    """A column missing in 60% of rows but kept costs those rows: the warning says which setting helps."""
+def test_a_gappy_column_that_would_cost_most_rows_is_dropped_instead_and_named():
+    """A column missing in 60% of rows (under max_missing_fraction) would cost those rows: cleanup drops
+    the column instead, keeps every row, and its line names the column and the rows it saved."""
     gappy = [1.0, None, None, 2.0, None] * 20
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "x": range(100), "gappy": gappy})
     cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=0.9)
-    [warning] = removed_too_many(report, len(frame), max_removed_share=0.5)
-    assert warning.startswith("'drop rows with any missing value' removed 60 of 100 rows")
-    assert "lower [clean] max_missing_fraction to drop that column instead" in warning
+    assert len(cleaned) == 100 and "gappy" not in cleaned.columns
+    line = "drop the columns that cost the most rows: -1 columns (gappy); gappy saved 60 rows"
+    assert line in map(str, report)
+    assert removed_too_many(report, len(frame), max_removed_share=0.5) == []
 
 
 def test_the_record_counts_the_column_names_stripped_of_spaces():
@@ -217,3 +220,84 @@ def test_data_with_only_the_target_column_is_a_clear_error():
     """A model needs a column to predict from; cleanup says so before blaming duplicates."""
     with pytest.raises(StepError, match="the data has only the target column 'label'"):
         conftest.clean_table(pd.DataFrame({"label": ["a", "b"] * 20}), "label")
+
+
+def house_like(rows: int = 400) -> pd.DataFrame:
+    """A house table where missing means "none" in two text columns: no fireplace (47% of houses) and
+    no alley (18%), plus a few scattered gaps; houses without a fireplace are cheaper."""
+    rng = np.random.default_rng(1)
+    fireplace = np.where(rng.random(rows) < 0.47, None, rng.choice(["Gd", "TA"], rows))
+    alley = np.where(rng.random(rows) < 0.18, None, rng.choice(["Grvl", "Pave"], rows))
+    area = rng.uniform(50, 300, rows).round()
+    area[rng.choice(rows, 6, replace=False)] = np.nan
+    fireplace_premium = np.where(pd.isna(fireplace), 0, 60000)
+    price = np.nan_to_num(area, nan=150) * 1000 + fireplace_premium + rng.normal(0, 10000, rows)
+    return pd.DataFrame({"area": area, "FireplaceQu": fireplace, "Alley": alley, "price": price.round()})
+
+
+def regression_cleanup(frame: pd.DataFrame, **clean_settings) -> tuple[pd.DataFrame, list]:
+    settings = {"task": "regression", "target": "price", "max_missing_fraction": 0.5, "drop_duplicates": True,
+                "max_removed_share": 0.5, **clean_settings}
+    return clean.clean(frame, settings)
+
+
+def test_default_cleanup_keeps_most_rows_when_two_columns_cause_the_loss():
+    """Two text columns missing in 47% and 18% of rows would cost over half the rows: default cleanup
+    drops both columns instead, keeps >= 85% of the rows, and names each with the rows it saved."""
+    frame = house_like()
+    cleaned, report = regression_cleanup(frame)
+    assert len(cleaned) >= 0.85 * len(frame)
+    [line] = [str(step) for step in report if step.name == "drop the columns that cost the most rows"]
+    assert line.startswith("drop the columns that cost the most rows: -2 columns (FireplaceQu, Alley); "
+                           "FireplaceQu saved ")
+    assert 'missing_as_value = ["FireplaceQu", "Alley"]' in line
+
+
+def test_missing_as_value_keeps_a_text_columns_gaps_as_a_category():
+    """`[clean] missing_as_value = ["FireplaceQu"]` keeps the column, its gaps a value of their own, and
+    the rows that lacked it (only the rows missing another value go)."""
+    frame = house_like()
+    cleaned, _ = regression_cleanup(frame, missing_as_value=["FireplaceQu"])
+    assert len(cleaned) == len(frame.drop(columns="FireplaceQu").dropna())
+    kept_without = frame.loc[cleaned.index, "FireplaceQu"].isna().sum()
+    assert (cleaned["FireplaceQu"] == "(missing)").sum() == kept_without > 0
+
+
+def test_missing_as_value_true_keeps_every_text_column():
+    """`missing_as_value = true` keeps the gaps of every text column (never of a number)."""
+    cleaned, _ = regression_cleanup(house_like(), missing_as_value=True)
+    assert {"FireplaceQu", "Alley"} <= set(cleaned.columns) and not cleaned.isna().any().any()
+
+
+def test_missing_as_value_naming_a_number_column_is_a_clear_error():
+    """A missing number stands for no value: naming one is refused, with why."""
+    with pytest.raises(StepError, match="missing_as_value names 'area', a column of numbers"):
+        regression_cleanup(house_like(), missing_as_value=["area"])
+
+
+def test_kept_rows_whose_target_differs_from_the_removed_are_warned_about():
+    """Dropping the houses without a fireplace (all cheaper) keeps a biased few: the warning gives the
+    kept and removed means and the setting that measures it."""
+    frame = house_like()
+    settings = {"task": "regression", "target": "price", "max_target_shift": 0.25}
+    kept = frame.dropna()
+    warning = regression.kept_unlike_removed(frame, kept, settings)
+    assert warning.startswith(f"the {len(kept)} rows kept are unlike the {len(frame) - len(kept)} removed: "
+                              "the kept rows' mean is ")
+    assert "max_target_shift = 0.25" in warning
+
+
+def test_rows_removed_at_random_raise_no_warning():
+    """Rows removed regardless of the target (every third one) leave its mean and median alike."""
+    frame = house_like()
+    settings = {"task": "regression", "target": "price", "max_target_shift": 0.25}
+    assert regression.kept_unlike_removed(frame, frame.iloc[::3], settings) == ""
+
+
+def test_class_shares_of_kept_and_removed_rows_are_compared():
+    """A class that is 80% of the kept rows but 20% of the removed ones is named in the warning."""
+    labels = ["a"] * 40 + ["b"] * 10 + ["a"] * 10 + ["b"] * 30 + ["c"] * 10
+    frame = pd.DataFrame({"label": labels, "x": range(100)})
+    settings = {"task": "classification", "target": "label", "max_target_shift": 0.25}
+    warning = classification.kept_unlike_removed(frame, frame.iloc[:50], settings)
+    assert "class 'a' is 80% of the kept rows but 20% of the removed ones" in warning

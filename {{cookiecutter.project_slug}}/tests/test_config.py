@@ -174,8 +174,8 @@ def test_a_wrong_name_in_config_toml_lists_the_names_it_could_be(tmp_path, text,
             "[clean] max_missing_fractoin is not a setting; did you mean max_missing_fraction?",
         ),
         (
-            CONFIG + '\n[evaluate]\nmetric = "rmsle"\n',
-            "[evaluate] metric is not a setting; the settings there: k",
+            CONFIG + '\n[evaluate]\nmetrc = "rmse"\n',
+            "[evaluate] metrc is not a setting; did you mean metric?",
         ),
         (
             CONFIG.replace("n_neighbors", "n_neighbours"),
@@ -210,3 +210,20 @@ def test_every_data_reader_setting_and_model_parameter_is_accepted(tmp_path):
     rules = "\n[models.rules]\nmax_learn_rows = 10\nmax_train_rows = 5\n"
     (tmp_path / "config.toml").write_text(CONFIG.replace('target = "species"', reader) + rules)
     assert load(tmp_path / "config.toml")["models"]["rules"] == {"max_learn_rows": 10, "max_train_rows": 5}
+
+
+def test_evaluate_metric_must_be_one_of_the_tasks_metrics(tmp_path):
+    """[evaluate] metric = "rmsle" on a classification task is refused, listing the task's metrics."""
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG + '\n[evaluate]\nmetric = "rmsle"\n')
+    with pytest.raises(StepError, match=r"metric must be one of balanced_accuracy, accuracy, f1_macro, roc_auc"):
+        main(path, tmp_path / "settings")
+
+
+def test_the_chosen_metric_reaches_evaluation_and_the_models(tmp_path):
+    """[evaluate] metric goes to the evaluate stage (ranking) and each model's (KNN's grid search)."""
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG + '\n[evaluate]\nmetric = "roc_auc"\n')
+    main(path, tmp_path / "settings")
+    for stage in ("evaluate", "knn"):
+        assert json.loads((tmp_path / "settings" / f"{stage}.json").read_text())["metric"] == "roc_auc"

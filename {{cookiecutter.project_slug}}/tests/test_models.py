@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import conftest
-from {{ cookiecutter.module_name }} import tasks
+from {{ cookiecutter.module_name }} import metrics, tasks
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.conditions import quote
 from {{ cookiecutter.module_name }}.models.knn import fold_count, usable_neighbours
@@ -207,10 +207,11 @@ def primary_scores(trained, settings, split_data) -> dict[str, float]:
     """Each model's primary metric on the test set, signed so that higher is better."""
     train, test = split_data
     task = tasks.load(settings["evaluate"]["task"])
-    sign = 1 if task.HIGHER_IS_BETTER else -1
+    primary = metrics.primary(settings["evaluate"]["task"], settings["evaluate"].get("metric"))
+    sign = 1 if primary.higher_is_better else -1
     values = settings["evaluate"]
     scored = {name: task.evaluate(model, train, test, values)[1] for name, model in trained.items()}
-    return {name: sign * fields["metrics"][task.PRIMARY_METRIC] for name, fields in scored.items()}
+    return {name: sign * fields["metrics"][primary.name] for name, fields in scored.items()}
 
 
 def test_knn_clearly_beats_the_random_baseline(trained, settings, split_data):

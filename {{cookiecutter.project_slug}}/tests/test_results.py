@@ -43,3 +43,24 @@ def test_a_recommenders_headline_counts_held_out_users():
     """Recommenders are scored per user: the line says how many users, not rows."""
     knn = {**result("knn", 0.2), "test_unit": "users", "higher_is_better": True}
     assert headline(knn, None).endswith("on 20 held-out users")
+
+
+def test_a_tie_goes_to_the_simpler_model_whatever_order_the_files_come_in():
+    """On equal scores "best" is the simpler model (random < rules < knn), so the leaderboard, submit
+    and the API (which read the metric files in different orders) all pick the same one."""
+    for order in (["knn", "rules", "random"], ["rules", "knn", "random"], ["random", "knn", "rules"]):
+        scores = {"knn": 0.757, "rules": 0.757, "random": 0.5}
+        ranked = rank([{**result(name, 0.0), "task": "classification", "primary_metric": "accuracy",
+                        "higher_is_better": True, "metrics": {"accuracy": scores[name]}} for name in order])
+        assert [r["model"] for r in ranked] == ["rules", "knn", "random"]
+
+
+def test_the_leaderboard_warns_when_cleanup_kept_rows_unlike_the_removed():
+    """The metrics files carry cleanup's warning about the kept rows: the leaderboard shows it under its
+    ranking sentence, with the share of rows kept."""
+    warned = {"rows_kept_share": 0.4, "kept_rows_warning": "the kept rows' mean is 222,759 against 153,108"}
+    table = to_markdown(rank([{**result("random", 10.0), **warned}, {**result("knn", 4.0), **warned}]))
+    assert "**Warning:** cleanup kept 40% of the rows; the kept rows' mean is 222,759 against 153,108" in (
+        table
+    )
+    assert "Warning" not in to_markdown(rank([result("random", 10.0), result("knn", 4.0)]))

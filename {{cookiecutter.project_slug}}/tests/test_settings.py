@@ -29,6 +29,8 @@ max_missing_fraction = 0.5
 min_rows = 20
 max_removed_share = 0.5
 drop_duplicates = true
+missing_as_value = false
+max_target_shift = 0.25
 
 [features]
 test_size = 0.2
@@ -65,6 +67,7 @@ def table() -> pd.DataFrame:
             "size": size,
             "colour": np.where(rng.random(60) < 0.5, "red", "blue"),
             "sparse": np.where(np.arange(60) % 5 < 2, np.nan, rng.uniform(0, 1, 60)),
+            "shade": np.where(np.arange(60) % 20 == 3, None, "dark"),
             "label": np.where(size > 5, "big", "small"),
         }
     )
@@ -89,9 +92,15 @@ def enough_rows(settings: dict) -> str:
     return "enough"
 
 
-def warnings_about_removals(settings: dict) -> list[str]:
-    _, report = cleaned(settings)
-    return clean.removed_too_many(report, len(table()), settings["clean"]["max_removed_share"])
+def warnings_about_removals(settings: dict) -> tuple[list[str], list[str]]:
+    """The columns kept (columns that cost too many rows are dropped) and the warnings."""
+    frame, report = cleaned(settings)
+    share = settings["clean"]["max_removed_share"]
+    return list(frame.columns), clean.removed_too_many(report, len(table()), share)
+
+
+def kept_unlike_removed(settings: dict) -> str:
+    return tasks.load("classification").kept_unlike_removed(table(), cleaned(settings)[0], settings["clean"])
 
 
 def fitted(name: str) -> Callable[[dict], object]:
@@ -130,6 +139,10 @@ CASES = {
         "max_removed_share = 0.3",
         warnings_about_removals,
     ),
+    "[clean] missing_as_value": (
+        "missing_as_value = false", "missing_as_value = true", lambda s: len(cleaned(s)[0])
+    ),
+    "[clean] max_target_shift": ("max_target_shift = 0.25", "max_target_shift = 0.0", kept_unlike_removed),
     "[clean] drop_duplicates": (
         "drop_duplicates = true",
         "drop_duplicates = false",
@@ -188,6 +201,8 @@ def test_sections_left_out_fall_back_to_the_defaults(tmp_path):
         "min_rows": 20,
         "max_removed_share": 0.5,
         "drop_duplicates": True,
+        "missing_as_value": False,
+        "max_target_shift": 0.25,
     }
     assert settings["split"] == {
         "task": "classification",

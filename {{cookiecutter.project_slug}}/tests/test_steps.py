@@ -79,6 +79,7 @@ def built(tmp_path_factory) -> Path:
             root / f"{name}.joblib",
             root / "train.parquet",
             root / "test.parquet",
+            root / "clean.json",
             root / f"{name}.parquet",
             root / f"{name}.json",
         )

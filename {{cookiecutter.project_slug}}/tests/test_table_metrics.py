@@ -2,9 +2,12 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }} import metrics
+from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression, tabular
 
 
@@ -21,7 +24,8 @@ def test_balanced_accuracy_averages_each_class_not_each_row():
     scores = classification.score(ALWAYS_A)
     assert scores["accuracy"] == 0.75
     assert scores["balanced_accuracy"] == 0.5
-    assert classification.PRIMARY_METRIC == "balanced_accuracy" and classification.HIGHER_IS_BETTER
+    assert metrics.primary("classification").name == "balanced_accuracy"
+    assert metrics.primary("classification").higher_is_better
 
 
 def test_macro_f1_averages_the_f1_of_every_class():
@@ -48,7 +52,7 @@ def test_regression_errors_are_mean_absolute_root_mean_squared_and_r2():
     assert scores["rmse"] == pytest.approx(math.sqrt(sum(e * e for e in errors) / 4), abs=1e-6)
     r2 = 1 - sum(e * e for e in errors) / sum((a - mean) ** 2 for a in actual)
     assert scores["r2"] == pytest.approx(r2, abs=1e-6)
-    assert regression.PRIMARY_METRIC == "rmse" and not regression.HIGHER_IS_BETTER
+    assert metrics.primary("regression").name == "rmse" and not metrics.primary("regression").higher_is_better
 
 
 def test_metrics_are_plain_floats_rounded_to_six_decimals():
@@ -93,3 +97,77 @@ def test_evaluate_reports_the_scores_and_what_they_mean():
         "metrics": regression.score(predicted),
     }
     assert fields["metrics"]["mae"] == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_rmsle_is_the_rmse_of_log_one_plus_the_values():
+    """RMSLE of 1 against 0 is log(2); a negative prediction counts as 0, as competitions score it."""
+    scores = regression.score(predictions([1.0, 3.0], [0.0, -5.0]), "rmsle")
+    assert scores["rmsle"] == pytest.approx(math.sqrt((math.log(2) ** 2 + math.log(4) ** 2) / 2), abs=1e-6)
+
+
+def test_rmsle_on_a_negative_target_is_a_one_line_error():
+    """A target below 0 has no log: rmsle as the primary metric stops evaluation saying so; as another
+    metric it is left out."""
+    with pytest.raises(StepError, match=r"metric = 'rmsle' needs a target of 0 or more, and 1 test rows"):
+        regression.score(predictions([-1.0, 2.0], [0.0, 2.0]), "rmsle")
+    assert "rmsle" not in regression.score(predictions([-1.0, 2.0], [0.0, 2.0]))
+
+
+def test_two_classes_get_roc_auc_and_log_loss_of_the_positive_class():
+    """The second class's probability is scored: a perfect ranking is ROC AUC 1, log loss small."""
+    rows = pd.DataFrame(
+        {
+            "actual": ["no", "no", "yes", "yes"],
+            "predicted": ["no", "yes", "yes", "yes"],
+            "probability": [0.1, 0.6, 0.7, 0.9],
+            "positive": "yes",
+        }
+    )
+    scores = classification.score(rows, "roc_auc")
+    assert scores["roc_auc"] == 1.0
+    expected = -(math.log(0.9) + math.log(0.4) + math.log(0.7) + math.log(0.9)) / 4
+    assert scores["log_loss"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_roc_auc_on_three_classes_is_a_clear_error_listing_the_metrics_that_work():
+    with pytest.raises(StepError, match=r"pick one of balanced_accuracy, accuracy, f1_macro"):
+        classification.score(predictions(["a", "b", "c"], ["a", "b", "b"]), "roc_auc")
+
+
+def test_a_model_without_probabilities_is_scored_on_its_labels():
+    """The rules give labels only: their probability is 1 for the positive class predicted, else 0."""
+
+    class Labels:
+        def predict(self, rows):
+            return np.where(rows["x"] > 1, "yes", "no")
+
+    rows = pd.DataFrame({"x": [0.0, 2.0, 3.0], "y": ["no", "yes", "no"]})
+    predicted = classification.predict(Labels(), rows, {"target": "y"})
+    assert predicted["probability"].tolist() == [0.0, 1.0, 1.0]
+
+
+def test_every_metric_of_the_table_knows_its_direction_and_its_grid_search_scorer():
+    """One table: names are unique, the table metrics have a scikit-learn scorer, and the scorer exists."""
+    from sklearn.metrics import get_scorer
+
+    for task in ("classification", "regression"):
+        for metric in metrics.BY_TASK[task]:
+            assert get_scorer(metric.scorer) is not None and metrics.METRICS[metric.name] is metric
+    assert not metrics.METRICS["rmsle"].higher_is_better and metrics.METRICS["roc_auc"].needs_probabilities
+
+
+def test_a_log_target_is_learned_in_log_space_and_predicted_back():
+    """[features] target_transform = "log": the model sees log(1 + y) and its predictions come back as y."""
+    from {{ cookiecutter.module_name }}.models.target import with_target_transform
+
+    class Remember:
+        def fit(self, X, y):
+            self.y = list(y)
+            return self
+
+        def predict(self, X):
+            return np.array(self.y)
+
+    model = with_target_transform(Remember(), "log").fit(pd.DataFrame({"x": [1, 2]}), pd.Series([0.0, 99.0]))
+    assert model.regressor.y == pytest.approx([0.0, math.log(100)])
+    assert model.predict(pd.DataFrame({"x": [1, 2]})) == pytest.approx([0.0, 99.0])

@@ -72,13 +72,16 @@ def main(settings: Path, raw: Path, output: Path) -> None:
     check_enough_rows(cleaned, report, values["min_rows"])
     # A sample is asked for, so only the cleaning steps can remove too much.
     warnings = removed_too_many(cleaning, len(sampled), values["max_removed_share"])
+    task = tasks.load(values["task"])
+    compare = getattr(task, "kept_unlike_removed", None)  # tables: is the target of the kept rows unlike?
+    unlike = compare(strip_column_names(sampled), cleaned, values) if compare else ""
+    warnings += [unlike] if unlike else []
     for warning in warnings:
         print(f"WARNING: cleanup: {warning}", file=sys.stderr)
-    tasks.load(values["task"]).check(cleaned, values)
+    task.check(cleaned, values)
     # The record first: whenever the cleaned table is fresh, so is the record beside it.
-    write_json(
-        cleanup_record(frame, cleaned, report, values["sample"], warnings), output.with_suffix(".json")
-    )
+    record = cleanup_record(frame, cleaned, report, values["sample"], warnings, unlike)
+    write_json(record, output.with_suffix(".json"))
     write_table(cleaned, output)
     print(f"  kept {len(cleaned)} rows, {cleaned.shape[1]} columns -> {output}")
 

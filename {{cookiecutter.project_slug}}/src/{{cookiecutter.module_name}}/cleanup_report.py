@@ -29,6 +29,8 @@ class Step:
             removed.append(f"-{self.rows_removed} rows")
         if self.columns_removed:
             removed.append(f"-{len(self.columns_removed)} columns ({', '.join(self.columns_removed)})")
+        if removed and self.note:  # what the removal saved, or why
+            return f"{self.name}: {', '.join(removed)}; {self.note}"
         return f"{self.name}: {', '.join(removed) or self.note or 'nothing removed'}"
 
 
@@ -82,6 +84,7 @@ def cleanup_record(
     report: list[Step],
     sample: float | None = None,
     warnings: list[str] = (),
+    kept_rows_warning: str = "",
 ) -> dict:
     """What cleanup did, for the report: the shape before and after, the sample, each step's removals,
     the warnings."""
@@ -101,4 +104,6 @@ def cleanup_record(
             for step in report
         ],
         "warnings": list(warnings),
+        "rows_kept_share": round(len(after) / len(before), 4) if len(before) else None,
+        "kept_rows_warning": kept_rows_warning or None,
     }

@@ -25,6 +25,7 @@ from . import config_keys
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
+from .metrics import names as metric_names
 from .models.registry import SPARK_MODULES, TASKS, step_module
 from .sources import kind, local_files, query_files
 from .sources.credentials import without_secrets
@@ -34,7 +35,14 @@ from .submit_config import stages as submit_stages
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "clean": {"max_missing_fraction": 0.5, "min_rows": 20, "max_removed_share": 0.5, "drop_duplicates": True},
+    "clean": {
+        "max_missing_fraction": 0.5,
+        "min_rows": 20,
+        "max_removed_share": 0.5,
+        "drop_duplicates": True,
+        "missing_as_value": False,
+        "max_target_shift": 0.25,
+    },
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
     "spark": {"master": "local[*]", "conf": {}, "ui": True},
 }
@@ -79,6 +87,7 @@ def load(path: Path) -> dict[str, Any]:
     check_data_keys(config.get("data", {}), task, path)
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)
+    check_metric(config.get("evaluate", {}), task, path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task].models))
     if unknown:
         raise StepError(
@@ -123,6 +132,16 @@ def check_k(evaluate: dict[str, Any], path: Path) -> None:
         )
 
 
+def check_metric(evaluate: dict[str, Any], task: str, path: Path) -> None:
+    """[evaluate] metric, when set, is one of the task's metrics (metrics.py)."""
+    metric = evaluate.get("metric")
+    if metric is not None and metric not in metric_names(task):
+        raise StepError(
+            f"{path}: [evaluate] metric must be one of {', '.join(metric_names(task))} for {task}, "
+            f"not {metric!r}"
+        )
+
+
 def check_engine(config: dict[str, Any], path: Path) -> None:
     """[data] engine names an engine, and "spark" comes with the recommendation task and a [spark] section."""
     engine = config["data"].get("engine", "pandas")
@@ -156,9 +175,16 @@ def uses_spark(module: str, params: dict[str, Any]) -> bool:
 def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """What each stage after the snapshot needs to know about the data's columns, by stage kind."""
     data = config["data"]
+    # Only what config.toml sets, so a settings file (and what make rebuilds) changes only with it.
+    metric = {key: value for key, value in config.get("evaluate", {}).items() if key == "metric"}
     if config["task"] != "recommendation":
-        return dict.fromkeys(("clean", "split", "model", "evaluate"), {"target": data["target"]})
+        target = {"target": data["target"]}
+        transform = {k: v for k, v in config.get("features", {}).items() if k == "target_transform"}
+        # KNN's grid search scores by [evaluate] metric, and regressors learn the transformed target.
+        return {"clean": target, "split": target, "model": target | metric | transform,
+                "evaluate": target | metric}
     columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
+    separator = {key: value for key, value in data.items() if key == "item_separator"}
     k = section(config, "evaluate")["k"]
     return {
         "clean": {"columns": columns, "rating_kind": data.get("rating_kind", "rating")},
@@ -167,11 +193,12 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "model": {
             "columns": columns,
             "items": data.get("items"),
+            **separator,
             "k": k,
             "holdout": section(config, "features")["holdout"],
         },
         # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
-        "evaluate": {"columns": columns, "k": k, "items": data.get("items")},
+        "evaluate": {"columns": columns, "k": k, "items": data.get("items")} | separator | metric,
     }
 
 

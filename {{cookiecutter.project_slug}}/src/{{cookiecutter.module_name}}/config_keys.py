@@ -45,6 +45,8 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "min_rows": int,
         "max_removed_share": Number,
         "drop_duplicates": bool,
+        "missing_as_value": bool | list,
+        "max_target_shift": Number,
     },
     "features": {
         "test_size": Number,
@@ -52,8 +54,9 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "keep_columns": list,
         "holdout": str,
         "min_interactions": int,
+        "target_transform": str,
     },
-    "evaluate": {"k": int},
+    "evaluate": {"k": int, "metric": str},
     "spark": {"master": str, "conf": dict, "ui": bool},
     "submit": {**READER, "id": str, "column": str, "model": str, "probabilities": bool},
 }

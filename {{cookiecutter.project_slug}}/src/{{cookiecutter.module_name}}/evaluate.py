@@ -12,14 +12,19 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from . import history, models, tasks
+from . import history, metrics, models, tasks
 from .cli import run
 from .files import read_json, write_json, write_table
 
 
-def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path, output: Path) -> None:
-    """Score MODEL (trained on TRAIN) on TEST: PREDICTIONS (Parquet), then its metrics in OUTPUT (JSON)."""
+def main(
+    settings: Path, model: Path, train: Path, test: Path, cleanup: Path, predictions: Path, output: Path
+) -> None:
+    """Score MODEL (trained on TRAIN) on TEST: PREDICTIONS (Parquet), then its metrics in OUTPUT (JSON),
+    with the share of rows CLEANUP (clean.json) kept and its warning that the kept rows differ."""
     values = read_json(settings)
+    cleaned = read_json(cleanup)
+    primary = metrics.primary(values["task"], values.get("metric"))
     task = tasks.load(values["task"])
     fitted = joblib.load(model)
     wanted = task.evaluation_columns(values)
@@ -32,8 +37,11 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "task": values["task"],
         "n_train": fitted.n_train_rows_,
         "sample": values["sample"],  # [data] sample: None when every row was used
-        "primary_metric": task.PRIMARY_METRIC,
-        "higher_is_better": task.HIGHER_IS_BETTER,
+        "primary_metric": primary.name,
+        "higher_is_better": primary.higher_is_better,
+        # None for a Spark cleanup, which does not compare the kept rows with the removed ones
+        "rows_kept_share": cleaned.get("rows_kept_share"),
+        "kept_rows_warning": cleaned.get("kept_rows_warning"),
         **fields,
         "learned": models.describe(fitted),
         "predictions": str(predictions),
@@ -42,9 +50,9 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
     history.log_run(result, getattr(fitted, "settings_", {}))  # reports/history.jsonl, under make
     write_json(result, output)
     # Not results.headline: it imports the model registry, and a new model must not re-score the others.
-    primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
+    score = fields["metrics"][primary.name]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"
-    print(f"evaluate {model.stem}: {primary} {score:.3f} on {scored} -> {output}")
+    print(f"evaluate {model.stem}: {primary.name} {score:.3f} on {scored} -> {output}")
 
 
 if __name__ == "__main__":

@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models.registry import BASELINE
+from .metrics import higher_is_better
+from .models.registry import BASELINE, TASKS
 
 Result = dict[str, Any]  # one reports/metrics/<model>.json
 
 
+def simplicity(result: Result) -> int:
+    """The model's place in the progression (random < rules < knn ...): lower is simpler."""
+    progression = list(TASKS.get(result.get("task", ""), {}))
+    return progression.index(result["model"]) if result["model"] in progression else len(progression)
+
+
 def rank(results: list[Result]) -> list[Result]:
-    """Best first, by the primary metric the results share."""
-    metric, higher = results[0]["primary_metric"], results[0]["higher_is_better"]
-    return sorted(results, key=lambda r: r["metrics"][metric], reverse=higher)
+    """Best first, by the primary metric the results share; on a tie the simpler model first, so the
+    leaderboard, submit, the API and the app all call the same model "best"."""
+    metric = results[0]["primary_metric"]
+    sign = -1 if higher_is_better(metric, results[0]["higher_is_better"]) else 1
+    return sorted(results, key=lambda r: (sign * r["metrics"][metric], simplicity(r)))
 
 
 def baseline_of(results: list[Result]) -> Result | None:
@@ -79,6 +88,7 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
         f"and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
         "is better). Lift is the gain in that metric over the random baseline: positive is better.",
         "",
+        *kept_rows_warning(best),
         "| " + " | ".join(header) + " |",
         "|---:|---|" + "---:|" * (len(names) + 1),
     ]
@@ -88,6 +98,14 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
             f"| {position} | {result['model']} | " + " | ".join(scores) + f" | {lift(result, baseline)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def kept_rows_warning(result: Result) -> list[str]:
+    """The leaderboard's warning (and a blank line) when cleanup kept rows unlike those it removed."""
+    if not result.get("kept_rows_warning"):
+        return []
+    share, warning = result["rows_kept_share"], result["kept_rows_warning"]
+    return [f"**Warning:** cleanup kept {share:.0%} of the rows; {warning}", ""]
 
 
 def submitted(submission: Result) -> str:

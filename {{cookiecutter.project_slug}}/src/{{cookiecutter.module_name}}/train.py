@@ -9,10 +9,11 @@ from typing import Any
 import joblib
 import pandas as pd
 
-from . import models, tasks
+from . import metrics, models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
+from .models.target import with_target_transform
 
 
 def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
@@ -36,6 +37,10 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
         ) from None
+    if settings.get("metric") and hasattr(model, "scoring"):  # a grid search scores as the leaderboard ranks
+        model.set_params(scoring=metrics.METRICS[settings["metric"]].scorer)
+    if task == "regression":
+        model = with_target_transform(model, settings.get("target_transform", "none"))
     tasks.load(task).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
     model.settings_ = dict(settings)  # read by evaluate for the run history

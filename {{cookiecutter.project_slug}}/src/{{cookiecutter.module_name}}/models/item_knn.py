@@ -35,9 +35,9 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..spark import session
-from ..tasks.recommendation import metrics_at_k, split_users
 from .interactions import Columns, Interactions, Recommender, top_k
 from .neighbours import Neighbours
+from .validation import validation_split
 
 BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
 KINDS = ("item", "user")
@@ -135,20 +135,16 @@ class NearestNeighbours(Recommender):
         One similarity computation with the most neighbours serves the whole grid: fewer
         neighbours are the same rows cut shorter.
         """
-        fitting, held = split_users(train, columns, self.validation_size, self.holdout_, seed=self.seed)
+        split = validation_split(
+            train, columns, self.validation_size, self.holdout_, self.seed, self.validation_users, self.k_
+        )
         probe = copy.copy(self)
-        probe.interactions_ = Interactions.from_frame(fitting, columns)
+        probe.interactions_ = Interactions.from_frame(split.fitting, columns)
         widest = probe.fit_similarity(probe.interactions_, max(grid))
-        users = held[columns.user].unique()
-        if len(users) > self.validation_users:
-            users = np.random.default_rng(self.seed).choice(users, self.validation_users, replace=False)
-            held = held[held[columns.user].isin(users)]
-        seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
         results = {}
         for neighbors in grid:
             probe.use_neighbours(widest, neighbors)
-            recommended = probe.recommend(users, self.k_)
-            results[neighbors] = metrics_at_k(recommended, held, seen, columns, self.k_)["ndcg_at_k"]
+            results[neighbors] = split.ndcg(probe.recommend(split.users, self.k_))
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:

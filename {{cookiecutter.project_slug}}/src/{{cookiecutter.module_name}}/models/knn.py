@@ -11,10 +11,10 @@ from sklearn.model_selection import GridSearchCV, KFold, ParameterGrid, Stratifi
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import Pipeline
 
+from ..metrics import primary
 from ..progress import bar
 from .features import preprocessor
 
-SCORING = {"classification": "balanced_accuracy", "regression": "neg_root_mean_squared_error"}
 GRID = "knn__n_neighbors"
 
 
@@ -71,7 +71,8 @@ def build(
     n_neighbors: Sequence[int] = (1, 3, 5, 9, 15, 25),
     cv_folds: int = 5,
 ) -> GridSearchCV:
-    """A grid search over `n_neighbors` on the training rows; it refits the best k on all of them."""
+    """A grid search over `n_neighbors` on the training rows; it refits the best k on all of them.
+    It scores by the task's default metric; train.py sets `[evaluate] metric`'s scorer when one is chosen."""
     if task == "classification":
         neighbours = KNeighborsClassifier()
         folds = StratifiedKFold(cv_folds, shuffle=True, random_state=seed)
@@ -79,4 +80,4 @@ def build(
         neighbours = KNeighborsRegressor()
         folds = KFold(cv_folds, shuffle=True, random_state=seed)
     pipeline = Pipeline([("features", preprocessor()), ("knn", neighbours)])
-    return KnnGridSearch(pipeline, {GRID: list(n_neighbors)}, cv=folds, scoring=SCORING[task])
+    return KnnGridSearch(pipeline, {GRID: list(n_neighbors)}, cv=folds, scoring=primary(task).scorer)

@@ -73,6 +73,7 @@ RECOMMENDATION = Family(
         "time": False,
         "rating_kind": False,
         "items": False,
+        "item_separator": False,
     },
     predicted="recommendations",
     defaults={

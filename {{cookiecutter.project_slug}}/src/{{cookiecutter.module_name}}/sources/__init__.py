@@ -14,6 +14,7 @@ config.py can ask it too; `reader.read` does the reading, through the module for
 
 from __future__ import annotations
 
+import codecs
 import glob
 import re
 from collections.abc import Mapping
@@ -77,6 +78,8 @@ class DataSettings:
     max_bytes: int = 2_000_000_000
     max_pages: int = 10_000
     follow_redirects: str = "same-origin"
+    encoding: str = "utf-8"  # a file's text encoding (csv, tsv)
+    bad_lines: str = "error"  # "skip": leave out the lines of a file that are not rows of its table
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
@@ -105,12 +108,27 @@ class DataSettings:
                 f"[data] follow_redirects must be {' or '.join(map(repr, REDIRECT_POLICIES))}, "
                 f"not {settings.follow_redirects!r}"
             )
+        if settings.bad_lines not in ("error", "skip"):
+            raise StepError(f'[data] bad_lines must be "error" or "skip", not {settings.bad_lines!r}')
+        if not isinstance(settings.encoding, str) or not is_encoding(settings.encoding):
+            raise StepError(
+                f'[data] encoding {settings.encoding!r} is not an encoding Python knows: try "utf-8", '
+                '"latin-1" or "cp1252"'
+            )
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
             raise StepError(
                 '[data] headers must be a table of strings: headers = { Name = "text or ${NAME}" }'
             )
         return settings
+
+
+def is_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def is_number(value: object) -> bool:

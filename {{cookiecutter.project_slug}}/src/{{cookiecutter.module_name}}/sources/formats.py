@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import StepError
 from ..progress import reading
 from . import FORMATS
+from .text import PLAIN_TEXT, TextOptions, read_delimited
 
 
 def value_at(document: Any, path: str, where: str, setting: str = "records_path") -> Any:
@@ -47,16 +48,26 @@ def records_frame(document: Any, records_path: str, where: str) -> pd.DataFrame:
 
 
 # Text formats read front to back: a local file of these shows a bar of the bytes read.
-STREAMED = ("csv", "tsv", "jsonl")
+STREAMED = ("jsonl",)
+# Delimited text (sources/text.py reads it) -> its separator.
+DELIMITED = {"csv": ",", "tsv": "\t"}
 
 
 def parse(
-    content: bytes | Path, fmt: str, where: str, records_path: str = "", sheet: str | int = 0
+    content: bytes | Path,
+    fmt: str,
+    where: str,
+    records_path: str = "",
+    sheet: str | int = 0,
+    text: TextOptions = PLAIN_TEXT,
 ) -> pd.DataFrame:
-    """Parse a `fmt` document (a file, or the bytes of a response) that came from `where`."""
+    """Parse a `fmt` document (a file, or the bytes of a response) that came from `where`; `text` says
+    how to read delimited text (its encoding, and its lines that do not parse)."""
     if fmt not in FORMATS:
         raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
     try:
+        if fmt in DELIMITED:
+            return read_delimited(content, DELIMITED[fmt], text, where)
         if fmt == "json":
             text = content.read_bytes() if isinstance(content, Path) else content
             return records_frame(json.loads(text), records_path, where)
@@ -71,11 +82,7 @@ def parse(
 
 
 def parse_table(buffer: Path | BinaryIO, fmt: str, sheet: str | int) -> pd.DataFrame:
-    """A table in any format but JSON documents (which records_frame reads)."""
-    if fmt == "csv":
-        return pd.read_csv(buffer)
-    if fmt == "tsv":
-        return pd.read_csv(buffer, sep="\t")
+    """A table in any format but JSON documents (records_frame) and delimited text (text.py)."""
     if fmt == "jsonl":
         return pd.read_json(buffer, lines=True)
     if fmt == "parquet":

@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import StepError
 from . import format_of
 from .formats import parse
+from .text import PLAIN_TEXT, TextOptions
 
 
 def matching_files(pattern: str) -> list[Path]:
@@ -25,15 +26,20 @@ def matching_files(pattern: str) -> list[Path]:
 
 
 def read_files(
-    pattern: str, fmt: str | None = None, records_path: str = "", sheet: str | int = 0
+    pattern: str,
+    fmt: str | None = None,
+    records_path: str = "",
+    sheet: str | int = 0,
+    text: TextOptions = PLAIN_TEXT,
 ) -> pd.DataFrame:
-    """Read every file `pattern` names (all of one format) and stack their rows."""
+    """Read every file `pattern` names (all of one format) and stack their rows; `text` says how to
+    read delimited text."""
     paths = matching_files(pattern)
     formats = {path: format_of(str(path), fmt) for path in paths}
     if len(set(formats.values())) > 1:
         kinds = ", ".join(sorted(set(formats.values())))
         raise StepError(f"{pattern!r} matches files of different kinds ({kinds}): narrow it to one kind")
-    frames = [parse(path, formats[path], repr(str(path)), records_path, sheet) for path in paths]
+    frames = [parse(path, formats[path], repr(str(path)), records_path, sheet, text) for path in paths]
     columns = set(frames[0].columns)
     for path, frame in zip(paths, frames, strict=True):
         missing, extra = sorted(columns - set(frame.columns)), sorted(set(frame.columns) - columns)

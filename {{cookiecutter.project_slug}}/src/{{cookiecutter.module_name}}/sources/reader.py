@@ -11,6 +11,7 @@ from ..files import read_json, read_toml
 from . import DataSettings, kind
 from .credentials import expand, mask, with_source
 from .local import read_files
+from .text import TextOptions
 
 # The frame's attribute (pandas' DataFrame.attrs) holding the URL an HTTP source answered from, masked
 FINAL_URL = "final_url"
@@ -44,7 +45,8 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         frame, final_url = read_http(source, headers, settings)
         frame.attrs[FINAL_URL] = mask(final_url)
     else:
-        frame = read_files(source, settings.format, settings.records_path, settings.sheet)
+        text = TextOptions(settings.encoding, settings.bad_lines)
+        frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)
     if not settings.query:
         return frame
     from .sql import query_frame

@@ -2,12 +2,13 @@
 
 A task module says what its words mean, so the steps never ask which task they serve:
 
-- `PRIMARY_METRIC`, `HIGHER_IS_BETTER`: how the leaderboard ranks models;
 - `evaluation_columns(settings) -> {"train": columns, "test": columns}`: the columns `evaluate`
   reads from each split (None: all of them); a split it does not name is not read, and `evaluate`
   gets None for it;
 - `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
   stripped; each step returns the cleaned frame, or the frame and a note for the report;
+- `kept_unlike_removed(before, after, settings) -> str` (tables only): a warning when the target of
+  the rows cleanup kept differs from the removed rows', "" when it does not;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
 - `split(frame, settings) -> (train, test, features)`: the held-out rows (per row for tables, per
   user for recommendations) with the columns the models may see, and the record of those columns
@@ -16,7 +17,8 @@ A task module says what its words mean, so the steps never ask which task they s
 - `evaluate(model, train, test, settings) -> (predictions, fields)`: what a model says about the
   test set (reports/<predicted>/<model>.parquet) and the fields of its metrics file: `goal`,
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
-  included), plus the task's own (a recommender's `k` and metric curves);
+  included: `[evaluate] metric`, or the task's first in metrics.py), plus the task's own (a
+  recommender's `k` and metric curves);
 Two parts of a task live in modules of their own (its family's record in models/registry.py names them), each
 loaded only by the step that runs it, so editing one rebuilds only that step:
 - `chart(predictions, result) -> Figure` (figures): how one model does on the test set.

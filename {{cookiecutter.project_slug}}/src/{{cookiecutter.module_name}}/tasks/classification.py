@@ -1,4 +1,4 @@
-"""Classification: predict a category; ranked by balanced accuracy."""
+"""Classification: predict a category; ranked by balanced accuracy, or the `[evaluate] metric` chosen."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import metrics
 from ..errors import StepError
 from . import tabular
-from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, in_batches, kept_unlike_removed, rounded
 
 __all__ = [
     "cleanup_steps",
+    "kept_unlike_removed",
     "check",
     "split",
     "fit",
@@ -22,9 +24,6 @@ __all__ = [
     "evaluate",
 ]
 
-PRIMARY_METRIC = "balanced_accuracy"
-HIGHER_IS_BETTER = True
-METRIC_MEANING = "share of each class predicted right, averaged over classes (0 to 1)"
 
 
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
@@ -67,19 +66,40 @@ def split(
     return tabular.split(frame, settings, stratified_split)
 
 
-def score(predictions: pd.DataFrame) -> dict[str, float]:
-    """Accuracy, balanced accuracy and macro F1 of the predicted classes."""
-    # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
-    from sklearn import metrics
+def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The actual and predicted class of every test row; with two classes, also the second class's
+    probability (`probability`), for roc_auc and log_loss: the model's own, or 1 and 0 from its labels
+    for a model that gives none (the rules)."""
+    predictions = tabular.predict(model, rows, settings)
+    classes = list(getattr(model, "classes_", sorted(pd.unique(predictions["actual"]), key=str)))
+    if len(classes) != 2:
+        return predictions
+    if hasattr(model, "predict_proba"):
+        features, _ = tabular.features_and_target(rows, settings["target"])
+        probability = in_batches(lambda batch: model.predict_proba(batch)[:, 1], features)
+    else:
+        probability = (predictions["predicted"] == classes[1]).to_numpy(dtype=float)
+    return predictions.assign(probability=probability, positive=classes[1])
 
+
+def score(predictions: pd.DataFrame, primary: str = "balanced_accuracy") -> dict[str, float]:
+    """Every classification metric of the table (metrics.py) that the predictions allow: the label
+    metrics always, roc_auc and log_loss with two classes; the `primary` one is required."""
     actual, predicted = as_codes(predictions["actual"], predictions["predicted"])
-    return rounded(
-        {
-            "accuracy": metrics.accuracy_score(actual, predicted),
-            "balanced_accuracy": metrics.balanced_accuracy_score(actual, predicted),
-            "f1_macro": metrics.f1_score(actual, predicted, average="macro", zero_division=0),
-        }
-    )
+    labels = [metric for metric in metrics.CLASSIFICATION if not metric.needs_probabilities]
+    scores = {metric.name: metric.compute(actual, predicted) for metric in labels}
+    if "probability" in predictions and predictions["actual"].nunique() == 2:
+        positive = (predictions["actual"] == predictions["positive"].iloc[0]).to_numpy(dtype=int)
+        for metric in metrics.CLASSIFICATION:
+            if metric.needs_probabilities:
+                scores[metric.name] = metric.compute(positive, predictions["probability"].to_numpy())
+    if primary not in scores:
+        raise StepError(
+            f"[evaluate] metric = {primary!r} scores the probability of one of two classes, and the test "
+            f"rows have {predictions['actual'].nunique()} classes: pick one of "
+            f"{', '.join(metric.name for metric in labels)}"
+        )
+    return rounded(scores)
 
 
 def as_codes(actual: pd.Series, predicted: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -93,4 +113,4 @@ def evaluate(
     model: Any, train: pd.DataFrame | None, test: pd.DataFrame, settings: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and their scores (the training rows are not needed)."""
-    return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
+    return tabular.evaluate(model, test, settings, "classification", score, predict)

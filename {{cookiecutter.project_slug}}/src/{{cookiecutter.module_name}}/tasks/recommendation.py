@@ -40,11 +40,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import StepError
+from ..metrics import METRICS
 from ..models.interactions import Columns, as_seconds
 from . import Cleanup
 
-PRIMARY_METRIC = "ndcg_at_k"
-HIGHER_IS_BETTER = True
 METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
 # The curves drawn for each model, at every cut-off from 1 to twice k.
 CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
@@ -302,15 +301,18 @@ def split(
 
 
 def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
-    """The item table of `[data] items`, if set (read like a [data] source file)."""
+    """The item table of `[data] items`, if set (read like a [data] source file); `[data] item_separator`
+    rides along in its attrs, for the segments of a multi-valued attribute (models/attributes.py)."""
     if not settings.get("items"):
         return None
     from ..sources.local import read_files
 
     try:
-        return read_files(settings["items"])
+        items = read_files(settings["items"])
     except StepError as error:
         raise StepError(f"[data] items = {settings['items']!r}: {error}") from None
+    items.attrs["item_separator"] = settings.get("item_separator")
+    return items
 
 
 def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | None]:
@@ -348,10 +350,13 @@ def evaluate(
         "goal": f"recommending {columns.item} to each {columns.user}",
         "columns": settings["columns"],  # for the app and `invoke recommend`
         "items": settings.get("items"),
+        "item_separator": settings.get("item_separator"),  # for the app's filters
         "n_test": len(relevant),
         "test_unit": "users",
         "k": k,
-        "metric_meaning": METRIC_MEANING.format(k=k),
+        "metric_meaning": (
+            METRICS[settings["metric"]].meaning if settings.get("metric") else METRIC_MEANING.format(k=k)
+        ),
         "metrics": {name: round(value, 6) for name, value in scores.items()},
         "curves": curves(hits, relevant),
     }

@@ -1,4 +1,4 @@
-"""Regression: predict a number; ranked by root mean squared error."""
+"""Regression: predict a number; ranked by root mean squared error, or the `[evaluate] metric` chosen."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from typing import Any
 
 import pandas as pd
 
+from .. import metrics
 from ..errors import StepError
 from . import tabular
-from .tabular import cleanup_steps, evaluation_columns, fit, predict, rounded
+from .tabular import cleanup_steps, evaluation_columns, fit, kept_unlike_removed, predict, rounded
 
 __all__ = [
     "cleanup_steps",
+    "kept_unlike_removed",
     "check",
     "split",
     "fit",
@@ -21,9 +23,6 @@ __all__ = [
     "evaluate",
 ]
 
-PRIMARY_METRIC = "rmse"
-HIGHER_IS_BETTER = False
-METRIC_MEANING = "root mean squared error, in {target} units"
 
 
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
@@ -49,23 +48,22 @@ def split(
     return tabular.split(frame, settings, random_split)
 
 
-def score(predictions: pd.DataFrame) -> dict[str, float]:
-    """Mean absolute error, root mean squared error and R² of the predicted values."""
-    # Imported here: the split step uses this module too, and sklearn.metrics takes a second to import.
-    from sklearn import metrics
-
+def score(predictions: pd.DataFrame, primary: str = "rmse") -> dict[str, float]:
+    """Every regression metric of the table (metrics.py); rmsle only for a target never below 0,
+    and an error if it is the `primary` one of a target that is."""
     actual, predicted = predictions["actual"], predictions["predicted"]
-    return rounded(
-        {
-            "mae": metrics.mean_absolute_error(actual, predicted),
-            "rmse": metrics.root_mean_squared_error(actual, predicted),
-            "r2": metrics.r2_score(actual, predicted),
-        }
-    )
+    negative = int((actual < 0).sum())
+    if primary == "rmsle" and negative:
+        raise StepError(
+            f"[evaluate] metric = 'rmsle' needs a target of 0 or more, and {negative} test rows are "
+            "negative: pick rmse or mae, or a target that is never negative"
+        )
+    scored = [metric for metric in metrics.REGRESSION if metric.name != "rmsle" or not negative]
+    return rounded({metric.name: metric.compute(actual, predicted) for metric in scored})
 
 
 def evaluate(
     model: Any, train: pd.DataFrame | None, test: pd.DataFrame, settings: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and their scores (the training rows are not needed)."""
-    return tabular.evaluate(model, test, settings, score, METRIC_MEANING)
+    return tabular.evaluate(model, test, settings, "regression", score, predict)

@@ -24,9 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import metrics
 from ..errors import StepError
 from ..progress import bar
 from . import Cleanup
+from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
 # A text column is read as numbers when at least this share of its values are numbers.
 NEARLY_ALL = 0.95
@@ -132,6 +134,7 @@ def keep_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
     """The table's cleanup steps in order, each named as the report should say it."""
     target, max_missing_fraction = settings["target"], settings["max_missing_fraction"]
+    max_removed_share, as_value = settings["max_removed_share"], settings.get("missing_as_value", False)
     duplicates = (
         Cleanup(
             "drop duplicate rows",
@@ -141,6 +144,16 @@ def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
         if settings["drop_duplicates"]
         else Cleanup("keep duplicates ([clean] drop_duplicates = false)", keep_duplicate_rows)
     )
+    kept_as_value = (
+        [
+            Cleanup(
+                "keep missing text as a value ([clean] missing_as_value)",
+                lambda frame: keep_missing_as_value(frame, text_columns_asked(frame, as_value, target)),
+            )
+        ]
+        if as_value
+        else []
+    )
     return [
         Cleanup("read numbers stored as text", read_numbers_stored_as_text),
         Cleanup("treat infinite or overflowing numbers as missing", treat_overflowing_as_missing),
@@ -149,18 +162,41 @@ def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
             lambda frame: drop_missing_target(frame, target),
             "the target is missing in those rows: check [data] target, or fill it in the source",
         ),
+        *kept_as_value,
         Cleanup(
             f"drop columns over {max_missing_fraction:.0%} missing",
             lambda frame: drop_mostly_empty_columns(frame, target, max_missing_fraction),
         ),
         Cleanup(
+            "drop the columns that cost the most rows",
+            lambda frame: drop_costly_columns(frame, target, max_removed_share),
+        ),
+        Cleanup(
             "drop rows with any missing value",
             drop_incomplete_rows,
             "a column is missing in many rows: lower [clean] max_missing_fraction to drop that column "
-            "instead, or fill it in the source",
+            "instead, keep a text column's gaps as a value ([clean] missing_as_value), or fill it in "
+            "the source",
         ),
         duplicates,
     ]
+
+
+def kept_unlike_removed(
+    before: pd.DataFrame, after: pd.DataFrame, settings: Mapping[str, Any]
+) -> str:
+    """A warning when the target of the rows cleanup kept differs from the removed rows' by more than
+    `[clean] max_target_shift` (see missing.target_shift); "" when it does not."""
+    target = settings["target"]
+    removed = before[target].drop(index=after.index, errors="ignore").dropna()
+    shift = target_shift(after[target], removed, settings["task"], settings["max_target_shift"])
+    if not shift:
+        return ""
+    return (
+        f"the {len(after)} rows kept are unlike the {len(removed)} removed: {shift} (over [clean] "
+        f"max_target_shift = {settings['max_target_shift']}); scores on them may not hold for the rest: keep "
+        "more rows ([clean] missing_as_value, max_missing_fraction) or fill the gaps in the source"
+    )
 
 
 # -- split ------------------------------------------------------------------------------------------
@@ -271,17 +307,20 @@ def evaluate(
     model: Any,
     test: pd.DataFrame,
     settings: Mapping[str, Any],
-    score: Callable[[pd.DataFrame], dict[str, float]],
-    meaning: str,
+    task: str,
+    score: Callable[[pd.DataFrame, str], dict[str, float]],
+    predict: Callable[[Any, pd.DataFrame, Mapping[str, Any]], pd.DataFrame] = predict,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The predictions for the test rows and the task's `score` of them (the task's `evaluate` says which)."""
+    """The predictions for the test rows and the `task`'s `score` of them (its `evaluate` says which),
+    ranked by `[evaluate] metric` (settings["metric"]) or the task's first metric in metrics.py."""
     target = settings["target"]
+    primary = metrics.primary(task, settings.get("metric"))
     predictions = predict(model, test, settings)
     return predictions, {
         "goal": f"predicting {target}",
         "target": target,
         "n_test": len(test),
         "test_unit": "rows",
-        "metric_meaning": meaning.format(target=target),
-        "metrics": score(predictions),
+        "metric_meaning": primary.meaning.format(target=target),
+        "metrics": score(predictions, primary.name),
     }

@@ -1,0 +1,48 @@
+"""Choosing a recommender's settings on validation: a per-user split carved out of the training log.
+
+The split holds out each user's interactions as the test split does (the same holdout and k the
+model is judged on), so a setting is chosen the way it will be scored, and the test interactions
+are used once, to score. Item-KNN chooses its neighbours and the popularity rules their window
+and segment with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..tasks.recommendation import metrics_at_k, split_users
+from .interactions import Columns
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The interactions to fit on (`fitting`), the held-out ones, the users scored and what they had."""
+
+    fitting: pd.DataFrame
+    held: pd.DataFrame
+    users: np.ndarray
+    seen: pd.DataFrame
+    columns: Columns
+    k: int
+
+    def ndcg(self, recommended: pd.DataFrame) -> float:
+        """NDCG@k of the `recommended` top k of the scored users against their held-out interactions."""
+        return metrics_at_k(recommended, self.held, self.seen, self.columns, self.k)["ndcg_at_k"]
+
+
+def validation_split(
+    train: pd.DataFrame, columns: Columns, size: float, holdout: str, seed: int, max_users: int, k: int
+) -> Validation:
+    """A per-user validation split of the training interactions; at most `max_users` users (seeded) are
+    scored, which bounds the time each setting tried takes."""
+    fitting, held = split_users(train, columns, size, holdout, seed=seed)
+    users: Any = held[columns.user].unique()
+    if len(users) > max_users:
+        users = np.random.default_rng(seed).choice(users, max_users, replace=False)
+        held = held[held[columns.user].isin(users)]
+    seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
+    return Validation(fitting, held, users, seen, columns, k)

@@ -1,0 +1,169 @@
+"""Delimited text as downloaded: other encodings, lines that do not parse, a trailing web page.
+
+`[data] encoding` names the file's encoding (default UTF-8). A byte that does not decode is
+reported by its line number and the bytes themselves (escaped, never the whole line). Lines
+that are not rows of the table (too many fields, undecodable bytes, a browser's HTML saved at
+the end) stop the snapshot with their line number, or with `[data] bad_lines = "skip"` are left
+out and counted, with the first few line numbers printed. The fast path is pandas' own reader;
+the file is read again line by line only to explain or skip what it could not read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+from ..errors import StepError
+from ..progress import reading
+
+# Line numbers shown of the lines skipped; the count covers them all.
+SHOWN_LINES = 5
+# Bytes shown of an undecodable sequence.
+SHOWN_BYTES = 16
+SKIP_HINT = 'or set [data] bad_lines = "skip" to leave such lines out'
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How to read a delimited text file: its encoding, and what to do with lines that do not parse."""
+
+    encoding: str = "utf-8"
+    bad_lines: str = "error"
+
+
+# Files as they should be: UTF-8, every line a row.
+PLAIN_TEXT = TextOptions()
+
+def undecodable(lines: Iterable[bytes], encoding: str) -> tuple[int, bytes] | None:
+    """The first line (numbered from 1) with bytes that do not decode, and those bytes; None if none."""
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError as error:
+            return number, line[error.start : min(error.end, error.start + SHOWN_BYTES)]
+    return None
+
+
+def looks_like_markup(line: bytes) -> bool:
+    """Whether a line is HTML or XML (a page saved by a browser), not a row of a table."""
+    return bool(re.match(rb"\s*<[!/a-zA-Z?]", line))
+
+
+def is_markup_row(row: pd.Series) -> bool:
+    """A row pandas made of a markup line: its first cell the line, the others empty."""
+    first = row.iloc[0]
+    return isinstance(first, str) and looks_like_markup(first.encode()) and bool(row.iloc[1:].isna().all())
+
+
+def line_numbers(numbers: list[int]) -> str:
+    """ "line 7", "lines 7, 9, 12, 15, 20 and 3 more": the first SHOWN_LINES of `numbers`."""
+    shown = ", ".join(map(str, numbers[:SHOWN_LINES]))
+    more = f" and {len(numbers) - SHOWN_LINES} more" if len(numbers) > SHOWN_LINES else ""
+    return f"line{'s' if len(numbers) > 1 else ''} {shown}{more}"
+
+
+def in_original(number: int, removed: list[int]) -> int:
+    """Line `number` of the text left once the lines `removed` (sorted) were taken out, in the original."""
+    for gone in removed:
+        if gone <= number:
+            number += 1
+    return number
+
+
+def decodable_lines(content: bytes, encoding: str) -> tuple[bytes, list[int]]:
+    """The lines of `content` that decode, and the numbers of those that do not."""
+    kept, removed = [], []
+    for number, line in enumerate(content.splitlines(keepends=True), start=1):
+        try:
+            line.decode(encoding)
+            kept.append(line)
+        except UnicodeDecodeError:
+            removed.append(number)
+    return b"".join(kept), removed
+
+
+def pandas_read(buffer: BinaryIO, sep: str, options: TextOptions) -> tuple[pd.DataFrame, list[int]]:
+    """pandas' reading of the text, and (skipping) the numbers of the lines it skipped."""
+    skip = options.bad_lines == "skip"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = pd.read_csv(
+            buffer, sep=sep, encoding=options.encoding, on_bad_lines="warn" if skip else "error"
+        )
+    skipped = [int(n) for warning in caught for n in re.findall(r"Skipping line (\d+)", str(warning.message))]
+    return frame, sorted(skipped)
+
+
+def line_at(content: bytes, number: int) -> bytes:
+    lines = content.splitlines()
+    return lines[number - 1] if 0 < number <= len(lines) else b""
+
+
+def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: str) -> pd.DataFrame:
+    """The table in the delimited text `source` (a file, or a response's bytes), as `options` say."""
+    try:
+        if isinstance(source, Path):
+            with reading(source) as file:
+                frame, skipped = pandas_read(file, sep, options)
+        else:
+            frame, skipped = pandas_read(io.BytesIO(source), sep, options)
+        removed: list[int] = []
+    except UnicodeDecodeError:
+        content = source.read_bytes() if isinstance(source, Path) else source
+        number, bad = undecodable(content.splitlines(), options.encoding) or (0, b"")
+        if options.bad_lines != "skip":
+            raise StepError(
+                f"cannot read {where}: line {number} has bytes that are not {options.encoding}: {bad!r}; "
+                f'set [data] encoding to the file\'s encoding (e.g. "latin-1" or "cp1252"), {SKIP_HINT}'
+            ) from None
+        decodable, removed = decodable_lines(content, options.encoding)
+        frame, skipped = pandas_read(io.BytesIO(decodable), sep, options)
+        skipped = [in_original(n, removed) for n in skipped]
+    except pd.errors.ParserError as error:
+        found = re.search(r"line (\d+)", str(error))
+        number = int(found.group(1)) if found else 0
+        content = source.read_bytes() if isinstance(source, Path) else source
+        what = "is HTML, not a row of the table (a web page saved with the data?)" if looks_like_markup(
+            line_at(content, number)
+        ) else "has more fields than the header"
+        raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
+    return without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
+
+
+def last_line_number(source: Path | bytes) -> int:
+    """The number of the last line that is not empty."""
+    content = source.read_bytes() if isinstance(source, Path) else source
+    return len(content.rstrip(b"\r\n \t").splitlines())
+
+
+def without_trailing_markup(
+    frame: pd.DataFrame, source: Path | bytes, skipped: list[int], options: TextOptions, where: str
+) -> pd.DataFrame:
+    """The frame without the rows made of trailing markup lines (an error unless skipping), saying what
+    was skipped."""
+    trailing = 0
+    while trailing < len(frame) - 1 and frame.shape[1] > 1 and is_markup_row(frame.iloc[-1 - trailing]):
+        trailing += 1
+    if trailing:
+        last = last_line_number(source)
+        if options.bad_lines != "skip":
+            lines = f"line {last}" if trailing == 1 else f"lines {last - trailing + 1} to {last}"
+            raise StepError(
+                f"cannot read {where}: {lines}, at the end, is HTML, not a row of the table (a web page "
+                f"saved with the data?): remove it, {SKIP_HINT}"
+            )
+        skipped = sorted({*skipped, *range(last - trailing + 1, last + 1)})
+        frame = frame.iloc[: len(frame) - trailing]
+    if skipped:
+        print(
+            f"  skipped {len(skipped)} line(s) of {where} that are not rows of the table "
+            f'([data] bad_lines = "skip"): {line_numbers(skipped)}'
+        )
+    return frame

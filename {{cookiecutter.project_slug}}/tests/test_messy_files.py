@@ -1,0 +1,86 @@
+"""CSV files as downloaded: another encoding, lines that are not rows, a browser's HTML at the end."""
+
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.sources import DataSettings
+from {{ cookiecutter.module_name }}.sources.formats import parse
+from {{ cookiecutter.module_name }}.sources.text import TextOptions
+
+ROWS = b"name,town,age\nAda,Paris,36\nJos\xe9,Le\xf3n,41\nMia,Oslo,29\n"
+# What a browser leaves at the end of a saved page: HTML, with a byte that is not UTF-8.
+PAGE = b"<html><body>\xb4 saved from the site</body></html>\n"
+
+
+def read(content: bytes, tmp_path: Path, **options: str):
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    return parse(path, "csv", "'people.csv'", text=TextOptions(**options))
+
+
+def test_a_byte_that_is_not_utf8_is_reported_by_line_number_and_bytes_not_by_the_line(tmp_path):
+    """The error names the line (3) and shows the bad byte escaped, never the rest of the line."""
+    with pytest.raises(StepError) as error:
+        read(ROWS, tmp_path)
+    message = str(error.value)
+    assert "line 3 has bytes that are not utf-8: b'\\xe9'" in message
+    assert "[data] encoding" in message and "Jos" not in message and "41" not in message
+
+
+def test_encoding_reads_a_latin1_file(tmp_path):
+    """`[data] encoding = "latin-1"` reads the accented names as they were written."""
+    frame = read(ROWS, tmp_path, encoding="latin-1")
+    assert frame["name"].tolist() == ["Ada", "José", "Mia"] and frame["town"].iloc[1] == "León"
+
+
+def test_trailing_html_is_reported_as_such_with_the_setting_that_skips_it(tmp_path):
+    """A page's HTML saved after the rows (decodable or not) is named as HTML at its line number."""
+    with pytest.raises(StepError, match=r"line 5, at the end, is HTML, not a row of the table .*bad_lines"):
+        read(ROWS + b"<html><body>saved</body></html>\n", tmp_path, encoding="latin-1")
+
+
+def test_skipping_bad_lines_leaves_out_the_html_and_the_undecodable_lines_and_says_which(tmp_path, capsys):
+    """With bad_lines = "skip" (UTF-8), the Latin-1 row and the page are left out, and their line numbers
+    printed; the good rows are all read."""
+    frame = read(ROWS + PAGE, tmp_path, bad_lines="skip")
+    assert frame["name"].tolist() == ["Ada", "Mia"]
+    out = capsys.readouterr().out
+    assert "skipped 2 line(s) of 'people.csv' that are not rows of the table" in out and "lines 3, 5" in out
+
+
+def test_a_latin1_file_with_a_trailing_page_reads_with_encoding_and_skip(tmp_path, capsys):
+    """Both settings together read every row of the downloaded file, and name the one line skipped."""
+    frame = read(ROWS + PAGE, tmp_path, encoding="latin-1", bad_lines="skip")
+    assert len(frame) == 3 and "skipped 1 line(s)" in capsys.readouterr().out
+
+
+def test_a_line_with_too_many_fields_is_named_and_skipped_on_request(tmp_path, capsys):
+    """A row with an extra field stops the read at its line number; with skip it is left out and named."""
+    broken = b"a,b\n1,2\n3,4,5\n6,7\n"
+    with pytest.raises(StepError, match="line 3 has more fields than the header"):
+        read(broken, tmp_path)
+    assert read(broken, tmp_path, bad_lines="skip")["a"].tolist() == [1, 6]
+    assert "line 3" in capsys.readouterr().out
+
+
+def test_many_skipped_lines_show_the_first_few_numbers_and_the_count(tmp_path, capsys):
+    """Twelve broken lines: the count is 12, the first five line numbers are shown, then how many more."""
+    broken = b"a,b\n" + b"1,2\n3,4,5\n" * 12
+    read(broken, tmp_path, bad_lines="skip")
+    out = capsys.readouterr().out
+    assert "skipped 12 line(s)" in out and "lines 3, 5, 7, 9, 11 and 7 more" in out
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"encoding": "klingon"}, "encoding 'klingon' is not an encoding Python knows"),
+        ({"bad_lines": "ignore"}, 'bad_lines must be "error" or "skip"'),
+    ],
+)
+def test_unknown_encodings_and_bad_lines_values_are_refused(values, message):
+    """A typo in [data] encoding or bad_lines stops the snapshot with the accepted values."""
+    with pytest.raises(StepError, match=message):
+        DataSettings.from_dict({"source": "people.csv", **values})
