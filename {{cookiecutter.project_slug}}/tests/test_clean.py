@@ -236,8 +236,14 @@ def house_like(rows: int = 400) -> pd.DataFrame:
 
 
 def regression_cleanup(frame: pd.DataFrame, **clean_settings) -> tuple[pd.DataFrame, list]:
-    settings = {"task": "regression", "target": "price", "max_missing_fraction": 0.5, "drop_duplicates": True,
-                "max_removed_share": 0.5, **clean_settings}
+    settings = {
+        "task": "regression",
+        "target": "price",
+        "max_missing_fraction": 0.5,
+        "drop_duplicates": True,
+        "max_removed_share": 0.5,
+        **clean_settings,
+    }
     return clean.clean(frame, settings)
 
 
@@ -248,8 +254,9 @@ def test_default_cleanup_keeps_most_rows_when_two_columns_cause_the_loss():
     cleaned, report = regression_cleanup(frame)
     assert len(cleaned) >= 0.85 * len(frame)
     [line] = [str(step) for step in report if step.name == "drop the columns that cost the most rows"]
-    assert line.startswith("drop the columns that cost the most rows: -2 columns (FireplaceQu, Alley); "
-                           "FireplaceQu saved ")
+    assert line.startswith(
+        "drop the columns that cost the most rows: -2 columns (FireplaceQu, Alley); FireplaceQu saved "
+    )
     assert 'missing_as_value = ["FireplaceQu", "Alley"]' in line
 
 
@@ -282,8 +289,9 @@ def test_kept_rows_whose_target_differs_from_the_removed_are_warned_about():
     settings = {"task": "regression", "target": "price", "max_target_shift": 0.25}
     kept = frame.dropna()
     warning = regression.kept_unlike_removed(frame, kept, settings)
-    assert warning.startswith(f"the {len(kept)} rows kept are unlike the {len(frame) - len(kept)} removed: "
-                              "the kept rows' mean is ")
+    assert warning.startswith(
+        f"the {len(kept)} rows kept are unlike the {len(frame) - len(kept)} removed: the kept rows' mean is "
+    )
     assert "max_target_shift = 0.25" in warning
 
 

@@ -66,7 +66,7 @@ def test_a_last_year_with_few_users_is_not_chosen_as_the_window():
 
 
 def test_pipe_joined_genres_are_split_into_their_values_for_segments():
-    """"Adventure|Animation" puts a movie in both genres: the segments are the 10 genres, not every
+    """ "Adventure|Animation" puts a movie in both genres: the segments are the 10 genres, not every
     combination written in the table."""
     log, items = long_log()
     model = fitted(log, items, segment="genres", validate=False)

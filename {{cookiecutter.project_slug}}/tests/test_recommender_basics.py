@@ -173,8 +173,10 @@ def test_popularity_says_how_it_counts():
     plain = Columns("user", "item", "rating")
     fixed = popularity.build("recommendation", 0, window_days=30, validate=False)
     described = fixed.fit(train, plain).describe()
-    assert described == ("recommend the items most often had, counted by users who had them "
-                         "(no [data] time column, so window_days is not used), that the user has not had yet")
+    assert described == (
+        "recommend the items most often had, counted by users who had them "
+        "(no [data] time column, so window_days is not used), that the user has not had yet"
+    )
     assert popularity.build("recommendation", 0).fit(train, plain).describe() == (
         "recommend the items most often had, counted by users who had them, that the user has not had yet"
     )

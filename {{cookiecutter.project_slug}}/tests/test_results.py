@@ -50,8 +50,18 @@ def test_a_tie_goes_to_the_simpler_model_whatever_order_the_files_come_in():
     and the API (which read the metric files in different orders) all pick the same one."""
     for order in (["knn", "rules", "random"], ["rules", "knn", "random"], ["random", "knn", "rules"]):
         scores = {"knn": 0.757, "rules": 0.757, "random": 0.5}
-        ranked = rank([{**result(name, 0.0), "task": "classification", "primary_metric": "accuracy",
-                        "higher_is_better": True, "metrics": {"accuracy": scores[name]}} for name in order])
+        ranked = rank(
+            [
+                {
+                    **result(name, 0.0),
+                    "task": "classification",
+                    "primary_metric": "accuracy",
+                    "higher_is_better": True,
+                    "metrics": {"accuracy": scores[name]},
+                }
+                for name in order
+            ]
+        )
         assert [r["model"] for r in ranked] == ["rules", "knn", "random"]
 
 

@@ -140,7 +140,9 @@ CASES = {
         warnings_about_removals,
     ),
     "[clean] missing_as_value": (
-        "missing_as_value = false", "missing_as_value = true", lambda s: len(cleaned(s)[0])
+        "missing_as_value = false",
+        "missing_as_value = true",
+        lambda s: len(cleaned(s)[0]),
     ),
     "[clean] max_target_shift": ("max_target_shift = 0.25", "max_target_shift = 0.0", kept_unlike_removed),
     "[clean] drop_duplicates": (

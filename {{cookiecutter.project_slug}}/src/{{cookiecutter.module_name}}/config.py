@@ -94,7 +94,9 @@ def load(path: Path) -> dict[str, Any]:
             f"{path}: no model named {', '.join(unknown)}; known models: {', '.join(TASKS[task].models)} "
             "(add yours to models/registry.py)"
         )
-    model_files = {name: module_file(f"models.{TASKS[task].models[name]}") for name in config.get("models", {})}
+    model_files = {
+        name: module_file(f"models.{TASKS[task].models[name]}") for name in config.get("models", {})
+    }
     config_keys.check(config, model_files, path)
     return config
 
@@ -181,8 +183,12 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         target = {"target": data["target"]}
         transform = {k: v for k, v in config.get("features", {}).items() if k == "target_transform"}
         # KNN's grid search scores by [evaluate] metric, and regressors learn the transformed target.
-        return {"clean": target, "split": target, "model": target | metric | transform,
-                "evaluate": target | metric}
+        return {
+            "clean": target,
+            "split": target,
+            "model": target | metric | transform,
+            "evaluate": target | metric,
+        }
     columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
     separator = {key: value for key, value in data.items() if key == "item_separator"}
     k = section(config, "evaluate")["k"]

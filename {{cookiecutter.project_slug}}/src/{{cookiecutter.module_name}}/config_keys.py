@@ -28,7 +28,9 @@ Number = int | float
 # The reader settings: how [data] (and [submit]) read a source; config.py fills in the section a
 # secret source is read back from and the [spark] settings itself.
 READER: dict[str, Any] = {
-    key: value for key, value in typing.get_type_hints(DataSettings).items() if key not in ("section", "spark")
+    key: value
+    for key, value in typing.get_type_hints(DataSettings).items()
+    if key not in ("section", "spark")
 }
 # The keys at the top of config.toml, besides its sections
 TOP = {"task": str, "seed": int}

@@ -28,6 +28,8 @@ from .interactions import Columns, Interactions, Recommender, as_seconds
 from .validation import validation_split
 
 DAY = 86400.0
+
+
 def check_segment(segment: str | None, columns: Columns, items: pd.DataFrame | None) -> None:
     """A segment is a column of the item table, which has the item column; the error lists its columns."""
     if segment is None or (items is not None and {segment, columns.item} <= set(items.columns)):

@@ -41,6 +41,7 @@ class TextOptions:
 # Files as they should be: UTF-8, every line a row.
 PLAIN_TEXT = TextOptions()
 
+
 def undecodable(lines: Iterable[bytes], encoding: str) -> tuple[int, bytes] | None:
     """The first line (numbered from 1) with bytes that do not decode, and those bytes; None if none."""
     for number, line in enumerate(lines, start=1):
@@ -130,9 +131,11 @@ def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: 
         found = re.search(r"line (\d+)", str(error))
         number = int(found.group(1)) if found else 0
         content = source.read_bytes() if isinstance(source, Path) else source
-        what = "is HTML, not a row of the table (a web page saved with the data?)" if looks_like_markup(
-            line_at(content, number)
-        ) else "has more fields than the header"
+        what = (
+            "is HTML, not a row of the table (a web page saved with the data?)"
+            if looks_like_markup(line_at(content, number))
+            else "has more fields than the header"
+        )
         raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
     return without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
 

@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 
-
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """A classifier needs at least two classes."""
     target = settings["target"]

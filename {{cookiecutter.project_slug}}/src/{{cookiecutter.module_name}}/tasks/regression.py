@@ -24,7 +24,6 @@ __all__ = [
 ]
 
 
-
 def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """A regression target must be numeric."""
     target = settings["target"]

@@ -182,9 +182,7 @@ def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
     ]
 
 
-def kept_unlike_removed(
-    before: pd.DataFrame, after: pd.DataFrame, settings: Mapping[str, Any]
-) -> str:
+def kept_unlike_removed(before: pd.DataFrame, after: pd.DataFrame, settings: Mapping[str, Any]) -> str:
     """A warning when the target of the rows cleanup kept differs from the removed rows' by more than
     `[clean] max_target_shift` (see missing.target_shift); "" when it does not."""
     target = settings["target"]
