@@ -15,7 +15,8 @@ Result = dict[str, Any]  # one reports/metrics/<model>.json
 
 def simplicity(result: Result) -> int:
     """The model's place in the progression (random < rules < knn ...): lower is simpler."""
-    progression = list(TASKS.get(result.get("task", ""), {}))
+    family = TASKS.get(result.get("task", ""))
+    progression = list(family.models) if family else []
     return progression.index(result["model"]) if result["model"] in progression else len(progression)
 
 
