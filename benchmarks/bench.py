@@ -703,8 +703,7 @@ def sampled_mutation_scores(bench: Bench) -> None:
 
 def record_mutation_scores(bench: Bench, project: Path, label: str) -> None:
     """Record the table `make mutants` ends with, printed again here from mutmut's results folder."""
-    table = bench.run_output([str(project / VENV / "bin" / "python"), "-m", module_of(project) + ".mutation_score",
-                              "mutants"], project)
+    table = bench.run_output([str(project / VENV / "bin" / "python"), "tools/mutation_score.py", "mutants"], project)
     for line in table.splitlines():
         module, killed, _, checked, _, percent = line.split()
         bench.record(f"{label}: {module} ({killed} of {checked})", float(percent.rstrip("%")), "%")

@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
-# The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
-STEP = re.compile(r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|figures|report|report_html) .* (\S+)$")
+# The steps that make runs are `python -m <module>.<step> ... OUTPUT` (with [data] engine = "spark", the
+# data steps are `<module>.spark.snapshot`, `.spark.cleanup` and `.spark.holdout`).
+STEP = re.compile(
+    r"-m \w+\.(spark\.snapshot|spark\.cleanup|spark\.holdout|data|clean|split|train|evaluate|leaderboard"
+    r"|figures|report|report_html) .* (\S+)$"
+)
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
 
