@@ -66,7 +66,7 @@ def test_settings_mk_tells_make_the_submit_source_and_model(tmp_path):
         (SUBMIT + 'model = "forest"\n', "\\[submit\\] model must be 'best' or one of random, knn"),
         (SUBMIT + "probabilities = 1\n", "probabilities must be true or false"),
         (SUBMIT + 'column = "PassengerId"\n', "id and column must differ"),
-        (SUBMIT.replace('"PassengerId"', "3"), "set \\[submit\\] id to a string"),
+        (SUBMIT.replace('"PassengerId"', "3"), "\\[submit\\] id must be text, not a whole number"),
     ],
 )
 def test_bad_submit_settings_are_a_clear_error(tmp_path, submit, message):
