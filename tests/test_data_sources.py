@@ -196,9 +196,20 @@ def test_postgres_with_a_wrong_password_says_so_and_masks_it(project, postgres):
 
 
 def test_postgres_query_with_a_syntax_error_names_it(project, postgres):
-    use_data(project, source=postgres.url(), query="SELEC * FROM penguins")
+    use_data(project, source=postgres.url(), query="SELECT * FROM WHERE")
     error = fetch_fails(project, "[data] query failed on postgresql://***@")
-    assert 'syntax error at or near "SELEC"' in error and postgres.password not in error
+    assert 'syntax error at or near "WHERE"' in error and postgres.password not in error
+
+
+def test_a_postgres_query_runs_in_a_read_only_session(project, postgres):
+    """A data-modifying WITH passes the SELECT/WITH check, and the read-only session refuses it."""
+    query = "WITH gone AS (DELETE FROM penguins RETURNING *) SELECT * FROM gone"
+    use_data(project, source=postgres.url(), query=query)
+    fetch_fails(project, "in a read-only transaction")
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace(query, "SELECT * FROM penguins"))
+    succeed(["make", "data"], project)
+    assert snapshot_info(project)["rows"] == SAMPLE_ROWS  # nothing was deleted
 
 
 # --- Failures: clear, quick, and the last good snapshot survives ------------------------------
