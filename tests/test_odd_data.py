@@ -83,7 +83,8 @@ DATA_SETS = {
         lambda: csv(SAMPLE.drop(columns="species")), "error: target column 'species' is not in the data", FAILS
     ),
     "non-UTF-8 bytes": DataSet(
-        lambda: csv(COMPLETE).replace(b"Torgersen", "Törgersen".encode("latin-1")), "can't decode byte 0xf6", FAILS
+        lambda: csv(COMPLETE).replace(b"Torgersen", "Törgersen".encode("latin-1")),
+        r"line 2 has bytes that are not utf-8: b'\\xf6'; set \[data\] encoding", FAILS,
     ),
     "one class": DataSet(lambda: csv(SAMPLE[SAMPLE.species == "Adelie"]), "at least two classes", FAILS),
     "too few rows": DataSet(lambda: csv(COMPLETE.sample(10, random_state=0)), "error: the data has 10 rows", FAILS),
