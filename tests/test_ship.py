@@ -33,7 +33,7 @@ def shipped(request, tmp_path_factory) -> dict:
     """A built project of the family (a private copy), with secrets in its .env, after `invoke ship`."""
     built = request.getfixturevalue("built_project" if request.param == "table" else "built_recommender")
     project = tmp_path_factory.mktemp(request.param) / built.name
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns("ship"))
+    shutil.copytree(built, project)
     env = {"API_TOKEN": f"tok-{secrets.token_hex(12)}", "DB_PASSWORD": secrets.token_hex(12)}
     env["DATABASE_URL"] = f"postgresql://team:{env['DB_PASSWORD']}@db.example.org:5432/hack"
     (project / ".env").write_text("".join(f"{name}={value}\n" for name, value in env.items()))
