@@ -192,7 +192,9 @@ def test_the_demo_page_shows_the_leaderboard_and_a_form_or_a_users_picks_in_chro
         wait_for_port(devtools_port, viewer)
         with urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list") as response:
             page = next(target for target in json.load(response) if target["type"] == "page")
-        text = asyncio.run(page_text_once_it_shows(page["webSocketDebuggerUrl"], expected[0], seconds=120))
+        # The page draws as the script runs: wait for each part in turn (the title says "Predicting" early).
+        for part in ["Lift over random", *expected]:
+            text = asyncio.run(page_text_once_it_shows(page["webSocketDebuggerUrl"], part, seconds=120))
     finally:
         if viewer is not None:
             viewer.terminate()
@@ -220,4 +222,23 @@ def test_a_stale_model_is_refused_in_one_line(shipped):
     said = [line for line in (refused.stdout + refused.stderr).splitlines() if line.startswith("error:")]
     assert refused.returncode != 0
     assert len(said) == 1 and "out of date" in said[0] and "invoke all" in said[0], refused.stdout + refused.stderr
+    assert (shipped["ship"] / "check.json").stat().st_mtime_ns == before
+
+
+def test_a_secret_in_a_file_that_would_ship_is_refused_without_echoing_it(shipped):
+    """A .env value written into shipped code (here app.py) stops `invoke ship` with one line that names the
+    file and the .env variable, never the value; ship/ stays as it was."""
+    project = shipped["project"]
+    app = project / "app.py"
+    original = app.read_text()
+    before = (shipped["ship"] / "check.json").stat().st_mtime_ns
+    app.write_text(original + f'\nTOKEN = "{shipped["env"]["API_TOKEN"]}"\n')
+    try:
+        refused = run([sys.executable, "-m", "invoke", "ship"], project)
+    finally:
+        app.write_text(original)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "app.py holds the value of API_TOKEN from .env" in said, said
+    assert all(value not in said for value in shipped["env"].values())
     assert (shipped["ship"] / "check.json").stat().st_mtime_ns == before

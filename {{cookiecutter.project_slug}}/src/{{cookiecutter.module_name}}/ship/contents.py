@@ -18,8 +18,8 @@ NAME = PACKAGE.name
 SERVE = "serve"
 # A file over this size is refused by GitHub (and most git hosts) without Git LFS.
 LARGEST_FILE_MB = 100
-# A URL carrying a password, as database URLs do: user:password@host.
-PASSWORD_IN_URL = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@\"']+:[^\s/@\"']+@")
+# A URL carrying a password, as database URLs do: user:password@host (a ${NAME} reference is no password).
+PASSWORD_IN_URL = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://[^\s/:@\"']+:(?!\$\{)[^\s/@\"']+@")
 # .env values this short (a port, a flag) may appear anywhere by chance; they are not secrets.
 SHORTEST_SECRET = 6
 # Loads the saved models in a fresh interpreter and lists the package modules their classes live in.
