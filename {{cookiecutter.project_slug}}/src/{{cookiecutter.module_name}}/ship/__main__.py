@@ -112,7 +112,7 @@ def main(metrics: list[Path], output: Path) -> None:
         replace_with_folder(folder, output)
     finally:
         remove_folder(folder)
-    print(f"{output}/ holds the demo and the API, as a hosting platform runs them:\n{listing}")
+    print(f"{output}/ holds {platforms.served(servers)}, as a hosting platform runs them:\n{listing}")
     for warning in contents.too_large(output, sorted(p for p in output.rglob("*") if p.is_file())):
         print(warning)
     print("Next: `make ship-check` runs it as a platform would; README.md: Put the demo online.")

@@ -60,10 +60,15 @@ def python_version() -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}\n"
 
 
+def served(servers: list[str]) -> str:
+    """What the bundle serves, in words: "the demo and the API", or "the API"."""
+    return " and ".join({"demo": "the demo", "api": "the API"}[name] for name in servers)
+
+
 def readme(servers: list[str], listing: str) -> str:
     """ship/README.md: what this folder is and how each platform starts it."""
     lines = [
-        "# The demo and the API, ready for a hosting platform",
+        f"# {served(servers).capitalize()}, ready for a hosting platform",
         "",
         "Written by `invoke ship` from the project's built models: do not edit, ship again instead.",
         "Push this folder to its own repository (or branch), then point the platform at it (the project's",
