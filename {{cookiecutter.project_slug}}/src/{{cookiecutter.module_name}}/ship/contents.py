@@ -43,11 +43,12 @@ def module_files(dotted: str) -> set[Path]:
 
 
 def app_imports(app: Path) -> set[str]:
-    """The package modules app.py imports by name (it is outside the package, so never relatively)."""
+    """The package modules app.py imports by name (it is outside the package, so never relatively);
+    `from <package> import results` names a module too."""
     found = set()
     for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
         elif isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         else:
