@@ -208,6 +208,12 @@ def serve(c, host="127.0.0.1", port=8000, model=None, max_body=None):
 
 
 @task
+def ship(c):
+    """Write ship/: the demo and the API with only what they need, for a hosting platform (see README)."""
+    make(c, "ship")
+
+
+@task
 def test(c):
     """Run the project's tests."""
     make(c, "test", parallel=False)
