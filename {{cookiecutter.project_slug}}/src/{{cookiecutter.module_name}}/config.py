@@ -26,11 +26,12 @@ from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .metrics import names as metric_names
-from .models.registry import SPARK_MODULES, TASKS, step_module
+from .models.registry import SPARK_MODULES, TASKS
 from .sources import kind, local_files, query_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
+from .tasks import step_module
 
 PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.

@@ -20,7 +20,8 @@ BASELINE = "random"
 
 
 class Family(NamedTuple):
-    """What differs by task family outside its modules under tasks/ (which say what its words mean)."""
+    """What differs by task family outside its modules under tasks/ (which say what its words mean, and
+    name the modules of a task that one step alone runs: tasks/__init__.py's STEP_MODULES)."""
 
     # "table" or "recommendation": the API serves the family with serve/<name>_routes.py
     name: str
@@ -35,10 +36,6 @@ class Family(NamedTuple):
     defaults: dict[str, dict[str, Any]]
     # the [submit] keys whose defaults are [data] keys: [submit] key -> [data] key
     submission_columns: dict[str, str]
-    # task -> its module under tasks/ that draws a model's chart: only the figures step loads it
-    charts: dict[str, str]
-    # the module under tasks/ that predicts for a submission: only the submit step loads it
-    submission: str
 
 
 TABLE_MODELS = {
@@ -60,8 +57,6 @@ TABLE = Family(
     predicted="predictions",
     defaults={},
     submission_columns={"column": "target"},
-    charts={"classification": "classification_chart", "regression": "regression_chart"},
-    submission="table_submission",
 )
 RECOMMENDATION = Family(
     name="recommendation",
@@ -81,8 +76,6 @@ RECOMMENDATION = Family(
         "evaluate": {"k": 10},
     },
     submission_columns={"id": "user", "column": "item"},
-    charts={"recommendation": "recommendation_chart"},
-    submission="recommendation_submission",
 )
 
 # task (as in config.toml) -> its family
@@ -95,10 +88,3 @@ TASKS = {
 # The modules that always train on Spark (any model does with `engine = "spark"` in its section):
 # they get the [spark] settings, and make installs the spark extra before training them.
 SPARK_MODULES = {"als"}
-
-
-def step_module(task: str, step: str = "") -> str:
-    """The module under tasks/ that `step` runs for `task`: its chart (figures), its submission
-    (submit), else the task's own module. Editing a chart thus redraws the figures and retrains nothing."""
-    family = TASKS[task]
-    return {"figures": family.charts[task], "submit": family.submission}.get(step, task)
