@@ -177,3 +177,28 @@ def test_a_long_log_with_a_quiet_last_year_and_pipe_joined_genres_gets_rules_cho
     # the quiet last year is not chosen: the rule counts over all time, never worse than plain popularity
     assert learned.startswith("recommend the items most often had, counted by users who had them, that")
     assert max(scores.values()) == max(scores["all time"], scores["all time by genres"]) >= scores["all time"]
+
+
+def test_the_apps_filters_offer_each_genre_of_a_pipe_joined_column(cookies, monkeypatch):
+    """The demo app splits "Adventure|Animation" into its genres: the filter offers the 9 genres (not the
+    combinations), and choosing Horror keeps every model's items that have Horror among their genres."""
+    from streamlit.testing.v1 import AppTest
+
+    project = baked(cookies, project_name="Movie Filters", task="recommendation")
+    log, titles = rating_log()
+    (project / "data" / "external").mkdir()
+    log.to_csv(project / "data" / "external" / "ratings.csv", index=False)
+    titles.to_csv(project / "data" / "external" / "movies.csv", index=False)
+    configure(project, data={"source": '"data/external/ratings.csv"', "user": '"userId"', "item": '"movieId"',
+                             "time": '"timestamp"', "items": '"data/external/movies.csv"'},
+              **{"models.rules": {"segment": '"genres"'}})
+    succeed(["make"], project)
+    monkeypatch.syspath_prepend(str(project / "src"))
+    app = AppTest.from_file(str(project / "app.py"), default_timeout=120)
+    app.run()
+    assert sorted(app.multiselect(key="filter_genres").options) == sorted(GENRES)
+    app.multiselect(key="filter_genres").set_value(["Horror"]).run()
+    assert not app.exception
+    shown = [table.value for table in app.dataframe][1:]  # the user's history, then each model's top k
+    assert len(shown) == 3 and all(len(top) for top in shown)
+    assert all("Horror" in genres.split("|") for top in shown for genres in top["genres"])
