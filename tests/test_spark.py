@@ -28,6 +28,7 @@ conf = { "spark.sql.shuffle.partitions" = "4", "spark.default.parallelism" = "2"
 ui = false
 """
 ALS_SECTION = """[models.als]
+engine = "spark"
 rank = 32
 reg_param = 0.05
 alpha = 10.0

@@ -24,7 +24,7 @@ from typing import Any
 from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
-from .models.registry import PREDICTED, SPARK_MODULES, TASK_DATA_KEYS, TASKS
+from .models.registry import PREDICTED, TASK_DATA_KEYS, TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
@@ -132,9 +132,9 @@ def section(config: dict[str, Any], name: str) -> dict[str, Any]:
     return {**defaults, **config.get(name, {})}
 
 
-def uses_spark(module: str, params: dict[str, Any]) -> bool:
-    """Whether a model trains on Spark: always (ALS), or when its section says `engine = "spark"`."""
-    return module in SPARK_MODULES or params.get("engine") == "spark"
+def uses_spark(params: dict[str, Any]) -> bool:
+    """Whether a model trains on Spark: when its section says `engine = "spark"`."""
+    return params.get("engine") == "spark"
 
 
 def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -179,7 +179,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task][name]
-        if uses_spark(module, params):
+        if uses_spark(params):
             params = {**params, "spark": section(config, "spark")}
         stages[name] = {
             "model": name,
@@ -243,7 +243,7 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
-        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task][n], config['models'][n]))}",
+        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(config['models'][n]))}",
         f"PREDICTED := {PREDICTED[task]}",
         "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
         "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",

@@ -23,9 +23,6 @@ RECOMMENDERS = {
     "knn": "item_knn",
     "als": "als",
 }
-# The modules that always train on Spark (any model does with `engine = "spark"` in its section):
-# they get the [spark] settings, and make installs the spark extra before training them.
-SPARK_MODULES = {"als"}
 
 # task (as in config.toml) -> the models it can train
 TASKS = {
