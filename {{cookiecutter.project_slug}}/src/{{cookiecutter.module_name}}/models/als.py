@@ -146,7 +146,7 @@ class AlternatingLeastSquares(Recommender):
     def describe(self) -> str:
         where = "on Spark" if self.engine == "spark" else "in-process (implicit)"
         if self.feedback == "implicit":
-            learned = f"implicit feedback (each interaction a preference trusted 1 + {self.alpha:g} x its value)"
+            learned = f"implicit feedback (each interaction trusted 1 + {self.alpha:g} x its value)"
         else:
             learned = "explicit ratings (reconstructed, not ranked)"
         return (
