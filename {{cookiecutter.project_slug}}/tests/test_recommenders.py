@@ -158,10 +158,14 @@ def test_models_that_cannot_score_someone_new_say_so(fitted):
 
 
 def test_knn_chooses_its_neighbour_count_on_validation(fitted):
-    """A neighbors list is searched on a validation split; the best NDCG wins and is described."""
+    """The neighbour counts and both directions are searched on a validation split; the best NDCG wins and
+    is described."""
     model = fitted["knn"]
-    assert set(model.validation_ndcg_) == {20, 50, 100, 200}
-    assert model.neighbors_ == max(model.validation_ndcg_, key=model.validation_ndcg_.get)
+    assert set(model.validation_ndcg_) == {
+        (n, 10.0, direction) for n in (20, 50, 100, 200) for direction in ("candidate", "history")
+    }
+    best = max(model.validation_ndcg_, key=model.validation_ndcg_.get)
+    assert (model.neighbors_, model.shrinkage_, model.direction_) == best
     assert f"{model.neighbors_} nearest neighbours" in model.describe()
 
 

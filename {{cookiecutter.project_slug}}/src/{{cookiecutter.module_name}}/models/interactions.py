@@ -78,6 +78,19 @@ class Interactions:
             )
         return rows
 
+    def without(self, rows: pd.DataFrame, columns: Columns) -> Interactions:
+        """The same users and items (the same rows and columns) with the cells of `rows`, some of the
+        interactions, emptied: a validation split's training side without factorising the ids again."""
+        shape = self.matrix.shape
+        users = pd.Index(self.users).get_indexer(rows[columns.user])
+        items = pd.Index(self.items).get_indexer(rows[columns.item])
+        cell_rows = np.repeat(np.arange(shape[0]), np.diff(self.matrix.indptr))
+        cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices
+        kept = ~np.isin(cells, users.astype(np.int64) * shape[1] + items)
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(cell_rows[kept], minlength=shape[0]))))
+        matrix = sparse.csr_matrix((self.matrix.data[kept], self.matrix.indices[kept], indptr), shape=shape)
+        return Interactions(matrix, self.users, self.items)
+
     def binary(self) -> sparse.csr_matrix:
         """The matrix with every interaction as 1 (who had what, whatever the rating)."""
         ones = self.matrix.copy()
@@ -169,6 +182,19 @@ class Recommender:
     def scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def contributions(self, row: int, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The user's (matrix `row`) items behind the scores of the items at `columns`, and what each adds to
+        each score (items x columns); none from a model whose scores are not sums over the user's items."""
+        return np.empty(0, np.int64), np.empty((0, len(columns)))
+
+    def because(self, row: int, columns: np.ndarray, count: int) -> list[list[Any]]:
+        """For each item at `columns` recommended to the user at `row`, the ids of the (at most `count`) items
+        of theirs that added most to its score, the most first."""
+        had, added = self.contributions(row, columns)
+        order = np.argsort(-added, axis=0, kind="stable")[:count]
+        items = self.interactions_.items
+        return [items[had[order[:, j]][added[order[:, j], j] > 0]].tolist() for j in range(len(columns))]
+
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Every item's score for someone new who had the items at `columns`, without retraining."""
         raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
@@ -187,23 +213,25 @@ class Recommender:
             }
         )
 
-    def recommend(self, users: Iterable[Any], k: int) -> pd.DataFrame:
-        """Each user's k best unseen items: columns user, item, rank (1 = best), score."""
+    def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
+        """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
+        > 0 `because`: the ids of up to that many of the user's items that added most to the score."""
         rows = self.interactions_.rows_of(users)
-        parts = [self.recommend_batch(batch, k) for batch in batches(rows, len(self.interactions_.items))]
+        items = len(self.interactions_.items)
+        parts = [self.recommend_batch(batch, k, reasons) for batch in batches(rows, items)]
         if not parts:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(parts, ignore_index=True)
 
-    def recommend_batch(self, rows: np.ndarray, k: int) -> pd.DataFrame:
-        """The recommendations of a batch of matrix rows."""
+    def recommend_batch(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """The recommendations of a batch of matrix rows (with `because` when `reasons` > 0)."""
         fitted = self.interactions_
         scores = self.scores(rows)
         exclude_seen(scores, fitted.matrix[rows])
         best, best_scores = top_k(scores, k)
         keep = np.isfinite(best_scores).ravel()
         ranks = np.tile(np.arange(1, best.shape[1] + 1), len(rows))
-        return pd.DataFrame(
+        found = pd.DataFrame(
             {
                 "user": np.repeat(fitted.users[rows], best.shape[1])[keep],
                 "item": fitted.items[best.ravel()[keep]],
@@ -211,3 +239,11 @@ class Recommender:
                 "score": best_scores.ravel()[keep].astype(np.float64),
             }
         )
+        if reasons > 0:
+            finite = np.isfinite(best_scores)
+            found["because"] = [
+                why
+                for row, top, ok in zip(rows, best, finite, strict=True)
+                for why in self.because(row, top[ok], reasons)
+            ]
+        return found

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from ..models.item_knn import Neighbours
+from ..models.neighbours import Neighbours
 from . import session
 
 ROWS_PER_PARTITION = 20_000  # users per partition of the matrix sent to Spark
