@@ -24,7 +24,9 @@ time, as a dense batch x items block (a few tens of MB), never for all users at 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,8 @@ from scipy import sparse
 from ..errors import StepError
 
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
+CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
+CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,10 @@ class Interactions:
         users = pd.Index(self.users).get_indexer(rows[columns.user])
         items = pd.Index(self.items).get_indexer(rows[columns.item])
         cell_rows = np.repeat(np.arange(shape[0]), np.diff(self.matrix.indptr))
-        cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices
-        kept = ~np.isin(cells, users.astype(np.int64) * shape[1] + items)
+        cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices  # sorted: the matrix is canonical
+        found = np.searchsorted(cells, users.astype(np.int64) * shape[1] + items)
+        kept = np.ones(len(cells), dtype=bool)
+        kept[found] = False
         indptr = np.concatenate(([0], np.cumsum(np.bincount(cell_rows[kept], minlength=shape[0]))))
         matrix = sparse.csr_matrix((self.matrix.data[kept], self.matrix.indices[kept], indptr), shape=shape)
         return Interactions(matrix, self.users, self.items)
@@ -129,25 +135,63 @@ def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
 
 
 def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the columns of the k highest scores, best first, and those scores.
+    """Per row, the columns of the k highest scores, best first (ties: the lower column first), and those
+    scores.
 
-    argpartition finds each row's k best in linear time; only those k are then sorted. Its
-    speed depends on the data: when most scores share one value (zero similarities), say
-    `mostly_equal` and it partitions the negated scores at k - 1, several times faster there
-    (and slower on distinct scores).
+    The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
+    so only the few scores at or above it are sorted (one pass over the rows, no partition of them).
+    When ties leave too many (most scores equal), argpartition finds each row's k best instead; say
+    `mostly_equal` when most scores share one value (zero similarities): it then partitions the
+    negated scores at k - 1, several times faster there.
     """
     count = scores.shape[1]
     k = min(k, count)
     if k <= 0:
         empty = np.empty((scores.shape[0], 0))
         return empty.astype(np.int64), empty
+    chunk = min(CHUNK, count // (4 * k))
+    if chunk >= 4:
+        found = top_k_above(scores, k, chunk_threshold(scores, k, chunk))
+        if found is not None:
+            return found
     if mostly_equal:
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
     else:
         best = np.argpartition(scores, count - k, axis=1)[:, count - k :]
-    best_scores = np.take_along_axis(scores, best, axis=1)
-    order = np.argsort(-best_scores, axis=1, kind="stable")
-    return np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)
+    return sorted_by_row(np.repeat(np.arange(len(scores)), k), best.ravel(), scores, k)
+
+
+def chunk_threshold(scores: np.ndarray, k: int, chunk: int) -> np.ndarray:
+    """Per row, the k-th highest of the maxima of its chunks of `chunk` columns."""
+    rows, count = scores.shape
+    full = count // chunk * chunk
+    maxima = scores[:, :full].reshape(rows, -1, chunk).max(axis=2)
+    if full < count:
+        maxima = np.concatenate([maxima, scores[:, full:].max(axis=1, keepdims=True)], axis=1)
+    return -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
+
+
+def top_k_above(
+    scores: np.ndarray, k: int, threshold: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The k best of each row among its scores at or above its `threshold` (None: ties leave too many)."""
+    above = scores >= threshold[:, None]
+    if above.sum() > CANDIDATES_PER_PICK * k * len(scores):
+        return None
+    rows, columns = np.nonzero(above)
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def sorted_by_row(
+    rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the cells (`rows`, `columns`), at least k per row, each row's k of highest score, best first."""
+    values = scores[rows, columns]
+    order = np.lexsort((columns, -values, rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    first = np.arange(len(rows)) - np.searchsorted(rows, rows) < k
+    shape = (len(scores), k)
+    return columns[first].reshape(shape).astype(np.int64), values[first].reshape(shape)
 
 
 class Recommender:
@@ -216,9 +260,14 @@ class Recommender:
     def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
         > 0 `because`: the ids of up to that many of the user's items that added most to the score."""
-        rows = self.interactions_.rows_of(users)
+        return self.recommend_rows(self.interactions_.rows_of(users), k, reasons)
+
+    def recommend_rows(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """`recommend` for the users of these matrix rows."""
         items = len(self.interactions_.items)
-        parts = [self.recommend_batch(batch, k, reasons) for batch in batches(rows, items)]
+        # a batch per core at once: sparse products, partitions and sorts release the GIL
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            parts = list(pool.map(lambda some: self.recommend_batch(some, k, reasons), batches(rows, items)))
         if not parts:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(parts, ignore_index=True)

@@ -156,13 +156,14 @@ class NearestNeighbours(Recommender):
             users = np.random.default_rng(self.seed).choice(users, self.validation_users, replace=False)
             held = held[held[columns.user].isin(users)]
         seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
+        rows = probe.interactions_.rows_of(users)
         results = {}
         for shrinkage in sorted({choice[1] for choice in self.grid}):
             choices = [choice for choice in self.grid if choice[1] == shrinkage]
             widest = probe.fit_similarity(probe.interactions_, max(n for n, _, _ in choices), shrinkage)
             for neighbors, _, direction in choices:
                 probe.use_neighbours(widest, neighbors, direction)
-                recommended = probe.recommend(users, self.k_)
+                recommended = probe.recommend_rows(rows, self.k_)
                 scores = metrics_at_k(recommended, held, seen, columns, self.k_)
                 results[(neighbors, shrinkage, direction)] = scores["ndcg_at_k"]
         return results
