@@ -34,6 +34,7 @@ from .errors import StepError
 from .files import read_json
 from .models.features import row_features
 from .models.popularity import Popularity
+from .recommend import REASONS, item_names
 from .results import Result, baseline_of, gain, lift, rank
 from .tasks.recommendation import read_items
 from .tasks.tabular import BATCH_ROWS, LARGEST
@@ -348,12 +349,20 @@ def add_table_routes(app: FastAPI, root: Path, models: dict[str, Any], default: 
 # -- recommendation -------------------------------------------------------------------------------------
 
 
+class Reason(BaseModel):
+    item: str | int | float
+    title: str | None = Field(default=None, description="its title (or name) in the item table, if any")
+
+
 class Recommended(BaseModel):
     item: str | int | float
     rank: int
     score: float
     details: dict[str, Any] | None = Field(
         default=None, description="the item's row of the item table ([data] items), when there is one"
+    )
+    because: list[Reason] = Field(
+        default=[], description="the user's (or basket's) items that added most to the score, the most first"
     )
 
 
@@ -377,11 +386,18 @@ def item_details(items: pd.DataFrame | None, item: str) -> dict[Any, dict[str, A
     return table.astype(object).where(table.notna(), None).to_dict(orient="index")
 
 
-def as_items(found: pd.DataFrame, details: dict[Any, dict[str, Any]]) -> list[Recommended]:
+def as_items(
+    found: pd.DataFrame, details: dict[Any, dict[str, Any]], names: dict[Any, Any]
+) -> list[Recommended]:
+    """The found recommendations as the API returns them, with the item table's details and titles."""
+    reasons = [
+        [Reason(item=item, title=None if item not in names else str(names[item])) for item in why]
+        for why in found["because"]
+    ]
     return [
-        Recommended(item=item, rank=position, score=score, details=details.get(item))
-        for item, position, score in zip(
-            found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), strict=True
+        Recommended(item=item, rank=position, score=score, details=details.get(item), because=why)
+        for item, position, score, why in zip(
+            found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), reasons, strict=True
         )
     ]
 
@@ -400,8 +416,9 @@ def add_recommendation_routes(
 ) -> None:
     fitted = models[default].interactions_  # every model learned from the same training interactions
     # [data] items is relative to the project's folder
-    details = item_details(read_items({"items": result["items"] and str(root / result["items"])}),
-                           result["columns"]["item"])
+    table = read_items({"items": result["items"] and str(root / result["items"])})
+    details = item_details(table, result["columns"]["item"])
+    names = item_names(table, result["columns"]["item"])
     k = result["k"]
     users = pd.Index(fitted.users.astype(str))
     items = pd.Index(fitted.items.astype(str))
@@ -420,12 +437,16 @@ def add_recommendation_routes(
         """A user's top k items, none they had in training; an unknown user gets the most popular ones."""
         row = users.get_indexer([user])[0]
         if row >= 0:
-            found = models[model].recommend_batch(np.array([row]), k)
-            return Recommendations(model=model, user=user, cold_start=False, items=as_items(found, details))
+            found = models[model].recommend_batch(np.array([row]), k, REASONS)
+            return Recommendations(
+                model=model, user=user, cold_start=False, items=as_items(found, details, names)
+            )
         if cold_start is None:
             raise HTTPException(404, f"no user {user!r} in the training data, and no model for a new user")
-        found = models[cold_start].recommend_basket(np.array([], dtype=np.int64), k)
-        return Recommendations(model=cold_start, user=user, cold_start=True, items=as_items(found, details))
+        found = models[cold_start].recommend_basket(np.array([], dtype=np.int64), k, REASONS)
+        return Recommendations(
+            model=cold_start, user=user, cold_start=True, items=as_items(found, details, names)
+        )
 
     if not basket_models:
         return
@@ -445,9 +466,12 @@ def add_recommendation_routes(
         columns = items.get_indexer(body.items)
         unknown = [item for item, column in zip(body.items, columns, strict=True) if column < 0]
         known = np.unique(columns[columns >= 0])
-        found = models[body.model].recommend_basket(known, body.k)
+        found = models[body.model].recommend_basket(known, body.k, REASONS)
         return Recommendations(
-            model=body.model, cold_start=not len(known), unknown_items=unknown, items=as_items(found, details)
+            model=body.model,
+            cold_start=not len(known),
+            unknown_items=unknown,
+            items=as_items(found, details, names),
         )
 
 

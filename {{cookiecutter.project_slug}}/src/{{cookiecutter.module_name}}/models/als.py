@@ -128,20 +128,19 @@ class AlternatingLeastSquares(Recommender):
     def scores(self, rows: np.ndarray) -> np.ndarray:
         return self.user_factors_[rows] @ self.item_factors_.T
 
-    def contributions(self, row: int, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """implicit feedback only: the user's items and how much each adds to each of `columns`' scores."""
-        had = self.interactions_.matrix[row]
-        if self.feedback != "implicit" or not had.nnz:
+    def contributions(self, history: sparse.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """implicit feedback only: the history's items and how much each adds to each of `columns`' scores."""
+        if self.feedback != "implicit" or not history.nnz:
             return np.empty(0, np.int64), np.empty((0, len(columns)))
-        liked = self.item_factors_[had.indices].astype(np.float64)
-        trust = confidence(had, self.alpha).data.astype(np.float64)
+        liked = self.item_factors_[history.indices].astype(np.float64)
+        trust = confidence(history, self.alpha).data.astype(np.float64)
         # Spark regularises each user by reg_param x their interaction count; implicit by reg_param
         regularisation = self.reg_param * (len(trust) if self.engine == "spark" else 1.0)
         every = self.item_factors_.astype(np.float64)
         gram = every.T @ every + liked.T @ ((trust - 1.0)[:, None] * liked)
         gram += regularisation * np.eye(self.rank)
         weighted = np.linalg.solve(gram, self.item_factors_[columns].astype(np.float64).T)
-        return had.indices.astype(np.int64), (liked @ weighted) * trust[:, None]
+        return history.indices.astype(np.int64), (liked @ weighted) * trust[:, None]
 
     def describe(self) -> str:
         where = "on Spark" if self.engine == "spark" else "in-process (implicit)"

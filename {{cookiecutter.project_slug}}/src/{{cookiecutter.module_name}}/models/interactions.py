@@ -226,15 +226,19 @@ class Recommender:
     def scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def contributions(self, row: int, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The user's (matrix `row`) items behind the scores of the items at `columns`, and what each adds to
-        each score (items x columns); none from a model whose scores are not sums over the user's items."""
+    def history(self, row: int) -> sparse.csr_matrix:
+        """The user's (matrix `row`) interactions as the model weighs them: a 1 x items sparse row."""
+        return self.interactions_.matrix[row]
+
+    def contributions(self, history: sparse.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The items of a `history` (a 1 x items row) behind the scores of the items at `columns`, and what
+        each adds to each score (items x columns); none from a model whose scores are no such sum."""
         return np.empty(0, np.int64), np.empty((0, len(columns)))
 
-    def because(self, row: int, columns: np.ndarray, count: int) -> list[list[Any]]:
-        """For each item at `columns` recommended to the user at `row`, the ids of the (at most `count`) items
-        of theirs that added most to its score, the most first."""
-        had, added = self.contributions(row, columns)
+    def because(self, history: sparse.csr_matrix, columns: np.ndarray, count: int) -> list[list[Any]]:
+        """For each item at `columns` recommended from `history`, the ids of the (at most `count`) items
+        of the history that added most to its score, the most first."""
+        had, added = self.contributions(history, columns)
         order = np.argsort(-added, axis=0, kind="stable")[:count]
         items = self.interactions_.items
         return [items[had[order[:, j]][added[order[:, j], j] > 0]].tolist() for j in range(len(columns))]
@@ -243,19 +247,26 @@ class Recommender:
         """Every item's score for someone new who had the items at `columns`, without retraining."""
         raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
 
-    def recommend_basket(self, columns: np.ndarray, k: int) -> pd.DataFrame:
-        """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score."""
+    def recommend_basket(self, columns: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score (and
+        `because` with `reasons` > 0, as `recommend`)."""
         scores = self.basket_scores(columns)[None, :].astype(np.float64)
         scores[0, columns] = -np.inf
         best, best_scores = top_k(scores, k)
         keep = np.isfinite(best_scores[0])
-        return pd.DataFrame(
+        found = pd.DataFrame(
             {
                 "item": self.interactions_.items[best[0][keep]],
                 "rank": np.arange(1, keep.sum() + 1),
                 "score": best_scores[0][keep],
             }
         )
+        if reasons > 0:
+            ones = np.ones(len(columns), np.float32)
+            basket = sparse.csr_matrix((ones, columns, [0, len(columns)]), shape=(1, len(scores[0])))
+            basket.sort_indices()
+            found["because"] = self.because(basket, best[0][keep], reasons)
+        return found
 
     def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
@@ -293,6 +304,6 @@ class Recommender:
             found["because"] = [
                 why
                 for row, top, ok in zip(rows, best, finite, strict=True)
-                for why in self.because(row, top[ok], reasons)
+                for why in self.because(self.history(row), top[ok], reasons)
             ]
         return found

@@ -174,14 +174,15 @@ class NearestNeighbours(Recommender):
         scores += self.tie_breaker_
         return scores
 
-    def contributions(self, row: int, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Item kind: the user's items, and what each adds to the score of each of `columns`."""
+    def history(self, row: int) -> sparse.csr_matrix:
+        return self.matrix_[row]
+
+    def contributions(self, history: sparse.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Item kind: the history's items, and what each adds to the score of each of `columns`."""
         if self.kind != "item":
-            return super().contributions(row, columns)
-        had = self.matrix_[row]
-        return had.indices.astype(np.int64), had.data[:, None] * self.scoring_[had.indices][
-            :, columns
-        ].toarray()
+            return super().contributions(history, columns)
+        added = history.data[:, None] * self.scoring_[history.indices][:, columns].toarray()
+        return history.indices.astype(np.int64), added
 
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Item kind only: the summed similarities of every item to the basket's, as for a trained user."""
