@@ -27,6 +27,7 @@ PROJECT_FILES = {
         "models/__init__", "models/registry", "models/features",
         "models/random_baseline", "models/rules", "models/conditions", "models/knn",
         "models/interactions", "models/random_items", "models/popularity", "models/item_knn", "models/als",
+        "models/neighbours",
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
         "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
@@ -38,7 +39,7 @@ PROJECT_FILES = {
         "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
         "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
         "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
-        "test_row_features",
+        "test_row_features", "test_item_knn",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,

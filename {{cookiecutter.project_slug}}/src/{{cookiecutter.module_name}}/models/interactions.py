@@ -140,7 +140,7 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
 
     The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
     so only the few scores at or above it are sorted (one pass over the rows, no partition of them).
-    When ties leave too many (most scores equal), argpartition finds each row's k best instead; say
+    When ties leave too many (most scores equal), a partition finds each row's k-th score instead; say
     `mostly_equal` when most scores share one value (zero similarities): it then partitions the
     negated scores at k - 1, several times faster there.
     """
@@ -155,10 +155,14 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
         if found is not None:
             return found
     if mostly_equal:
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
     else:
-        best = np.argpartition(scores, count - k, axis=1)[:, count - k :]
-    return sorted_by_row(np.repeat(np.arange(len(scores)), k), best.ravel(), scores, k)
+        kth = np.partition(scores, count - k, axis=1)[:, count - k]
+    above = scores > kth[:, None]
+    tied = scores == kth[:, None]
+    room = k - above.sum(axis=1, keepdims=True)  # how many of the tied make the k, lowest columns first
+    rows, columns = np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+    return sorted_by_row(rows, columns, scores, k)
 
 
 def chunk_threshold(scores: np.ndarray, k: int, chunk: int) -> np.ndarray:
