@@ -157,7 +157,7 @@ def test_the_models_that_do_not_use_spark_never_import_it(spark_project):
 
 
 def test_spark_item_knn_finds_the_neighbours_of_in_process_item_knn(spark, package, spark_project):
-    """On the sample, columnSimilarities (exact, threshold 0) with the default shrinkage applied as in-process
+    """On the sample, the Spark self-join with the default shrinkage applied as in-process
     gives every item the same similarities to 1e-6 and the same neighbours, but for which of the items tied with
     the last one kept are cut."""
     neighbours = importlib.import_module("movie_night.models.neighbours")

@@ -24,8 +24,8 @@ and direction: fewer neighbours are the same rows cut shorter.
 Each recommendation's `because` (`contributions`): the user's items and how much each added to
 its score (item kind; they sum to the score, but for the popularity tie-breaker below 1e-6).
 
-`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, MLlib's
-`RowMatrix.columnSimilarities`; `threshold` > 0 samples, for large catalogues) into the same
+`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, a self-join
+of the interactions on the user; `threshold` > 0 leaves out similarities below it) into the same
 neighbours, so the fitted model, its scoring and everything downstream are the same.
 """
 
@@ -100,7 +100,7 @@ class NearestNeighbours(Recommender):
         if engine == "spark" and kind != "item":
             raise StepError('[models.knn] engine = "spark" finds item-item similarities: set kind = "item"')
         if threshold and engine != "spark":
-            raise StepError('[models.knn] threshold samples on Spark: add engine = "spark" or remove it')
+            raise StepError('[models.knn] threshold applies on Spark: add engine = "spark" or remove it')
         self.grid = grid_of(neighbors, shrinkage, direction)
         self.seed = seed
         self.kind = kind
@@ -203,7 +203,7 @@ class NearestNeighbours(Recommender):
         if self.shrinkage_:
             text += f", shrinkage {self.shrinkage_:g}"
         if self.engine == "spark":
-            text += " (on Spark" + (f", sampled above {self.threshold:g})" if self.threshold else ")")
+            text += " (on Spark" + (f", similarities above {self.threshold:g})" if self.threshold else ")")
         if self.validation_ndcg_:
             tried = ", ".join(
                 f"{n} {direction} (shrinkage {s:g}): {score:.4f}"
