@@ -65,6 +65,7 @@ master = "local[2]"
 ui = false
 
 [models.als]
+engine = "spark"
 rank = 64
 reg_param = 0.05
 alpha = 10.0
