@@ -39,19 +39,19 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
 @settings(max_examples=60, deadline=None)
 @given(
     cells=st.lists(
-        st.tuples(st.integers(0, 29), st.integers(0, 14), st.integers(1, 3)), min_size=1, max_size=150
+        st.tuples(st.integers(0, 7), st.integers(0, 14), st.integers(1, 2)), min_size=1, max_size=60
     ),
-    neighbors=st.integers(1, 16),
+    neighbors=st.integers(1, 8),
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     threads=st.integers(1, 3),
 )
 def test_the_threaded_kernel_finds_the_neighbours_of_a_dense_computation(
     cells, neighbors, shrinkage, threads
 ):
-    """On random sparse count matrices (ties abound), in blocks of two rows over threads: the same neighbours
+    """On random sparse count matrices of few users (ties abound), in blocks of two rows over threads: the same neighbours
     and similarities as a dense all-pairs computation, ties going to the lower column."""
     rows, columns, counts = zip(*cells, strict=True)
-    vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 30), dtype=np.float32)
+    vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
     vectors.sum_duplicates()
     original = neighbours.BLOCK_CELLS
     neighbours.BLOCK_CELLS = 2 * 15 * threads  # two rows a block: several blocks, several threads
