@@ -48,8 +48,8 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
 def test_the_threaded_kernel_finds_the_neighbours_of_a_dense_computation(
     cells, neighbors, shrinkage, threads
 ):
-    """On random sparse count matrices of few users (ties abound), in blocks of two rows over threads: the same neighbours
-    and similarities as a dense all-pairs computation, ties going to the lower column."""
+    """On random sparse count matrices of few users (ties abound), in blocks of two rows over threads: the
+    same neighbours and similarities as a dense all-pairs computation, ties going to the lower column."""
     rows, columns, counts = zip(*cells, strict=True)
     vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
     vectors.sum_duplicates()
