@@ -92,10 +92,6 @@ TASKS = {
     "recommendation": RECOMMENDATION,
 }
 
-# The modules that always train on Spark (any model does with `engine = "spark"` in its section):
-# they get the [spark] settings, and make installs the spark extra before training them.
-SPARK_MODULES = {"als"}
-
 
 def step_module(task: str, step: str = "") -> str:
     """The module under tasks/ that `step` runs for `task`: its chart (figures), its submission
