@@ -65,6 +65,7 @@ master = "local[2]"
 ui = false
 
 [models.als]
+engine = "spark"
 rank = 64
 reg_param = 0.05
 alpha = 10.0
@@ -86,12 +87,23 @@ GOALS: dict[str, float] = {
     "medium log: scoring every test user, all models": 30,
     "medium log: largest step peak RSS": 2048,
     "10M in-process: largest step peak RSS": 2048,
+    # issue 23, beside implicit on the medium log (2 cores)
+    "vs implicit: similarity fit, project / implicit": 1.0,
+    "vs implicit: scoring every test user, project / implicit": 1.0,
+    "vs implicit: train knn step / implicit's one fit": 2.0,
+    "vs implicit: ALS in-process": 20,
+    "vs implicit: ALS in-process ndcg@10": 0.095,
+    "vs implicit: item-KNN ndcg@10 (K = 100), project - implicit": 0.0,
     # issue 10, the JSON API on the sample projects
     "serve: POST /predict (knn), 8 clients, p95": 20,
     "serve: GET /recommend/{user} (item-KNN), best req/s": 300,
 }
 # Figures whose goal is a floor (requests per second), not a ceiling.
-AT_LEAST = {"serve: GET /recommend/{user} (item-KNN), best req/s"}
+AT_LEAST = {
+    "serve: GET /recommend/{user} (item-KNN), best req/s",
+    "vs implicit: ALS in-process ndcg@10",
+    "vs implicit: item-KNN ndcg@10 (K = 100), project - implicit",
+}
 
 
 @dataclass(frozen=True)
@@ -552,6 +564,51 @@ def recommendation_medium(bench: Bench) -> None:
     bench.record("medium log: largest step peak RSS", max(s.peak_rss_mb for s in steps), "MB")
 
 
+def versus_implicit(bench: Bench) -> None:
+    """The project beside `implicit` on the same split of the medium log (issue 23), rounds alternating: the
+    similarity fit (K = 100), the `train knn` step with the default grid beside one implicit fit at the K it
+    chose, scoring every test user, in-process ALS; the min and median of the rounds, ndcg@10 beside each."""
+    _, project = bench.bake("task=recommendation")
+    bench.environment_into(project)
+    log = bench.workdir / "movies-medium"
+    if not log.exists():
+        generator = [str(project / VENV / "bin" / "python"), "data/sample/make_movies.py", *MEDIUM_LOG]
+        bench.run([*generator, "--output", str(log)], project)
+    set_setting(project, "source =", f"source = {json.dumps(str(log / 'interactions.csv'))}")
+    set_setting(project, "items =", f"items = {json.dumps(str(log / 'movies.csv'))}")
+    bench.run(["make", "split"], project)
+    harness = [str(project / VENV / "bin" / "python"), str(Path(__file__).parent / "versus_implicit.py")]
+    step, rounds = [], []
+    for round_number in range(bench.repeat):
+        (project / "models" / "knn.joblib").unlink(missing_ok=True)
+        step.append(bench.run(["make", "models/knn.joblib"], project).seconds)
+        last = round_number == bench.repeat - 1
+        output = bench.run_output([*harness, module_of(project), *(["--ndcg"] if last else [])], project)
+        rounds.append(json.loads(output.splitlines()[-1]))
+    seconds = {
+        figure: {who: [one["seconds"][figure][who] for one in rounds] for who in times}
+        for figure, times in rounds[0]["seconds"].items()
+    }
+    seconds["train knn step"] = {"project": step}
+    for figure, times in seconds.items():
+        for who, taken in times.items():
+            say(f"    {figure}, {who}: min {min(taken):.2f} s, median {statistics.median(taken):.2f} s")
+    for model, scores in rounds[-1]["ndcg"].items():
+        say(f"    ndcg@10 {model}: " + ", ".join(f"{who} {value:.4f}" for who, value in scores.items()))
+    median = {figure: {who: statistics.median(taken) for who, taken in times.items()}
+              for figure, times in seconds.items()}
+    for figure in ("similarity fit", "scoring every test user", "ALS in-process"):
+        ratio = median[figure]["project"] / median[figure]["implicit"]
+        bench.record(f"vs implicit: {figure}, project / implicit", ratio, "x")
+    bench.record("vs implicit: train knn step / implicit's one fit", median["train knn step"]["project"]
+                 / median["implicit single fit"]["implicit"], "x")
+    bench.record("vs implicit: ALS in-process", median["ALS in-process"]["project"])
+    bench.record("vs implicit: ALS in-process ndcg@10", rounds[-1]["ndcg"]["ALS"]["project"], "")
+    knn = rounds[-1]["ndcg"]["item-KNN"]
+    bench.record("vs implicit: item-KNN ndcg@10 (K = 100), project - implicit",
+                 max(knn["project (candidate)"], knn["project (history)"]) - knn["implicit"], "")
+
+
 # --- The API (issue 10): a bounded loopback load test of a running `make serve` -------------------------
 
 SERVE_REQUESTS = 1000  # per concurrency level: a fixed number of requests, then stop
@@ -722,6 +779,7 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "large": large_csv,
     "knn-change": knn_change,
     "recommendation": recommendation_medium,
+    "versus-implicit": versus_implicit,
     "serve": serve,
     "spark": spark_medium,
     "spark-larger": spark_larger,

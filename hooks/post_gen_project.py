@@ -46,7 +46,7 @@ FAMILY_FILES = {
         f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (
             "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
-            "test_spark_settings", "test_popularity_rules",
+            "test_spark_settings", "test_popularity_rules", "test_item_knn",
         )),
         "data/sample/interactions.csv",
         "data/sample/movies.csv",

@@ -56,7 +56,7 @@ _hypothesis_pytestplugin _pytest _yaml adbc_driver_duckdb altair annotated_doc a
 app appnope argon2 arrow asttokens async_lru attr attrs babel bleach bs4 certifi cffi
 charset_normalizer click cloudpickle colorama comm conftest contourpy coverage cycler data dateutil
 debugpy defusedxml dotenv duckdb et_xmlfile exceptiongroup executing fastapi fastjsonschema fqdn
-google h11 hatchling httpcore httptools httpx hypothesis idna iniconfig invoke ipykernel
+google h11 hatchling httpcore httptools httpx hypothesis idna implicit iniconfig invoke ipykernel
 ipykernel_launcher ipython_pygments_lexers ipywidgets isoduration itsdangerous jedi jinja2 joblib
 json5 jsonpointer jsonschema jsonschema_specifications jupyter jupyter_builder jupyter_client
 jupyter_console jupyter_core jupyter_events jupyter_lsp jupyter_server jupyter_server_terminals
@@ -70,14 +70,15 @@ pygments pylab pyparsing pyspark pytest python_multipart pythonjsonlogger pywinp
 referencing reports requests rfc3339_validator rfc3986_validator rfc3987_syntax rich rpds ruff scipy
 send2trash setproctitle six sklearn sortedcontainers soupsieve sqlalchemy src stack_data starlette
 streamlit tasks terminado test_clean test_clean_record test_conditions test_config test_data
-test_files test_history test_leaderboard_text test_models test_progress test_recommendation
-test_recommendation_config test_recommender_basics test_recommenders test_report test_results
-test_row_features test_rules_learning test_seeds test_serve test_settings test_spark_settings
-test_split test_sprint_clock test_sprint_plan test_steps test_submit test_submit_config
-test_table_charts test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli
-tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata
-uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket
-websockets widgetsnbextension yaml zmq
+test_files test_history test_item_knn test_leaderboard_text test_messy_files test_models
+test_popularity_rules test_progress test_recommendation test_recommendation_config
+test_recommender_basics test_recommenders test_report test_results test_row_features
+test_rules_learning test_seeds test_serve test_settings test_spark_settings test_split
+test_sprint_clock test_sprint_plan test_steps test_submit test_submit_config test_table_charts
+test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli tomlkit tools tornado
+tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata uri_template urllib3
+uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket websockets
+widgetsnbextension yaml zmq
 """.split())
 
 

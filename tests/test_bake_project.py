@@ -65,7 +65,7 @@ RECOMMENDATION_FILES = {
     ]),
     *(f"tests/{name}.py" for name in [
         "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
-        "test_spark_settings", "test_popularity_rules",
+        "test_spark_settings", "test_popularity_rules", "test_item_knn",
     ]),
 }
 OPTION_FILES = {

@@ -126,6 +126,17 @@ def test_invoke_recommend_shows_a_users_history_and_each_models_top_k(built_reco
         assert f"{model}: top 3" in output
 
 
+def test_invoke_recommend_shows_the_users_items_behind_each_knn_pick(built_recommender):
+    """Beside each of item-KNN's picks, "because": titles of items the user had (picks are never had)."""
+    output = succeed([sys.executable, "-m", "invoke", "recommend", "--user", "u00042", "-k", "3"], built_recommender)
+    train = pd.read_parquet(built_recommender / "data" / "processed" / "train.parquet")
+    movies = pd.read_csv(built_recommender / "data" / "sample" / "movies.csv").set_index("item")
+    had_titles = set(movies.loc[train.loc[train["user"] == "u00042", "item"], "title"])
+    knn = output.split("knn: top 3")[1].split("\n\n")[0]
+    assert "because" in knn.splitlines()[1]
+    assert any(title in knn for title in had_titles)
+
+
 def test_invoke_recommend_for_an_unknown_user_says_how_to_find_one(built_recommender):
     result = run([sys.executable, "-m", "invoke", "recommend", "--user", "nobody"], built_recommender)
     assert result.returncode != 0

@@ -28,6 +28,7 @@ conf = { "spark.sql.shuffle.partitions" = "4", "spark.default.parallelism" = "2"
 ui = false
 """
 ALS_SECTION = """[models.als]
+engine = "spark"
 rank = 32
 reg_param = 0.05
 alpha = 10.0
@@ -156,15 +157,15 @@ def test_the_models_that_do_not_use_spark_never_import_it(spark_project):
 
 
 def test_spark_item_knn_finds_the_neighbours_of_in_process_item_knn(spark, package, spark_project):
-    """On the sample, columnSimilarities (exact, threshold 0) with the default shrinkage applied as in-process
+    """On the sample, the Spark self-join with the default shrinkage applied as in-process
     gives every item the same similarities to 1e-6 and the same neighbours, but for which of the items tied with
     the last one kept are cut."""
-    item_knn = importlib.import_module("movie_night.models.item_knn")
+    neighbours = importlib.import_module("movie_night.models.neighbours")
     similarity = importlib.import_module("movie_night.spark.similarity")
     interactions = importlib.import_module("movie_night.models.interactions")
     train = pd.read_parquet(spark_project / "data" / "processed" / "train.parquet")
     matrix = interactions.Interactions.from_frame(train, interactions.Columns("user", "item")).binary()
-    scipy_side = item_knn.top_similar(matrix.T, 20, 10.0)
+    scipy_side = neighbours.top_similar(matrix.T, 20, 10.0)
     spark_side = similarity.top_similar_items(matrix, 20, 10.0, 0.0, {})
     np.testing.assert_allclose(spark_side.values, scipy_side.values, atol=1e-6)
     cut = scipy_side.values[:, -1:] + 1e-6  # the last similarity kept; items tied with it may differ

@@ -27,7 +27,14 @@ import streamlit as st
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
-from {{ cookiecutter.module_name }}.recommend import find_user, history, with_details
+from {{ cookiecutter.module_name }}.recommend import (
+    REASONS,
+    find_user,
+    history,
+    item_names,
+    reasons_shown,
+    with_details,
+)
 from {{ cookiecutter.module_name }}.results import rank
 from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
 {%- else %}
@@ -223,10 +230,13 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
     novelty = 1.0 - train[item].value_counts().rank(pct=True)
     # the item table keyed like the recommendations (column "item"), whatever [data] item is called
     details = items.rename(columns={item: "item"}) if items is not None else None
+    names = item_names(items, item)
     for column, result in zip(st.columns(len(results)), results, strict=True):
         # the user's whole ranking (one row of scores), so that k are left after any filter
-        found = load_model(result["model"]).recommend([user], len(novelty)).drop(columns=["user"])
-        candidates = with_details(found, details, "item")
+        found = load_model(result["model"]).recommend([user], len(novelty), reasons=REASONS)
+        # beside each pick, the user's items behind it ("because you had ...")
+        found["because"] = [reasons_shown(because, names) for because in found["because"]]
+        candidates = with_details(found.drop(columns=["user"]), details, "item")
         candidates = candidates[passes(candidates, filters, split)]
         if result["model"] == "knn":
             candidates = rerank(candidates.head(k * CANDIDATES_PER_SHOWN), novelty, adventurousness)

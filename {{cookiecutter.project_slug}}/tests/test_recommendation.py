@@ -255,7 +255,9 @@ def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():
     assert columns.shape == values.shape == (4, 0)
 
 
-def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> dict[str, list[str]]:
+def brute_force_knn(
+    frame: pd.DataFrame, kind: str, neighbors: int, k: int, direction: str
+) -> dict[str, list[str]]:
     """Each user's top k by dense cosine similarities: every pair computed, every score sorted."""
     fitted = Interactions.from_frame(frame, Columns("user", "item", "rating"))
     X = fitted.matrix.toarray()
@@ -267,7 +269,8 @@ def brute_force_knn(frame: pd.DataFrame, kind: str, neighbors: int, k: int) -> d
     for row in range(len(similarity)):
         best = np.argsort(-similarity[row])[:neighbors]
         kept[row, best] = similarity[row, best]
-    scores = X @ kept.T if kind == "item" else kept @ X
+    lists = kept if direction == "candidate" else kept.T  # row t: whose neighbours t's score reads
+    scores = X @ lists.T if kind == "item" else lists @ X
     scores[X > 0] = -np.inf
     return {
         user: [fitted.items[i] for i in np.argsort(-scores[u])[:k] if np.isfinite(scores[u, i])]
@@ -281,7 +284,7 @@ def test_knn_by_default_compares_who_had_what_not_the_ratings():
     ones = frame.assign(rating=1.0)
 
     def items(log: pd.DataFrame, **binary: bool) -> list[str]:
-        model = item_knn.build(TASK, 0, neighbors=6, shrinkage=0.0, **binary)
+        model = item_knn.build(TASK, 0, neighbors=6, shrinkage=0.0, direction="candidate", **binary)
         model.fit(log, Columns("user", "item", "rating"))
         return list(model.recommend(log["user"].unique(), 5)["item"])
 
@@ -290,14 +293,17 @@ def test_knn_by_default_compares_who_had_what_not_the_ratings():
 
 
 @pytest.mark.parametrize("kind", ["item", "user"])
-def test_knn_top_k_equals_a_brute_force_dense_computation(kind):
-    """Blocked sparse similarities and batched top-k give the dense, sorted answer."""
+@pytest.mark.parametrize("direction", ["candidate", "history"])
+def test_knn_top_k_equals_a_brute_force_dense_computation(kind, direction):
+    """Blocked sparse similarities and batched top-k give the dense, sorted answer, in either direction."""
     for seed in range(5):
         frame = random_log(seed)
-        model = item_knn.build(TASK, 0, neighbors=6, kind=kind, shrinkage=0.0, binary=False)
+        model = item_knn.build(
+            TASK, 0, neighbors=6, kind=kind, shrinkage=0.0, direction=direction, binary=False
+        )
         model.fit(frame, Columns("user", "item", "rating"))
         got = model.recommend(frame["user"].unique(), 5)
-        expected = brute_force_knn(frame, kind, 6, 5)
+        expected = brute_force_knn(frame, kind, 6, 5, direction)
         # the popularity tie-breaker only orders items with a zero score: compare the scored ones
         scored = got[got["score"] > 1e-5]
         for user, items in scored.groupby("user")["item"]:

@@ -161,10 +161,14 @@ def test_item_knn_describes_what_it_compares_and_how_it_chose():
     model = item_knn.build("recommendation", 0, neighbors=[2, 4], shrinkage=5.0, validation_users=10)
     text = model.fit(train, TIMED, k=3).describe()
     assert text.startswith("item-item KNN: cosine similarity between items (people who had your items also")
-    assert ", shrinkage 5; chosen by NDCG@3 on a validation split of the training data (2: " in text
-    users = item_knn.build("recommendation", 0, neighbors=3, kind="user", shrinkage=0)
+    assert ", shrinkage 5; chosen by NDCG@3 on a validation split of the training data (2 candidate " in text
+    assert "4 history (shrinkage 5): " in text
+    users = item_knn.build("recommendation", 0, neighbors=3, kind="user", shrinkage=0, direction="candidate")
     users = users.fit(train, TIMED).describe()
-    assert users == "user-user KNN: cosine similarity between users, 3 nearest neighbours kept"
+    assert users == (
+        "user-user KNN: cosine similarity between users, 3 nearest neighbours kept; "
+        "a score sums the user's neighbours who had the candidate"
+    )
 
 
 def test_popularity_says_how_it_counts():

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
+from {{ cookiecutter.module_name }}.models import als, item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.models.interactions import Columns
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
 
@@ -75,6 +75,7 @@ def sample_models() -> dict:
         "rules by genre, last 90 days": popularity.build(TASK, 0, window_days=90, segment="genre"),
         "knn": item_knn.build(TASK, 0),
         "user knn": item_knn.build(TASK, 0, kind="user", neighbors=50),
+        "als": als.build(TASK, 0),
     }
 
 
@@ -156,10 +157,14 @@ def test_models_that_cannot_score_someone_new_say_so(fitted):
 
 
 def test_knn_chooses_its_neighbour_count_on_validation(fitted):
-    """A neighbors list is searched on a validation split; the best NDCG wins and is described."""
+    """The neighbour counts and both directions are searched on a validation split; the best NDCG wins and
+    is described."""
     model = fitted["knn"]
-    assert set(model.validation_ndcg_) == {20, 50, 100, 200}
-    assert model.neighbors_ == max(model.validation_ndcg_, key=model.validation_ndcg_.get)
+    assert set(model.validation_ndcg_) == {
+        (n, 10.0, direction) for n in (20, 50, 100, 200) for direction in ("candidate", "history")
+    }
+    best = max(model.validation_ndcg_, key=model.validation_ndcg_.get)
+    assert (model.neighbors_, model.shrinkage_, model.direction_) == best
     assert f"{model.neighbors_} nearest neighbours" in model.describe()
 
 
@@ -172,6 +177,20 @@ def test_on_the_sample_popularity_beats_random_and_knn_beats_popularity(sample_s
     ndcg = {name: scores["ndcg_at_k"] for name, scores in sample_scores.items()}
     assert ndcg["rules"] >= ndcg["random"] + 0.05
     assert ndcg["knn"] >= ndcg["rules"] + 0.05
+
+
+def test_implicit_feedback_als_beats_popularity_on_the_sample(sample_scores):
+    """ALS in-process with its defaults (ratings as confidence, not as targets) ranks better than popularity.
+
+    Measured on the sample (seed 42): ALS 0.104, popularity 0.083; the margin is half the gap.
+    """
+    assert sample_scores["als"]["ndcg_at_k"] >= sample_scores["rules"]["ndcg_at_k"] + 0.01
+
+
+def test_explicit_als_in_process_says_to_train_it_on_spark():
+    """Rating reconstruction is Spark's alone: asking for it in-process names the setting to add."""
+    with pytest.raises(StepError, match=r'feedback = "explicit" trains on Spark: add engine = "spark"'):
+        als.build(TASK, 0, feedback="explicit")
 
 
 def test_knn_covers_far_more_of_the_catalogue_than_popularity(sample_scores):

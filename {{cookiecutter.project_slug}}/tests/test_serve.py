@@ -360,6 +360,27 @@ def test_each_recommended_item_comes_with_its_row_of_the_item_table(api, project
         assert entry["details"] == pytest.approx(table.loc[entry["item"]].to_dict())
 
 
+def test_each_knn_pick_says_which_of_the_users_items_it_comes_from_with_titles(
+    api, project, busiest, ranked, train, columns
+):
+    """Item-KNN's picks carry `because`: items the user had, each with its title from the item table."""
+    table = read_items({"items": str(project / ranked[0]["items"])}).set_index(columns["item"])
+    had = set(train.loc[train[columns["user"]] == busiest, columns["item"]])
+    answer = api.get(f"/recommend/{busiest}", params={"k": 5, "model": "knn"}).json()
+    reasons = [reason for entry in answer["items"] for reason in entry["because"]]
+    assert all(entry["because"] for entry in answer["items"])
+    assert {reason["item"] for reason in reasons} <= had
+    assert all(reason["title"] == table.loc[reason["item"], "title"] for reason in reasons)
+
+
+def test_a_baskets_picks_say_which_of_its_items_they_come_from(api, train, columns, busiest):
+    """POST /recommend: `because` names only items of the basket."""
+    basket = train.loc[train[columns["user"]] == busiest, columns["item"]].astype(str).tolist()[:5]
+    answer = api.post("/recommend", json={"items": basket, "k": 5, "model": "knn"}).json()
+    assert all({reason["item"] for reason in entry["because"]} <= set(basket) for entry in answer["items"])
+    assert any(entry["because"] for entry in answer["items"])
+
+
 def test_an_unknown_user_gets_the_most_popular_items_as_a_cold_start(api, train, columns):
     """A user the models never saw gets the popularity model's list, flagged `cold_start`, not an error."""
     answer = api.get("/recommend/no-such-user-anywhere", params={"k": 3}).json()

@@ -26,6 +26,7 @@ master = "{master}"
 
 [models.als]
 rank = 8
+engine = "spark"
 """
 
 
@@ -52,6 +53,15 @@ def test_knn_on_spark_gets_the_spark_settings_too(tmp_path):
     assert settings["knn"]["params"]["spark"]["master"] == "local[2]"
     assert "spark" not in settings["random"]["params"]
     assert "SPARK_MODELS := knn als" in (tmp_path / "settings" / "settings.mk").read_text()
+
+
+def test_als_in_process_is_not_a_spark_model(tmp_path):
+    """Without `engine = "spark"`, ALS trains in-process: no [spark] in its settings, no spark extra."""
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG.format(master="local[2]", knn_engine="").replace('engine = "spark"\n', ""))
+    main(path, tmp_path / "settings")
+    assert "spark" not in json.loads((tmp_path / "settings" / "als.json").read_text())["params"]
+    assert "SPARK_MODELS := \n" in (tmp_path / "settings" / "settings.mk").read_text()
 
 
 def test_without_java_a_spark_step_stops_with_how_to_get_it(monkeypatch):

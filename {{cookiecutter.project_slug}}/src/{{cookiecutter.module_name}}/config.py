@@ -26,7 +26,7 @@ from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .metrics import names as metric_names
-from .models.registry import SPARK_MODULES, TASKS
+from .models.registry import TASKS
 from .sources import kind, local_files, query_files
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
@@ -170,9 +170,9 @@ def section(config: dict[str, Any], name: str) -> dict[str, Any]:
     return {**defaults, **config.get(name, {})}
 
 
-def uses_spark(module: str, params: dict[str, Any]) -> bool:
-    """Whether a model trains on Spark: always (ALS), or when its section says `engine = "spark"`."""
-    return module in SPARK_MODULES or params.get("engine") == "spark"
+def uses_spark(params: dict[str, Any]) -> bool:
+    """Whether a model trains on Spark: when its section says `engine = "spark"`."""
+    return params.get("engine") == "spark"
 
 
 def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -240,7 +240,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task].models[name]
-        if uses_spark(module, params):
+        if uses_spark(params):
             params = {**params, "spark": section(config, "spark")}
         stages[name] = {
             "model": name,
@@ -309,7 +309,7 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
-        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(modules[n], config['models'][n]))}",
+        f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(config['models'][n]))}",
         f"PREDICTED := {TASKS[task].predicted}",
         "# [data] engine = spark writes each dataset as a folder of Parquet files: make then sees the",
         "# marker written last inside it (DONE); with pandas each dataset is one file that make sees itself.",

@@ -2,7 +2,9 @@
 
 Reads what the pipeline built: the training interactions (a user's history is what the models
 learned from, so nothing held out is shown as known) and the saved models. With an item table
-(`[data] items`), every item is shown with its details (title, genre, ...).
+(`[data] items`), every item is shown with its details (title, genre, ...). Beside each pick,
+"because": the user's items that added most to its score (item-KNN, ALS), by title when the item
+table has a title or name column.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from .files import read_json
 from .tasks.recommendation import columns_of, read_items
 
 HISTORY_SHOWN = 15  # the user's latest interactions printed; the count says how many there are
+REASONS = 3  # "because": the user's items shown behind each pick
+NAME_COLUMNS = ("title", "name")  # an item table's column that names items better than their ids
 
 
 def find_user(train: pd.DataFrame, column: str, user: str) -> Any:
@@ -40,6 +44,19 @@ def with_details(frame: pd.DataFrame, items: pd.DataFrame | None, item: str) -> 
     if items is None or item not in items.columns:
         return frame
     return frame.merge(items.drop_duplicates(item), on=item, how="left")
+
+
+def item_names(items: pd.DataFrame | None, item: str) -> dict[Any, Any]:
+    """Each item's title (or name) from the item table, when it has one; else nothing (ids stand)."""
+    named = [column for column in NAME_COLUMNS if items is not None and column in items.columns]
+    if not named or item not in items.columns:
+        return {}
+    return items.drop_duplicates(item).set_index(item)[named[0]].dropna().to_dict()
+
+
+def reasons_shown(because: list[Any], names: dict[Any, Any]) -> str:
+    """The items behind a pick, by name where known, as one cell."""
+    return "; ".join(str(names.get(item, item)) for item in because)
 
 
 def history(train: pd.DataFrame, user: Any, settings: dict, items: pd.DataFrame | None) -> pd.DataFrame:
@@ -65,7 +82,9 @@ def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> 
     for path in models:
         if not path.is_file():
             raise StepError(f"{path} is not built: run `invoke all` (or `make`) first")
-        top = joblib.load(path).recommend([found], k).drop(columns=["user"])
+        top = joblib.load(path).recommend([found], k, reasons=REASONS).drop(columns=["user"])
+        names = item_names(items, columns.item)
+        top["because"] = [reasons_shown(because, names) for because in top["because"]]
         top = with_details(top.rename(columns={"item": columns.item}), items, columns.item)
         print(f"\n{path.stem}: top {k}")
         print(top.to_string(index=False))

@@ -24,7 +24,9 @@ time, as a dense batch x items block (a few tens of MB), never for all users at 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,8 @@ from scipy import sparse
 from ..errors import StepError
 
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
+CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
+CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,21 @@ class Interactions:
             )
         return rows
 
+    def without(self, rows: pd.DataFrame, columns: Columns) -> Interactions:
+        """The same users and items (the same rows and columns) with the cells of `rows`, some of the
+        interactions, emptied: a validation split's training side without factorising the ids again."""
+        shape = self.matrix.shape
+        users = pd.Index(self.users).get_indexer(rows[columns.user])
+        items = pd.Index(self.items).get_indexer(rows[columns.item])
+        cell_rows = np.repeat(np.arange(shape[0]), np.diff(self.matrix.indptr))
+        cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices  # sorted: the matrix is canonical
+        found = np.searchsorted(cells, users.astype(np.int64) * shape[1] + items)
+        kept = np.ones(len(cells), dtype=bool)
+        kept[found] = False
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(cell_rows[kept], minlength=shape[0]))))
+        matrix = sparse.csr_matrix((self.matrix.data[kept], self.matrix.indices[kept], indptr), shape=shape)
+        return Interactions(matrix, self.users, self.items)
+
     def binary(self) -> sparse.csr_matrix:
         """The matrix with every interaction as 1 (who had what, whatever the rating)."""
         ones = self.matrix.copy()
@@ -116,25 +135,65 @@ def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
 
 
 def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the columns of the k highest scores, best first, and those scores.
+    """Per row, the columns of the k highest scores, best first (ties: the lower column first), and those
+    scores.
 
-    argpartition finds each row's k best in linear time; only those k are then sorted. Its
-    speed depends on the data: when most scores share one value (zero similarities), say
-    `mostly_equal` and it partitions the negated scores at k - 1, several times faster there
-    (and slower on distinct scores).
+    The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
+    so only the few scores at or above it are sorted (one pass over the rows, no partition of them).
+    When ties leave too many (most scores equal), a partition finds each row's k-th score instead; say
+    `mostly_equal` when most scores share one value (zero similarities): it then partitions the
+    negated scores at k - 1, several times faster there.
     """
     count = scores.shape[1]
     k = min(k, count)
     if k <= 0:
         empty = np.empty((scores.shape[0], 0))
         return empty.astype(np.int64), empty
+    chunk = min(CHUNK, count // (4 * k))
+    if chunk >= 4:
+        found = top_k_above(scores, k, chunk_threshold(scores, k, chunk))
+        if found is not None:
+            return found
     if mostly_equal:
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
     else:
-        best = np.argpartition(scores, count - k, axis=1)[:, count - k :]
-    best_scores = np.take_along_axis(scores, best, axis=1)
-    order = np.argsort(-best_scores, axis=1, kind="stable")
-    return np.take_along_axis(best, order, axis=1), np.take_along_axis(best_scores, order, axis=1)
+        kth = np.partition(scores, count - k, axis=1)[:, count - k]
+    above = scores > kth[:, None]
+    tied = scores == kth[:, None]
+    room = k - above.sum(axis=1, keepdims=True)  # how many of the tied make the k, lowest columns first
+    rows, columns = np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def chunk_threshold(scores: np.ndarray, k: int, chunk: int) -> np.ndarray:
+    """Per row, the k-th highest of the maxima of its chunks of `chunk` columns."""
+    rows, count = scores.shape
+    full = count // chunk * chunk
+    maxima = scores[:, :full].reshape(rows, -1, chunk).max(axis=2)
+    if full < count:
+        maxima = np.concatenate([maxima, scores[:, full:].max(axis=1, keepdims=True)], axis=1)
+    return -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
+
+
+def top_k_above(scores: np.ndarray, k: int, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The k best of each row among its scores at or above its `threshold` (None: ties leave too many)."""
+    above = scores >= threshold[:, None]
+    if above.sum() > CANDIDATES_PER_PICK * k * len(scores):
+        return None
+    rows, columns = np.nonzero(above)
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def sorted_by_row(
+    rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the cells (`rows`, `columns`), at least k per row, each row's k of highest score, best first."""
+    values = scores[rows, columns]
+    order = np.lexsort((columns, -values, rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    first = np.arange(len(rows)) - np.searchsorted(rows, rows) < k
+    shape = (len(scores), k)
+    return columns[first].reshape(shape).astype(np.int64), values[first].reshape(shape)
 
 
 class Recommender:
@@ -169,41 +228,72 @@ class Recommender:
     def scores(self, rows: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def history(self, row: int) -> sparse.csr_matrix:
+        """The user's (matrix `row`) interactions as the model weighs them: a 1 x items sparse row."""
+        return self.interactions_.matrix[row]
+
+    def contributions(self, history: sparse.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The items of a `history` (a 1 x items row) behind the scores of the items at `columns`, and what
+        each adds to each score (items x columns); none from a model whose scores are no such sum."""
+        return np.empty(0, np.int64), np.empty((0, len(columns)))
+
+    def because(self, history: sparse.csr_matrix, columns: np.ndarray, count: int) -> list[list[Any]]:
+        """For each item at `columns` recommended from `history`, the ids of the (at most `count`) items
+        of the history that added most to its score, the most first."""
+        had, added = self.contributions(history, columns)
+        order = np.argsort(-added, axis=0, kind="stable")[:count]
+        items = self.interactions_.items
+        return [items[had[order[:, j]][added[order[:, j], j] > 0]].tolist() for j in range(len(columns))]
+
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Every item's score for someone new who had the items at `columns`, without retraining."""
         raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
 
-    def recommend_basket(self, columns: np.ndarray, k: int) -> pd.DataFrame:
-        """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score."""
+    def recommend_basket(self, columns: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score (and
+        `because` with `reasons` > 0, as `recommend`)."""
         scores = self.basket_scores(columns)[None, :].astype(np.float64)
         scores[0, columns] = -np.inf
         best, best_scores = top_k(scores, k)
         keep = np.isfinite(best_scores[0])
-        return pd.DataFrame(
+        found = pd.DataFrame(
             {
                 "item": self.interactions_.items[best[0][keep]],
                 "rank": np.arange(1, keep.sum() + 1),
                 "score": best_scores[0][keep],
             }
         )
+        if reasons > 0:
+            ones = np.ones(len(columns), np.float32)
+            basket = sparse.csr_matrix((ones, columns, [0, len(columns)]), shape=(1, len(scores[0])))
+            basket.sort_indices()
+            found["because"] = self.because(basket, best[0][keep], reasons)
+        return found
 
-    def recommend(self, users: Iterable[Any], k: int) -> pd.DataFrame:
-        """Each user's k best unseen items: columns user, item, rank (1 = best), score."""
-        rows = self.interactions_.rows_of(users)
-        parts = [self.recommend_batch(batch, k) for batch in batches(rows, len(self.interactions_.items))]
+    def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
+        """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
+        > 0 `because`: the ids of up to that many of the user's items that added most to the score."""
+        return self.recommend_rows(self.interactions_.rows_of(users), k, reasons)
+
+    def recommend_rows(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """`recommend` for the users of these matrix rows."""
+        items = len(self.interactions_.items)
+        # a batch per core at once: sparse products, partitions and sorts release the GIL
+        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+            parts = list(pool.map(lambda some: self.recommend_batch(some, k, reasons), batches(rows, items)))
         if not parts:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(parts, ignore_index=True)
 
-    def recommend_batch(self, rows: np.ndarray, k: int) -> pd.DataFrame:
-        """The recommendations of a batch of matrix rows."""
+    def recommend_batch(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
+        """The recommendations of a batch of matrix rows (with `because` when `reasons` > 0)."""
         fitted = self.interactions_
         scores = self.scores(rows)
         exclude_seen(scores, fitted.matrix[rows])
         best, best_scores = top_k(scores, k)
         keep = np.isfinite(best_scores).ravel()
         ranks = np.tile(np.arange(1, best.shape[1] + 1), len(rows))
-        return pd.DataFrame(
+        found = pd.DataFrame(
             {
                 "user": np.repeat(fitted.users[rows], best.shape[1])[keep],
                 "item": fitted.items[best.ravel()[keep]],
@@ -211,3 +301,11 @@ class Recommender:
                 "score": best_scores.ravel()[keep].astype(np.float64),
             }
         )
+        if reasons > 0:
+            finite = np.isfinite(best_scores)
+            found["because"] = [
+                why
+                for row, top, ok in zip(rows, best, finite, strict=True)
+                for why in self.because(self.history(row), top[ok], reasons)
+            ]
+        return found

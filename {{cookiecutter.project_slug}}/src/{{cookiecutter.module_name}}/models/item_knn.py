@@ -2,29 +2,37 @@
 
 Item-item (default): two items are similar when the same users had them (cosine similarity of
 their columns of the user x item matrix); each item keeps only its `neighbors` most similar
-items, and a user's score for an item is the sum of its similarities to the items the user had.
-User-user (`kind = "user"`): users are similar when they had the same items; a user's score for
-an item is the summed similarity of their `neighbors` most similar users who had it.
+items. A user's score for an item sums, over the items the user had, the similarities between
+them: with `direction = "candidate"`, those in the candidate item's neighbour list; with
+`direction = "history"`, those whose own neighbour lists hold the candidate (as `implicit` does).
+Which ranks better depends on the data, so both are tried by default. User-user (`kind = "user"`):
+users are similar when they had the same items; a user's score for an item is the summed
+similarity of their `neighbors` most similar users who had it.
 
-Similarities are computed a block of rows at a time (a block x all dense slab of a few tens of
-MB, cut to its top `neighbors` per row at once), so there is never a dense items x items (or
-users x users) matrix; scoring multiplies a batch of users' sparse rows by the sparse
-neighbour matrix. `shrinkage` divides by (|a| |b| + shrinkage) instead of |a| |b|, which
-damps similarities resting on few shared users. Scores tied at zero (no neighbour had) are
+Similarities are computed by `neighbours.py`, a block of rows at a time on every core, so there
+is never a dense items x items (or users x users) matrix; scoring multiplies a batch of users'
+sparse rows by the sparse neighbour matrix. `shrinkage` divides by (|a| |b| + shrinkage) instead
+of |a| |b|, which damps similarities resting on few shared users. Scores tied at zero (no neighbour had) are
 broken by popularity, so a user with few neighbours still gets k items.
 
-With `neighbors` a list, the number is chosen by NDCG@k on a validation split carved out of the
-training interactions with the same per-user holdout as the test split, then the model is
-refitted on all the training interactions: the test interactions are used once, to score.
+With `neighbors`, `shrinkage` or `direction` a list, the combination is chosen by NDCG@k on a
+validation split carved out of the training interactions with the same per-user holdout as the
+test split, then the model is refitted on all the training interactions: the test interactions
+are used once, to score. One similarity computation (per shrinkage) serves every neighbour count
+and direction: fewer neighbours are the same rows cut shorter.
 
-`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, MLlib's
-`RowMatrix.columnSimilarities`; `threshold` > 0 samples, for large catalogues) into the same
+Each recommendation's `because` (`contributions`): the user's items and how much each added to
+its score (item kind; they sum to the score, but for the popularity tie-breaker below 1e-6).
+
+`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, a self-join
+of the interactions on the user; `threshold` > 0 leaves out similarities below it) into the same
 neighbours, so the fitted model, its scoring and everything downstream are the same.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from typing import Any
@@ -35,32 +43,39 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..spark import session
-from .interactions import Columns, Interactions, Recommender, top_k
-from .neighbours import Neighbours
+from .interactions import Columns, Interactions, Recommender
+from .neighbours import Neighbours, top_similar
 from .validation import validation_split
 
-BLOCK_CELLS = 8_000_000  # similarities held densely at once (float32: 32 MB)
 KINDS = ("item", "user")
 ENGINES = ("scipy", "spark")
+DIRECTIONS = ("candidate", "history")
+Choice = tuple[int, float, str]  # neighbors, shrinkage, direction
+SUMMED = {  # (kind, direction) -> how a score is summed, in words
+    ("item", "candidate"): "each candidate's neighbours among the user's items",
+    ("item", "history"): "the user's items whose neighbours include the candidate",
+    ("user", "candidate"): "the user's neighbours who had the candidate",
+    ("user", "history"): "the users who had the candidate and count the user among their neighbours",
+}
 
 
-def top_similar(vectors: sparse.csr_matrix, neighbors: int, shrinkage: float = 0.0) -> Neighbours:
-    """For each row of `vectors`, the `neighbors` other rows of highest cosine similarity to it."""
-    vectors = sparse.csr_matrix(vectors, dtype=np.float32)
-    count = vectors.shape[0]
-    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()).astype(np.float32)
-    transposed = vectors.T.tocsr()
-    keep = max(0, min(neighbors, count - 1))
-    block = max(1, BLOCK_CELLS // max(1, count))
-    columns = np.zeros((count, keep), dtype=np.int32)
-    values = np.zeros((count, keep), dtype=np.float32)
-    for start in range(0, count, block):
-        stop = min(start + block, count)
-        similarity = (vectors[start:stop] @ transposed).toarray()
-        similarity /= norms[start:stop, None] * norms[None, :] + np.float32(shrinkage + 1e-12)
-        similarity[np.arange(stop - start), np.arange(start, stop)] = 0.0  # a row is not its own neighbour
-        columns[start:stop], values[start:stop] = top_k(similarity, keep, mostly_equal=True)
-    return Neighbours(columns, np.maximum(values, 0.0))
+def as_list(value: Any) -> list:
+    """A grid setting as a list: a single value is a grid of one."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def grid_of(neighbors: Any, shrinkage: Any, direction: Any) -> list[Choice]:
+    """Every combination of the settings' values; a value out of range is a StepError naming its setting."""
+    counts, shrinkages, directions = as_list(neighbors), as_list(shrinkage), as_list(direction)
+    if not counts or not all(isinstance(n, int) and n >= 1 for n in counts):
+        raise StepError(f"[models.knn] neighbors = {neighbors!r}: give a positive number or a list of them")
+    if not shrinkages or not all(isinstance(s, (int, float)) and s >= 0 for s in shrinkages):
+        raise StepError(f"[models.knn] shrinkage = {shrinkage!r}: give a number >= 0 or a list of them")
+    if not directions or not set(directions) <= set(DIRECTIONS):
+        raise StepError(
+            f'[models.knn] direction = {direction!r}: give "candidate", "history" or both in a list'
+        )
+    return sorted(itertools.product(set(counts), {float(s) for s in shrinkages}, set(directions)))
 
 
 class NearestNeighbours(Recommender):
@@ -69,7 +84,8 @@ class NearestNeighbours(Recommender):
         seed: int,
         neighbors: int | Sequence[int],
         kind: str,
-        shrinkage: float,
+        shrinkage: float | Sequence[float],
+        direction: str | Sequence[str],
         binary: bool,
         validation_size: float,
         validation_users: int,
@@ -84,11 +100,10 @@ class NearestNeighbours(Recommender):
         if engine == "spark" and kind != "item":
             raise StepError('[models.knn] engine = "spark" finds item-item similarities: set kind = "item"')
         if threshold and engine != "spark":
-            raise StepError('[models.knn] threshold samples on Spark: add engine = "spark" or remove it')
+            raise StepError('[models.knn] threshold applies on Spark: add engine = "spark" or remove it')
+        self.grid = grid_of(neighbors, shrinkage, direction)
         self.seed = seed
-        self.neighbors = neighbors
         self.kind = kind
-        self.shrinkage = shrinkage
         self.binary = binary
         self.validation_size = validation_size
         self.validation_users = validation_users
@@ -97,20 +112,17 @@ class NearestNeighbours(Recommender):
         self.spark = dict(spark or {})
 
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
-        grid = [self.neighbors] if isinstance(self.neighbors, int) else sorted(set(self.neighbors))
-        if not grid or min(grid) < 1:
-            raise StepError(
-                f"[models.knn] neighbors = {self.neighbors!r}: give a positive number or a list of them"
-            )
         # one Spark session for the validation and the final fit
         with session(self.spark) if self.engine == "spark" else nullcontext():
-            self.validation_ndcg_ = self.validate(train, columns, grid) if len(grid) > 1 else {}
-            self.neighbors_ = (
-                max(self.validation_ndcg_, key=self.validation_ndcg_.get) if len(grid) > 1 else grid[0]
+            self.validation_ndcg_ = self.validate(train, columns) if len(self.grid) > 1 else {}
+            best = (
+                max(self.validation_ndcg_, key=self.validation_ndcg_.get) if self.validation_ndcg_ else None
             )
-            self.use_neighbours(self.fit_similarity(self.interactions_, self.neighbors_), self.neighbors_)
+            self.neighbors_, self.shrinkage_, self.direction_ = best or self.grid[0]
+            neighbours = self.fit_similarity(self.interactions_, self.neighbors_, self.shrinkage_)
+            self.use_neighbours(neighbours, self.neighbors_, self.direction_)
 
-    def fit_similarity(self, interactions: Interactions, neighbors: int) -> Neighbours:
+    def fit_similarity(self, interactions: Interactions, neighbors: int, shrinkage: float) -> Neighbours:
         """The `neighbors` nearest neighbours of every item (or user) of `interactions`, and what scoring
         needs beside them."""
         self.matrix_ = interactions.binary() if self.binary else interactions.matrix
@@ -120,38 +132,54 @@ class NearestNeighbours(Recommender):
         if self.engine == "spark":
             from ..spark.similarity import top_similar_items
 
-            return top_similar_items(self.matrix_, neighbors, self.shrinkage, self.threshold, self.spark)
-        return top_similar(self.matrix_.T if self.kind == "item" else self.matrix_, neighbors, self.shrinkage)
+            return top_similar_items(self.matrix_, neighbors, shrinkage, self.threshold, self.spark)
+        return top_similar(self.matrix_.T if self.kind == "item" else self.matrix_, neighbors, shrinkage)
 
-    def use_neighbours(self, neighbours: Neighbours, count: int) -> None:
-        """Score with each item's (or user's) first `count` neighbours."""
-        self.similar_ = neighbours.matrix(count)
-        # item kind: column j holds item j's neighbours, transposed once here rather than per batch
-        self.scoring_ = self.similar_.T.tocsr() if self.kind == "item" else self.matrix_
+    def use_neighbours(self, neighbours: Neighbours, count: int, direction: str) -> None:
+        """Score with each item's (or user's) first `count` neighbours, summed in `direction`."""
+        similar = neighbours.matrix(count)
+        # row t of the scoring matrix: what having item t (item kind) adds to every item's score;
+        # "candidate" reads j's neighbour list (column j of the transposed lists), "history" t's own list
+        if self.kind == "item":
+            self.scoring_ = similar.T.tocsr() if direction == "candidate" else similar
+        else:
+            self.user_weights_ = similar if direction == "candidate" else similar.T.tocsr()
+            self.scoring_ = self.matrix_
 
-    def validate(self, train: pd.DataFrame, columns: Columns, grid: list[int]) -> dict[int, float]:
-        """NDCG@k of each neighbour count on a per-user validation split of the training interactions.
-
-        One similarity computation with the most neighbours serves the whole grid: fewer
-        neighbours are the same rows cut shorter.
-        """
+    def validate(self, train: pd.DataFrame, columns: Columns) -> dict[Choice, float]:
+        """NDCG@k of each combination of the grid on a per-user validation split of the training data
+        (models/validation.py: the split the popularity rules are chosen on too)."""
         split = validation_split(
             train, columns, self.validation_size, self.holdout_, self.seed, self.validation_users, self.k_
         )
         probe = copy.copy(self)
-        probe.interactions_ = Interactions.from_frame(split.fitting, columns)
-        widest = probe.fit_similarity(probe.interactions_, max(grid))
+        # the training matrix with the held-out cells emptied: the same ids, not factorised again
+        probe.interactions_ = self.interactions_.without(split.left_out, columns)
+        rows = probe.interactions_.rows_of(split.users)
         results = {}
-        for neighbors in grid:
-            probe.use_neighbours(widest, neighbors)
-            results[neighbors] = split.ndcg(probe.recommend(split.users, self.k_))
+        for shrinkage in sorted({choice[1] for choice in self.grid}):
+            choices = [choice for choice in self.grid if choice[1] == shrinkage]
+            widest = probe.fit_similarity(probe.interactions_, max(n for n, _, _ in choices), shrinkage)
+            for neighbors, _, direction in choices:
+                probe.use_neighbours(widest, neighbors, direction)
+                results[(neighbors, shrinkage, direction)] = split.ndcg(probe.recommend_rows(rows, self.k_))
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        weights = self.matrix_[rows] if self.kind == "item" else self.similar_[rows]
+        weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
         scores = (weights @ self.scoring_).toarray()
         scores += self.tie_breaker_
         return scores
+
+    def history(self, row: int) -> sparse.csr_matrix:
+        return self.matrix_[row]
+
+    def contributions(self, history: sparse.csr_matrix, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Item kind: the history's items, and what each adds to the score of each of `columns`."""
+        if self.kind != "item":
+            return super().contributions(history, columns)
+        added = history.data[:, None] * self.scoring_[history.indices][:, columns].toarray()
+        return history.indices.astype(np.int64), added
 
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Item kind only: the summed similarities of every item to the basket's, as for a trained user."""
@@ -167,14 +195,17 @@ class NearestNeighbours(Recommender):
         between = "items (people who had your items also had ...)" if self.kind == "item" else "users"
         text = (
             f"{self.kind}-{self.kind} KNN: cosine similarity between {between}, "
-            f"{self.neighbors_} nearest neighbours kept"
+            f"{self.neighbors_} nearest neighbours kept; a score sums {SUMMED[self.kind, self.direction_]}"
         )
-        if self.shrinkage:
-            text += f", shrinkage {self.shrinkage:g}"
+        if self.shrinkage_:
+            text += f", shrinkage {self.shrinkage_:g}"
         if self.engine == "spark":
-            text += " (on Spark" + (f", sampled above {self.threshold:g})" if self.threshold else ")")
+            text += " (on Spark" + (f", similarities above {self.threshold:g})" if self.threshold else ")")
         if self.validation_ndcg_:
-            tried = ", ".join(f"{n}: {score:.4f}" for n, score in self.validation_ndcg_.items())
+            tried = ", ".join(
+                f"{n} {direction} (shrinkage {s:g}): {score:.4f}"
+                for (n, s, direction), score in self.validation_ndcg_.items()
+            )
             text += f"; chosen by NDCG@{self.k_} on a validation split of the training data ({tried})"
         return text
 
@@ -184,7 +215,8 @@ def build(
     seed: int,
     neighbors: int | Sequence[int] = (20, 50, 100, 200),
     kind: str = "item",
-    shrinkage: float = 10.0,
+    shrinkage: float | Sequence[float] = 10.0,
+    direction: str | Sequence[str] = DIRECTIONS,
     binary: bool = True,
     validation_size: float = 0.2,
     validation_users: int = 5000,
@@ -192,9 +224,20 @@ def build(
     threshold: float = 0.0,
     spark: Mapping[str, Any] | None = None,
 ) -> NearestNeighbours:
-    """KNN over `kind`s; a list of `neighbors` is a grid searched on a validation split (with the holdout
-    and k the model is fitted for); `binary` uses who-had-what, not the rating values; `engine = "spark"`
-    computes the similarities on Spark (`spark`: the [spark] section, which config.py adds then)."""
+    """KNN over `kind`s; lists of `neighbors`, `shrinkage` or `direction` are a grid searched on a
+    validation split (with the holdout and k the model is fitted for); `binary` uses who-had-what, not
+    the rating values; `engine = "spark"` computes the similarities on Spark (`spark`: the [spark]
+    section, which config.py adds then)."""
     return NearestNeighbours(
-        seed, neighbors, kind, shrinkage, binary, validation_size, validation_users, engine, threshold, spark
+        seed,
+        neighbors,
+        kind,
+        shrinkage,
+        direction,
+        binary,
+        validation_size,
+        validation_users,
+        engine,
+        threshold,
+        spark,
     )

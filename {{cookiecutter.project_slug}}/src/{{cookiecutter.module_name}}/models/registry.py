@@ -85,6 +85,3 @@ TASKS = {
     "recommendation": RECOMMENDATION,
 }
 
-# The modules that always train on Spark (any model does with `engine = "spark"` in its section):
-# they get the [spark] settings, and make installs the spark extra before training them.
-SPARK_MODULES = {"als"}

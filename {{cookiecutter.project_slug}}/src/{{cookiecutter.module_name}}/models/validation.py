@@ -20,9 +20,11 @@ from .interactions import Columns
 
 @dataclass(frozen=True)
 class Validation:
-    """The interactions to fit on (`fitting`), the held-out ones, the users scored and what they had."""
+    """The interactions to fit on (`fitting`), every one left out of them (`left_out`), the held-out ones
+    of the users scored (`held`), those users and what they had."""
 
     fitting: pd.DataFrame
+    left_out: pd.DataFrame
     held: pd.DataFrame
     users: np.ndarray
     seen: pd.DataFrame
@@ -39,10 +41,11 @@ def validation_split(
 ) -> Validation:
     """A per-user validation split of the training interactions; at most `max_users` users (seeded) are
     scored, which bounds the time each setting tried takes."""
-    fitting, held = split_users(train, columns, size, holdout, seed=seed)
-    users: Any = held[columns.user].unique()
+    fitting, left_out = split_users(train, columns, size, holdout, seed=seed)
+    users: Any = left_out[columns.user].unique()
+    held = left_out
     if len(users) > max_users:
         users = np.random.default_rng(seed).choice(users, max_users, replace=False)
-        held = held[held[columns.user].isin(users)]
+        held = left_out[left_out[columns.user].isin(users)]
     seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
-    return Validation(fitting, held, users, seen, columns, k)
+    return Validation(fitting, left_out, held, users, seen, columns, k)

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from ..errors import StepError
 from ..models.popularity import Popularity
+from ..recommend import REASONS, item_names
 from ..results import Result
 from ..tasks.recommendation import read_items
 from .limits import MAX_TEXT, Id, valid_unicode
@@ -24,12 +25,20 @@ from .schemas import model_choice
 MOST_ITEMS = 1000  # the longest recommendation list asked for at once, and the largest basket
 
 
+class Reason(BaseModel):
+    item: str | int | float
+    title: str | None = Field(default=None, description="its title (or name) in the item table, if any")
+
+
 class Recommended(BaseModel):
     item: str | int | float
     rank: int
     score: float
     details: dict[str, Any] | None = Field(
         default=None, description="the item's row of the item table ([data] items), when there is one"
+    )
+    because: list[Reason] = Field(
+        default=[], description="the user's (or basket's) items that added most to the score, the most first"
     )
 
 
@@ -70,11 +79,18 @@ def item_details(items: pd.DataFrame | None, item: str) -> dict[Any, dict[str, A
     return table.astype(object).where(table.notna(), None).to_dict(orient="index")
 
 
-def as_items(found: pd.DataFrame, details: dict[Any, dict[str, Any]]) -> list[Recommended]:
+def as_items(
+    found: pd.DataFrame, details: dict[Any, dict[str, Any]], names: dict[Any, Any]
+) -> list[Recommended]:
+    """The found recommendations as the API returns them, with the item table's details and titles."""
+    reasons = [
+        [Reason(item=item, title=None if item not in names else str(names[item])) for item in why]
+        for why in found["because"]
+    ]
     return [
-        Recommended(item=item, rank=position, score=score, details=details.get(item))
-        for item, position, score in zip(
-            found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), strict=True
+        Recommended(item=item, rank=position, score=score, details=details.get(item), because=why)
+        for item, position, score, why in zip(
+            found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), reasons, strict=True
         )
     ]
 
@@ -94,6 +110,7 @@ def add_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, b
     # [data] items is relative to the project's folder
     table = read_items({"items": best["items"] and str(root / best["items"])})
     details = item_details(table, best["columns"]["item"])
+    names = item_names(table, best["columns"]["item"])
     k = best["k"]
     users, items = Ids(fitted.users), Ids(fitted.items)
     basket_models = [name for name, model in models.items() if scores_baskets(model)]
@@ -111,14 +128,16 @@ def add_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, b
         """A user's top k items, none they had in training; an unknown user gets the most popular ones."""
         row = users.find([user])[0]
         if row >= 0:
-            found = models[model].recommend_batch(np.array([row]), k)
+            found = models[model].recommend_batch(np.array([row]), k, REASONS)
             return Recommendations(
-                model=model, user=users.typed(row), cold_start=False, items=as_items(found, details)
+                model=model, user=users.typed(row), cold_start=False, items=as_items(found, details, names)
             )
         if cold_start is None:
             raise HTTPException(404, "no such user in the training data, and no model for a new user")
-        found = models[cold_start].recommend_basket(np.array([], dtype=np.int64), k)
-        return Recommendations(model=cold_start, user=user, cold_start=True, items=as_items(found, details))
+        found = models[cold_start].recommend_basket(np.array([], dtype=np.int64), k, REASONS)
+        return Recommendations(
+            model=cold_start, user=user, cold_start=True, items=as_items(found, details, names)
+        )
 
     if not basket_models:
         return
@@ -142,7 +161,10 @@ def add_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, b
         columns = items.find(body.items)
         unknown = [item for item, column in zip(body.items, columns, strict=True) if column < 0]
         known = np.unique(columns[columns >= 0])
-        found = models[body.model].recommend_basket(known, body.k)
+        found = models[body.model].recommend_basket(known, body.k, REASONS)
         return Recommendations(
-            model=body.model, cold_start=not len(known), unknown_items=unknown, items=as_items(found, details)
+            model=body.model,
+            cold_start=not len(known),
+            unknown_items=unknown,
+            items=as_items(found, details, names),
         )

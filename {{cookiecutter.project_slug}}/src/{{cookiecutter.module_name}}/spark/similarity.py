@@ -1,11 +1,13 @@
-"""Item-item cosine similarities on Spark, MLlib's `RowMatrix.columnSimilarities`: `engine = "spark"`.
+"""Item-item cosine similarities on Spark, as a self-join of the interactions on the user: `engine = "spark"`.
 
-The users x items matrix goes to Spark a user (a sparse row) at a time; Spark computes the cosine
-of every pair of item columns that share a user, exactly with `threshold = 0`, or, with a positive
-`threshold`, by DIMSUM sampling that estimates the pairs above it well and may miss those below
-(far less work for a large catalogue). Shrinkage and each item's top neighbours are applied on
-Spark too, so only items x neighbours numbers come back: the same `Neighbours` the in-process
-computation gives, so scoring, the saved model and everything after it are unchanged.
+The users x items matrix goes to Spark as (user, item, value) rows; joining them with themselves on
+the user gives every pair of items some user had both of, and summing the products of their
+values per pair gives the dot products (each pair once, then both ways). Shrinkage, the division by
+|a| |b| + shrinkage and each item's top neighbours are applied on Spark too, so only items x
+neighbours numbers come back: the same `Neighbours` the in-process computation gives, so scoring,
+the saved model and everything after it are unchanged. This join found the pairs of a
+612K-interaction log in 24 s where MLlib's `RowMatrix.columnSimilarities` took 76 s (issue 23).
+With `threshold` > 0, similarities below it are left out of the neighbour lists.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import sparse
 
 from ..models.neighbours import Neighbours
 from . import session
-
-ROWS_PER_PARTITION = 20_000  # users per partition of the matrix sent to Spark
 
 
 def top_similar_items(
@@ -27,40 +28,40 @@ def top_similar_items(
 ) -> Neighbours:
     """For each column (item) of the users x items `matrix`, the `neighbors` other columns of highest cosine
     similarity, divided by (|a| |b| + shrinkage) instead of |a| |b| as the in-process `top_similar` does."""
-    from pyspark.mllib.common import callMLlibFunc
-    from pyspark.mllib.linalg import SparseVector
-    from pyspark.mllib.linalg.distributed import RowMatrix
     from pyspark.sql import Window
-    from pyspark.sql.functions import col, desc, lit, row_number
+    from pyspark.sql import functions as sql
 
-    matrix = sparse.csr_matrix(matrix, dtype=np.float64)
-    count = matrix.shape[1]
+    cells = sparse.coo_matrix(matrix, dtype=np.float64)
+    count = cells.shape[1]
     keep = max(0, min(neighbors, count - 1))
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=0)).ravel())
-    bounds = zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
-    rows = [(matrix.indices[start:stop], matrix.data[start:stop]) for start, stop in bounds]
+    norms = np.sqrt(np.bincount(cells.col, weights=cells.data**2, minlength=count))
+    rows = pd.DataFrame(
+        {"user": cells.row.astype(np.int64), "item": cells.col.astype(np.int64), "value": cells.data}
+    )
     with session(settings) as spark:
-        slices = max(spark.sparkContext.defaultParallelism, len(rows) // ROWS_PER_PARTITION)
-        vectors = spark.sparkContext.parallelize(rows, slices).map(lambda row: SparseVector(count, *row))
-        similarities = RowMatrix(vectors, len(rows), count).columnSimilarities(threshold)
-        # The pairs as a DataFrame on the JVM: `similarities.entries` builds this one, then turns every pair
-        # into a Python object, which would send up to items^2 / 2 of them through Python.
-        entries = callMLlibFunc("getMatrixEntries", similarities._java_matrix_wrapper._java_model)
-        pairs = entries.toDF("a", "b", "cosine")
-        both_ways = pairs.unionByName(pairs.select(col("b").alias("a"), col("a").alias("b"), "cosine"))
-        norm = spark.createDataFrame(list(enumerate(norms.tolist())), ["item", "norm"])
-        product = col("norm_a") * col("norm_b")
-        shrunk = (
+        had = spark.createDataFrame(rows)
+        left, right = had.alias("left"), had.alias("right")
+        shared = left.join(
+            right,
+            (sql.col("left.user") == sql.col("right.user")) & (sql.col("left.item") < sql.col("right.item")),
+        )
+        dots = shared.groupBy(sql.col("left.item").alias("a"), sql.col("right.item").alias("b")).agg(
+            sql.sum(sql.col("left.value") * sql.col("right.value")).alias("dot")
+        )
+        both_ways = dots.unionByName(dots.select(sql.col("b").alias("a"), sql.col("a").alias("b"), "dot"))
+        norm = spark.createDataFrame(pd.DataFrame({"item": np.arange(count), "norm": norms}))
+        similar = (
             both_ways.join(norm.toDF("a", "norm_a"), "a")
             .join(norm.toDF("b", "norm_b"), "b")
-            # cosine x |a| |b| is the dot product: divided again by |a| |b| + shrinkage
-            .withColumn("similarity", col("cosine") * product / (product + lit(shrinkage)))
-            .where(col("similarity") > 0)
+            .withColumn(
+                "similarity", sql.col("dot") / (sql.col("norm_a") * sql.col("norm_b") + sql.lit(shrinkage))
+            )
+            .where(sql.col("similarity") > max(threshold, 0.0))
         )
-        ranked = shrunk.withColumn(
-            "rank", row_number().over(Window.partitionBy("a").orderBy(desc("similarity"), "b"))
+        ranked = similar.withColumn(
+            "rank", sql.row_number().over(Window.partitionBy("a").orderBy(sql.desc("similarity"), "b"))
         )
-        top = ranked.where(col("rank") <= keep).select("a", "b", "rank", "similarity").toPandas()
+        top = ranked.where(sql.col("rank") <= keep).select("a", "b", "rank", "similarity").toPandas()
     columns = np.zeros((count, keep), dtype=np.int32)
     values = np.zeros((count, keep), dtype=np.float32)
     place = (top["a"].to_numpy(), top["rank"].to_numpy() - 1)

@@ -1,0 +1,105 @@
+"""The project's recommenders beside `implicit`'s on the same split: bench.py's `versus-implicit` section.
+
+Run by bench.py with a baked recommendation project's own Python, in the project, after `make split`:
+
+    python versus_implicit.py PACKAGE [--ndcg]
+
+One round: each figure timed for the project then for implicit; prints one JSON object, {"seconds":
+{figure: {"project": s, "implicit": s}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only with --ndcg).
+bench.py runs rounds of it alternating with the `train knn` step (a make target), whose implicit
+counterpart (one fit at the neighbour count the step chose) is here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from implicit.cpu.als import AlternatingLeastSquares
+from implicit.nearest_neighbours import CosineRecommender
+from threadpoolctl import threadpool_limits
+
+K = 10  # recommendations per user, as the project's [evaluate] k
+NEIGHBOURS = 100  # the neighbour count compared, as in issue 23's table
+STEP_NEIGHBOURS = 200  # the neighbour count `train knn` chose in issue 23 (implicit's single fit beside it)
+ALS = {"rank": 64, "reg_param": 0.05, "alpha": 10.0, "max_iter": 10}
+DIRECTIONS = ("candidate", "history")
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def implicit_top(model: Any, matrix: Any, rows: np.ndarray, users: np.ndarray, items: np.ndarray) -> pd.DataFrame:
+    """implicit's top K for the users at `rows`, seen items left out, as a recommendations frame."""
+    found, _ = model.recommend(rows, matrix[rows], N=K, filter_already_liked_items=True)
+    return pd.DataFrame(
+        {
+            "user": np.repeat(users[rows], K),
+            "item": items[found.ravel()],
+            "rank": np.tile(np.arange(1, K + 1), len(rows)),
+        }
+    )
+
+
+def main(package: str, with_ndcg: bool) -> None:
+    """One round: each figure for the project then for implicit; ndcg@10 of each too when `with_ndcg`."""
+    interactions = import_module(f"{package}.models.interactions")
+    neighbours = import_module(f"{package}.models.neighbours")
+    item_knn = import_module(f"{package}.models.item_knn")
+    als = import_module(f"{package}.models.als")
+    task = import_module(f"{package}.tasks.recommendation")
+    columns = interactions.Columns("user", "item", "rating")
+    train = pd.read_parquet("data/processed/train.parquet")
+    test = pd.read_parquet("data/processed/test.parquet")
+    fitted = interactions.Interactions.from_frame(train, columns)
+    binary = fitted.binary()
+    users = test["user"].unique()
+    rows = fitted.rows_of(users)
+    seconds: dict[str, dict[str, float]] = {}
+    ndcg: dict[str, dict[str, float]] = {}
+
+    def score(recommended: pd.DataFrame) -> float:
+        return task.metrics_at_k(recommended, test, train, columns, K)["ndcg_at_k"] if with_ndcg else float("nan")
+
+    cosine, wide = CosineRecommender(K=NEIGHBOURS), CosineRecommender(K=STEP_NEIGHBOURS)
+    seconds["similarity fit"] = {
+        "project": timed(lambda: neighbours.top_similar(binary.T, NEIGHBOURS, 10.0))[0],
+        "implicit": timed(lambda: cosine.fit(binary, show_progress=False))[0],
+    }
+    seconds["implicit single fit"] = {"implicit": timed(lambda: wide.fit(binary, show_progress=False))[0]}
+    knn = {d: item_knn.build("recommendation", 0, neighbors=NEIGHBOURS, direction=d) for d in DIRECTIONS}
+    for model in knn.values():
+        model.fit(train, columns, k=K)
+    took, ours = timed(lambda: knn["history"].recommend(users, K))
+    took_theirs, theirs = timed(lambda: implicit_top(cosine, binary, rows, fitted.users, fitted.items))
+    seconds["scoring every test user"] = {"project": took, "implicit": took_theirs}
+    ndcg["item-KNN"] = {
+        "project (candidate)": score(knn["candidate"].recommend(users, K)) if with_ndcg else float("nan"),
+        "project (history)": score(ours),
+        "implicit": score(theirs),
+    }
+    ndcg["implicit K = 200"] = {"implicit": score(implicit_top(wide, binary, rows, fitted.users, fitted.items))}
+    model = als.build("recommendation", 0, **ALS)
+    took = timed(lambda: model.fit(train, columns))[0]
+    with threadpool_limits(1, "blas"):  # as implicit asks, and as the project's ALS does
+        reference = AlternatingLeastSquares(factors=64, regularization=0.05, alpha=10.0, iterations=10, random_state=0)
+        took_theirs = timed(lambda: reference.fit(fitted.matrix, show_progress=False))[0]
+    seconds["ALS in-process"] = {"project": took, "implicit": took_theirs}
+    ndcg["ALS"] = {
+        "project": score(model.recommend(users, K)),
+        "implicit": score(implicit_top(reference, fitted.matrix, rows, fitted.users, fitted.items)),
+    }
+    print(json.dumps({"seconds": seconds, "ndcg": ndcg}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2:] == ["--ndcg"])

@@ -1,0 +1,172 @@
+"""Item-KNN's similarity kernel, its scoring direction, and the "because" behind each recommendation."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+
+from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours
+from {{ cookiecutter.module_name }}.models.interactions import Columns
+from {{ cookiecutter.module_name }}.tasks import recommendation as task
+
+TASK = "recommendation"
+PLAIN = Columns("user", "item")
+
+
+def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: float) -> neighbours.Neighbours:
+    """The reference: every pair's similarity in one dense float32 matrix (the arithmetic of the blocked
+    kernel before it), each row fully sorted by similarity, ties to the lower column, zeros dropped."""
+    vectors = sparse.csr_matrix(vectors, dtype=np.float32)
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()).astype(np.float32)
+    similarity = (vectors @ vectors.T).toarray()
+    similarity /= norms[:, None] * norms[None, :] + np.float32(shrinkage + 1e-12)
+    np.fill_diagonal(similarity, 0.0)
+    keep = max(0, min(neighbors, len(similarity) - 1))
+    columns = np.zeros((len(similarity), keep), dtype=np.int64)
+    values = np.zeros((len(similarity), keep), dtype=np.float32)
+    for row, scores in enumerate(similarity):
+        order = np.lexsort((np.arange(len(scores)), -scores))[:keep]
+        positive = scores[order] > 0
+        kept = positive.sum()
+        columns[row, :kept], values[row, :kept] = order[positive], scores[order][positive]
+    return neighbours.Neighbours(columns, values)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 14), st.integers(1, 2)), min_size=1, max_size=60
+    ),
+    neighbors=st.integers(1, 8),
+    shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
+    threads=st.integers(1, 3),
+)
+def test_the_threaded_kernel_finds_the_neighbours_of_a_dense_computation(
+    cells, neighbors, shrinkage, threads
+):
+    """On random sparse count matrices of few users (ties abound), in blocks of two rows over threads: the
+    same neighbours and similarities as a dense all-pairs computation, ties going to the lower column."""
+    rows, columns, counts = zip(*cells, strict=True)
+    vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
+    vectors.sum_duplicates()
+    original = neighbours.BLOCK_CELLS
+    neighbours.BLOCK_CELLS = 2 * 15 * threads  # two rows a block: several blocks, several threads
+    try:
+        found = neighbours.top_similar(vectors, neighbors, shrinkage, threads=threads)
+    finally:
+        neighbours.BLOCK_CELLS = original
+    expected = dense_neighbours(vectors, neighbors, shrinkage)
+    np.testing.assert_array_equal(found.values, expected.values)
+    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
+def hub_log(seed: int = 0) -> pd.DataFrame:
+    """Groups of one hub every member had and 30 niche items (each member had 3, the popular ones more):
+    a niche item's nearest neighbour is its hub, the hub's few are the group's most popular niches."""
+    rng = np.random.default_rng(seed)
+    weights = 1.0 / np.arange(1, 31)
+    rows = []
+    for group in range(10):
+        for member in range(40):
+            user = f"u{group}-{member}"
+            rows.append((user, f"hub{group}"))
+            picked = rng.choice(30, 3, replace=False, p=weights / weights.sum())
+            rows += [(user, f"n{group}-{niche}") for niche in picked]
+    return pd.DataFrame(rows, columns=["user", "item"])
+
+
+def core_log(seed: int = 0) -> pd.DataFrame:
+    """Groups whose members all had the group's two core items, and 8 of its 40 niche items (popular ones
+    more): a core item's nearest neighbour is the other core item, a niche item's are the cores."""
+    rng = np.random.default_rng(seed)
+    weights = 1.0 / np.arange(1, 41)
+    rows = []
+    for group in range(10):
+        for member in range(40):
+            user = f"u{group}-{member}"
+            rows += [(user, f"core{group}-{core}") for core in range(2)]
+            picked = rng.choice(40, 8, replace=False, p=weights / weights.sum())
+            rows += [(user, f"n{group}-{niche}") for niche in picked]
+    return pd.DataFrame(rows, columns=["user", "item"])
+
+
+def held_out_ndcg(frame: pd.DataFrame, neighbors: int, direction: str) -> float:
+    train, test = task.split_users(frame, PLAIN, test_size=0.3, seed=1)
+    model = item_knn.build(TASK, 0, neighbors=neighbors, shrinkage=0.0, direction=direction)
+    model.fit(train, PLAIN, k=5)
+    return task.metrics_at_k(model.recommend(test["user"].unique(), 5), test, train, PLAIN, 5)["ndcg_at_k"]
+
+
+@pytest.mark.parametrize(
+    ("log", "neighbors", "better"),
+    [(hub_log, 3, "history"), (core_log, 1, "candidate")],
+)
+def test_validation_chooses_the_direction_that_ranks_better_on_held_out_data(log, neighbors, better):
+    """Each direction wins on one log (by 0.06 and 0.13 ndcg@5, measured): validation picks the winner."""
+    frame = log()
+    worse = "candidate" if better == "history" else "history"
+    assert held_out_ndcg(frame, neighbors, better) > held_out_ndcg(frame, neighbors, worse) + 0.03
+    train, _ = task.split_users(frame, PLAIN, test_size=0.3, seed=1)
+    chooser = item_knn.build(TASK, 0, neighbors=neighbors, shrinkage=0.0).fit(train, PLAIN, k=5)
+    assert chooser.direction_ == better
+
+
+@pytest.fixture(scope="module")
+def sample_knn(sample_log) -> item_knn.NearestNeighbours:
+    return item_knn.build(TASK, 0, neighbors=50, validation_users=500).fit(sample_log, PLAIN)
+
+
+@pytest.fixture(scope="module")
+def sample_log() -> pd.DataFrame:
+    frame = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "sample" / "interactions.csv")
+    return frame[frame["user"].isin(frame["user"].unique()[:300])]
+
+
+def test_knn_contributions_come_from_the_users_items_and_sum_to_the_score(sample_knn, sample_log):
+    """Each pick's contributions are over items the user had and add up to its score (but the tie-breaker)."""
+    fitted = sample_knn.interactions_
+    for user in sample_log["user"].unique()[:20]:
+        top = sample_knn.recommend([user], 10)
+        row = fitted.rows_of([user])[0]
+        columns = pd.Index(fitted.items).get_indexer(top["item"])
+        had, added = sample_knn.contributions(sample_knn.history(row), columns)
+        assert set(fitted.items[had]) <= set(sample_log.loc[sample_log["user"] == user, "item"])
+        np.testing.assert_allclose(added.sum(axis=0), top["score"], atol=2e-6)
+
+
+def test_because_lists_the_users_items_that_added_most_first(sample_knn, sample_log):
+    """`because` names up to n of the user's items by decreasing contribution, only ones that added some."""
+    fitted = sample_knn.interactions_
+    user = sample_log["user"].value_counts().index[0]
+    top = sample_knn.recommend([user], 10, reasons=3)
+    row = fitted.rows_of([user])[0]
+    columns = pd.Index(fitted.items).get_indexer(top["item"])
+    had, added = sample_knn.contributions(sample_knn.history(row), columns)
+    by_item = pd.DataFrame(added, index=fitted.items[had])
+    for position, because in enumerate(top["because"]):
+        assert 1 <= len(because) <= 3
+        shown = by_item.loc[because, position]
+        assert list(shown) == sorted(shown, reverse=True) and (shown > 0).all()
+        assert shown.iloc[-1] >= by_item[position].drop(because).max()
+
+
+def test_als_explains_a_pick_as_implicits_own_explain_does(sample_log):
+    """In-process ALS's contributions equal `implicit`'s explain on the same factors: items and amounts."""
+    from implicit.cpu.als import AlternatingLeastSquares
+
+    model = als.build(TASK, 0, rank=16, max_iter=5).fit(sample_log, PLAIN)
+    reference = AlternatingLeastSquares(factors=16, regularization=model.reg_param, alpha=1.0)
+    reference.user_factors, reference.item_factors = model.user_factors_, model.item_factors_
+    confidences = als.confidence(model.interactions_.matrix, model.alpha)
+    row = 7
+    item = int(np.argmax(model.scores(np.array([row]))[0]))
+    total, top, _ = reference.explain(row, confidences, item, N=5)
+    had, added = model.contributions(model.history(row), np.array([item]))
+    ours = sorted(zip(had.tolist(), added[:, 0].tolist(), strict=True), key=lambda pair: -pair[1])[:5]
+    assert [item for item, _ in ours] == [item for item, _ in top]
+    np.testing.assert_allclose([value for _, value in ours], [value for _, value in top], rtol=1e-3)
+    assert added.sum() == pytest.approx(total, rel=1e-3)
