@@ -84,4 +84,3 @@ TASKS = {
     "regression": TABLE,
     "recommendation": RECOMMENDATION,
 }
-
