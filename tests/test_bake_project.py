@@ -30,7 +30,7 @@ PROJECT_FILES = {
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
         "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
-        "sources/sql", "sources/web",
+        "sources/sql", "sources/web", "sources/objects", "storage",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_clean", "test_config", "test_conditions", "test_data", "test_models", "test_report",

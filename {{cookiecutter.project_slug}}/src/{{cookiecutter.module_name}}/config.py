@@ -25,7 +25,7 @@ from .cli import run
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import PREDICTED, SPARK_MODULES, TASK_DATA_KEYS, TASKS
-from .sources import local_files
+from .sources import local_files, store_extra
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
@@ -241,6 +241,9 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"DATA_SOURCE := {local_files(config['data']['source'])}",
         "# The item table ([data] items), read by training and the app, when there is one.",
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
+        "# What an object store source and [storage] remote need (module, extra): make installs it once.",
+        f"DATA_EXTRA := {store_extra(config['data']['source'])}",
+        f"REMOTE_EXTRA := {store_extra(config.get('storage', {}).get('remote', ''))}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
         f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(TASKS[task][n], config['models'][n]))}",

@@ -24,6 +24,7 @@ from .errors import StepError
 from .files import atomic_path, read_json, read_toml
 from .sources import DataSettings
 from .sources.credentials import environment, mask, with_source
+from .sources.objects import settings_fingerprint, unchanged
 from .sources.reader import read
 
 
@@ -41,6 +42,12 @@ def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) 
         "columns": frame.shape[1],
         "column_names": list(frame.columns),
         "sha256": checksum(table),
+        # objects in a bucket: what they were, for `invoke fetch` to tell whether they changed
+        **(
+            {"objects": frame.attrs["objects"], "settings_sha256": settings_fingerprint(settings)}
+            if "objects" in frame.attrs
+            else {}
+        ),
     }
 
 
@@ -84,6 +91,15 @@ def load(settings: DataSettings) -> pd.DataFrame:
     return frame
 
 
+def still_fresh(settings: DataSettings, output: Path) -> bool:
+    """On `make fetch`: whether the snapshot at OUTPUT was taken with these settings from the objects in a
+    bucket the source names now (nothing else can be compared without reading it all again)."""
+    metadata = output.with_suffix(".json")
+    if not (output.exists() and metadata.exists()):
+        return False
+    return unchanged(settings, read_json(metadata), environment())
+
+
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
     values = read_json(settings)
@@ -98,6 +114,10 @@ def main(settings: Path, output: Path) -> None:
         from .spark.snapshot import snapshot
 
         return snapshot(data_settings, spark, output)
+    if os.environ.get("FETCH_IF_CHANGED") == "1" and still_fresh(data_settings, output):
+        shown = mask(data_settings.source)
+        print(f"data: unchanged (the same objects, sizes and ETags) at {shown}; {output} kept")
+        return
     frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
     try:

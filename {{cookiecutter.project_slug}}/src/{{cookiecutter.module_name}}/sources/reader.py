@@ -35,10 +35,26 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
             records_path=settings.records_path,
             next_path=settings.next_path,
         )
+    elif source_kind == "objects":
+        from .objects import read_objects
+
+        frame, objects = read_objects(settings, source, variables)
+        # what snapshot.json records, so that `invoke fetch` can tell "unchanged" without downloading
+        return with_objects(query(frame, settings.query), objects)
     else:
         frame = read_files(source, settings.format, settings.records_path, settings.sheet)
-    if not settings.query:
+    return query(frame, settings.query)
+
+
+def query(frame: pd.DataFrame, sql: str | None) -> pd.DataFrame:
+    """`frame`, or what `sql` (DuckDB, the frame being `source`) makes of it."""
+    if not sql:
         return frame
     from .sql import query_frame
 
-    return query_frame(frame, settings.query)
+    return query_frame(frame, sql)
+
+
+def with_objects(frame: pd.DataFrame, objects: list[dict]) -> pd.DataFrame:
+    frame.attrs["objects"] = objects
+    return frame
