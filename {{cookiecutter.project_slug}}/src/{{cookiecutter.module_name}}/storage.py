@@ -35,7 +35,8 @@ BUILT = ("data/interim", "data/processed", "models", "reports")
 PER_MACHINE = {"reports/history.jsonl", "reports/build-log.jsonl"}
 MANIFEST = "MANIFEST.json"
 RECORD = Path(".remote.json")
-# Parts of a large file in flight at once (S3 multipart), so memory stays small whatever the file's size.
+# One part of a large file in flight at a time (S3 multipart uploads of 8 MiB parts, downloads streamed),
+# several files at once: memory stays small whatever the files' sizes.
 TRANSFER = {"chunksize": 8 * 2**20, "max_concurrency": RANGES_AT_ONCE, "batch_size": OBJECTS_AT_ONCE}
 
 

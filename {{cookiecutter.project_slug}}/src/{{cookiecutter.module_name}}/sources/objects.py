@@ -32,11 +32,11 @@ from .local import stack
 CREDENTIAL_VARIABLES = ("AWS_", "GOOGLE_", "AZURE_", "GCSFS_")
 # Options that name where to go, not who you are: shown in messages, never masked.
 PUBLIC_OPTIONS = {"endpoint_url", "region_name", "anon", "requester_pays", "account_name", "project"}
-# S3 downloads: objects at once, and ranges of one large object at once, of CHUNK bytes; at most
-# OBJECTS_AT_ONCE * RANGES_AT_ONCE * CHUNK bytes are in memory whatever the objects' sizes.
+# Objects downloaded at once; each streams to disk in small reads, one request per object: ranges of a
+# large object fetched side by side would each be held in memory until written (s3fs's default), and
+# were slower on S3-compatible servers (moto: 2.3 s for 200 MB streamed, 12 s in 2 ranges at a time).
 OBJECTS_AT_ONCE = 8
-RANGES_AT_ONCE = 2
-CHUNK = 8 * 2**20
+RANGES_AT_ONCE = 1
 
 
 def options_of(settings: DataSettings, variables: Mapping[str, str]) -> dict[str, Any]:
@@ -160,7 +160,7 @@ def download(system: Any, objects: list[dict[str, Any]], folder: Path, store: st
     """Stream every object into `folder` (names kept, in key order), several at once."""
     paths = [folder / f"{index:05d}-{PurePosixPath(item['key']).name}" for index, item in enumerate(objects)]
     total = sum(item["size"] for item in objects)
-    chunks = {"chunksize": CHUNK, "max_concurrency": RANGES_AT_ONCE} if store == "s3" else {}
+    one_stream = {"max_concurrency": RANGES_AT_ONCE} if store == "s3" else {}
     with bar(
         total, f"downloading {len(objects)} object(s)", unit="B", unit_scale=True, unit_divisor=1024
     ) as progress:
@@ -169,7 +169,7 @@ def download(system: Any, objects: list[dict[str, Any]], folder: Path, store: st
             [str(path) for path in paths],
             callback=bytes_callback(progress),
             batch_size=OBJECTS_AT_ONCE,
-            **chunks,
+            **one_stream,
         )
     return paths
 
