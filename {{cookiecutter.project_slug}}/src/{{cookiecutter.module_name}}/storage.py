@@ -162,7 +162,7 @@ def pull(system: Any, remote: str, folders: tuple[str, ...]) -> str:
             os.replace(copy, name)
     if missing:
         in_build_order(wanted)
-    write_json({"files": {**manifest["files"]}}, RECORD)
+    write_json({"files": manifest["files"]}, RECORD)
     return f"pull: {len(missing)} file(s) downloaded and verified, {len(wanted) - len(missing)} already here"
 
 

@@ -158,7 +158,8 @@ def bytes_callback(progress: Any) -> Any:
 
 def download(system: Any, objects: list[dict[str, Any]], folder: Path, store: str) -> list[Path]:
     """Stream every object into `folder` (names kept, in key order), several at once."""
-    paths = [folder / f"{index:05d}-{PurePosixPath(item['key']).name}" for index, item in enumerate(objects)]
+    # One folder per object: two keys may end in the same name, and the reading bar shows the name.
+    paths = [folder / f"{index:05d}" / PurePosixPath(item["key"]).name for index, item in enumerate(objects)]
     total = sum(item["size"] for item in objects)
     one_stream = {"max_concurrency": RANGES_AT_ONCE} if store == "s3" else {}
     with bar(

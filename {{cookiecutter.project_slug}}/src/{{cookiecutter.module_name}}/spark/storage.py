@@ -15,10 +15,9 @@ from ..errors import StepError
 from ..sources import DataSettings
 from ..sources.objects import options_of
 
-JARS = (
-    "Spark has no filesystem for {scheme}:// here: put the jars on its classpath, e.g. [spark] conf = "
-    '{{ "spark.jars.packages" = "org.apache.hadoop:hadoop-aws:<the Hadoop version of your Spark>" }} '
-    'for s3a:// (gs://: Google\'s gcs-connector), or snapshot the bucket with engine = "pandas"'
+# The fix for a storage URL Spark has no filesystem for (one brace each side: this file is a template).
+PACKAGES = (
+    '[spark] conf = { "spark.jars.packages" = "org.apache.hadoop:hadoop-aws:<your Spark\'s Hadoop version>" }'
 )
 
 
@@ -60,5 +59,9 @@ def missing_filesystem(error: BaseException, path: str) -> StepError | None:
     """The one-line error for a storage URL whose Hadoop filesystem is not on Spark's classpath."""
     text = str(error)
     if "ClassNotFoundException" in text or "No FileSystem for scheme" in text:
-        return StepError(JARS.format(scheme=path.partition("://")[0]))
+        scheme = path.partition("://")[0]
+        return StepError(
+            f"Spark has no filesystem for {scheme}:// here: put its jars on the classpath, e.g. {PACKAGES} "
+            'for s3a:// (gs://: Google\'s gcs-connector), or snapshot the bucket with engine = "pandas"'
+        )
     return None
