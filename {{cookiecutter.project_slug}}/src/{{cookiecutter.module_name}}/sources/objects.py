@@ -111,8 +111,6 @@ def failure(error: BaseException, shown: str, timeout: float) -> StepError:
             f"access denied to {shown!r}: check the credentials in .env and that they may read the bucket"
         )
     if isinstance(error, FileNotFoundError):
-        if "bucket" in str(error).lower():
-            return StepError(f"no such bucket: {shown!r}; check the bucket's name (and endpoint_url)")
         return StepError(f"no such object: {shown!r}; check the key in config.toml")
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return StepError(f"cannot read {shown!r}: {reason}")
@@ -129,15 +127,18 @@ def etag(info: Mapping[str, Any]) -> str:
 def listing(system: Any, url: str, shown: str) -> list[dict[str, Any]]:
     """Each object `url` names (a glob names several), in key order: key, size and ETag."""
     path = system._strip_protocol(url)
-    if any(wildcard in path for wildcard in "*?["):
-        found = {key: info for key, info in system.glob(path, detail=True).items() if info["type"] == "file"}
-        if not found:
-            bucket = path.split("/")[0]
-            if not system.exists(bucket):
-                raise FileNotFoundError("no such bucket")
-            raise StepError(f"no object matches [data] source {shown!r}: check the pattern")
-    else:
-        found = {path: system.info(path)}
+    pattern = any(wildcard in path for wildcard in "*?[")
+    try:
+        found = system.glob(path, detail=True) if pattern else {path: system.info(path)}
+    except FileNotFoundError:
+        found = {}
+    found = {key: info for key, info in found.items() if info["type"] == "file"}  # not a folder's prefix
+    if not found:
+        if not system.exists(path.split("/")[0]):
+            raise StepError(f"no such bucket: {shown!r}; check the bucket's name (and endpoint_url)")
+        if not pattern:
+            raise StepError(f"no such object: {shown!r}; check the key in config.toml")
+        raise StepError(f"no object matches [data] source {shown!r}: check the pattern")
     return [{"key": key, "size": found[key]["size"], "etag": etag(found[key])} for key in sorted(found)]
 
 
