@@ -3,7 +3,7 @@ storage_options` and `.env`, as pandas uses them, handed to Hadoop's S3A filesys
 
 Hadoop reads s3a:// only with the hadoop-aws jar of its own version (and the AWS SDK bundle it names)
 on the cluster's classpath, e.g. [spark] conf = { "spark.jars.packages" =
-"org.apache.hadoop:hadoop-aws:3.4.1" }; gs:// needs Google's gcs-connector. Without them Spark
+"org.apache.hadoop:hadoop-aws:3.5.0" }; gs:// needs Google's gcs-connector. Without them Spark
 says so in one line.
 """
 
