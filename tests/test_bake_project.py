@@ -28,6 +28,7 @@ PROJECT_FILES = {
         "models/random_baseline", "models/rules", "models/conditions", "models/knn",
         "models/interactions", "models/random_items", "models/popularity", "models/item_knn", "models/als",
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
+        "spark/storage",
         "submit", "submit_config", "history", "tasks/table_submission", "tasks/recommendation_submission",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
         "sources/sql", "sources/web", "sources/objects", "storage",
