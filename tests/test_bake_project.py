@@ -39,7 +39,7 @@ PROJECT_FILES = {
         "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
         "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
         "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
-        "test_row_features",
+        "test_row_features", "test_object_sources",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,
