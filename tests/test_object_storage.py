@@ -366,3 +366,31 @@ def test_make_help_lists_push_and_pull(cookies):
     project = baked(cookies)
     helped = succeed(["make", "help"], project)
     assert "push" in helped and "pull" in helped and "[storage] remote" in helped
+
+
+def test_spark_without_the_hadoop_aws_jars_says_which_to_add_in_one_line(cookies, s3):
+    """`[data] engine = "spark"` reads s3:// as s3a:// with the bucket's endpoint and keys in Hadoop's settings;
+    where hadoop-aws is not on Spark's classpath (as here: no Maven to fetch it from), the snapshot stops with
+    one line naming the jar, and no snapshot is written."""
+    project = baked(cookies, project_name="Play Log", task="recommendation")
+    bucket = s3.bucket()
+    interactions = project / "data" / "sample" / "interactions.csv"
+    s3.put(f"{bucket}/interactions.csv", interactions.read_bytes())
+    config = project / "config.toml"
+    text = config.read_text().replace('# engine = "spark"            # snapshot', 'engine = "spark"  # snapshot')
+    text = text.replace('master = "local[*]"', 'master = "local[1]"')
+    text = text.replace(
+        'source = "data/sample/interactions.csv"',
+        f'source = "s3://{bucket}/interactions.csv"\nstorage_options = {{ endpoint_url = "${{S3_ENDPOINT}}" }}',
+    )
+    config.write_text(text)
+    (project / ".env").write_text(
+        f"S3_ENDPOINT={s3.endpoint}\nAWS_ACCESS_KEY_ID=AKIATESTING\nAWS_SECRET_ACCESS_KEY={SECRET}\n"
+    )
+    result = run(["make", "data"], project, **NO_AWS)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]  # Spark talks as it starts
+    assert result.returncode != 0
+    assert "Spark has no filesystem for s3a:// here" in result.stderr and "hadoop-aws" in result.stderr, result.stderr
+    assert len(errors) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert SECRET not in result.stderr + result.stdout
+    assert not (project / "data" / "raw" / "snapshot.parquet").exists()
