@@ -24,11 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import s3fs
 from baked import baked, run, succeed
+from moto.server import ThreadedMotoServer
 from servers import SAMPLE, free_port
-
-moto_server = pytest.importorskip("moto.server", reason="pip install -r requirements-dev.txt (moto[server])")
-s3fs = pytest.importorskip("s3fs", reason="pip install -r requirements-dev.txt (s3fs)")
 
 SAMPLE_ROWS = 344
 SECRET = "s3cr3t-Do-Not-Show-9f2c"
@@ -63,7 +62,7 @@ class S3:
 
 @pytest.fixture(scope="session")
 def s3() -> Iterator[S3]:
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield S3(f"http://{host}:{port}")
