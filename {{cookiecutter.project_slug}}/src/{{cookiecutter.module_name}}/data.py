@@ -9,7 +9,6 @@ Make cannot see a remote source change: `make snapshot` (`invoke fetch`) takes a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -21,15 +20,11 @@ import pyarrow as pa
 
 from .cli import run
 from .errors import StepError
-from .files import atomic_path, read_json, read_toml
+from .files import atomic_path, read_json, read_toml, sha256_of
 from .sources import DataSettings
 from .sources.credentials import environment, mask, with_source
 from .sources.objects import settings_fingerprint, unchanged
 from .sources.reader import read
-
-
-def checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) -> dict:
@@ -41,7 +36,7 @@ def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) 
         "rows": len(frame),
         "columns": frame.shape[1],
         "column_names": list(frame.columns),
-        "sha256": checksum(table),
+        "sha256": sha256_of(table),
         # objects in a bucket: what they were, for `invoke fetch` to tell whether they changed
         **(
             {"objects": frame.attrs["objects"], "settings_sha256": settings_fingerprint(settings)}

@@ -11,7 +11,6 @@ teammate pushed since then (it says so; `invoke pull` first, or push --force).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import socket
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StepError
-from .files import read_toml, write_json
+from .files import read_toml, sha256_of, write_json
 from .sources import DataSettings, store_of
 from .sources.credentials import environment, expand
 from .sources.objects import OBJECTS_AT_ONCE, RANGES_AT_ONCE, connect, failure, hidden
@@ -38,14 +37,6 @@ RECORD = Path(".remote.json")
 # One part of a large file in flight at a time (S3 multipart uploads of 8 MiB parts, downloads streamed),
 # several files at once: memory stays small whatever the files' sizes.
 TRANSFER = {"chunksize": 8 * 2**20, "max_concurrency": RANGES_AT_ONCE, "batch_size": OBJECTS_AT_ONCE}
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while block := file.read(2**20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def local_files(folders: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -78,7 +69,7 @@ def remote_of(config: dict[str, Any], variables: dict[str, str]) -> tuple[str, D
             'e.g. remote = "s3://team-bucket/project"'
         )
     options = storage.get("storage_options", {})
-    settings = DataSettings(source=remote, storage_options=options, timeout=storage.get("timeout", 60))
+    settings = DataSettings(source=remote, storage_options=options)
     return expand(remote, variables, "source").rstrip("/"), settings
 
 
