@@ -2,7 +2,9 @@
 
 The objects are listed first (key, size, ETag), then streamed to a temporary folder on disk, several at
 once, with a bar of the bytes on a terminal; the local file reader parses them from there, so no object
-is ever held in memory as bytes and as a table at once. The listing goes into snapshot.json, so
+is ever held in memory as bytes and as a table at once (DuckDB reading a 200 MB CSV object through
+fsspec itself took 35 s and 611 MB on an S3-compatible server; downloading first, 1.7 s, then 1.9 s to
+read the file). `query` then runs over the table as for files. The listing goes into snapshot.json, so
 `invoke fetch` can tell "unchanged" from the listing alone, without downloading anything.
 Each back-end (s3fs, gcsfs, adlfs) is an optional extra that make installs the first time it is needed.
 """
