@@ -36,7 +36,12 @@ MANIFEST = "MANIFEST.json"
 RECORD = Path(".remote.json")
 # One part of a large file in flight at a time (S3 multipart uploads of 8 MiB parts, downloads streamed),
 # several files at once: memory stays small whatever the files' sizes.
-TRANSFER = {"chunksize": 8 * 2**20, "max_concurrency": RANGES_AT_ONCE, "batch_size": OBJECTS_AT_ONCE}
+# (s3fs's own options; the other back-ends keep their defaults.)
+S3_TRANSFER = {"chunksize": 8 * 2**20, "max_concurrency": RANGES_AT_ONCE}
+
+
+def transfer_options(remote: str) -> dict[str, int]:
+    return {"batch_size": OBJECTS_AT_ONCE, **(S3_TRANSFER if store_of(remote) == "s3" else {})}
 
 
 def local_files(folders: tuple[str, ...]) -> dict[str, dict[str, Any]]:
@@ -110,7 +115,7 @@ def push(system: Any, remote: str, folders: tuple[str, ...], force: bool) -> str
         name for name in local if manifest["files"].get(name, {}).get("sha256") != local[name]["sha256"]
     ]
     if changed:
-        system.put(changed, [f"{remote}/{name}" for name in changed], **TRANSFER)
+        system.put(changed, [f"{remote}/{name}" for name in changed], **transfer_options(remote))
         for name in changed:  # the store holds what was sent: the size it reports is the file's
             if system.info(f"{remote}/{name}")["size"] != local[name]["size"]:
                 raise StepError(f"the upload of {name} came out truncated: push again")
@@ -142,7 +147,11 @@ def pull(system: Any, remote: str, folders: tuple[str, ...]) -> str:
     with tempfile.TemporaryDirectory(dir=".", prefix=".pull-") as scratch:
         copies = [Path(scratch, f"{index:05d}") for index in range(len(missing))]
         if missing:
-            system.get([f"{remote}/{name}" for name in missing], [str(copy) for copy in copies], **TRANSFER)
+            system.get(
+                [f"{remote}/{name}" for name in missing],
+                [str(copy) for copy in copies],
+                **transfer_options(remote),
+            )
         for name, copy in zip(missing, copies, strict=True):
             if sha256_of(copy) != wanted[name]["sha256"]:
                 raise StepError(
