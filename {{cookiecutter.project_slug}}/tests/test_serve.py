@@ -137,8 +137,14 @@ def serving(root: Path, log: Path) -> Iterator[httpx.Client]:
 def make(root: Path, *targets: str) -> None:
     # this make is not part of the make that may be running the tests
     environment = {name: value for name, value in os.environ.items() if not name.startswith("MAKE")}
-    done = subprocess.run(["make", f"PYTHON={sys.executable}", *targets], cwd=root, env=environment,
-                          capture_output=True, text=True, timeout=MAKE_SECONDS)
+    done = subprocess.run(
+        ["make", f"PYTHON={sys.executable}", *targets],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=MAKE_SECONDS,
+    )
     assert done.returncode == 0, f"make {' '.join(targets)} failed:\n{done.stdout}\n{done.stderr}"
 
 
@@ -303,8 +309,11 @@ def test_on_a_tie_the_default_model_is_the_leaderboards_best(project, ranked, tm
     tied = {**second, "metrics": {**second["metrics"], metric: best["metrics"][metric]}}
     (copy / "reports" / "metrics" / f"{second['model']}.json").write_text(json.dumps(tied))
     make(copy, "leaderboard")
-    first_row = next(line for line in (copy / "reports" / "leaderboard.md").read_text().splitlines()
-                     if line.startswith("| 1 |"))
+    first_row = next(
+        line
+        for line in (copy / "reports" / "leaderboard.md").read_text().splitlines()
+        if line.startswith("| 1 |")
+    )
     with serving(copy, tmp_path / "serve.log") as api:
         default = api.get("/health").json()["default_model"]
     assert first_row.split("|")[2].strip() == default
@@ -389,8 +398,13 @@ def valid_body(train, columns) -> dict:
 
 @pytest.mark.parametrize(
     "items, rule",
-    [(["x"] * 1001, "at most 1000"), (["x" * 1001], "1000 characters"), ([True], "whole number"),
-     ([1.5], "whole number"), (["\ud800"], "Unicode")],
+    [
+        (["x"] * 1001, "at most 1000"),
+        (["x" * 1001], "1000 characters"),
+        ([True], "whole number"),
+        ([1.5], "whole number"),
+        (["\ud800"], "Unicode"),
+    ],
 )
 def test_a_basket_over_a_cap_or_with_a_bad_id_is_a_422_naming_the_rule(api, items, rule):
     """Over 1,000 items, an id over 1,000 characters, true, 1.5 or a lone surrogate: a 422 naming the
@@ -550,8 +564,9 @@ def submitted(project: Path, model: str, row: dict, settings: dict) -> list:
 
 
 @pytest.mark.parametrize("how", ["null", "left out"])
-def test_a_missing_feature_is_filled_in_as_submit_fills_it_and_listed(api, project, rows, ranked, how,
-                                                                     submit_settings):
+def test_a_missing_feature_is_filled_in_as_submit_fills_it_and_listed(
+    api, project, rows, ranked, how, submit_settings
+):
     """A numeric and a text feature sent as null, or left out, get each model's prediction for that row as
     `invoke submit` makes it, and the answer lists both under `missing`."""
     row = as_json(rows.head(1))[0]

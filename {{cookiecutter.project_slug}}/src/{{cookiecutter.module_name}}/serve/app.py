@@ -2,7 +2,8 @@
 
 The family's routes are a module of this package picked by name, as `tasks.load` picks a task
 module (`table_routes` or `recommendation_routes`, from the family's record in models/registry.py),
-so a project baked for one family ships only its own. Each routes module has `add_routes(app, root, models, default, best)`.
+so a project baked for one family ships only its own. Each routes module has
+`add_routes(app, root, models, default, best)`.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the endpoints' types (built at start-up) at run time.

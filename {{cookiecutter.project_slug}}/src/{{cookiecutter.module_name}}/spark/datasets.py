@@ -2,9 +2,10 @@
 
 Each is a step of its own, which make runs in place of data.py, clean.py or split.py when
 `[data] engine = "spark"` (settings.mk's STEP_<step>), so the code make tracks for a step is its
-engine's module and what that imports. They follow the in-process steps' rules (and tasks/recommendation.py's) and write the same places, each dataset as a folder
-of Parquet part files (pandas and pyarrow read such a folder as one table, so the models and the
-app read it unchanged). A dataset is written beside its place, moved there when Spark has
+engine's module and what that imports. They follow the in-process steps' rules (and
+tasks/recommendation.py's) and write the same places, each dataset as a folder of Parquet part
+files (pandas and pyarrow read such a folder as one table, so the models and the app read it
+unchanged). A dataset is written beside its place, moved there when Spark has
 finished, and then marked by `_DONE` (the rows and columns, as JSON) written atomically inside it:
 make depends on the marker, so an interrupted job leaves no marker and make runs the step again.
 Spark and pyarrow skip files whose names start with `_`.
