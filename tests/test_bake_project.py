@@ -28,14 +28,15 @@ PROJECT_FILES = {
         "tasks/__init__", "models/__init__", "models/registry",
         "submit", "submit_config", "history",
         "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
-        "sources/sql", "sources/stream", "sources/web", "sources/text", "metrics", "models/target",
+        "sources/sql", "sources/stream", "sources/web", "sources/text", "sources/objects", "storage", "metrics",
+        "models/target",
         "ship/__init__", "ship/__main__", "ship/contents", "ship/requirements", "ship/probe", "ship/platforms",
         "ship/check",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
         "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
-        "test_tasks", "test_messy_files",
+        "test_tasks", "test_messy_files", "test_object_sources",
     ]),
 }
 # Each task family's own files: its package modules, tests, sample data and output folder (Spark with
@@ -62,6 +63,7 @@ RECOMMENDATION_FILES = {
         "models/interactions", "models/neighbours", "models/random_items", "models/popularity", "models/item_knn",
         "models/als", "serve/recommendation_routes", "models/validation", "models/attributes",
         "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
+        "spark/storage",
     ]),
     *(f"tests/{name}.py" for name in [
         "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",

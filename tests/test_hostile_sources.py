@@ -187,7 +187,7 @@ def test_a_sqlite_query_cannot_create_files(project, query):
     ("old", "new", "message"),
     [
         ("max_missing_fraction = 0.5", "max_missing_fractoin = 0.1", "did you mean max_missing_fraction?"),
-        ("[features]", '[evaluate]\nmetric = "rmsle"\n\n[features]', "[evaluate] metric is not a setting"),
+        ("[evaluate]", "[evaluate]\ntest_size = 0.2", "[evaluate] test_size is not a setting"),
         ("test_size = 0.2", 'test_size = "a fifth"', "[features] test_size must be a number, not text"),
     ],
 )

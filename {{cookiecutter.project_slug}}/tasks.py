@@ -99,6 +99,23 @@ def fetch(c):
     )
 
 
+@task(
+    help={
+        "models": "also what make built from the data (data/interim, data/processed, models/, reports/)",
+        "force": "replace files a teammate pushed since your last push or pull",
+    }
+)
+def push(c, models=False, force=False):
+    """Upload data/raw/ to [storage] remote (the team bucket), checksummed."""
+    make(c, "push", *(["WITH=models"] if models else []), *(["FORCE=1"] if force else []), parallel=False)
+
+
+@task(help={"models": "also what a teammate built: make then has nothing to rebuild"})
+def pull(c, models=False):
+    """Download the team's data/raw/ from [storage] remote, checksummed; make treats it as fresh."""
+    make(c, "pull", *(["WITH=models"] if models else []), parallel=False)
+
+
 @task
 def baseline(c):
     """Build the environment and the data, train the random baseline, print its score."""

@@ -101,3 +101,22 @@ def test_a_data_engine_spark_cannot_run_is_a_one_line_error(tmp_path, config, me
     path.write_text(config.format(master="local[2]", knn_engine=""))
     with pytest.raises(StepError, match=message):
         main(path, tmp_path / "settings")
+
+
+def test_spark_reads_a_bucket_with_the_endpoint_and_credentials_pandas_uses():
+    """[data] storage_options' endpoint and the AWS keys of .env reach Hadoop's S3A; s3:// is read as s3a://."""
+    from {{ cookiecutter.module_name }}.sources import DataSettings
+    from {{ cookiecutter.module_name }}.spark.storage import hadoop_conf, spark_path
+
+    settings = DataSettings(source="s3://plays/*.parquet", storage_options={"endpoint_url": "${S3_ENDPOINT}"})
+    variables = {"S3_ENDPOINT": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "AK"}
+    variables["AWS_SECRET_ACCESS_KEY"] = "SK"
+    assert spark_path(settings.source) == "s3a://plays/*.parquet"
+    assert hadoop_conf(settings, variables) == {
+        "spark.hadoop.fs.s3a.endpoint": "http://127.0.0.1:9000",
+        "spark.hadoop.fs.s3a.path.style.access": "true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled": "false",
+        "spark.hadoop.fs.s3a.access.key": "AK",
+        "spark.hadoop.fs.s3a.secret.key": "SK",
+    }
+    assert hadoop_conf(DataSettings(source="data/plays.csv"), variables) == {}

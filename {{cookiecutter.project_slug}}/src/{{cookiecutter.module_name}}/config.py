@@ -27,7 +27,7 @@ from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .metrics import names as metric_names
 from .models.registry import TASKS
-from .sources import kind, local_files, query_files
+from .sources import kind, local_files, query_files, store_extra
 from .sources.credentials import without_secrets
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
@@ -307,6 +307,9 @@ def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> 
         f"DATA_SOURCE := {' '.join(filter(None, [local_files(source), *snapshot_query_files(config)]))}",
         "# The item table ([data] items), read by training and the app, when there is one.",
         f"ITEMS := {local_files(config['data'].get('items') or '')}",
+        "# What an object store source and [storage] remote need (module, extra): make installs it once.",
+        f"DATA_EXTRA := {store_extra(config['data']['source'])}",
+        f"REMOTE_EXTRA := {store_extra(config.get('storage', {}).get('remote', ''))}",
         f"MODELS := {' '.join(names)}",
         "# The models trained on Spark: make installs the spark extra (pyspark) before training them.",
         f"SPARK_MODELS := {' '.join(n for n in names if uses_spark(config['models'][n]))}",

@@ -61,6 +61,8 @@ SECTIONS: dict[str, dict[str, Any]] = {
     "evaluate": {"k": int, "metric": str},
     "spark": {"master": str, "conf": dict, "ui": bool},
     "submit": {**READER, "id": str, "column": str, "model": str, "probabilities": bool},
+    # The team bucket `invoke push` / `invoke pull` share the snapshot through (storage.py reads it).
+    "storage": {"remote": str, "storage_options": dict},
 }
 # What every model section may set besides its build() parameters (train.py reads it).
 TRAINING_KEYS = {"max_train_rows": int}

@@ -9,7 +9,6 @@ Make cannot see a remote source change: `make snapshot` (`invoke fetch`) takes a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -21,14 +20,11 @@ import pyarrow as pa
 
 from .cli import run
 from .errors import StepError
-from .files import atomic_path
+from .files import atomic_path, read_json, sha256_of
 from .sources import DataSettings
 from .sources.credentials import environment, mask
+from .sources.objects import settings_fingerprint, unchanged
 from .sources.reader import FINAL_URL, load_settings, read
-
-
-def checksum(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) -> dict:
@@ -41,7 +37,13 @@ def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) 
         "rows": len(frame),
         "columns": frame.shape[1],
         "column_names": list(frame.columns),
-        "sha256": checksum(table),
+        "sha256": sha256_of(table),
+        # objects in a bucket: what they were, for `invoke fetch` to tell whether they changed
+        **(
+            {"objects": frame.attrs["objects"], "settings_sha256": settings_fingerprint(settings)}
+            if "objects" in frame.attrs
+            else {}
+        ),
     }
 
 
@@ -85,11 +87,24 @@ def load(settings: DataSettings) -> pd.DataFrame:
     return frame
 
 
+def still_fresh(settings: DataSettings, output: Path) -> bool:
+    """On `make fetch`: whether the snapshot at OUTPUT was taken with these settings from the objects in a
+    bucket the source names now (nothing else can be compared without reading it all again)."""
+    metadata = output.with_suffix(".json")
+    if not (output.exists() and metadata.exists()):
+        return False
+    return unchanged(settings, read_json(metadata), environment())
+
+
 def main(settings: Path, output: Path) -> None:
     """Read the data source named in SETTINGS into OUTPUT (Parquet), with OUTPUT.json beside it."""
     data_settings = load_settings(settings)
     if output.parent.is_dir() and not os.access(output.parent, os.W_OK):
         raise unwritable(output.parent)  # before a source that may take minutes to read
+    if os.environ.get("FETCH_IF_CHANGED") == "1" and still_fresh(data_settings, output):
+        shown = mask(data_settings.source)
+        print(f"data: unchanged (the same objects, sizes and ETags) at {shown}; {output} kept")
+        return
     frame = load(data_settings)
     frame.columns = [str(name) for name in frame.columns]  # Parquet needs text column names
     try:

@@ -4,8 +4,9 @@
 - a file, or a glob of files of one kind: .csv .tsv .parquet .json .jsonl .xlsx (or as `format` says);
 - a database URL that SQLAlchemy understands (sqlite:///..., postgresql://...), with `query`;
 - an http(s):// URL that returns CSV or JSON (`records_path`, `next_path`, `headers`, `timeout`, `retries`,
-  `max_bytes`, `max_pages`, `follow_redirects`).
-With a file or URL, `query` is SQL run by DuckDB over the data as the table `source`.
+  `max_bytes`, `max_pages`, `follow_redirects`);
+- an object in a bucket, or a glob of objects of one kind: s3://, gs://, az:// (`storage_options`).
+With a file, a URL or objects, `query` is SQL run by DuckDB over the data as the table `source`.
 `${NAME}` in `source` and in header values is read from the environment or `.env`.
 
 This module tells what a source is from its text alone, with the standard library only, so
@@ -25,6 +26,15 @@ from typing import Any
 from ..errors import StepError
 
 HTTP = ("http://", "https://")
+# Object stores fsspec reads, and the (module, extra) each needs: make installs the extra once.
+OBJECT_STORES = {
+    "s3": ("s3fs", "s3"),
+    "gs": ("gcsfs", "gcs"),
+    "gcs": ("gcsfs", "gcs"),
+    "az": ("adlfs", "azure"),
+    "abfs": ("adlfs", "azure"),
+    "abfss": ("adlfs", "azure"),
+}
 URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
 
 # extension -> format; `[data] format` takes one of the formats to override the extension
@@ -80,6 +90,7 @@ class DataSettings:
     follow_redirects: str = "same-origin"
     encoding: str = "utf-8"  # a file's text encoding (csv, tsv)
     bad_lines: str = "error"  # "skip": leave out the lines of a file that are not rows of its table
+    storage_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
@@ -120,6 +131,10 @@ class DataSettings:
             raise StepError(
                 '[data] headers must be a table of strings: headers = { Name = "text or ${NAME}" }'
             )
+        if not isinstance(settings.storage_options, dict):
+            raise StepError(
+                '[data] storage_options must be a table: storage_options = { endpoint_url = "..." }'
+            )
         return settings
 
 
@@ -136,12 +151,26 @@ def is_number(value: object) -> bool:
 
 
 def kind(source: str) -> str:
-    """Which reader `source` needs: "http", "database" or "files"."""
+    """Which reader `source` needs: "http", "objects", "database" or "files"."""
     if source.lower().startswith(HTTP):
         return "http"
+    if store_of(source):
+        return "objects"
     if URL.match(source):
         return "database"
     return "files"
+
+
+def store_of(url: str) -> str:
+    """The object store a URL names ("s3", "gs", ...), or "" for anything else."""
+    scheme = url.partition("://")[0].lower()
+    return scheme if "://" in url and scheme in OBJECT_STORES else ""
+
+
+def store_extra(url: str) -> str:
+    """The module and the extra an object store URL needs, as make's `extra` takes them ("s3fs s3"), or ""."""
+    store = store_of(url)
+    return " ".join(OBJECT_STORES[store]) if store else ""
 
 
 def local_files(source: str) -> str:

@@ -44,6 +44,12 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
         frame, final_url = read_http(source, headers, settings)
         frame.attrs[FINAL_URL] = mask(final_url)
+    elif source_kind == "objects":
+        from .objects import read_objects
+
+        frame, objects = read_objects(settings, source, variables)
+        # what snapshot.json records, so that `invoke fetch` can tell "unchanged" without downloading
+        frame.attrs["objects"] = objects
     else:
         text = TextOptions(settings.encoding, settings.bad_lines)
         frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)

@@ -13,11 +13,12 @@ from ..cli import run
 from ..errors import StepError
 from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
-from ..sources.credentials import mask
+from ..sources.credentials import environment, mask
 from ..sources.local import matching_files
 from ..sources.reader import load_settings
 from . import session
 from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
+from .storage import hadoop_conf, missing_filesystem, spark_path
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -43,7 +44,7 @@ def source_path(settings: DataSettings) -> str:
             '[data] query is not read by [data] engine = "spark": filter in cleanup, or use "pandas"'
         )
     if source.lower().startswith(STORAGE):
-        return source
+        return spark_path(source)
     if kind(source) != "files" or URL.match(source):
         raise StepError(
             f'[data] engine = "spark" reads files, globs and storage URLs ({", ".join(STORAGE[:4])}), not '
@@ -59,12 +60,20 @@ def read_source(spark: Any, settings: DataSettings) -> DataFrame:
     fmt = format_of(path, settings.format)
     if fmt not in READ_OPTIONS:
         raise StepError(f'[data] engine = "spark" cannot read {fmt} files; convert them to Parquet or CSV')
-    return spark.read.format(SPARK_FORMAT.get(fmt, fmt)).options(**READ_OPTIONS[fmt]).load(path)
+    try:
+        return spark.read.format(SPARK_FORMAT.get(fmt, fmt)).options(**READ_OPTIONS[fmt]).load(path)
+    except Exception as error:  # noqa: BLE001 (py4j's Java errors have no Python type of their own)
+        jars_missing = missing_filesystem(error, path)
+        if jars_missing is None:
+            raise
+        raise jars_missing from None
 
 
 def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: Path) -> None:
     """The source into the Parquet folder OUTPUT, read-only, with OUTPUT.json describing it."""
-    with session(spark_settings) as spark:
+    # A bucket's endpoint and credentials reach Hadoop as they reach pandas; [spark] conf overrides them.
+    conf = {**hadoop_conf(settings, environment()), **spark_settings["conf"]}
+    with session({**spark_settings, "conf": conf}) as spark:
         frame = with_file_order(read_source(spark, settings))
         metadata = output.with_suffix(".json")
         metadata.unlink(missing_ok=True)  # the description of the snapshot being replaced
