@@ -126,7 +126,8 @@ def test_evaluate_scores_each_test_users_top_k():
     frame = catalogue(users=8)
     train, test = task.split_users(frame, TIMED, 0.4, seed=0)
     model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
-    settings = {"columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"}, "k": 3}
+    columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
+    settings = {"columns": columns, "k": 3, "seed": 0}
     top, fields = task.evaluate(model, train, test, settings)
     assert top["rank"].max() == 3 and top.groupby("user").size().eq(3).all()
     assert fields["k"] == 3 and fields["n_test"] == test["user"].nunique() and fields["test_unit"] == "users"
@@ -135,6 +136,19 @@ def test_evaluate_scores_each_test_users_top_k():
     expected = task.metrics_at_k(top, test, train, TIMED, 3)
     assert fields["metrics"] == {name: round(value, 6) for name, value in expected.items()}
     assert len(fields["curves"]["ndcg_at_k"]) == 6
+
+
+def test_every_recommender_metric_but_coverage_has_an_interval_from_resampled_users():
+    """Test users are resampled; coverage has none (a resample of fewer distinct users covers fewer items)."""
+    frame = catalogue(users=30)
+    train, test = task.split_users(frame, TIMED, 0.4, seed=0)
+    model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
+    columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
+    fields = task.evaluate(model, train, test, {"columns": columns, "k": 3, "seed": 0})[1]
+    assert set(fields["intervals"]) == set(fields["metrics"]) - {"coverage"}
+    assert fields["bootstrap"]["units"] == fields["n_test"] == 30
+    for name, (low, high) in fields["intervals"].items():
+        assert low <= fields["metrics"][name] <= high, name
 
 
 def test_item_knn_describes_what_it_compares_and_how_it_chose():

@@ -175,7 +175,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
                   **section(config, "clean"), **data_engine(config)},
         "split": {"task": task, **fields["split"], "seed": seed, **section(config, "features"),
                   **data_engine(config)},
-        "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
+        "evaluate": {"task": task, **fields["evaluate"], "sample": sample, "seed": seed},
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task][name]

@@ -39,18 +39,29 @@ def leaderboard_chart(results: list[dict[str, Any]]) -> Figure:
     values = [r["metrics"][metric] for r in reversed(ranked)]
     figure = Figure(figsize=(7, 1.6 + 0.55 * len(names)), layout="constrained")
     axes = figure.subplots()
-    bars = axes.barh(names, values, color=["#9e9e9e" if n == BASELINE else "#1f77b4" for n in names])
+    colours = ["#9e9e9e" if n == BASELINE else "#1f77b4" for n in names]
+    bars = axes.barh(names, values, color=colours, xerr=interval_errors(list(reversed(ranked)), metric))
     axes.bar_label(bars, fmt="%.3f", padding=3)
     baseline = baseline_of(ranked)
     if baseline is not None:
         floor = baseline["metrics"][metric]
         axes.axvline(floor, color="#d62728", linestyle="--", label="random baseline: the floor")
         axes.legend(loc="lower right")
-    axes.set_xlim(0, max(values) * 1.15 or 1)
+    highest = max(max(values), *(r.get("intervals", {}).get(metric, [0, 0])[1] for r in ranked))
+    axes.set_xlim(0, highest * 1.15 or 1)
     axes.set_title(f"Leaderboard: {goal(best)} ({best['task']})\nscored on {held_out(best)}")
     axes.set_xlabel(metric_label(best))
     axes.set_ylabel("model")
     return figure
+
+
+def interval_errors(results: list[dict[str, Any]], metric: str) -> list[list[float]] | None:
+    """How far each bar's 95% interval reaches below and above its score (None without intervals)."""
+    if not all(metric in r.get("intervals", {}) for r in results):
+        return None
+    below = [r["metrics"][metric] - r["intervals"][metric][0] for r in results]
+    above = [r["intervals"][metric][1] - r["metrics"][metric] for r in results]
+    return [[max(0.0, span) for span in below], [max(0.0, span) for span in above]]
 
 
 def save(figure: Figure, path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from . import history
 from .cli import run
 from .files import REPORT_FIGURES, read_json, write_text
-from .results import goal, held_out, rank, to_markdown
+from .results import goal, held_out, rank, to_markdown, with_interval
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
@@ -88,7 +88,7 @@ def to_report(
         f"# Report: {goal(best)} ({best['task']})",
         "",
         f"Best model: **{best['model']}**, {best['primary_metric']} = "
-        f"{best['metrics'][best['primary_metric']]:.3f} on {held_out(best)}.",
+        f"{with_interval(best, best['primary_metric'])} on {held_out(best)}.",
         "",
         *cleanup_section(cleanup),
         *features_section(features),

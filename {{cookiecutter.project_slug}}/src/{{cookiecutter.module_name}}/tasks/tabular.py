@@ -18,12 +18,14 @@ re-splits without re-cleaning.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..bootstrap import Scores, bootstrap
 from ..errors import StepError
 from ..progress import bar
 from . import Cleanup
@@ -274,14 +276,27 @@ def evaluate(
     score: Callable[[pd.DataFrame], dict[str, float]],
     meaning: str,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The predictions for the test rows and the task's `score` of them (the task's `evaluate` says which)."""
+    """The predictions for the test rows and the task's `score` of them (the task's `evaluate` says which),
+    with the interval of each score from resampled test rows (bootstrap.py)."""
     target = settings["target"]
     predictions = predict(model, test, settings)
+    scores = score(predictions)
     return predictions, {
         "goal": f"predicting {target}",
         "target": target,
         "n_test": len(test),
         "test_unit": "rows",
         "metric_meaning": meaning.format(target=target),
-        "metrics": score(predictions),
+        "metrics": scores,
+        **resampled(predictions, scores, score, settings["seed"]),
     }
+
+
+def resampled(
+    predictions: pd.DataFrame, scores: Scores, score: Callable[[pd.DataFrame], Scores], seed: int
+) -> dict[str, dict]:
+    """The metrics file's `intervals` and `bootstrap`: `score` of resampled test rows."""
+    with warnings.catch_warnings():
+        # A resample can miss a rare class; scikit-learn's warning about it says nothing about the model.
+        warnings.simplefilter("ignore")
+        return bootstrap(lambda rows: score(predictions.iloc[rows]), len(predictions), scores, seed)
