@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }} import clean
+from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.models.interactions import Columns
@@ -152,12 +153,15 @@ def test_every_recommender_metric_but_coverage_has_an_interval_from_resampled_us
 
 
 def test_item_knn_describes_what_it_compares_and_how_it_chose():
-    """The line `invoke knn` prints: item or user KNN, the neighbours kept, the shrinkage, the grid tried."""
+    """The line `invoke knn` prints: item or user KNN, the neighbours kept, the shrinkage, the grid tried;
+    the scores of the grid are its validation curve."""
     train = catalogue(users=30, items=20)
     model = item_knn.build("recommendation", 0, neighbors=[2, 4], shrinkage=5.0, validation_users=10)
     text = model.fit(train, TIMED, k=3).describe()
     assert text.startswith("item-item KNN: cosine similarity between items (people who had your items also")
     assert ", shrinkage 5; chosen by NDCG@3 on a validation split of the training data (2: " in text
+    curve = validation_curve(model)
+    assert curve["values"] == [2, 4] and curve["chosen"] in (2, 4) and curve["train"] is None
     users = item_knn.build("recommendation", 0, neighbors=3, kind="user", shrinkage=0)
     users = users.fit(train, TIMED).describe()
     assert users == "user-user KNN: cosine similarity between users, 3 nearest neighbours kept"

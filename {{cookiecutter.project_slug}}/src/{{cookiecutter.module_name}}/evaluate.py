@@ -12,7 +12,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from . import history, models, tasks
+from . import curves, history, models, tasks
 from .cli import run
 from .files import read_json, write_json, write_table
 
@@ -36,6 +36,7 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
         "higher_is_better": task.HIGHER_IS_BETTER,
         **fields,
         "learned": models.describe(fitted),
+        "validation_curve": curves.validation_curve(fitted),  # None without a grid search
         "predictions": str(predictions),
     }
     write_json(result, output)

@@ -3,7 +3,10 @@
 - leaderboard.png: every model's primary metric, the random baseline drawn as the floor;
 - <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
   matrix for classification, predicted against actual values and residuals for regression,
-  metrics at every cut-off, coverage and popularity bias for recommendation).
+  metrics at every cut-off, coverage and popularity bias for recommendation);
+- <model>-validation.png: for a grid-searched model, each candidate's training and validation
+  score, the chosen one marked (diagnostic_charts.py). Make does not list these (which models
+  search a grid is known only once they are trained): they are drawn with the others.
 
 Figures are drawn with matplotlib's object API (`Figure`, no pyplot), which
 renders to files only: no window, no display needed. scikit-learn's display
@@ -19,7 +22,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import tasks
+from . import diagnostic_charts, tasks
 from .cli import run
 from .files import atomic_path, read_json
 from .models.registry import BASELINE
@@ -76,6 +79,8 @@ def main(metrics: list[Path], output: Path) -> None:
     for result in results:
         predictions = pd.read_parquet(result["predictions"])
         save(tasks.load(result["task"]).chart(predictions, result), output / f"{result['model']}.png")
+        if result.get("validation_curve"):
+            save(diagnostic_charts.validation_chart(result), output / f"{result['model']}-validation.png")
     print(f"figures: leaderboard and {', '.join(r['model'] for r in results)} -> {output}/")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import history
 from .cli import run
+from .curves import reading
 from .files import REPORT_FIGURES, read_json, write_text
 from .results import goal, held_out, rank, to_markdown, with_interval
 
@@ -72,7 +73,18 @@ def model_section(result: dict[str, Any]) -> list[str]:
         "",
         f"![{result['model']}: on the test set]({REPORT_FIGURES}/{result['model']}.png)",
         "",
+        *validation_lines(result),
     ]
+
+
+def validation_lines(result: dict[str, Any]) -> list[str]:
+    """For a grid-searched model, the one-line reading of its validation curve and the curve."""
+    curve = result.get("validation_curve")
+    if not curve:
+        return []
+    figure = f"{REPORT_FIGURES}/{result['model']}-validation.png"
+    picture = f"![{result['model']}: validation curve]({figure})"
+    return [f"Validation curve: {reading(curve)}", "", picture, ""]
 
 
 def to_report(

@@ -79,4 +79,7 @@ def build(
         neighbours = KNeighborsRegressor()
         folds = KFold(cv_folds, shuffle=True, random_state=seed)
     pipeline = Pipeline([("features", preprocessor()), ("knn", neighbours)])
-    return KnnGridSearch(pipeline, {GRID: list(n_neighbors)}, cv=folds, scoring=SCORING[task])
+    # The training folds' scores beside the validation scores: the validation curve (curves.py).
+    return KnnGridSearch(
+        pipeline, {GRID: list(n_neighbors)}, cv=folds, scoring=SCORING[task], return_train_score=True
+    )

@@ -1,0 +1,36 @@
+"""Charts of how a model learns, for figures.py only: its validation curve (curves.py).
+
+Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from .curves import reading
+
+# Candidates beyond this many are too many to label on the axis; all are drawn.
+MAX_TICKS = 30
+
+
+def validation_chart(result: dict[str, Any]) -> Figure:
+    """Training and validation score of each candidate of the grid, the chosen one marked."""
+    # pragma: no mutate block
+    curve = result["validation_curve"]
+    values, chosen = curve["values"], curve["chosen"]
+    positions = range(len(values))  # evenly spaced: grids are often uneven (1, 3, 5, 9, 15, 25)
+    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    axes = figure.subplots()
+    if curve["train"] is not None:
+        axes.plot(positions, curve["train"], marker="o", label="training folds")
+    axes.plot(positions, curve["validation"], marker="o", label="validation")
+    axes.axvline(values.index(chosen), color="#7f7f7f", linestyle="--", label=f"chosen: {chosen}")
+    if len(values) <= MAX_TICKS:
+        axes.set_xticks(list(positions), [str(value) for value in values])
+    better = "higher" if curve["higher_is_better"] else "lower"
+    axes.set(xlabel=curve["parameter"], ylabel=f"{curve['metric']} ({better} is better)")
+    axes.legend(loc="best")
+    axes.set_title(f"{result['model']}: validation curve\n{reading(curve)}", fontsize=9, wrap=True)
+    return figure
