@@ -28,11 +28,12 @@ def as_score(value: float) -> float:
 
 def from_grid_search(model: Any) -> Curve:
     """A scikit-learn grid search over one parameter: its mean cross-validated scores, and the
-    mean scores on the training folds (`return_train_score=True`); "neg_" scorers turned back."""
+    mean scores on the training folds, if it kept them; "neg_" scorers turned back."""
     results = model.cv_results_
     (key,) = model.param_grid  # one parameter searched
     sign = -1 if model.scoring.startswith("neg_") else 1
-    train = results.get("mean_train_score")
+    # KNN scores a sample of each training fold (knn.py); a grid with return_train_score all of it
+    train = getattr(model, "train_scores_", results.get("mean_train_score"))
     return {
         "parameter": key.split("__")[-1],
         "values": results[f"param_{key}"].tolist(),
