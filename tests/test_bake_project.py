@@ -22,7 +22,7 @@ PROJECT_FILES = {
         "__init__", "errors", "files", "cli", "progress", "config",
         "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html",
         "results", "recommend", "serve", "mutation_score", "bootstrap", "intervals",
-        "curves", "diagnostic_charts",
+        "curves", "diagnostic_charts", "learning",
         "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
         "tasks/__init__", "tasks/tabular", "tasks/classification", "tasks/regression", "tasks/recommendation",
         "models/__init__", "models/registry", "models/features",
@@ -39,7 +39,7 @@ PROJECT_FILES = {
         "test_serve", "test_spark_settings", "test_submit", "test_submit_config", "test_history",
         "test_steps", "test_table_metrics", "test_leaderboard_text", "test_rules_learning", "test_settings",
         "test_files", "test_recommender_basics", "test_clean_record", "test_seeds", "test_mutation_score",
-        "test_row_features", "test_intervals", "test_curves",
+        "test_row_features", "test_intervals", "test_curves", "test_learning",
     ]),
 }
 # The files that exist only for one answer of an option: the demo app, each task family's sample data,

@@ -45,7 +45,9 @@ def bootstrap(
 ) -> dict[str, dict]:
     """The metrics file's `intervals` ({metric: [low, high]}) and `bootstrap` (what was drawn, and
     every resample's scores), from `score(positions)`, the metrics of those held-out units, and
-    `point`, the metrics of all of them."""
+    `point`, the metrics of all of them. No resamples, no fields (the learning curve needs none)."""
+    if not resamples:
+        return {}
     drawn = resample_rows(units, seed, resamples, max_rows)
     scores = [score(rows) for rows in drawn]
     values = {name: [round(float(s[name]), 6) for s in scores] for name in point}

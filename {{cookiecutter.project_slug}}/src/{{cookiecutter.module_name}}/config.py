@@ -50,7 +50,8 @@ ENGINES = ("pandas", "spark")
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
 STEPS = (
-    "data", "clean", "split", "train", "evaluate", "leaderboard", "figures", "report", "report_html", "submit"
+    "data", "clean", "split", "train", "evaluate", "leaderboard", "learning", "figures", "report",
+    "report_html", "submit",
 )
 # Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
 MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}

@@ -1,10 +1,11 @@
-"""The bias-variance picture of a grid search: each candidate's training and validation scores.
+"""The bias-variance picture: a grid search's training and validation scores, the learning curve.
 
 A grid-searched model (KNN's `n_neighbors`, item-KNN's `neighbors`) scores every candidate
 before it keeps one. Those scores say whether the model over- or underfits: k = 1 fits the
 training rows perfectly and validates worse (overfits); a large k scores low on both (underfits).
 `validation_curve` reads them from the fitted model for its metrics file, `reading` says them in
-one line for the report, and figures.py draws them (validation_chart.py).
+one line for the report, and figures.py draws them (diagnostic_charts.py). `learning_reading` says
+in a sentence what a learning curve (learning.py) means: whether more data would help.
 
 Standard library only: the report reads it.
 """
@@ -19,6 +20,8 @@ Curve = dict[str, Any]  # a metrics file's "validation_curve"
 # validation score is overfitting; training and validation scores both this far below the chosen
 # candidate's, underfitting.
 CLEAR_GAP = 0.02
+# A gain this large (in the primary metric) from 50% to 100% of the rows is worth more data.
+WORTH_MORE_DATA = 0.01
 
 
 def as_score(value: float) -> float:
@@ -92,3 +95,13 @@ def reading(curve: Curve) -> str:
             f"{name} = {weakest} underfits: train {train[weakest]:.2f}, validation {validation[weakest]:.2f}"
         )
     return "; ".join(parts) + "."
+
+
+def learning_reading(curve: Curve) -> str:
+    """One sentence: what the model gains from 50% to 100% of its rows, and whether more would help."""
+    half, full = curve["scores"][-2], curve["scores"][-1]
+    if half is None or full is None:
+        return f"{curve['model']}: too few rows to tell whether more data would help."
+    gain = (full - half) * (1 if curve["higher_is_better"] else -1)
+    verdict = "more data would help" if gain >= WORTH_MORE_DATA else "more of the same data would barely help"
+    return f"{curve['model']} gains {gain:+.3f} {curve['metric']} from 50% to 100% of its rows: {verdict}."

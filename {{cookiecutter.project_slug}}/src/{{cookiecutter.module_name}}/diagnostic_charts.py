@@ -1,4 +1,5 @@
-"""Charts of how a model learns, for figures.py only: its validation curve (curves.py).
+"""Charts of how the models learn, for figures.py only: a validation curve (curves.py), and the
+learning curves (learning.py).
 
 Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
 """
@@ -33,4 +34,23 @@ def validation_chart(result: dict[str, Any]) -> Figure:
     axes.set(xlabel=curve["parameter"], ylabel=f"{curve['metric']} ({better} is better)")
     axes.legend(loc="best")
     axes.set_title(f"{result['model']}: validation curve\n{reading(curve)}", fontsize=9, wrap=True)
+    return figure
+
+
+def learning_chart(curves: list[dict[str, Any]]) -> Figure:
+    """Each model's primary score against the share of its training rows it was trained on."""
+    # pragma: no mutate block
+    figure = Figure(figsize=(7, 4.5), layout="constrained")
+    axes = figure.subplots()
+    for curve in curves:
+        shares = [100 * share for share in curve["shares"]]
+        label = f"{curve['model']} ({curve['rows'][-1]} rows at 100%)"
+        axes.plot(shares, curve["scores"], marker="o", label=label)
+    first = curves[0]
+    better = "higher" if first["higher_is_better"] else "lower"
+    axes.set_xticks([100 * share for share in first["shares"]], [f"{share:.0%}" for share in first["shares"]])
+    axes.set_xlabel("share of its training rows")
+    axes.set_ylabel(f"{first['metric']} on the test set ({better} is better)")
+    axes.legend(loc="best")
+    axes.set_title("Learning curves: would more data help?\n(still rising at 100%: yes; flat: no)")
     return figure

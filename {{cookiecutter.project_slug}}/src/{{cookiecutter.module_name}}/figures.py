@@ -4,6 +4,7 @@
 - <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
   matrix for classification, predicted against actual values and residuals for regression,
   metrics at every cut-off, coverage and popularity bias for recommendation);
+- learning-curve.png: each model's score trained on 10% to 100% of its rows (learning.py);
 - <model>-validation.png: for a grid-searched model, each candidate's training and validation
   score, the chosen one marked (diagnostic_charts.py). Make does not list these (which models
   search a grid is known only once they are trained): they are drawn with the others.
@@ -72,10 +73,14 @@ def save(figure: Figure, path: Path) -> None:
         figure.savefig(temporary, format="png", dpi=110)
 
 
-def main(metrics: list[Path], output: Path) -> None:
-    """Draw the leaderboard from METRICS (JSON files) and each model's errors into the folder OUTPUT."""
+def main(learning: Path, metrics: list[Path], output: Path) -> None:
+    """Draw the leaderboard from METRICS (JSON files), the learning curves in the folder LEARNING and
+    each model's errors into the folder OUTPUT."""
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
+    curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
+    if curves:
+        save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
     for result in results:
         predictions = pd.read_parquet(result["predictions"])
         save(tasks.load(result["task"]).chart(predictions, result), output / f"{result['model']}.png")

@@ -39,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..bootstrap import Scores, bootstrap
+from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..models.interactions import Columns, as_seconds
 from . import Cleanup
@@ -353,7 +353,9 @@ def evaluate(
     at_k = counted[counted["rank"] <= k]
     found = metrics_of_hits(hits[:, :k], relevant, at_k, train[columns.item])
     scores = {name: round(value, 6) for name, value in found.items()}
-    intervals = resampled(hits[:, :k], relevant, at_k, train[columns.item], scores, settings["seed"])
+    resamples = settings.get("resamples", RESAMPLES)  # 0 for the learning curve
+    items = train[columns.item]
+    intervals = resampled(hits[:, :k], relevant, at_k, items, scores, settings["seed"], resamples)
     top = longer[longer["rank"] <= k].reset_index(drop=True)
     return top, {
         "goal": f"recommending {columns.item} to each {columns.user}",
@@ -376,6 +378,7 @@ def resampled(
     train_items: pd.Series,
     scores: Scores,
     seed: int,
+    resamples: int = RESAMPLES,
 ) -> dict[str, dict]:
     """The metrics file's `intervals` and `bootstrap`: the metrics of resampled scored users, each a
     mean over the users. Coverage has none: a resample repeats some users and leaves others out, so
@@ -392,7 +395,8 @@ def resampled(
         found["popularity_percentile"] = float(popularity[rows].sum() / total) if total else 0.0
         return found
 
-    return bootstrap(score, len(relevant), {n: v for n, v in scores.items() if n != "coverage"}, seed)
+    point = {name: value for name, value in scores.items() if name != "coverage"}
+    return bootstrap(score, len(relevant), point, seed, resamples)
 
 
 def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..bootstrap import Scores, bootstrap
+from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..progress import bar
 from . import Cleanup
@@ -288,15 +288,23 @@ def evaluate(
         "test_unit": "rows",
         "metric_meaning": meaning.format(target=target),
         "metrics": scores,
-        **resampled(predictions, scores, score, settings["seed"]),
+        **resampled(predictions, scores, score, settings["seed"], settings.get("resamples", RESAMPLES)),
     }
 
 
 def resampled(
-    predictions: pd.DataFrame, scores: Scores, score: Callable[[pd.DataFrame], Scores], seed: int
+    predictions: pd.DataFrame,
+    scores: Scores,
+    score: Callable[[pd.DataFrame], Scores],
+    seed: int,
+    resamples: int = RESAMPLES,
 ) -> dict[str, dict]:
-    """The metrics file's `intervals` and `bootstrap`: `score` of resampled test rows."""
+    """The metrics file's `intervals` and `bootstrap`: `score` of resampled test rows (0 resamples: none)."""
+
+    def of_rows(rows: np.ndarray) -> Scores:
+        return score(predictions.iloc[rows])
+
     with warnings.catch_warnings():
         # A resample can miss a rare class; scikit-learn's warning about it says nothing about the model.
         warnings.simplefilter("ignore")
-        return bootstrap(lambda rows: score(predictions.iloc[rows]), len(predictions), scores, seed)
+        return bootstrap(of_rows, len(predictions), scores, seed, resamples)
