@@ -10,7 +10,7 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 # The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
-STEP = re.compile(r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|figures|report|report_html) .* (\S+)$")
+STEP = re.compile(r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|learning|figures|report|report_html) .* (\S+)$")
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
 
@@ -62,5 +62,6 @@ DOWNSTREAM_OF_CLEAN = {
     *(f"models/{m}.joblib" for m in MODELS),
     *(f"reports/metrics/{m}.json" for m in MODELS),
     "reports/leaderboard.md",
+    *(f"reports/learning/{m}.json" for m in MODELS),
     *REPORTING,
 }

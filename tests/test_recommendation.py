@@ -94,7 +94,8 @@ def test_changing_a_knn_setting_retrains_only_knn(recommender):
     """A new [models.knn] grid re-trains and re-scores KNN and redoes the leaderboard and report; nothing else."""
     edit_config(recommender, "neighbors = [20, 50, 100, 200]", "neighbors = [30, 60]")
     assert planned_outputs(recommender) == {
-        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", *REPORTING
+        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", "reports/learning/knn.json",
+        *REPORTING,
     }
     succeed(["make"], recommender)
     assert run(["make", "-q"], recommender).returncode == 0
@@ -108,6 +109,7 @@ def test_changing_k_rescores_every_model_without_resplitting(recommender):
         *(f"models/{model}.joblib" for model in MODELS),
         *(f"reports/metrics/{model}.json" for model in MODELS),
         "reports/leaderboard.md",
+        *(f"reports/learning/{model}.json" for model in MODELS),
         *REPORTING,
     }
 
