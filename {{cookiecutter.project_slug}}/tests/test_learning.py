@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 
+from {{ cookiecutter.module_name }} import learning
 from {{ cookiecutter.module_name }}.curves import learning_reading
-from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows, score
+from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows
 
 EVALUATE = {"task": "classification", "target": "label", "seed": 0}
 
@@ -18,16 +19,15 @@ def checkerboard(rows: int, seed: int) -> pd.DataFrame:
 
 def knn_settings(**params) -> dict:
     """A .settings/knn.json for the checkerboard."""
-    return {"model": "knn", "module": "knn", "task": "classification", "target": "label", "seed": 0,
-            "params": {"n_neighbors": [1, 5], "cv_folds": 3, **params}}
+    params = {"n_neighbors": [1, 5], "cv_folds": 3, **params}
+    return {"model": "knn", "module": "knn", "task": "classification", "target": "label", "seed": 0, "params": params}
 
 
 def curve_of(settings: dict, train: pd.DataFrame, test: pd.DataFrame) -> dict:
-    """The learning curve, with the score on all rows computed as evaluate does."""
-    full = score(fitted(settings, train), train, test, EVALUATE)
-    metrics = {"balanced_accuracy": full}
-    result = {"primary_metric": "balanced_accuracy", "higher_is_better": True, "metrics": metrics}
-    return learning_curve(settings, EVALUATE, result, train, test)
+    """The learning curve, beside the model trained on all the rows (within its cap) as train does."""
+    cap = settings["params"].get("max_train_rows", len(train))
+    saved = fitted(settings, train.sample(n=min(cap, len(train)), random_state=settings["seed"]))
+    return learning_curve(settings, EVALUATE, saved, train, test)
 
 
 def test_each_share_holds_the_smaller_ones():
@@ -49,6 +49,13 @@ def test_the_curve_stays_within_the_models_row_cap():
     """With max_train_rows the shares are of the capped rows, as the model trained on them."""
     curve = curve_of(knn_settings(max_train_rows=200), checkerboard(1000, 0), checkerboard(100, 1))
     assert curve["rows"] == [20, 50, 100, 200]
+
+
+def test_the_curve_scores_at_most_max_test_rows(monkeypatch):
+    """On a large test set every point is scored on the same seeded sample of it, bounded in time."""
+    monkeypatch.setattr(learning, "MAX_TEST_ROWS", 150)
+    curve = curve_of(knn_settings(), checkerboard(400, 0), checkerboard(1000, 1))
+    assert curve["test_rows"] == 150 and None not in curve["scores"]
 
 
 def test_the_reading_says_whether_more_data_would_help():

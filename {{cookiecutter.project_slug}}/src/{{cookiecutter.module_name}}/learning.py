@@ -2,10 +2,10 @@
 
 The model is trained again on 10%, 25% and 50% of its training rows (nested: each share holds
 the smaller ones; drawn with the seed from the rows it trained on, so within its
-`max_train_rows`), and each is scored on the held-out rows by the primary metric, beside its
-score on 100% (its metrics file's: it is not trained again). A curve still rising from 50% to
-100% says more data of the same kind would help; a flat one says to spend the time on features
-or models instead. make builds it after the leaderboard, so it never delays the first scores;
+`max_train_rows`), and each is scored by the primary metric on the held-out rows (a seeded
+MAX_TEST_ROWS of them at most), beside the saved model trained on 100%. A curve still rising
+from 50% to 100% says more data of the same kind would help; a flat one says to spend the time
+on features or models instead. make builds it after the leaderboard, so it never delays the first scores;
 figures.py draws every model's curve in one figure, and the report says what it means
 (curves.learning_reading).
 """
@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import joblib
 import numpy as np
 import pandas as pd
 
@@ -27,6 +28,8 @@ from .errors import StepError
 from .files import read_json, write_json
 
 SHARES = (0.1, 0.25, 0.5, 1.0)
+# Test rows scored at most: each point then costs KNN about a second however large the test set.
+MAX_TEST_ROWS = 20_000
 
 
 def nested_rows(rows: int, seed: int, shares: tuple[float, ...] = SHARES) -> list[np.ndarray]:
@@ -52,18 +55,16 @@ def score(model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping
 
 
 def learning_curve(
-    model: Mapping[str, Any],
-    evaluate: Mapping[str, Any],
-    result: Mapping[str, Any],
-    train: pd.DataFrame,
-    test: pd.DataFrame,
+    model: Mapping[str, Any], evaluate: Mapping[str, Any], saved: Any, train: pd.DataFrame, test: pd.DataFrame
 ) -> dict[str, Any]:
     """The primary score of the model of settings `model` trained on each share of its training rows
-    (None where too few rows to train on), the last its metrics file's (`result`); `evaluate` is the
-    evaluate step's settings."""
+    (None where too few rows to train on), the last the `saved` model's; `evaluate` is the evaluate
+    step's settings."""
     cap = model["params"].get("max_train_rows")
     if cap is not None and len(train) > cap:
         train = train.sample(n=cap, random_state=model["seed"])
+    if len(test) > MAX_TEST_ROWS:
+        test = test.sample(n=MAX_TEST_ROWS, random_state=model["seed"])
     rows, scores = [], []
     for positions in nested_rows(len(train), model["seed"])[:-1]:
         part = train.iloc[positions]
@@ -73,23 +74,24 @@ def learning_curve(
             print(f"  {model['model']} on {len(part)} rows: not scored ({str(error)[:120]})")
             scores.append(None)
         rows.append(len(part))
-    metric = result["primary_metric"]
+    task = tasks.load(model["task"])
     return {
         "model": model["model"],
-        "metric": metric,
-        "higher_is_better": result["higher_is_better"],
+        "metric": task.PRIMARY_METRIC,
+        "higher_is_better": task.HIGHER_IS_BETTER,
         "shares": list(SHARES),
+        "test_rows": len(test),
         "rows": [*rows, len(train)],
-        "scores": [*scores, result["metrics"][metric]],
+        "scores": [*scores, round(score(saved, train, test, evaluate), 6)],
     }
 
 
-def main(model: Path, evaluate: Path, metrics: Path, train: Path, test: Path, output: Path) -> None:
-    """Write OUTPUT (JSON): the learning curve of the model of settings MODEL (scored on all of TRAIN
-    in METRICS), scored on TEST."""
+def main(model: Path, evaluate: Path, saved: Path, train: Path, test: Path, output: Path) -> None:
+    """Write OUTPUT (JSON): the learning curve of the model of settings MODEL (SAVED: trained on all of
+    TRAIN), scored on TEST."""
     values = read_json(model)
     frames = pd.read_parquet(train), pd.read_parquet(test)
-    curve = learning_curve(values, read_json(evaluate), read_json(metrics), *frames)
+    curve = learning_curve(values, read_json(evaluate), joblib.load(saved), *frames)
     write_json(curve, output)
     print(f"learning {values['model']}: {learning_reading(curve)} -> {output}")
 
