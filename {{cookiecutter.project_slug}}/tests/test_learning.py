@@ -19,8 +19,8 @@ def checkerboard(rows: int, seed: int) -> pd.DataFrame:
 
 def knn_settings(**params) -> dict:
     """A .settings/knn.json for the checkerboard."""
-    params = {"n_neighbors": [1, 5], "cv_folds": 3, **params}
-    return {"model": "knn", "module": "knn", "task": "classification", "target": "label", "seed": 0, "params": params}
+    settings = {"model": "knn", "module": "knn", "task": "classification", "target": "label", "seed": 0}
+    return {**settings, "params": {"n_neighbors": [1, 5], "cv_folds": 3, **params}}
 
 
 def curve_of(settings: dict, train: pd.DataFrame, test: pd.DataFrame) -> dict:
