@@ -42,6 +42,10 @@ def learning_chart(curves: list[dict[str, Any]]) -> Figure:
     # pragma: no mutate block
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     axes = figure.subplots()
+    if not curves:  # make lists this figure: it says why it is empty rather than missing
+        axes.text(0.5, 0.5, "No learning curves: every model trains on Spark", ha="center", va="center")
+        axes.set_axis_off()
+        return figure
     for curve in curves:
         shares = [100 * share for share in curve["shares"]]
         label = f"{curve['model']} ({curve['rows'][-1]} rows at 100%)"

@@ -79,8 +79,7 @@ def main(learning: Path, metrics: list[Path], output: Path) -> None:
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
     curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
-    if curves:
-        save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
+    save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
     for result in results:
         predictions = pd.read_parquet(result["predictions"])
         save(tasks.load(result["task"]).chart(predictions, result), output / f"{result['model']}.png")
