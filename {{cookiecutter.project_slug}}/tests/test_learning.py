@@ -5,7 +5,7 @@ import pandas as pd
 
 from {{ cookiecutter.module_name }} import learning
 from {{ cookiecutter.module_name }}.curves import learning_reading
-from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows
+from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows, scored_test
 
 EVALUATE = {"task": "classification", "target": "label", "seed": 0}
 
@@ -68,3 +68,12 @@ def test_the_reading_says_whether_more_data_would_help():
     assert learning_reading(flat).endswith("more of the same data would barely help.")
     error = {**rising, "metric": "rmse", "higher_is_better": False, "scores": [9.0, 8.0, 7.0, 6.0]}
     assert learning_reading(error).startswith("knn gains +1.000 rmse")
+
+
+def test_a_recommenders_curve_scores_whole_users_it_has_seen_even_at_10_percent():
+    """A recommender cannot recommend to a user it never saw: every point scores the same users, those
+    of the smallest share, with all their held-out rows."""
+    test = pd.DataFrame({"user": ["a", "a", "b", "c"], "item": ["x", "y", "x", "z"]})
+    smallest = pd.DataFrame({"user": ["a", "c"], "item": ["w", "w"]})
+    scored = scored_test(test, smallest, {"columns": {"user": "user", "item": "item"}}, seed=0)
+    assert scored.to_dict("list") == {"user": ["a", "a", "c"], "item": ["x", "y", "z"]}

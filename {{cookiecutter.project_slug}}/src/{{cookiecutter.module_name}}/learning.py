@@ -2,8 +2,9 @@
 
 The model is trained again on 10%, 25% and 50% of its training rows (nested: each share holds
 the smaller ones; drawn with the seed from the rows it trained on, so within its
-`max_train_rows`), and each is scored by the primary metric on the held-out rows (a seeded
-MAX_TEST_ROWS of them at most), beside the saved model trained on 100%. A curve still rising
+`max_train_rows`), and each is scored by the primary metric on the same held-out rows (a seeded
+MAX_TEST_ROWS of them at most; for recommendations, of the users in the 10%), beside the saved
+model trained on 100%. A curve still rising
 from 50% to 100% says more data of the same kind would help; a flat one says to spend the time
 on features or models instead. make builds it after the leaderboard, so it never delays the first scores;
 figures.py draws every model's curve in one figure, and the report says what it means
@@ -54,6 +55,23 @@ def score(model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping
     return fields["metrics"][task.PRIMARY_METRIC]
 
 
+def scored_test(
+    test: pd.DataFrame, smallest: pd.DataFrame, evaluate: Mapping[str, Any], seed: int
+) -> pd.DataFrame:
+    """The test rows every point is scored on: a seeded MAX_TEST_ROWS at most; for recommendations
+    (whose settings name the user column) all the rows of each user scored, and only of the users
+    in the `smallest` share, as a recommender can recommend to no one it has not seen."""
+    user = evaluate.get("columns", {}).get("user")
+    if user is None:
+        return test.sample(n=MAX_TEST_ROWS, random_state=seed) if len(test) > MAX_TEST_ROWS else test
+    known = test[test[user].isin(smallest[user])]
+    users = known[user].unique()
+    most = max(1, MAX_TEST_ROWS * len(users) // max(1, len(known)))
+    if len(users) > most:
+        users = np.random.default_rng(seed).choice(users, most, replace=False)
+    return known[known[user].isin(users)]
+
+
 def learning_curve(
     model: Mapping[str, Any], evaluate: Mapping[str, Any], saved: Any, train: pd.DataFrame, test: pd.DataFrame
 ) -> dict[str, Any]:
@@ -63,10 +81,10 @@ def learning_curve(
     cap = model["params"].get("max_train_rows")
     if cap is not None and len(train) > cap:
         train = train.sample(n=cap, random_state=model["seed"])
-    if len(test) > MAX_TEST_ROWS:
-        test = test.sample(n=MAX_TEST_ROWS, random_state=model["seed"])
+    shares = nested_rows(len(train), model["seed"])
+    test = scored_test(test, train.iloc[shares[0]], evaluate, model["seed"])
     rows, scores = [], []
-    for positions in nested_rows(len(train), model["seed"])[:-1]:
+    for positions in shares[:-1]:
         part = train.iloc[positions]
         try:
             scores.append(round(score(fitted(model, part), part, test, evaluate), 6))
