@@ -112,6 +112,14 @@ def test_models_whose_intervals_overlap_the_best_are_shown_tied_with_it():
     assert [row.split(" | ")[0] for row in rows] == ["| 1", "| 2 (tied with 1)", "| 3"]
 
 
+def test_the_score_line_shows_the_interval():
+    """The line `invoke knn` prints carries the primary score's interval beside it."""
+    best, baseline = scored("knn", GUESSES[2] < 0.8), scored("random", GUESSES[0] < 0.5)
+    low, high = best["intervals"]["accuracy"]
+    score = f"{best['metrics']['accuracy']:.3f} ({low:.3f}–{high:.3f})"
+    assert headline(best, baseline).startswith(f"knn: accuracy = {score} on 300 held-out rows")
+
+
 def test_the_leaderboard_shows_each_interval_and_the_verdict_against_random():
     """Beside each score its interval; in the last column whether the gain's interval clears zero."""
     best, baseline = scored("knn", GUESSES[2] < 0.8), scored("random", GUESSES[0] < 0.5)

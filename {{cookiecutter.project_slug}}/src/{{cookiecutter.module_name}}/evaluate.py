@@ -44,7 +44,8 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
     # Not results.headline: it imports the model registry, and a new model must not re-score the others.
     primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"
-    print(f"evaluate {model.stem}: {primary} {score:.3f} on {scored} -> {output}")
+    low, high = fields["intervals"][primary]
+    print(f"evaluate {model.stem}: {primary} {score:.3f} ({low:.3f}–{high:.3f}) on {scored} -> {output}")
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ def goal(result: Result) -> str:
 def headline(result: Result, baseline: Result | None) -> str:
     """One line with a model's primary score and, when there is a baseline, whether it beats it."""
     metric = result["primary_metric"]
-    line = f"{result['model']}: {metric} = {result['metrics'][metric]:.3f} on {held_out(result)}"
+    line = f"{result['model']}: {metric} = {with_interval(result, metric)} on {held_out(result)}"
     if baseline is not None and result["model"] != BASELINE:
         better = "better" if beats(result, baseline) else "NOT better"
         line += f" ({lift(result, baseline)} vs the random baseline: {better})"
