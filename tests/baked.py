@@ -10,7 +10,9 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 # The steps that make runs are `python -m <module>.<step> ... OUTPUT`.
-STEP = re.compile(r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|learning|figures|report|report_html) .* (\S+)$")
+STEP = re.compile(
+    r"-m \w+\.(data|clean|split|train|evaluate|leaderboard|learning|figures|report|report_html) .* (\S+)$"
+)
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
 

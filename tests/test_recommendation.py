@@ -29,7 +29,7 @@ def test_invoke_baseline_scores_random_recommendations(cookies):
     output = succeed([sys.executable, "-m", "invoke", "baseline"], project)
     result = metrics(project, "random")
     low, high = result["intervals"]["ndcg_at_k"]
-    score = f"{result['metrics']['ndcg_at_k']:.3f} ({low:.3f}–{high:.3f})"
+    score = f"{result['metrics']['ndcg_at_k']:.3f} [{low:.3f}, {high:.3f}]"
     assert f"random: ndcg_at_k = {score} on {result['n_test']} held-out users" in output
     assert not (project / "models" / "knn.joblib").exists()
 

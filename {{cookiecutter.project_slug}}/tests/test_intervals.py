@@ -116,7 +116,7 @@ def test_the_score_line_shows_the_interval():
     """The line `invoke knn` prints carries the primary score's interval beside it."""
     best, baseline = scored("knn", GUESSES[2] < 0.8), scored("random", GUESSES[0] < 0.5)
     low, high = best["intervals"]["accuracy"]
-    score = f"{best['metrics']['accuracy']:.3f} ({low:.3f}–{high:.3f})"
+    score = f"{best['metrics']['accuracy']:.3f} [{low:.3f}, {high:.3f}]"
     assert headline(best, baseline).startswith(f"knn: accuracy = {score} on 300 held-out rows")
 
 
@@ -125,5 +125,5 @@ def test_the_leaderboard_shows_each_interval_and_the_verdict_against_random():
     best, baseline = scored("knn", GUESSES[2] < 0.8), scored("random", GUESSES[0] < 0.5)
     low, high = best["intervals"]["accuracy"]
     table = to_markdown([best, baseline])
-    assert f"| {best['metrics']['accuracy']:.3f} ({low:.3f}–{high:.3f}) |" in table
-    assert "| yes: +" in table and table.splitlines()[-1].endswith("| (baseline) | (baseline) |")
+    assert f"| {best['metrics']['accuracy']:.3f} [{low:.3f}, {high:.3f}] |" in table
+    assert "| yes: [+" in table and table.splitlines()[-1].endswith("| (baseline) | (baseline) |")

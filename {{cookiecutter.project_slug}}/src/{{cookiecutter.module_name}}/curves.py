@@ -16,12 +16,12 @@ from typing import Any
 
 Curve = dict[str, Any]  # a metrics file's "validation_curve"
 
-# A gap this wide (in the metric's units) is more than noise: a training score this far above the
-# validation score is overfitting; training and validation scores both this far below the chosen
-# candidate's, underfitting.
+# A gap this wide, as a share of the chosen candidate's validation score (so RMSE in grams reads as
+# accuracy does), is more than noise: a training score this far above the validation score is
+# overfitting; training and validation scores both this far below the chosen candidate's, underfitting.
 CLEAR_GAP = 0.02
-# A gain this large (in the primary metric) from 50% to 100% of the rows is worth more data.
-WORTH_MORE_DATA = 0.01
+# A gain from 50% to 100% of the rows this large, as a share of the score, is worth more data.
+WORTH_MORE_DATA = 0.02
 
 
 def as_score(value: float) -> float:
@@ -85,11 +85,12 @@ def reading(curve: Curve) -> str:
     train = dict(zip(values, curve["train"], strict=True))
     gap = {value: sign * (train[value] - validation[value]) for value in values}
     over = max(values, key=gap.get)
-    if over != chosen and gap[over] >= CLEAR_GAP:
+    clear = CLEAR_GAP * abs(validation[chosen])
+    if over != chosen and gap[over] >= clear:
         parts.append(f"{name} = {over} overfits: train {train[over]:.2f}, validation {validation[over]:.2f}")
     weakest = min((v for v in values if v not in (chosen, over)), key=lambda v: sign * train[v], default=None)
     if weakest is not None and all(
-        sign * (scores[chosen] - scores[weakest]) >= CLEAR_GAP for scores in (train, validation)
+        sign * (scores[chosen] - scores[weakest]) >= clear for scores in (train, validation)
     ):
         parts.append(
             f"{name} = {weakest} underfits: train {train[weakest]:.2f}, validation {validation[weakest]:.2f}"
@@ -103,5 +104,6 @@ def learning_reading(curve: Curve) -> str:
     if half is None or full is None:
         return f"{curve['model']}: too few rows to tell whether more data would help."
     gain = (full - half) * (1 if curve["higher_is_better"] else -1)
-    verdict = "more data would help" if gain >= WORTH_MORE_DATA else "more of the same data would barely help"
+    worth = gain >= WORTH_MORE_DATA * abs(full) and gain > 0
+    verdict = "more data would help" if worth else "more of the same data would barely help"
     return f"{curve['model']} gains {gain:+.3f} {curve['metric']} from 50% to 100% of its rows: {verdict}."

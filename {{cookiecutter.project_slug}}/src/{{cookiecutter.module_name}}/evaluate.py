@@ -45,7 +45,7 @@ def main(settings: Path, model: Path, train: Path, test: Path, predictions: Path
     primary, score = task.PRIMARY_METRIC, fields["metrics"][task.PRIMARY_METRIC]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"
     low, high = fields["intervals"][primary]
-    print(f"evaluate {model.stem}: {primary} {score:.3f} ({low:.3f}–{high:.3f}) on {scored} -> {output}")
+    print(f"evaluate {model.stem}: {primary} {score:.3f} [{low:.3f}, {high:.3f}] on {scored} -> {output}")
 
 
 if __name__ == "__main__":

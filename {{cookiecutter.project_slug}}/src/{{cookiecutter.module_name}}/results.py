@@ -15,7 +15,7 @@ Result = dict[str, Any]  # one reports/metrics/<model>.json
 # With bootstrapped scores (bootstrap.py), the leaderboard adds what they say.
 SURE_HEADER = "Better than random? (95% interval of the gain)"
 SURE_NOTE = (
-    " In parentheses, the 95% interval of each score from resampling the held-out units: a model whose"
+    " In brackets, the 95% interval of each score from resampling the held-out units: a model whose"
     " interval overlaps the best one's is tied with it, and a model is better than random only when"
     " the whole interval of its gain is above zero."
 )
@@ -77,12 +77,12 @@ def beats(result: Result, baseline: Result) -> bool:
 
 
 def with_interval(result: Result, metric: str) -> str:
-    """A score as the leaderboard shows it: "0.757 (0.681-0.832)", the 95% interval when there is one."""
+    """A score as the leaderboard shows it: "0.757 [0.681, 0.832]", the 95% interval when there is one."""
     score = f"{result['metrics'][metric]:.3f}"
     if metric not in result.get("intervals", {}):
         return score
     low, high = result["intervals"][metric]
-    return f"{score} ({low:.3f}–{high:.3f})"
+    return f"{score} [{low:.3f}, {high:.3f}]"
 
 
 def position(result: Result, place: int, best: Result) -> str:
@@ -96,7 +96,7 @@ def against_baseline(result: Result, baseline: Result | None) -> str:
     if compared is None:
         return "(baseline)" if result is baseline else "n/a"
     low, high = compared["difference"]
-    return f"{'yes' if compared['better'] else 'no'}: {low:+.3f} to {high:+.3f}"
+    return f"{'yes' if compared['better'] else 'no'}: [{low:+.3f}, {high:+.3f}]"
 
 
 def at_k(result: Result) -> str:
