@@ -86,8 +86,11 @@ def test_predictions_pair_each_test_rows_actual_and_predicted_value_in_order(mon
 def test_evaluate_reports_the_scores_and_what_they_mean():
     """The fields of the metrics file that say what was predicted, on how many rows, and how it scored."""
     rows = pd.DataFrame({"x": [2.0, 4.0, 6.0], "y": [1.0, 2.0, 4.0]})
-    predicted, fields = regression.evaluate(Halver(), rows, rows, {"target": "y"})
+    predicted, fields = regression.evaluate(Halver(), rows, rows, {"target": "y", "seed": 0})
     assert list(predicted["predicted"]) == [1.0, 2.0, 3.0]
+    intervals = fields.pop("intervals")
+    assert fields.pop("bootstrap")["units"] == 3
+    assert set(intervals) == set(fields["metrics"])
     assert fields == {
         "goal": "predicting y",
         "target": "y",
