@@ -68,4 +68,3 @@ def test_the_reading_says_whether_more_data_would_help():
     assert learning_reading(flat).endswith("more of the same data would barely help.")
     error = {**rising, "metric": "rmse", "higher_is_better": False, "scores": [9.0, 8.0, 7.0, 6.0]}
     assert learning_reading(error).startswith("knn gains +1.000 rmse")
-

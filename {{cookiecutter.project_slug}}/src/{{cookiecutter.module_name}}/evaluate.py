@@ -54,7 +54,9 @@ def main(
     score = fields["metrics"][primary.name]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"
     low, high = fields["intervals"][primary.name]
-    print(f"evaluate {model.stem}: {primary.name} {score:.3f} [{low:.3f}, {high:.3f}] on {scored} -> {output}")
+    print(
+        f"evaluate {model.stem}: {primary.name} {score:.3f} [{low:.3f}, {high:.3f}] on {scored} -> {output}"
+    )
 
 
 if __name__ == "__main__":

@@ -398,4 +398,3 @@ def resampled(
 
     point = {name: value for name, value in scores.items() if name != "coverage"}
     return bootstrap(score, len(relevant), point, seed, resamples)
-
