@@ -137,6 +137,31 @@ def test_roc_auc_on_three_classes_is_a_clear_error_listing_the_metrics_that_work
         classification.score(predictions(["a", "b", "c"], ["a", "b", "b"]), "roc_auc")
 
 
+class Threshold:
+    """A labels-only model: "yes" above `cut`."""
+
+    def __init__(self, cut: float):
+        self.cut = cut
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        return np.where(rows["x"] > self.cut, "yes", "no")
+
+
+def test_a_roc_auc_interval_leaves_out_the_resamples_that_drew_one_class():
+    """With 2 positives in 40 rows some resamples hold none and have no ROC AUC: they are left out, the
+    same ones for every model (so models stay comparable resample by resample), and no error is raised."""
+    x = np.arange(40.0)
+    rows = pd.DataFrame({"x": x, "y": np.where(x >= 38, "yes", "no")})
+    settings = {"target": "y", "seed": 0, "metric": "roc_auc"}
+    sharp = classification.evaluate(Threshold(37.5), None, rows, settings)[1]
+    loose = classification.evaluate(Threshold(30.0), None, rows, settings)[1]
+    kept = len(sharp["bootstrap"]["values"]["roc_auc"])
+    assert 0 < kept < sharp["bootstrap"]["resamples"] and kept == len(loose["bootstrap"]["values"]["roc_auc"])
+    assert set(sharp["intervals"]) == set(sharp["metrics"]) >= {"roc_auc", "log_loss"}
+    low, high = loose["intervals"]["roc_auc"]
+    assert low <= loose["metrics"]["roc_auc"] <= high
+
+
 def test_a_model_without_probabilities_is_scored_on_its_labels():
     """The rules give labels only: their probability is 1 for the positive class predicted, else 0."""
 
