@@ -66,7 +66,8 @@ def validation_curve(model: Any) -> Curve | None:
     """Each candidate's scores if `model` searched a grid of more than one candidate, else None."""
     if hasattr(model, "cv_results_") and isinstance(model.param_grid, dict) and len(model.param_grid) == 1:
         curve = from_grid_search(model)
-    elif getattr(model, "validation_ndcg_", None):
+    elif getattr(model, "validation_ndcg_", None) and hasattr(model, "neighbors_"):
+        # item-KNN's neighbour counts; the popularity rules' (window, segment) pairs are two parameters
         curve = from_validation_split(model)
     else:
         return None
