@@ -94,6 +94,8 @@ GOALS: dict[str, float] = {
     "vs implicit: ALS in-process": 20,
     "vs implicit: ALS in-process ndcg@10": 0.095,
     "vs implicit: item-KNN ndcg@10 (K = 100), project - implicit": 0.0,
+    # issue 25: every score's interval, a second or two at most
+    "bootstrap: 95% intervals on 1,000,000 test rows": 2,
     # issue 10, the JSON API on the sample projects
     "serve: POST /predict (knn), 8 clients, p95": 20,
     "serve: GET /recommend/{user} (item-KNN), best req/s": 300,
@@ -371,6 +373,33 @@ def knn_change(bench: Bench) -> None:
     timing = bench.run([*INVOKE, "leaderboard"], project)
     show_steps(build_log(project)[built_before:])
     bench.record("large CSV: [models.knn] change to leaderboard", timing, unjudged=unjudged(bench))
+
+
+# The bootstrap of evaluate (bootstrap.py) on KNN's test predictions of the sample, drawn again to `rows` rows.
+BOOTSTRAP_SCRIPT = """
+import sys, time
+import pandas as pd
+from {module}.tasks import classification
+from {module}.tasks.tabular import resampled
+found = pd.read_parquet("reports/predictions/knn.parquet")
+predictions = found.sample(n=int(sys.argv[1]), replace=True, random_state=0).reset_index(drop=True)
+scores = classification.score(predictions)
+start, cpu = time.perf_counter(), time.process_time()
+resampled(predictions, scores, classification.score, 42)
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def bootstrap(bench: Bench) -> None:
+    """The 95% intervals of evaluate on a million test rows (--rows): KNN's sample predictions drawn again."""
+    project = bench.built_sample_project()
+    script = BOOTSTRAP_SCRIPT.format(module=module_of(project))
+    python = str(project / VENV / "bin" / "python")
+    timings = []
+    for _ in range(bench.repeat):
+        wall, cpu = bench.run_output([python, "-c", script, str(bench.rows)], project).split()
+        timings.append(Timing(float(wall), float(cpu)))
+    bench.record(f"bootstrap: 95% intervals on {bench.rows:,} test rows", median_timing(timings))
 
 
 class TreeMemory:
@@ -778,6 +807,7 @@ SECTIONS: dict[str, Callable[[Bench], None]] = {
     "no-op": no_op_make,
     "large": large_csv,
     "knn-change": knn_change,
+    "bootstrap": bootstrap,
     "recommendation": recommendation_medium,
     "versus-implicit": versus_implicit,
     "serve": serve,

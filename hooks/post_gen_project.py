@@ -27,7 +27,8 @@ FAMILY_FILES = {
         *(f"tests/{name}.py" for name in (
             "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models",
             "test_row_features", "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps",
-            "test_submit", "test_submit_config", "test_table_charts", "test_table_metrics",
+            "test_submit", "test_submit_config", "test_table_charts", "test_table_metrics", "test_curves",
+            "test_learning",
         )),
         "data/sample/penguins.csv",
         "data/sample/README.md",

@@ -73,15 +73,16 @@ pydantic_core pydeck pygments pylab pyparsing pyspark pytest python_multipart py
 pywinpty pyyaml_ft referencing reports requests requests_oauthlib rfc3339_validator
 rfc3986_validator rfc3987_syntax rich rpds ruff s3fs scipy send2trash setproctitle six sklearn
 sortedcontainers soupsieve sqlalchemy src stack_data starlette streamlit tasks terminado test_clean
-test_clean_record test_conditions test_config test_data test_files test_history test_item_knn
-test_leaderboard_text test_messy_files test_models test_object_sources test_popularity_rules
-test_progress test_recommendation test_recommendation_config test_recommender_basics
-test_recommenders test_report test_results test_row_features test_rules_learning test_seeds
-test_serve test_settings test_spark_settings test_split test_sprint_clock test_sprint_plan
-test_steps test_submit test_submit_config test_table_charts test_table_metrics test_tasks tests
-textual threadpoolctl tinycss2 toml tomli tomlkit tools tornado tqdm traitlets trove_classifiers
-typing_extensions typing_inspection tzdata uri_template urllib3 uvicorn uvloop watchdog watchfiles
-wcwidth webcolors webencodings websocket websockets widgetsnbextension wrapt yaml yarl zmq
+test_clean_record test_conditions test_config test_curves test_data test_files test_history
+test_intervals test_item_knn test_leaderboard_text test_learning test_messy_files test_models
+test_object_sources test_popularity_rules test_progress test_recommendation
+test_recommendation_config test_recommender_basics test_recommenders test_report test_results
+test_row_features test_rules_learning test_seeds test_serve test_settings test_spark_settings
+test_split test_sprint_clock test_sprint_plan test_steps test_submit test_submit_config
+test_table_charts test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli
+tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata
+uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket
+websockets widgetsnbextension wrapt yaml yarl zmq
 """.split())
 
 

@@ -13,7 +13,7 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 # data steps are `<module>.spark.snapshot`, `.spark.cleanup` and `.spark.holdout`).
 STEP = re.compile(
     r"-m \w+\.(spark\.snapshot|spark\.cleanup|spark\.holdout|data|clean|split|train|evaluate|leaderboard"
-    r"|figures|report|report_html) .* (\S+)$"
+    r"|learning|figures|report|report_html) .* (\S+)$"
 )
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
@@ -66,5 +66,6 @@ DOWNSTREAM_OF_CLEAN = {
     *(f"models/{m}.joblib" for m in MODELS),
     *(f"reports/metrics/{m}.json" for m in MODELS),
     "reports/leaderboard.md",
+    *(f"reports/learning/{m}.json" for m in MODELS),
     *REPORTING,
 }

@@ -31,12 +31,12 @@ PROJECT_FILES = {
         "sources/sql", "sources/stream", "sources/web", "sources/text", "sources/objects", "storage", "metrics",
         "models/target",
         "ship/__init__", "ship/__main__", "ship/contents", "ship/requirements", "ship/probe", "ship/platforms",
-        "ship/check",
+        "ship/check", "bootstrap", "intervals", "curves", "diagnostic_charts", "learning",
     ]),
     *(f"tests/{name}.py" for name in [
         "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
         "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
-        "test_tasks", "test_messy_files", "test_object_sources",
+        "test_tasks", "test_messy_files", "test_object_sources", "test_intervals",
     ]),
 }
 # Each task family's own files: its package modules, tests, sample data and output folder (Spark with
@@ -52,7 +52,7 @@ TABLE_FILES = {
     *(f"tests/{name}.py" for name in [
         "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models", "test_row_features",
         "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps", "test_submit",
-        "test_submit_config", "test_table_charts", "test_table_metrics",
+        "test_submit_config", "test_table_charts", "test_table_metrics", "test_curves", "test_learning",
     ]),
 }
 RECOMMENDATION_FILES = {

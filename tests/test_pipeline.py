@@ -72,7 +72,8 @@ def test_changing_a_knn_setting_retrains_only_knn(project):
     config = project / "config.toml"
     config.write_text(config.read_text().replace("n_neighbors = [1, 3, 5, 9, 15, 25]", "n_neighbors = [3, 7]"))
     assert planned_outputs(project) == {
-        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", *REPORTING
+        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", "reports/learning/knn.json",
+        *REPORTING,
     }
     succeed(["make"], project)
     assert run(["make", "-q"], project).returncode == 0
@@ -250,7 +251,8 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
     config.write_text(config.read_text() + "\n[models.tree]\nmax_depth = 3\n")
 
     assert planned_outputs(project) == {
-        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", *REPORTING
+        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", "reports/learning/tree.json",
+        *REPORTING,
     }
     succeed(["make"], project)
     assert metrics(project, "tree")["metrics"]["balanced_accuracy"] > 0.8
@@ -262,5 +264,6 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
 
     (models / "tree.py").touch()
     assert planned_outputs(project) == {
-        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", *REPORTING
+        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", "reports/learning/tree.json",
+        *REPORTING,
     }

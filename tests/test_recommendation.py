@@ -28,7 +28,9 @@ def test_invoke_baseline_scores_random_recommendations(cookies):
     project = cookies.bake(extra_context={"task": "recommendation", "demo_app": "none"}).project_path
     output = succeed([sys.executable, "-m", "invoke", "baseline"], project)
     result = metrics(project, "random")
-    assert f"random: ndcg_at_k = {result['metrics']['ndcg_at_k']:.3f} on {result['n_test']} held-out users" in output
+    low, high = result["intervals"]["ndcg_at_k"]
+    score = f"{result['metrics']['ndcg_at_k']:.3f} [{low:.3f}, {high:.3f}]"
+    assert f"random: ndcg_at_k = {score} on {result['n_test']} held-out users" in output
     assert not (project / "models" / "knn.joblib").exists()
 
 
@@ -94,7 +96,8 @@ def test_changing_a_knn_setting_retrains_only_knn(recommender):
     """A new [models.knn] grid re-trains and re-scores KNN and redoes the leaderboard and report; nothing else."""
     edit_config(recommender, "neighbors = [20, 50, 100, 200]", "neighbors = [30, 60]")
     assert planned_outputs(recommender) == {
-        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", *REPORTING
+        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", "reports/learning/knn.json",
+        *REPORTING,
     }
     succeed(["make"], recommender)
     assert run(["make", "-q"], recommender).returncode == 0
@@ -108,6 +111,7 @@ def test_changing_k_rescores_every_model_without_resplitting(recommender):
         *(f"models/{model}.joblib" for model in MODELS),
         *(f"reports/metrics/{model}.json" for model in MODELS),
         "reports/leaderboard.md",
+        *(f"reports/learning/{model}.json" for model in MODELS),
         *REPORTING,
     }
 

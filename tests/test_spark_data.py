@@ -209,6 +209,7 @@ def test_a_missing_marker_rebuilds_that_step_and_what_follows(spark_data_copy):
     (spark_data_copy / "data" / "processed" / "train.parquet" / "_DONE").unlink()
     downstream = {*(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
                   *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
+                  *(f"reports/learning/{m}.json" for m in ("random", "rules", "knn")),
                   "reports/leaderboard.md", *REPORTING}
     assert planned_outputs(spark_data_copy) == {"data/processed/features.json", *downstream}
     succeed(["make"], spark_data_copy)

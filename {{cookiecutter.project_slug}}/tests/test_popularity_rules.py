@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import popularity
 from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
@@ -53,6 +54,13 @@ def test_on_validation_the_chosen_rule_is_never_worse_than_plain_popularity():
     tried = model.validation_ndcg_
     assert set(tried) == {(None, None), (None, "genres"), (365, None), (365, "genres")}
     assert tried[(model.window_, model.segment_)] == max(tried.values()) >= tried[(None, None)]
+
+
+def test_rules_chosen_over_two_settings_have_no_single_validation_curve():
+    """Window and segment are two parameters: no one curve reads them, so none is kept or drawn
+    (item-KNN's neighbour counts are one, and have theirs)."""
+    log, items = long_log()
+    assert validation_curve(fitted(log, items, window_days=[365], segment="genres")) is None
 
 
 def test_a_last_year_with_few_users_is_not_chosen_as_the_window():

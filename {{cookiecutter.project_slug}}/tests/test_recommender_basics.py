@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }} import clean
+from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.learning import scored_test
 from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.models.interactions import Columns
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
@@ -144,7 +146,8 @@ def test_evaluate_scores_each_test_users_top_k():
     frame = catalogue(users=8)
     train, test = task.split_users(frame, TIMED, 0.4, seed=0)
     model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
-    settings = {"columns": {"user": "user", "item": "item", "rating": "rating", "time": "time"}, "k": 3}
+    columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
+    settings = {"columns": columns, "k": 3, "seed": 0}
     top, fields = task.evaluate(model, train, test, settings)
     assert top["rank"].max() == 3 and top.groupby("user").size().eq(3).all()
     assert fields["k"] == 3 and fields["n_test"] == test["user"].nunique() and fields["test_unit"] == "users"
@@ -155,14 +158,30 @@ def test_evaluate_scores_each_test_users_top_k():
     assert len(fields["curves"]["ndcg_at_k"]) == 6
 
 
+def test_every_recommender_metric_but_coverage_has_an_interval_from_resampled_users():
+    """Test users are resampled; coverage has none (a resample of fewer distinct users covers fewer items)."""
+    frame = catalogue(users=30)
+    train, test = task.split_users(frame, TIMED, 0.4, seed=0)
+    model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
+    columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
+    fields = task.evaluate(model, train, test, {"columns": columns, "k": 3, "seed": 0})[1]
+    assert set(fields["intervals"]) == set(fields["metrics"]) - {"coverage"}
+    assert fields["bootstrap"]["units"] == fields["n_test"] == 30
+    for name, (low, high) in fields["intervals"].items():
+        assert low <= fields["metrics"][name] <= high, name
+
+
 def test_item_knn_describes_what_it_compares_and_how_it_chose():
-    """The line `invoke knn` prints: item or user KNN, the neighbours kept, the shrinkage, the grid tried."""
+    """The line `invoke knn` prints: item or user KNN, the neighbours kept, the shrinkage, the grid tried;
+    the scores of the grid are its validation curve."""
     train = catalogue(users=30, items=20)
     model = item_knn.build("recommendation", 0, neighbors=[2, 4], shrinkage=5.0, validation_users=10)
     text = model.fit(train, TIMED, k=3).describe()
     assert text.startswith("item-item KNN: cosine similarity between items (people who had your items also")
     assert ", shrinkage 5; chosen by NDCG@3 on a validation split of the training data (2 candidate " in text
     assert "4 history (shrinkage 5): " in text
+    curve = validation_curve(model)  # the neighbour counts at the chosen shrinkage and direction
+    assert curve["values"] == [2, 4] and curve["chosen"] in (2, 4) and curve["train"] is None
     users = item_knn.build("recommendation", 0, neighbors=3, kind="user", shrinkage=0, direction="candidate")
     users = users.fit(train, TIMED).describe()
     assert users == (
@@ -212,3 +231,12 @@ def test_popularity_first_recommends_the_users_favourite_segment_whichever_it_is
     assert lists(model, ["u"], 1) == {"u": ["a2"]}
     plain = popularity.build("recommendation", 0).fit(train, TIMED)
     assert lists(plain, ["u"], 1)["u"][0] in {"b1", "b2", "b3"}
+
+
+def test_a_recommenders_curve_scores_whole_users_it_has_seen_even_at_10_percent():
+    """A recommender cannot recommend to a user it never saw: every point scores the same users, those
+    of the smallest share, with all their held-out rows."""
+    test = pd.DataFrame({"user": ["a", "a", "b", "c"], "item": ["x", "y", "x", "z"]})
+    smallest = pd.DataFrame({"user": ["a", "c"], "item": ["w", "w"]})
+    scored = scored_test(test, smallest, {"columns": {"user": "user", "item": "item"}}, seed=0)
+    assert scored.to_dict("list") == {"user": ["a", "a", "c"], "item": ["x", "y", "z"]}

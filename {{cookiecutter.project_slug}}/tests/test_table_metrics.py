@@ -86,8 +86,11 @@ def test_predictions_pair_each_test_rows_actual_and_predicted_value_in_order(mon
 def test_evaluate_reports_the_scores_and_what_they_mean():
     """The fields of the metrics file that say what was predicted, on how many rows, and how it scored."""
     rows = pd.DataFrame({"x": [2.0, 4.0, 6.0], "y": [1.0, 2.0, 4.0]})
-    predicted, fields = regression.evaluate(Halver(), rows, rows, {"target": "y"})
+    predicted, fields = regression.evaluate(Halver(), rows, rows, {"target": "y", "seed": 0})
     assert list(predicted["predicted"]) == [1.0, 2.0, 3.0]
+    intervals = fields.pop("intervals")
+    assert fields.pop("bootstrap")["units"] == 3
+    assert set(intervals) == set(fields["metrics"])
     assert fields == {
         "goal": "predicting y",
         "target": "y",
@@ -132,6 +135,31 @@ def test_two_classes_get_roc_auc_and_log_loss_of_the_positive_class():
 def test_roc_auc_on_three_classes_is_a_clear_error_listing_the_metrics_that_work():
     with pytest.raises(StepError, match=r"pick one of balanced_accuracy, accuracy, f1_macro"):
         classification.score(predictions(["a", "b", "c"], ["a", "b", "b"]), "roc_auc")
+
+
+class Threshold:
+    """A labels-only model: "yes" above `cut`."""
+
+    def __init__(self, cut: float):
+        self.cut = cut
+
+    def predict(self, rows: pd.DataFrame) -> np.ndarray:
+        return np.where(rows["x"] > self.cut, "yes", "no")
+
+
+def test_a_roc_auc_interval_leaves_out_the_resamples_that_drew_one_class():
+    """With 2 positives in 40 rows some resamples hold none and have no ROC AUC: they are left out, the
+    same ones for every model (so models stay comparable resample by resample), and no error is raised."""
+    x = np.arange(40.0)
+    rows = pd.DataFrame({"x": x, "y": np.where(x >= 38, "yes", "no")})
+    settings = {"target": "y", "seed": 0, "metric": "roc_auc"}
+    sharp = classification.evaluate(Threshold(37.5), None, rows, settings)[1]
+    loose = classification.evaluate(Threshold(30.0), None, rows, settings)[1]
+    kept = len(sharp["bootstrap"]["values"]["roc_auc"])
+    assert 0 < kept < sharp["bootstrap"]["resamples"] and kept == len(loose["bootstrap"]["values"]["roc_auc"])
+    assert set(sharp["intervals"]) == set(sharp["metrics"]) >= {"roc_auc", "log_loss"}
+    low, high = loose["intervals"]["roc_auc"]
+    assert low <= loose["metrics"]["roc_auc"] <= high
 
 
 def test_a_model_without_probabilities_is_scored_on_its_labels():

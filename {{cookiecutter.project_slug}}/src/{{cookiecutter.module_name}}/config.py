@@ -65,6 +65,7 @@ STEPS = (
     "train",
     "evaluate",
     "leaderboard",
+    "learning",
     "figures",
     "report",
     "report_html",
@@ -236,7 +237,7 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
             **section(config, "features"),
             **data_engine(config),
         },
-        "evaluate": {"task": task, **fields["evaluate"], "sample": sample},
+        "evaluate": {"task": task, **fields["evaluate"], "sample": sample, "seed": seed},
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task].models[name]

@@ -12,7 +12,7 @@ from pathlib import Path
 import joblib
 import pandas as pd
 
-from . import history, metrics, models, tasks
+from . import curves, history, metrics, models, tasks
 from .cli import run
 from .files import read_json, write_json, write_table
 
@@ -44,6 +44,7 @@ def main(
         "kept_rows_warning": cleaned.get("kept_rows_warning"),
         **fields,
         "learned": models.describe(fitted),
+        "validation_curve": curves.validation_curve(fitted),  # None without a grid search
         "predictions": str(predictions),
     }
     # Recorded first: if the record cannot be written, no metrics file lets make think this step done.
@@ -52,7 +53,10 @@ def main(
     # Not results.headline: it imports the model registry, and a new model must not re-score the others.
     score = fields["metrics"][primary.name]
     scored = f"{fields['n_test']} held-out {fields['test_unit']}"
-    print(f"evaluate {model.stem}: {primary.name} {score:.3f} on {scored} -> {output}")
+    low, high = fields["intervals"][primary.name]
+    print(
+        f"evaluate {model.stem}: {primary.name} {score:.3f} [{low:.3f}, {high:.3f}] on {scored} -> {output}"
+    )
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ from typing import Any
 
 from . import history
 from .cli import run
+from .curves import learning_reading, reading
 from .files import REPORT_FIGURES, read_json, write_text
-from .results import goal, held_out, rank, to_markdown
+from .results import goal, held_out, rank, to_markdown, with_interval
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
@@ -72,7 +73,27 @@ def model_section(result: dict[str, Any]) -> list[str]:
         "",
         f"![{result['model']}: on the test set]({REPORT_FIGURES}/{result['model']}.png)",
         "",
+        *validation_lines(result),
     ]
+
+
+def learning_section(curves: list[dict[str, Any]]) -> list[str]:
+    """Whether more data would help each model, and the learning curves."""
+    if not curves:
+        return []
+    readings = " ".join(learning_reading(curve) for curve in curves)
+    figure = f"![Learning curves]({REPORT_FIGURES}/learning-curve.png)"
+    return ["## Would more data help?", "", readings, "", figure, ""]
+
+
+def validation_lines(result: dict[str, Any]) -> list[str]:
+    """For a grid-searched model, the one-line reading of its validation curve and the curve."""
+    curve = result.get("validation_curve")
+    if not curve:
+        return []
+    figure = f"{REPORT_FIGURES}/{result['model']}-validation.png"
+    picture = f"![{result['model']}: validation curve]({figure})"
+    return [f"Validation curve: {reading(curve)}", "", picture, ""]
 
 
 def to_report(
@@ -80,15 +101,17 @@ def to_report(
     features: dict[str, Any],
     results: list[dict[str, Any]],
     runs: Sequence[dict[str, Any]] = (),
+    curves: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """The report's Markdown; `runs` (reports/history.jsonl) add the score over time."""
+    """The report's Markdown; `runs` (reports/history.jsonl) add the score over time, `curves`
+    (reports/learning/) whether more data would help."""
     ranked = rank(results)
     best = ranked[0]
     lines = [
         f"# Report: {goal(best)} ({best['task']})",
         "",
         f"Best model: **{best['model']}**, {best['primary_metric']} = "
-        f"{best['metrics'][best['primary_metric']]:.3f} on {held_out(best)}.",
+        f"{with_interval(best, best['primary_metric'])} on {held_out(best)}.",
         "",
         *cleanup_section(cleanup),
         *features_section(features),
@@ -101,16 +124,19 @@ def to_report(
     ]
     for result in ranked:
         lines += model_section(result)
+    lines += learning_section(list(curves))
     lines += history.over_time(list(runs))
     return "\n".join(lines)
 
 
-def main(cleanup: Path, features: Path, metrics: list[Path], output: Path) -> None:
-    """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES and every model's METRICS."""
+def main(cleanup: Path, features: Path, learning: Path, metrics: list[Path], output: Path) -> None:
+    """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES, the learning curves in the
+    folder LEARNING and every model's METRICS."""
     results = [read_json(path) for path in metrics]
+    curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
     # The run history, when make names it (see history.py): read, never a prerequisite.
     runs = history.read(Path(os.environ[history.VARIABLE])) if history.VARIABLE in os.environ else []
-    write_text(to_report(read_json(cleanup), read_json(features), results, runs), output)
+    write_text(to_report(read_json(cleanup), read_json(features), results, runs, curves), output)
     print(f"report: {len(results)} models -> {output}")
 
 

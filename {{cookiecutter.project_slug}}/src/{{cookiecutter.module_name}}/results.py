@@ -7,10 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from .intervals import tied, versus
 from .metrics import higher_is_better
 from .models.registry import BASELINE, TASKS
 
 Result = dict[str, Any]  # one reports/metrics/<model>.json
+
+# With bootstrapped scores (bootstrap.py), the leaderboard adds what they say.
+SURE_HEADER = "Better than random? (95% interval of the gain)"
+SURE_NOTE = (
+    " In brackets, the 95% interval of each score from resampling the held-out units: a model whose"
+    " interval overlaps the best one's is tied with it, and a model is better than random only when"
+    " the whole interval of its gain is above zero."
+)
 
 
 def simplicity(result: Result) -> int:
@@ -63,11 +72,41 @@ def goal(result: Result) -> str:
 def headline(result: Result, baseline: Result | None) -> str:
     """One line with a model's primary score and, when there is a baseline, whether it beats it."""
     metric = result["primary_metric"]
-    line = f"{result['model']}: {metric} = {result['metrics'][metric]:.3f} on {held_out(result)}"
+    line = f"{result['model']}: {metric} = {with_interval(result, metric)} on {held_out(result)}"
     if baseline is not None and result["model"] != BASELINE:
-        better = "better" if gain(result, baseline) > 0 else "NOT better"
+        better = "better" if beats(result, baseline) else "NOT better"
         line += f" ({lift(result, baseline)} vs the random baseline: {better})"
     return line
+
+
+def beats(result: Result, baseline: Result) -> bool:
+    """Better than the baseline: the whole 95% interval of the gain above zero when both models were
+    bootstrapped (intervals.py), else any gain."""
+    compared = versus(result, baseline)
+    return compared["better"] if compared else gain(result, baseline) > 0
+
+
+def with_interval(result: Result, metric: str) -> str:
+    """A score as the leaderboard shows it: "0.757 [0.681, 0.832]", the 95% interval when there is one."""
+    score = f"{result['metrics'][metric]:.3f}"
+    if metric not in result.get("intervals", {}):
+        return score
+    low, high = result["intervals"][metric]
+    return f"{score} [{low:.3f}, {high:.3f}]"
+
+
+def position(result: Result, place: int, best: Result) -> str:
+    """The rank, with "(tied with 1)" when the model's interval overlaps the best one's."""
+    return f"{place} (tied with 1)" if place > 1 and tied(result, best) else str(place)
+
+
+def against_baseline(result: Result, baseline: Result | None) -> str:
+    """Whether the model is better than random, and the 95% interval of its gain."""
+    compared = versus(result, baseline) if baseline is not None and result is not baseline else None
+    if compared is None:
+        return "(baseline)" if result is baseline else "n/a"
+    low, high = compared["difference"]
+    return f"{'yes' if compared['better'] else 'no'}: [{low:+.3f}, {high:+.3f}]"
 
 
 def at_k(result: Result) -> str:
@@ -81,23 +120,24 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
     metric = best["primary_metric"]
     baseline = baseline_of(ranked)
     names = [metric, *(name for name in best["metrics"] if name != metric)]
-    header = ["Rank", "Model", f"**{metric}**", *names[1:], "Lift over random"]
+    sure = any("intervals" in result for result in ranked)
+    header = ["Rank", "Model", f"**{metric}**", *names[1:], "Lift over random"] + [SURE_HEADER] * sure
     lines = [
         heading,
         "",
         f"Models {goal(best)} ({best['task']}), scored on the same {held_out(best)}{at_k(best)} "
         f"and ranked by **{metric}** ({'higher' if best['higher_is_better'] else 'lower'} "
-        "is better). Lift is the gain in that metric over the random baseline: positive is better.",
+        "is better). Lift is the gain in that metric over the random baseline: positive is better."
+        + (SURE_NOTE if sure else ""),
         "",
         *kept_rows_warning(best),
         "| " + " | ".join(header) + " |",
-        "|---:|---|" + "---:|" * (len(names) + 1),
+        "|---:|---|" + "---:|" * (len(names) + 1 + sure),
     ]
-    for position, result in enumerate(ranked, start=1):
-        scores = [f"{result['metrics'][name]:.3f}" for name in names]
-        lines.append(
-            f"| {position} | {result['model']} | " + " | ".join(scores) + f" | {lift(result, baseline)} |"
-        )
+    for place, result in enumerate(ranked, start=1):
+        cells = [position(result, place, best), result["model"], *(with_interval(result, n) for n in names)]
+        cells += [lift(result, baseline)] + [against_baseline(result, baseline)] * sure
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..metrics import METRICS
 from ..models.interactions import Columns, as_seconds
@@ -203,7 +204,9 @@ def ranked_hits(
     relevant_counts = np.bincount(
         np.searchsorted(scored, relevant_keys // len(pairs.items)), minlength=len(scored)
     )
-    return hits, relevant_counts, recommended[counted]
+    # scored_user: the row in `hits` of each counted recommendation's user (for the bootstrap)
+    counted_rows = recommended[counted].assign(scored_user=np.searchsorted(scored, recommended_rows[counted]))
+    return hits, relevant_counts, counted_rows
 
 
 def discounts(k: int) -> np.ndarray:
@@ -339,12 +342,18 @@ def curves(hits: np.ndarray, relevant: np.ndarray) -> dict[str, list[float]]:
 def evaluate(
     model: Any, train: pd.DataFrame, test: pd.DataFrame, settings: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Each test user's top k (the predictions file) and the metrics at k, with their curves up to 2k."""
+    """Each test user's top k (the predictions file) and the metrics at k, with their curves up to 2k
+    and their intervals from resampled scored users (bootstrap.py)."""
     columns, k = columns_of(settings), settings["k"]
     longer = model.recommend(test[columns.user].unique(), 2 * k)
     # the first k of a top-2k list are the top k: one pass over the lists gives the metrics and the curves
     hits, relevant, counted = ranked_hits(longer, test, train, columns, 2 * k)
-    scores = metrics_of_hits(hits[:, :k], relevant, counted[counted["rank"] <= k], train[columns.item])
+    at_k = counted[counted["rank"] <= k]
+    found = metrics_of_hits(hits[:, :k], relevant, at_k, train[columns.item])
+    scores = {name: round(value, 6) for name, value in found.items()}
+    resamples = settings.get("resamples", RESAMPLES)  # 0 for the learning curve
+    items = train[columns.item]
+    intervals = resampled(hits[:, :k], relevant, at_k, items, scores, settings["seed"], resamples)
     top = longer[longer["rank"] <= k].reset_index(drop=True)
     return top, {
         "goal": f"recommending {columns.item} to each {columns.user}",
@@ -357,6 +366,35 @@ def evaluate(
         "metric_meaning": (
             METRICS[settings["metric"]].meaning if settings.get("metric") else METRIC_MEANING.format(k=k)
         ),
-        "metrics": {name: round(value, 6) for name, value in scores.items()},
+        "metrics": scores,
         "curves": curves(hits, relevant),
+        **intervals,
     }
+
+
+def resampled(
+    hits: np.ndarray,
+    relevant: np.ndarray,
+    counted: pd.DataFrame,
+    train_items: pd.Series,
+    scores: Scores,
+    seed: int,
+    resamples: int = RESAMPLES,
+) -> dict[str, dict]:
+    """The metrics file's `intervals` and `bootstrap`: the metrics of resampled scored users, each a
+    mean over the users. Coverage has none: a resample repeats some users and leaves others out, so
+    it covers fewer items than all the users do, and its interval would sit below the score."""
+    per_user = {name: metric(hits, relevant) for name, metric in PER_USER.items()}
+    users = counted["scored_user"].to_numpy()
+    percentile = counted["item"].map(train_items.value_counts().rank(pct=True)).fillna(0.0).to_numpy()
+    shown = np.bincount(users, minlength=len(relevant))
+    popularity = np.bincount(users, weights=percentile, minlength=len(relevant))
+
+    def score(rows: np.ndarray) -> dict[str, float]:
+        found = {name: float(values[rows].mean()) for name, values in per_user.items()}
+        total = shown[rows].sum()
+        found["popularity_percentile"] = float(popularity[rows].sum() / total) if total else 0.0
+        return found
+
+    point = {name: value for name, value in scores.items() if name != "coverage"}
+    return bootstrap(score, len(relevant), point, seed, resamples)

@@ -18,6 +18,7 @@ re-splits without re-cleaning.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..progress import bar
 from . import Cleanup
@@ -310,15 +312,45 @@ def evaluate(
     predict: Callable[[Any, pd.DataFrame, Mapping[str, Any]], pd.DataFrame] = predict,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and the `task`'s `score` of them (its `evaluate` says which),
-    ranked by `[evaluate] metric` (settings["metric"]) or the task's first metric in metrics.py."""
+    ranked by `[evaluate] metric` (settings["metric"]) or the task's first metric in metrics.py, with
+    the interval of each score from resampled test rows (bootstrap.py)."""
     target = settings["target"]
     primary = metrics.primary(task, settings.get("metric"))
     predictions = predict(model, test, settings)
+    scores = score(predictions, primary.name)
     return predictions, {
         "goal": f"predicting {target}",
         "target": target,
         "n_test": len(test),
         "test_unit": "rows",
         "metric_meaning": primary.meaning.format(target=target),
-        "metrics": score(predictions, primary.name),
+        "metrics": scores,
+        **resampled(
+            predictions,
+            scores,
+            lambda rows: score(rows, primary.name),
+            settings["seed"],
+            settings.get("resamples", RESAMPLES),
+        ),
     }
+
+
+def resampled(
+    predictions: pd.DataFrame,
+    scores: Scores,
+    score: Callable[[pd.DataFrame], Scores],
+    seed: int,
+    resamples: int = RESAMPLES,
+) -> dict[str, dict]:
+    """The metrics file's `intervals` and `bootstrap`: `score` of resampled test rows (0 resamples: none)."""
+
+    def of_rows(rows: np.ndarray) -> Scores | None:
+        try:
+            return score(predictions.iloc[rows])
+        except StepError:  # roc_auc or log_loss primary, and a resample drew one class of the two
+            return None
+
+    with warnings.catch_warnings():
+        # A resample can miss a rare class; scikit-learn's warning about it says nothing about the model.
+        warnings.simplefilter("ignore")
+        return bootstrap(of_rows, len(predictions), scores, seed, resamples)
