@@ -54,11 +54,14 @@ window_days = 365
 segment = "genre"
 
 """
-LARGER_IN_PROCESS = LARGER_RULES + """[models.knn]
+LARGER_IN_PROCESS = (
+    LARGER_RULES
+    + """[models.knn]
 kind = "item"
 neighbors = 100
 shrinkage = 10.0
 """
+)
 # [spark] on this machine's two cores, and ALS as in the issue (on implicit feedback: no rating column).
 SPARK_SETTINGS = """[spark]
 master = "local[2]"
@@ -443,8 +446,9 @@ def run_watched(bench: Bench, command: list[str], cwd: Path) -> tuple[Timing, Tr
     """`bench.run`, sampling the memory of the command's process tree meanwhile."""
     memory = TreeMemory()
     start, used = time.perf_counter(), children_cpu()
-    process = subprocess.Popen(command, cwd=cwd, env=bench.environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=bench.environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     watcher = threading.Thread(target=memory.watch, args=(process.pid,), daemon=True)
     watcher.start()
     output, _ = process.communicate()
@@ -485,7 +489,7 @@ def spark_project(
 
 def record_models(bench: Bench, project: Path, memory: TreeMemory, steps: list[Step], models: dict[str, str]) -> None:
     """Per model (label -> the model's name): training seconds and peak memory (Python and JVM), ndcg@10."""
-    records = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()][-len(steps):]
+    records = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()][-len(steps) :]
     for label, model in models.items():
         train = next(r for r in records if r["step"] == "train" and r["args"][-1] == f"models/{model}.joblib")
         end = datetime_seconds(train["finished_at"])
@@ -516,7 +520,7 @@ def spark_medium(bench: Bench) -> None:
     record_models(bench, project, memory, steps, {"scipy item-KNN": "knn", "ALS on local[2]": "als"})
     set_setting(project, "shrinkage =", 'shrinkage = 10.0\nengine = "spark"')
     timing, memory = run_watched(bench, ["make"], project)
-    steps = build_log(project)[len(steps):]
+    steps = build_log(project)[len(steps) :]
     show_steps(steps)
     record_models(bench, project, memory, steps, {"Spark item-KNN on local[2]": "knn"})
 
@@ -624,18 +628,25 @@ def versus_implicit(bench: Bench) -> None:
             say(f"    {figure}, {who}: min {min(taken):.2f} s, median {statistics.median(taken):.2f} s")
     for model, scores in rounds[-1]["ndcg"].items():
         say(f"    ndcg@10 {model}: " + ", ".join(f"{who} {value:.4f}" for who, value in scores.items()))
-    median = {figure: {who: statistics.median(taken) for who, taken in times.items()}
-              for figure, times in seconds.items()}
+    median = {
+        figure: {who: statistics.median(taken) for who, taken in times.items()} for figure, times in seconds.items()
+    }
     for figure in ("similarity fit", "scoring every test user", "ALS in-process"):
         ratio = median[figure]["project"] / median[figure]["implicit"]
         bench.record(f"vs implicit: {figure}, project / implicit", ratio, "x")
-    bench.record("vs implicit: train knn step / implicit's one fit", median["train knn step"]["project"]
-                 / median["implicit single fit"]["implicit"], "x")
+    bench.record(
+        "vs implicit: train knn step / implicit's one fit",
+        median["train knn step"]["project"] / median["implicit single fit"]["implicit"],
+        "x",
+    )
     bench.record("vs implicit: ALS in-process", median["ALS in-process"]["project"])
     bench.record("vs implicit: ALS in-process ndcg@10", rounds[-1]["ndcg"]["ALS"]["project"], "")
     knn = rounds[-1]["ndcg"]["item-KNN"]
-    bench.record("vs implicit: item-KNN ndcg@10 (K = 100), project - implicit",
-                 max(knn["project (candidate)"], knn["project (history)"]) - knn["implicit"], "")
+    bench.record(
+        "vs implicit: item-KNN ndcg@10 (K = 100), project - implicit",
+        max(knn["project (candidate)"], knn["project (history)"]) - knn["implicit"],
+        "",
+    )
 
 
 # --- The API (issue 10): a bounded loopback load test of a running `make serve` -------------------------
@@ -688,8 +699,12 @@ def serving(bench: Bench, project: Path) -> tuple[subprocess.Popen, str]:
     log = bench.workdir / f"serve-{port}.log"  # a file, not a pipe: a full pipe would stall the server's logging
     with open(log, "w") as output:
         server = subprocess.Popen(
-            ["make", "serve", f"PORT={port}"], cwd=project, env=bench.environ,
-            start_new_session=True, stdout=output, stderr=subprocess.STDOUT,
+            ["make", "serve", f"PORT={port}"],
+            cwd=project,
+            env=bench.environ,
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVE_STARTUP_SECONDS
@@ -732,8 +747,10 @@ def record_load(bench: Bench, label: str, requests: list[httpx.Request], url: st
     for clients in SERVE_CLIENTS:
         load = asyncio.run(load_test(url, requests, clients))
         loads[clients] = load
-        say(f"    {label}, {clients:2d} clients: {load.per_second:6.0f} req/s  p50 {load.p50:6.1f} ms  "
-            f"p95 {load.p95:6.1f} ms  p99 {load.p99:6.1f} ms")
+        say(
+            f"    {label}, {clients:2d} clients: {load.per_second:6.0f} req/s  p50 {load.p50:6.1f} ms  "
+            f"p95 {load.p95:6.1f} ms  p99 {load.p99:6.1f} ms"
+        )
     return loads
 
 
@@ -764,6 +781,8 @@ def serve(bench: Bench) -> None:
         stop_serving(server)
     best = max(loads.values(), key=lambda load: load.per_second)
     bench.record("serve: GET /recommend/{user} (item-KNN), best req/s", best.per_second, "req/s")
+
+
 def mutation_scores(bench: Bench) -> None:
     """`make mutants` in a fresh classification bake: the share of mutants of the pipeline code that its
     tests kill, per module and overall (issue 15). Slow (the better part of an hour on 2 cores): opt-in."""
@@ -841,19 +860,33 @@ def machine(environ: dict[str, str]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=SECTIONS, metavar="SECTION",
-                        help=f"run only this section (again for more): {', '.join(SECTIONS)}; "
-                        f"{', '.join(sorted(OPT_IN))} run only when named")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"run only this section (again for more): {', '.join(SECTIONS)}; "
+        f"{', '.join(sorted(OPT_IN))} run only when named",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="rounds to take the median of, where cheap")
     parser.add_argument("--rows", type=int, default=LARGE_ROWS, help="rows of the large CSV")
-    parser.add_argument("--spark-interactions", type=int, default=10_000_000,
-                        help="interactions in the spark-data section's log")
+    parser.add_argument(
+        "--spark-interactions", type=int, default=10_000_000, help="interactions in the spark-data section's log"
+    )
     options = parser.parse_args()
-    chosen = [name for name in SECTIONS if name in options.only] if options.only else \
-        [name for name in SECTIONS if name not in OPT_IN]
+    chosen = (
+        [name for name in SECTIONS if name in options.only]
+        if options.only
+        else [name for name in SECTIONS if name not in OPT_IN]
+    )
     with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
-        bench = Bench(Path(workdir), newcomer_environment(uv_tools(Path(workdir))), options.repeat, options.rows,
-                      options.spark_interactions)
+        bench = Bench(
+            Path(workdir),
+            newcomer_environment(uv_tools(Path(workdir))),
+            options.repeat,
+            options.rows,
+            options.spark_interactions,
+        )
         say(f"at start: {machine(bench.environ)}")
         for name in chosen:
             say(f"{name}: {inspect.getdoc(SECTIONS[name]).splitlines()[0]}")

@@ -36,8 +36,13 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 PLATFORMS = {"linux": ("Linux", "posix"), "darwin": ("Darwin", "posix"), "win32": ("Windows", "nt")}
 # The marker variables that differ between the places a generated project may be installed.
 ENVIRONMENTS = [
-    {"python_version": python, "python_full_version": f"{python}.0", "sys_platform": platform,
-     "platform_system": system, "os_name": os_name}
+    {
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "sys_platform": platform,
+        "platform_system": system,
+        "os_name": os_name,
+    }
     for python in PYTHONS
     for platform, (system, os_name) in PLATFORMS.items()
 ]
@@ -55,8 +60,11 @@ def project_requirements(pyproject: dict) -> list[str]:
     """Every requirement a generated project may install: dependencies, each extra, the build backend."""
     project = pyproject["project"]
     extras = project.get("optional-dependencies", {}).values()
-    return [*project["dependencies"], *(line for extra in extras for line in extra),
-            *pyproject["build-system"]["requires"]]
+    return [
+        *project["dependencies"],
+        *(line for extra in extras for line in extra),
+        *pyproject["build-system"]["requires"],
+    ]
 
 
 def applies(requirement: Requirement, extras: Iterable[str]) -> bool:
@@ -140,7 +148,10 @@ def main() -> None:
         config.write_text(f"replay_dir: {Path(folder, 'replay')}\n", encoding="utf-8")
         for task in tasks:
             project = cookiecutter(
-                str(TEMPLATE), no_input=True, output_dir=Path(folder, task), config_file=str(config),
+                str(TEMPLATE),
+                no_input=True,
+                output_dir=Path(folder, task),
+                config_file=str(config),
                 extra_context={"task": task},
             )
             names |= taken_names(Path(project))

@@ -3,6 +3,7 @@
 import json
 import re
 import runpy
+import subprocess
 import sys
 import tomllib
 
@@ -14,61 +15,200 @@ TASKS = ["classification", "regression", "recommendation"]
 
 # Every file a project is baked with, whatever the answers; <module> is the package's name.
 PROJECT_FILES = {
-    "README.md", "SPRINTS.md", "MUTANTS.md", "config.toml", "Makefile", "tasks.py", "pyproject.toml", ".gitignore",
-    ".env.example", ".github/workflows/ci.yml", "notebooks/01-explore.ipynb",
-    "tools/mutation_score.py", "tools/test_mutation_score.py",
-    *(f"{folder}/.gitkeep" for folder in ["data/raw", "data/interim", "data/processed", "models",
-                                           "reports/metrics", "reports/figures"]),
-    *(f"src/<module>/{name}.py" for name in [
-        "__init__", "errors", "files", "cli", "progress", "config", "config_keys",
-        "data", "clean", "cleanup_report", "split", "train", "evaluate", "leaderboard", "figures", "report",
-        "report_html", "results",
-        "serve/__init__", "serve/__main__", "serve/app", "serve/loading", "serve/limits", "serve/schemas",
-        "sprint/__init__", "sprint/plan", "sprint/checklist", "sprint/clock", "sprint/command",
-        "tasks/__init__", "models/__init__", "models/registry",
-        "submit", "submit_config", "history",
-        "sources/__init__", "sources/reader", "sources/credentials", "sources/formats", "sources/local",
-        "sources/sql", "sources/stream", "sources/web", "sources/text", "sources/objects", "storage", "metrics",
-        "models/target",
-        "ship/__init__", "ship/__main__", "ship/contents", "ship/requirements", "ship/probe", "ship/platforms",
-        "ship/check", "bootstrap", "intervals", "curves", "diagnostic_charts", "learning",
-    ]),
-    *(f"tests/{name}.py" for name in [
-        "conftest", "test_data", "test_report", "test_progress", "test_results", "test_sprint_plan",
-        "test_sprint_clock", "test_serve", "test_history", "test_leaderboard_text", "test_files",
-        "test_tasks", "test_messy_files", "test_object_sources", "test_intervals",
-    ]),
+    "README.md",
+    "SPRINTS.md",
+    "MUTANTS.md",
+    "config.toml",
+    "Makefile",
+    "tasks.py",
+    "pyproject.toml",
+    ".gitignore",
+    ".env.example",
+    ".github/workflows/ci.yml",
+    "notebooks/01-explore.ipynb",
+    "tools/mutation_score.py",
+    "tools/test_mutation_score.py",
+    *(
+        f"{folder}/.gitkeep"
+        for folder in ["data/raw", "data/interim", "data/processed", "models", "reports/metrics", "reports/figures"]
+    ),
+    *(
+        f"src/<module>/{name}.py"
+        for name in [
+            "__init__",
+            "errors",
+            "files",
+            "cli",
+            "progress",
+            "config",
+            "config_keys",
+            "data",
+            "clean",
+            "cleanup_report",
+            "split",
+            "train",
+            "evaluate",
+            "leaderboard",
+            "figures",
+            "report",
+            "report_html",
+            "results",
+            "serve/__init__",
+            "serve/__main__",
+            "serve/app",
+            "serve/loading",
+            "serve/limits",
+            "serve/schemas",
+            "sprint/__init__",
+            "sprint/plan",
+            "sprint/checklist",
+            "sprint/clock",
+            "sprint/command",
+            "tasks/__init__",
+            "models/__init__",
+            "models/registry",
+            "submit",
+            "submit_config",
+            "history",
+            "sources/__init__",
+            "sources/reader",
+            "sources/credentials",
+            "sources/formats",
+            "sources/local",
+            "sources/sql",
+            "sources/stream",
+            "sources/web",
+            "sources/text",
+            "sources/objects",
+            "storage",
+            "metrics",
+            "models/target",
+            "ship/__init__",
+            "ship/__main__",
+            "ship/contents",
+            "ship/requirements",
+            "ship/probe",
+            "ship/platforms",
+            "ship/check",
+            "bootstrap",
+            "intervals",
+            "curves",
+            "diagnostic_charts",
+            "learning",
+        ]
+    ),
+    *(
+        f"tests/{name}.py"
+        for name in [
+            "conftest",
+            "test_data",
+            "test_report",
+            "test_progress",
+            "test_results",
+            "test_sprint_plan",
+            "test_sprint_clock",
+            "test_serve",
+            "test_history",
+            "test_leaderboard_text",
+            "test_files",
+            "test_tasks",
+            "test_messy_files",
+            "test_object_sources",
+            "test_intervals",
+        ]
+    ),
 }
 # Each task family's own files: its package modules, tests, sample data and output folder (Spark with
 # recommendation only), and the demo app's.
 TABLE_FILES = {
-    "data/sample/README.md", "data/sample/penguins.csv", "reports/predictions/.gitkeep",
-    *(f"src/<module>/{name}.py" for name in [
-        "tasks/tabular", "tasks/classification", "tasks/classification_chart", "tasks/regression",
-        "tasks/regression_chart", "tasks/table_submission",
-        "models/features", "models/random_baseline", "models/rules", "models/conditions", "models/knn",
-        "serve/batching", "serve/table_routes", "tasks/missing",
-    ]),
-    *(f"tests/{name}.py" for name in [
-        "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models", "test_row_features",
-        "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps", "test_submit",
-        "test_submit_config", "test_table_charts", "test_table_metrics", "test_curves", "test_learning",
-    ]),
+    "data/sample/README.md",
+    "data/sample/penguins.csv",
+    "reports/predictions/.gitkeep",
+    *(
+        f"src/<module>/{name}.py"
+        for name in [
+            "tasks/tabular",
+            "tasks/classification",
+            "tasks/classification_chart",
+            "tasks/regression",
+            "tasks/regression_chart",
+            "tasks/table_submission",
+            "models/features",
+            "models/random_baseline",
+            "models/rules",
+            "models/conditions",
+            "models/knn",
+            "serve/batching",
+            "serve/table_routes",
+            "tasks/missing",
+        ]
+    ),
+    *(
+        f"tests/{name}.py"
+        for name in [
+            "test_clean",
+            "test_clean_record",
+            "test_conditions",
+            "test_config",
+            "test_models",
+            "test_row_features",
+            "test_rules_learning",
+            "test_seeds",
+            "test_settings",
+            "test_split",
+            "test_steps",
+            "test_submit",
+            "test_submit_config",
+            "test_table_charts",
+            "test_table_metrics",
+            "test_curves",
+            "test_learning",
+        ]
+    ),
 }
 RECOMMENDATION_FILES = {
-    "data/sample/MOVIES.md", "data/sample/interactions.csv", "data/sample/movies.csv", "data/sample/make_movies.py",
+    "data/sample/MOVIES.md",
+    "data/sample/interactions.csv",
+    "data/sample/movies.csv",
+    "data/sample/make_movies.py",
     "reports/recommendations/.gitkeep",
-    *(f"src/<module>/{name}.py" for name in [
-        "recommend", "tasks/recommendation", "tasks/recommendation_chart", "tasks/recommendation_submission",
-        "models/interactions", "models/neighbours", "models/random_items", "models/popularity", "models/item_knn",
-        "models/als", "serve/recommendation_routes", "models/validation", "models/attributes",
-        "spark/__init__", "spark/similarity", "spark/datasets", "spark/snapshot", "spark/cleanup", "spark/holdout",
-        "spark/storage",
-    ]),
-    *(f"tests/{name}.py" for name in [
-        "test_recommendation", "test_recommendation_config", "test_recommender_basics", "test_recommenders",
-        "test_spark_settings", "test_popularity_rules", "test_item_knn",
-    ]),
+    *(
+        f"src/<module>/{name}.py"
+        for name in [
+            "recommend",
+            "tasks/recommendation",
+            "tasks/recommendation_chart",
+            "tasks/recommendation_submission",
+            "models/interactions",
+            "models/neighbours",
+            "models/random_items",
+            "models/popularity",
+            "models/item_knn",
+            "models/als",
+            "serve/recommendation_routes",
+            "models/validation",
+            "models/attributes",
+            "spark/__init__",
+            "spark/similarity",
+            "spark/datasets",
+            "spark/snapshot",
+            "spark/cleanup",
+            "spark/holdout",
+            "spark/storage",
+        ]
+    ),
+    *(
+        f"tests/{name}.py"
+        for name in [
+            "test_recommendation",
+            "test_recommendation_config",
+            "test_recommender_basics",
+            "test_recommenders",
+            "test_spark_settings",
+            "test_popularity_rules",
+            "test_item_knn",
+        ]
+    ),
 }
 OPTION_FILES = {
     ("demo_app", "streamlit"): {"app.py", ".streamlit/config.toml"},
@@ -116,7 +256,9 @@ def test_a_recommendation_project_reads_the_movie_sample(cookies):
     assert config["task"] == "recommendation"
     assert config["data"]["source"] == "data/sample/interactions.csv"
     assert (config["data"]["user"], config["data"]["item"], config["data"]["items"]) == (
-        "user", "item", "data/sample/movies.csv"
+        "user",
+        "item",
+        "data/sample/movies.csv",
     )
     assert "target" not in config["data"]
     assert config["evaluate"]["k"] == 10
@@ -161,6 +303,13 @@ def test_generated_code_passes_its_own_lint(cookies, task):
     """`make lint` (ruff, as configured in the project's pyproject.toml) passes on a fresh project."""
     result = cookies.bake(extra_context={"task": task})
     succeed(["make", "lint"], result.project_path)
+
+
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_the_templates_own_python_passes_ruff(template, command):
+    """The template's tests and benchmarks pass `ruff check` and `ruff format --check` (ruff.toml)."""
+    result = subprocess.run([sys.executable, "-m", "ruff", *command, "."], cwd=template, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("task", ["classification", "regression", "recommendation"])

@@ -19,8 +19,13 @@ from streamlit.testing.v1 import AppTest
 from tornado.websocket import websocket_connect
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -104,8 +109,11 @@ async def page_text_once_it_shows(devtools: str, expected: str, seconds: float =
     connection = await websocket_connect(devtools)
     deadline = time.monotonic() + seconds
     for request in itertools.count(1):
-        command = {"id": request, "method": "Runtime.evaluate",
-                   "params": {"expression": "document.body.innerText", "returnByValue": True}}
+        command = {
+            "id": request,
+            "method": "Runtime.evaluate",
+            "params": {"expression": "document.body.innerText", "returnByValue": True},
+        }
         await connection.write_message(json.dumps(command))
         reply = {}
         while reply.get("id") != request:
@@ -124,15 +132,24 @@ def test_the_served_app_renders_the_leaderboard_in_a_real_browser(built_project,
     env = {**os.environ, "PYTHONPATH": str(built_project / "src")}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
-        cwd=built_project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=built_project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     viewer = None
     try:
         wait_for_port(port, server)
         viewer = subprocess.Popen(
-            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
-             f"--remote-debugging-port={devtools_port}", f"http://127.0.0.1:{port}/"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                browser,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={tmp_path / 'profile'}",
+                f"--remote-debugging-port={devtools_port}",
+                f"http://127.0.0.1:{port}/",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(devtools_port, viewer)
         with urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list") as response:
@@ -144,7 +161,7 @@ def test_the_served_app_renders_the_leaderboard_in_a_real_browser(built_project,
                 process.terminate()
                 process.wait(timeout=30)
     assert "Lift over random" in text, text
-    leaderboard = text[text.index("Lift over random"):]
+    leaderboard = text[text.index("Lift over random") :]
     for model in MODELS:
         assert f"\t{model}\t" in leaderboard, model
 

@@ -108,8 +108,10 @@ def test_a_replay_file_cannot_choose_what_the_template_does_not_offer(tmp_path, 
     with pytest.raises(FailedHookException):
         cookiecutter(str(TEMPLATE), replay=str(replay), output_dir=str(output), config_file=str(config))
     errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("error: ")]
-    assert errors == [f"error: {answer} '{value}' is not one of {', '.join(context['cookiecutter'][answer])}, "
-                      f"e.g. {answer}='{pre_gen_hook()['EXAMPLES'][answer]}'"]
+    assert errors == [
+        f"error: {answer} '{value}' is not one of {', '.join(context['cookiecutter'][answer])}, "
+        f"e.g. {answer}='{pre_gen_hook()['EXAMPLES'][answer]}'"
+    ]
     assert list(output.glob("*")) == []
 
 

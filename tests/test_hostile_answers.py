@@ -37,13 +37,40 @@ PAYLOADS = [
 ]
 # Characters that broke a bake or a build before: quotes and escapes in a docstring, emoji in TOML,
 # line breaks of every kind, NUL, bidirectional overrides, lone surrogates (a file name's invalid bytes).
-NASTY = ['"""', "'''", '"', "'", "\\", "\\N{oops}", "\\U0001", "\x00", "\t", "\r", "\x1b[2J", "\x7f", "\x85",
-         "\u2028", "\u202e", "\udcff", "🐧", "👨\u200d👩\u200d👧", "#", "$", "%", "=", "[x]", "- [ ] ", "## h+00:00"]
+NASTY = [
+    '"""',
+    "'''",
+    '"',
+    "'",
+    "\\",
+    "\\N{oops}",
+    "\\U0001",
+    "\x00",
+    "\t",
+    "\r",
+    "\x1b[2J",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\udcff",
+    "🐧",
+    "👨\u200d👩\u200d👧",
+    "#",
+    "$",
+    "%",
+    "=",
+    "[x]",
+    "- [ ] ",
+    "## h+00:00",
+]
 # cookiecutter renders {{ }}, {% %} and {# #} in answers itself (the README's security note says so).
 JINJA = ("{{", "{%", "{#")
 TEXT_ANSWERS = ("project_name", "description", "author_name")
 SETTINGS = settings(
-    max_examples=20, deadline=None, derandomize=True,
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 OUTCOMES = Counter()
@@ -60,7 +87,8 @@ hostile_text = st.lists(st.sampled_from(PAYLOADS + NASTY) | st.text(max_size=12)
 printable_text = st.lists(
     st.sampled_from([text for text in PAYLOADS + NASTY if all(map(printable, text))])
     | st.text(st.characters(codec="utf-8").filter(printable), min_size=1, max_size=30),
-    min_size=1, max_size=3,
+    min_size=1,
+    max_size=3,
 ).map("".join)
 
 
@@ -71,8 +99,10 @@ def tally(request):
     shutil.rmtree(MARKER.parent, ignore_errors=True)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and OUTCOMES:
-        line = (f"hostile answers: {sum(OUTCOMES.values())} tried, {OUTCOMES['rejected']} rejected cleanly, "
-                f"{OUTCOMES['accepted']} accepted and working")
+        line = (
+            f"hostile answers: {sum(OUTCOMES.values())} tried, {OUTCOMES['rejected']} rejected cleanly, "
+            f"{OUTCOMES['accepted']} accepted and working"
+        )
         request.config.add_cleanup(lambda: reporter.write_line(line))  # after output capture has ended
 
 
@@ -91,8 +121,11 @@ def bake(tmp_path, capfd):
         output = Path(tempfile.mkdtemp(dir=bakes))
         capfd.readouterr()
         try:
-            project = Path(cookiecutter(str(TEMPLATE), no_input=True, extra_context=answers,
-                                        output_dir=str(output), config_file=str(config)))
+            project = Path(
+                cookiecutter(
+                    str(TEMPLATE), no_input=True, extra_context=answers, output_dir=str(output), config_file=str(config)
+                )
+            )
         except FailedHookException:
             project = None
         errors = [line for line in capfd.readouterr().err.splitlines() if line.startswith("error: ")]
@@ -181,7 +214,7 @@ def test_a_named_hostile_answer_is_refused_in_one_line(bake, answers):
 NASTY_BUT_VALID = [
     {"project_name": f"Pwn $(shell touch {MARKER})", "author_name": f"`touch {MARKER}` $$(id) $(touch {MARKER})"},
     {"project_name": 'Say """hi""" \\ \\N{oops} \\U0001 \'quoted\'', "description": 'Ends with """ and \\'},
-    {"description": "Penguins 🐧, a family 👨\u200d👩\u200d👧 and 中文", "author_name": "Ünïcødé 🐧 & \"Co\" <a@b>"},
+    {"description": "Penguins 🐧, a family 👨\u200d👩\u200d👧 and 中文", "author_name": 'Ünïcødé 🐧 & "Co" <a@b>'},
     {"description": "🐧" * 256, "hackathon_hours": "336", "sprint_hours": "0.5"},
 ]
 
@@ -203,8 +236,13 @@ def test_a_name_that_looks_like_the_sprint_plan_keeps_its_clock_working(bake):
 def test_an_answer_is_rendered_once_by_cookiecutter_and_never_again(bake):
     """Template syntax that survives cookiecutter's own rendering stays literal text in every file."""
     literal = "{{ 7 * 7 }} {% if x %}"
-    project = bake({"project_name": "Literal " + "{% raw %}" + literal + "{% endraw %}",
-                    "description": "{% raw %}" + literal + "{% endraw %}"}, bakes_ok=True)
+    project = bake(
+        {
+            "project_name": "Literal " + "{% raw %}" + literal + "{% endraw %}",
+            "description": "{% raw %}" + literal + "{% endraw %}",
+        },
+        bakes_ok=True,
+    )
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["description"] == literal
     assert (project / "README.md").read_text(encoding="utf-8").startswith(f"# Literal {literal}\n\n{literal}\n")

@@ -84,52 +84,69 @@ DATA_SETS = {
     ),
     "non-UTF-8 bytes": DataSet(
         lambda: csv(COMPLETE).replace(b"Torgersen", "Törgersen".encode("latin-1")),
-        r"line 2 has bytes that are not utf-8: b'\\xf6'; set \[data\] encoding", FAILS,
+        r"line 2 has bytes that are not utf-8: b'\\xf6'; set \[data\] encoding",
+        FAILS,
     ),
     "one class": DataSet(lambda: csv(SAMPLE[SAMPLE.species == "Adelie"]), "at least two classes", FAILS),
     "too few rows": DataSet(lambda: csv(COMPLETE.sample(10, random_state=0)), "error: the data has 10 rows", FAILS),
     "only duplicates": DataSet(
-        lambda: csv(categories(1000, 3)), r"'drop duplicate rows' removed 996.*\[clean\] drop_duplicates = false",
-        FAILS, target="label",
+        lambda: csv(categories(1000, 3)),
+        r"'drop duplicate rows' removed 996.*\[clean\] drop_duplicates = false",
+        FAILS,
+        target="label",
     ),
     "only ids and free text": DataSet(
-        lambda: csv(ids_and_notes()[["id", "notes", "species"]]), "error: no column is left to predict 'species'",
+        lambda: csv(ids_and_notes()[["id", "notes", "species"]]),
+        "error: no column is left to predict 'species'",
         FAILS,
     ),
     "one-row classes of a number": DataSet(
-        lambda: csv(COMPLETE[["body_mass_g", "bill_length_mm"]]), 'set task = "regression"', FAILS,
+        lambda: csv(COMPLETE[["body_mass_g", "bill_length_mm"]]),
+        'set task = "regression"',
+        FAILS,
         target="body_mass_g",
     ),
     "numbers and words in a JSON column": DataSet(
-        lambda: COMPLETE.assign(year=[2007 if i % 2 else "late" for i in range(len(COMPLETE))]).to_json(
-            orient="records").encode(),
-        "error: cannot store the data as Parquet", FAILS, name="odd.json",
+        lambda: (
+            COMPLETE.assign(year=[2007 if i % 2 else "late" for i in range(len(COMPLETE))])
+            .to_json(orient="records")
+            .encode()
+        ),
+        "error: cannot store the data as Parquet",
+        FAILS,
+        name="odd.json",
     ),
     "duplicated header names": DataSet(
         lambda: b"species,x,x\n" + "".join(f"{'ab'[i % 2]},{x},{-x}\n" for i, x in enumerate(RNG.random(60))).encode(),
-        "evaluate knn:", BUILDS,
+        "evaluate knn:",
+        BUILDS,
     ),
     "inf and -inf": DataSet(
         lambda: csv(infinities()),
-        "9 infinite or overflowing value(s) made missing (bill_length_mm: 6, bill_depth_mm: 3)", BUILDS,
+        "9 infinite or overflowing value(s) made missing (bill_length_mm: 6, bill_depth_mm: 3)",
+        BUILDS,
     ),
     "a huge single value": DataSet(
         lambda: csv(with_value("body_mass_g", 3, 1e308)), "1 infinite or overflowing value(s)", BUILDS
     ),
     "a stray word among numbers": DataSet(
         lambda: csv(with_value("bill_length_mm", 5, "4l.2")),
-        "bill_length_mm: 1 non-number value(s) made missing, e.g. '4l.2'", BUILDS,
+        "bill_length_mm: 1 non-number value(s) made missing, e.g. '4l.2'",
+        BUILDS,
     ),
     "mixed numbers and words": DataSet(
         lambda: csv(COMPLETE.assign(sex=[i if i % 3 else "male" for i in range(len(COMPLETE))])),
-        "sex: kept as text, only 67% of its values are numbers", BUILDS,
+        "sex: kept as text, only 67% of its values are numbers",
+        BUILDS,
     ),
     "60 classes": DataSet(lambda: csv(many_classes()), "knn: 240 training rows allow 4 folds", BUILDS, target="label"),
     "an id and free text": DataSet(
         lambda: csv(ids_and_notes()), "not used as features: id (unique per row), notes (long free text)", BUILDS
     ),
     "mostly duplicates": DataSet(
-        lambda: csv(categories(200, 60)), "WARNING: cleanup: 'drop duplicate rows' removed 140 of 200 rows", BUILDS,
+        lambda: csv(categories(200, 60)),
+        "WARNING: cleanup: 'drop duplicate rows' removed 140 of 200 rows",
+        BUILDS,
         target="label",
     ),
     "27 rows": DataSet(
@@ -137,7 +154,8 @@ DATA_SETS = {
     ),
     "a mostly empty column": DataSet(
         lambda: csv(SAMPLE.assign(island=[None if i % 3 else "x" for i in range(len(SAMPLE))])),
-        "drop columns over 50% missing: -1 columns (island)", BUILDS,
+        "drop columns over 50% missing: -1 columns (island)",
+        BUILDS,
     ),
 }
 

@@ -72,7 +72,10 @@ def test_changing_a_knn_setting_retrains_only_knn(project):
     config = project / "config.toml"
     config.write_text(config.read_text().replace("n_neighbors = [1, 3, 5, 9, 15, 25]", "n_neighbors = [3, 7]"))
     assert planned_outputs(project) == {
-        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", "reports/learning/knn.json",
+        "models/knn.joblib",
+        "reports/metrics/knn.json",
+        "reports/leaderboard.md",
+        "reports/learning/knn.json",
         *REPORTING,
     }
     succeed(["make"], project)
@@ -130,8 +133,13 @@ def test_make_clean_removes_intermediates_and_keeps_the_raw_snapshot(project):
     before = (raw.read_bytes(), raw.stat().st_mtime_ns)
     succeed(["make", "clean"], project)
     assert (raw.read_bytes(), raw.stat().st_mtime_ns) == before
-    for built in ["data/interim/clean.parquet", "data/processed/train.parquet", "models/knn.joblib",
-                  "reports/metrics/random.json", "reports/leaderboard.md"]:
+    for built in [
+        "data/interim/clean.parquet",
+        "data/processed/train.parquet",
+        "models/knn.joblib",
+        "reports/metrics/random.json",
+        "reports/leaderboard.md",
+    ]:
         assert not (project / built).exists(), built
     assert "data/raw/snapshot.parquet" not in planned_outputs(project)
 
@@ -196,8 +204,19 @@ def test_invoke_report_brings_the_report_up_to_date_and_says_where_it_is(built_p
 def test_make_help_lists_the_targets(built_project):
     """`make help` documents itself from the Makefile's ## comments."""
     output = succeed(["make", "help"], built_project)
-    for target in ["data", "clean-data", "split", "baseline", "rules", "knn", "leaderboard", "test", "lint",
-                   "clean", "fetch"]:
+    for target in [
+        "data",
+        "clean-data",
+        "split",
+        "baseline",
+        "rules",
+        "knn",
+        "leaderboard",
+        "test",
+        "lint",
+        "clean",
+        "fetch",
+    ]:
         assert f"  {target} " in output, target
 
 
@@ -214,9 +233,18 @@ def test_invoke_without_make_says_how_to_get_it(built_project, tmp_path):
 
 @pytest.mark.parametrize(
     "built",
-    ["data/interim/clean.parquet", "data/interim/clean.json", "data/processed/train.parquet",
-     "data/processed/test.parquet", "data/processed/features.json", "models/knn.joblib", "reports/metrics/rules.json",
-     "reports/predictions/knn.parquet", "reports/figures/knn.png", "reports/REPORT.md"],
+    [
+        "data/interim/clean.parquet",
+        "data/interim/clean.json",
+        "data/processed/train.parquet",
+        "data/processed/test.parquet",
+        "data/processed/features.json",
+        "models/knn.joblib",
+        "reports/metrics/rules.json",
+        "reports/predictions/knn.parquet",
+        "reports/figures/knn.png",
+        "reports/REPORT.md",
+    ],
 )
 def test_a_deleted_intermediate_is_rebuilt(project, built):
     """Whatever the pipeline built and someone deleted, one `make` builds again, with all that follows it."""
@@ -251,7 +279,10 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
     config.write_text(config.read_text() + "\n[models.tree]\nmax_depth = 3\n")
 
     assert planned_outputs(project) == {
-        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", "reports/learning/tree.json",
+        "models/tree.joblib",
+        "reports/metrics/tree.json",
+        "reports/leaderboard.md",
+        "reports/learning/tree.json",
         *REPORTING,
     }
     succeed(["make"], project)
@@ -264,6 +295,9 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
 
     (models / "tree.py").touch()
     assert planned_outputs(project) == {
-        "models/tree.joblib", "reports/metrics/tree.json", "reports/leaderboard.md", "reports/learning/tree.json",
+        "models/tree.joblib",
+        "reports/metrics/tree.json",
+        "reports/leaderboard.md",
+        "reports/learning/tree.json",
         *REPORTING,
     }

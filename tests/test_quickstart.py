@@ -30,5 +30,7 @@ def test_the_one_liner_bakes_a_project_and_prints_its_first_score(tmp_path):
     assert command != TWO_COMMANDS[0], "the README's command names the template as " + PUBLISHED
     result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert re.search(r"evaluate random: balanced_accuracy \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] on \d+ held-out rows", result.stdout)
+    assert re.search(
+        r"evaluate random: balanced_accuracy \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\] on \d+ held-out rows", result.stdout
+    )
     assert (tmp_path / "hackathon-ml" / "reports" / "metrics" / "random.json").is_file()

@@ -65,13 +65,20 @@ def test_default_cleanup_keeps_the_rows_and_the_leaderboard_ranks_by_rmsle(cooki
     frame = houses()
     (project / "data" / "external").mkdir()
     frame.to_csv(project / "data" / "external" / "train.csv", index=False)
-    configure(project, data={"source": '"data/external/train.csv"', "target": '"price"'},
-              features={"target_transform": '"log"'}, evaluate={"metric": '"rmsle"'})
+    configure(
+        project,
+        data={"source": '"data/external/train.csv"', "target": '"price"'},
+        features={"target_transform": '"log"'},
+        evaluate={"metric": '"rmsle"'},
+    )
     output = succeed(["make"], project)
     cleanup = json.loads((project / "data" / "interim" / "clean.json").read_text())
     assert cleanup["rows_kept_share"] >= 0.85
-    assert re.search(r"drop the columns that cost the most rows: -2 columns \(FireplaceQu, Alley\); "
-                     r"FireplaceQu saved \d+ rows, Alley saved \d+ rows", output)
+    assert re.search(
+        r"drop the columns that cost the most rows: -2 columns \(FireplaceQu, Alley\); "
+        r"FireplaceQu saved \d+ rows, Alley saved \d+ rows",
+        output,
+    )
     leaderboard = (project / "reports" / "leaderboard.md").read_text()
     assert "ranked by **rmsle** (lower is better)" in leaderboard
     knn = json.loads((project / "reports" / "metrics" / "knn.json").read_text())
@@ -86,8 +93,9 @@ def test_the_kept_rows_bias_is_warned_about_in_the_build_the_leaderboard_and_the
     project = baked(cookies, project_name="Biased Houses", task="regression")
     (project / "data" / "external").mkdir()
     houses().to_csv(project / "data" / "external" / "train.csv", index=False)
-    configure(project, data={"source": '"data/external/train.csv"', "target": '"price"'},
-              clean={"max_removed_share": "0.9"})
+    configure(
+        project, data={"source": '"data/external/train.csv"', "target": '"price"'}, clean={"max_removed_share": "0.9"}
+    )
     result = run(["make"], project)
     assert result.returncode == 0, result.stderr
     assert "rows kept are unlike the" in result.stderr
@@ -117,12 +125,18 @@ def test_a_downloaded_csv_with_latin1_bytes_and_trailing_html_builds_and_submits
     assert failed.returncode != 0 and "Traceback" not in failed.stderr
     assert re.search(r"line \d+ has bytes that are not utf-8: b'\\xe9'", failed.stderr)
     options = {"encoding": '"latin-1"', "bad_lines": '"skip"'}
-    configure(project, data=options, evaluate={"metric": '"roc_auc"'},
-              submit={"source": '"data/external/test.csv"', "id": '"id"', **options})
+    configure(
+        project,
+        data=options,
+        evaluate={"metric": '"roc_auc"'},
+        submit={"source": '"data/external/test.csv"', "id": '"id"', **options},
+    )
     output = succeed(["make"], project)
     succeed(["make", "submit"], project)
-    assert f"skipped 1 line(s) of 'data/external/train.csv' that are not rows of the table " \
-           f'([data] bad_lines = "skip"): line {len(train) + 2}' in output
+    assert (
+        f"skipped 1 line(s) of 'data/external/train.csv' that are not rows of the table "
+        f'([data] bad_lines = "skip"): line {len(train) + 2}' in output
+    )
     assert "ranked by **roc_auc** (higher is better)" in (project / "reports" / "leaderboard.md").read_text()
     submission = pd.read_csv(project / "reports" / "submission.csv")
     assert len(submission) == len(test)
@@ -137,16 +151,24 @@ def rating_log(users: int = 400, movies: int = 200) -> tuple[pd.DataFrame, pd.Da
     12 users, who rate obscure films."""
     rng = np.random.default_rng(3)
     genres = [rng.choice(GENRES, rng.integers(1, 4), replace=False) for _ in range(movies)]
-    titles = pd.DataFrame({"movieId": range(movies), "title": [f"Film {i} (19{i % 100:02d})" for i in range(movies)],
-                           "genres": ["|".join(g) for g in genres]})
+    titles = pd.DataFrame(
+        {
+            "movieId": range(movies),
+            "title": [f"Film {i} (19{i % 100:02d})" for i in range(movies)],
+            "genres": ["|".join(g) for g in genres],
+        }
+    )
     appeal = rng.pareto(1.5, movies) + 0.1
     rows = []
     for user in range(users):
         late = user >= users - 12
         favourite = rng.choice(GENRES)
         weight = appeal * np.array([4.0 if favourite in g else 1.0 for g in genres])
-        seen = (rng.choice(np.argsort(appeal)[:50], 10, replace=False) if late
-                else rng.choice(movies, rng.integers(8, 40), replace=False, p=weight / weight.sum()))
+        seen = (
+            rng.choice(np.argsort(appeal)[:50], 10, replace=False)
+            if late
+            else rng.choice(movies, rng.integers(8, 40), replace=False, p=weight / weight.sum())
+        )
         start = 21 * YEAR + rng.integers(0, YEAR - 86400) if late else rng.integers(0, 21 * YEAR)
         rows += [(user, int(movie), float(rng.integers(1, 6)), int(start + n * 60)) for n, movie in enumerate(seen)]
     return pd.DataFrame(rows, columns=["userId", "movieId", "rating", "timestamp"]), titles
@@ -162,8 +184,7 @@ def test_a_long_log_with_a_quiet_last_year_and_pipe_joined_genres_gets_rules_cho
     log.to_csv(project / "data" / "external" / "ratings.csv", index=False)
     titles.to_csv(project / "data" / "external" / "movies.csv", index=False)
     columns = {"user": '"userId"', "item": '"movieId"', "time": '"timestamp"'}
-    configure(project, data={"source": '"data/external/ratings.csv"', **columns,
-                             "items": '"data/external/movies.csv"'})
+    configure(project, data={"source": '"data/external/ratings.csv"', **columns, "items": '"data/external/movies.csv"'})
     failed = run(["make", "rules"], project)
     assert failed.returncode != 0 and "Traceback" not in failed.stderr
     assert "with columns 'movieId' and 'genre'; it has: movieId, title, genres" in failed.stderr
@@ -189,9 +210,17 @@ def test_the_apps_filters_offer_each_genre_of_a_pipe_joined_column(cookies, monk
     (project / "data" / "external").mkdir()
     log.to_csv(project / "data" / "external" / "ratings.csv", index=False)
     titles.to_csv(project / "data" / "external" / "movies.csv", index=False)
-    configure(project, data={"source": '"data/external/ratings.csv"', "user": '"userId"', "item": '"movieId"',
-                             "time": '"timestamp"', "items": '"data/external/movies.csv"'},
-              **{"models.rules": {"segment": '"genres"'}})
+    configure(
+        project,
+        data={
+            "source": '"data/external/ratings.csv"',
+            "user": '"userId"',
+            "item": '"movieId"',
+            "time": '"timestamp"',
+            "items": '"data/external/movies.csv"',
+        },
+        **{"models.rules": {"segment": '"genres"'}},
+    )
     succeed(["make"], project)
     monkeypatch.syspath_prepend(str(project / "src"))
     app = AppTest.from_file(str(project / "app.py"), default_timeout=120)

@@ -42,7 +42,10 @@ def test_every_metrics_file_has_the_contracts_fields(built_recommender):
             result
         )
         assert (result["task"], result["primary_metric"], result["higher_is_better"], result["k"]) == (
-            "recommendation", "ndcg_at_k", True, 10
+            "recommendation",
+            "ndcg_at_k",
+            True,
+            10,
         )
         assert RANKING_METRICS <= set(result["metrics"])
 
@@ -96,7 +99,10 @@ def test_changing_a_knn_setting_retrains_only_knn(recommender):
     """A new [models.knn] grid re-trains and re-scores KNN and redoes the leaderboard and report; nothing else."""
     edit_config(recommender, "neighbors = [20, 50, 100, 200]", "neighbors = [30, 60]")
     assert planned_outputs(recommender) == {
-        "models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md", "reports/learning/knn.json",
+        "models/knn.joblib",
+        "reports/metrics/knn.json",
+        "reports/leaderboard.md",
+        "reports/learning/knn.json",
         *REPORTING,
     }
     succeed(["make"], recommender)

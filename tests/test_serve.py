@@ -46,8 +46,9 @@ def started(command: list[str], project: Path, log: Path, port: str | None = Non
     environment = {**os.environ, "PYTHON": sys.executable, "PYTHONPATH": str(project / "src")}
     # its own process group: invoke runs make, which runs the server, and stopping must reach all three
     with open(log, "w") as output:
-        server = subprocess.Popen(command, cwd=project, env=environment, stdout=output, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, cwd=project, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:

@@ -137,8 +137,14 @@ def test_a_saved_als_model_recommends_without_spark_or_java(spark_project):
 def test_training_on_spark_without_java_is_a_one_line_error(spark_copy):
     """No java: the Spark step stops with one line saying how to install it, not a Py4J trace."""
     (spark_copy / "models" / "als.joblib").unlink()
-    command = [sys.executable, "-m", "movie_night.train", ".settings/als.json", "data/processed/train.parquet",
-               "models/als.joblib"]
+    command = [
+        sys.executable,
+        "-m",
+        "movie_night.train",
+        ".settings/als.json",
+        "data/processed/train.parquet",
+        "models/als.joblib",
+    ]
     result = run(command, spark_copy, PATH="", JAVA_HOME=None, PYTHONPATH="src")
     assert result.returncode != 0 and "Traceback" not in result.stderr and "Py4J" not in result.stderr
     assert "sudo apt install openjdk-17-jre-headless" in result.stderr.strip().splitlines()[-1]
@@ -151,8 +157,10 @@ def test_the_models_that_do_not_use_spark_never_import_it(spark_project):
         code = spark_project / ".settings" / "settings.mk"
         line = next(li for li in code.read_text().splitlines() if li.startswith(f"CODE_{step} :="))
         assert "spark/similarity.py" not in line and "models/als.py" not in line
-    script = ("import sys, movie_night.train, movie_night.evaluate, movie_night.models.item_knn; "
-              "print('pyspark' in sys.modules)")
+    script = (
+        "import sys, movie_night.train, movie_night.evaluate, movie_night.models.item_knn; "
+        "print('pyspark' in sys.modules)"
+    )
     assert succeed([sys.executable, "-c", script], spark_project, PYTHONPATH="src").strip() == "False"
 
 
@@ -169,8 +177,9 @@ def test_spark_item_knn_finds_the_neighbours_of_in_process_item_knn(spark, packa
     spark_side = similarity.top_similar_items(matrix, 20, 10.0, 0.0, {})
     np.testing.assert_allclose(spark_side.values, scipy_side.values, atol=1e-6)
     cut = scipy_side.values[:, -1:] + 1e-6  # the last similarity kept; items tied with it may differ
-    for spark_columns, scipy_columns, above_cut in zip(spark_side.columns, scipy_side.columns,
-                                                       scipy_side.values > cut, strict=True):
+    for spark_columns, scipy_columns, above_cut in zip(
+        spark_side.columns, scipy_side.columns, scipy_side.values > cut, strict=True
+    ):
         assert set(spark_columns[above_cut]) == set(scipy_columns[above_cut])
 
 
@@ -178,10 +187,15 @@ def test_knn_on_spark_scores_as_knn_in_process(spark_copy):
     """[models.knn] engine = "spark" builds the same fitted KNN: the same metrics as in-process scipy."""
     before = metrics(spark_copy, "knn")["metrics"]
     config = spark_copy / "config.toml"
-    config.write_text(config.read_text().replace("neighbors = [20, 50, 100, 200]", "neighbors = [20, 50, 100, 200]\n"
-                                                                                   'engine = "spark"'))
-    assert planned_outputs(spark_copy) == {"models/knn.joblib", "reports/metrics/knn.json", "reports/leaderboard.md",
-                                           *REPORTING}
+    config.write_text(
+        config.read_text().replace("neighbors = [20, 50, 100, 200]", 'neighbors = [20, 50, 100, 200]\nengine = "spark"')
+    )
+    assert planned_outputs(spark_copy) == {
+        "models/knn.joblib",
+        "reports/metrics/knn.json",
+        "reports/leaderboard.md",
+        *REPORTING,
+    }
     succeed(["make"], spark_copy)
     after = metrics(spark_copy, "knn")
     assert "on Spark" in after["learned"]
@@ -201,7 +215,8 @@ def test_the_metrics_agree_with_sparks_ranking_evaluator(spark, spark_project):
     labels = relevant.groupby("user")["item"].agg(lambda items: [codes[item] for item in items])
     for model in ("als", "knn", "rules"):
         top = pd.read_parquet(spark_project / "reports" / "recommendations" / f"{model}.parquet").sort_values(
-            ["user", "rank"])
+            ["user", "rank"]
+        )
         predictions = top.groupby("user")["item"].agg(lambda items: [codes[item] for item in items])
         rows = pd.DataFrame({"label": labels, "prediction": predictions.reindex(labels.index)})
         rows["prediction"] = rows["prediction"].map(lambda items: items if isinstance(items, list) else [])
@@ -219,21 +234,50 @@ def standalone_cluster(workdir: Path) -> Iterator[str]:
 
     spark_class = Path(pyspark.__file__).parent / "bin" / "spark-class"
     port = free_port()
-    environment = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable,
-                   "SPARK_WORKER_DIR": str(workdir / "work"), "SPARK_LOG_DIR": str(workdir)}
+    environment = {
+        **os.environ,
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        "PYSPARK_PYTHON": sys.executable,
+        "SPARK_WORKER_DIR": str(workdir / "work"),
+        "SPARK_LOG_DIR": str(workdir),
+    }
     master_url = f"spark://127.0.0.1:{port}"
     commands = {
-        "master": ["org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(port),
-                   "--webui-port", str(free_port())],
-        "worker": ["org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--webui-port", str(free_port()),
-                   "--cores", "2", "--memory", "1g", master_url],
+        "master": [
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--webui-port",
+            str(free_port()),
+        ],
+        "worker": [
+            "org.apache.spark.deploy.worker.Worker",
+            "--host",
+            "127.0.0.1",
+            "--webui-port",
+            str(free_port()),
+            "--cores",
+            "2",
+            "--memory",
+            "1g",
+            master_url,
+        ],
     }
     processes: list[subprocess.Popen] = []
     try:
         for name, arguments in commands.items():
             log = (workdir / f"{name}.log").open("w")
-            processes.append(subprocess.Popen([str(spark_class), *arguments], env=environment, stdout=log,
-                                              stderr=subprocess.STDOUT, start_new_session=True))
+            processes.append(
+                subprocess.Popen(
+                    [str(spark_class), *arguments],
+                    env=environment,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         wait_for(workdir / "worker.log", "Successfully registered with master", processes)
         yield master_url
     finally:
@@ -259,10 +303,15 @@ def test_the_pipeline_trains_als_on_a_standalone_cluster(spark_copy, tmp_path):
     with standalone_cluster(tmp_path) as master:
         config = spark_copy / "config.toml"
         cluster = SPARK_SECTION.replace('"local[2]"', f'"{master}"').replace(
-            '"2" }', '"2", "spark.driver.host" = "127.0.0.1", "spark.executor.memory" = "512m" }')
+            '"2" }', '"2", "spark.driver.host" = "127.0.0.1", "spark.executor.memory" = "512m" }'
+        )
         config.write_text(config.read_text().replace(SPARK_SECTION, cluster))
-        assert planned_outputs(spark_copy) == {"models/als.joblib", "reports/metrics/als.json",
-                                               "reports/leaderboard.md", *REPORTING}
+        assert planned_outputs(spark_copy) == {
+            "models/als.joblib",
+            "reports/metrics/als.json",
+            "reports/leaderboard.md",
+            *REPORTING,
+        }
         succeed(["make"], spark_copy)
         applications = list((tmp_path / "work").glob("app-*"))
     assert len(applications) == 1  # the worker ran ALS's executors

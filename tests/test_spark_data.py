@@ -46,11 +46,13 @@ def write_dirty_log(project: Path) -> None:
     row in the file kept)."""
     log = pd.read_csv(project / "data" / "sample" / "interactions.csv")
     first = log.head(30)
-    repeats = pd.concat([
-        first.head(10).assign(rating=5, timestamp=first.head(10)["timestamp"] + 1000),
-        first.iloc[10:20].assign(rating=1, timestamp=first.iloc[10:20]["timestamp"] - 1000),
-        first.iloc[20:30].assign(rating=4),
-    ])
+    repeats = pd.concat(
+        [
+            first.head(10).assign(rating=5, timestamp=first.head(10)["timestamp"] + 1000),
+            first.iloc[10:20].assign(rating=1, timestamp=first.iloc[10:20]["timestamp"] - 1000),
+            first.iloc[20:30].assign(rating=4),
+        ]
+    )
     missing = log.tail(12).astype(object)
     missing.iloc[:6, 0] = None
     missing.iloc[6:, 1] = None
@@ -110,14 +112,17 @@ def spark(holdout, spark_data_project):
 
 def leaderboard_models(project: Path) -> list[str]:
     leaderboard = (project / "reports" / "leaderboard.md").read_text()
-    return sorted(row.split("|")[2].strip() for row in leaderboard.splitlines() if row.startswith("| ")
-                  and "Rank" not in row)
+    return sorted(
+        row.split("|")[2].strip() for row in leaderboard.splitlines() if row.startswith("| ") and "Rank" not in row
+    )
 
 
 def per_user(project: Path) -> pd.DataFrame:
     """Each user's training and held-out interaction counts, as the split step wrote them."""
-    counts = {side: pd.read_parquet(project / "data" / "processed" / f"{side}.parquet").groupby("user").size()
-              for side in ("train", "test")}
+    counts = {
+        side: pd.read_parquet(project / "data" / "processed" / f"{side}.parquet").groupby("user").size()
+        for side in ("train", "test")
+    }
     return pd.DataFrame(counts).fillna(0).astype(int)
 
 
@@ -135,8 +140,10 @@ def test_the_sample_builds_end_to_end_with_the_data_on_spark(spark_data_project)
 
 def model_scores(project: Path) -> dict[str, dict[str, float]]:
     """Each model's metrics at k, from its reports/metrics file."""
-    return {model: json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())["metrics"]
-            for model in ("random", "rules", "knn")}
+    return {
+        model: json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())["metrics"]
+        for model in ("random", "rules", "knn")
+    }
 
 
 def test_every_model_scores_the_same_on_the_spark_split_as_on_pandas(spark_data_copy):
@@ -162,9 +169,10 @@ def test_spark_cleans_as_pandas_does(pandas_copy, spark_data_project):
     pandas_record = json.loads((pandas_copy / "data" / "interim" / "clean.json").read_text())
     assert spark_record == pandas_record
     assert [step["rows_removed"] for step in spark_record["steps"]] == [0, 12, 30]
-    rows = [pd.read_parquet(project / "data" / "interim" / "clean.parquet").sort_values(["user", "item"],
-                                                                                       ignore_index=True)
-            for project in (spark_data_project, pandas_copy)]
+    rows = [
+        pd.read_parquet(project / "data" / "interim" / "clean.parquet").sort_values(["user", "item"], ignore_index=True)
+        for project in (spark_data_project, pandas_copy)
+    ]
     pd.testing.assert_frame_equal(rows[0], rows[1], check_dtype=False)
 
 
@@ -207,10 +215,13 @@ def test_a_missing_marker_rebuilds_that_step_and_what_follows(spark_data_copy):
     """A dataset whose marker is missing (deleted, or a Spark job interrupted before writing it) is built
     again by the next make, with what depends on it, and only that."""
     (spark_data_copy / "data" / "processed" / "train.parquet" / "_DONE").unlink()
-    downstream = {*(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
-                  *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
-                  *(f"reports/learning/{m}.json" for m in ("random", "rules", "knn")),
-                  "reports/leaderboard.md", *REPORTING}
+    downstream = {
+        *(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
+        *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
+        *(f"reports/learning/{m}.json" for m in ("random", "rules", "knn")),
+        "reports/leaderboard.md",
+        *REPORTING,
+    }
     assert planned_outputs(spark_data_copy) == {"data/processed/features.json", *downstream}
     succeed(["make"], spark_data_copy)
     assert (spark_data_copy / "data" / "processed" / "train.parquet" / "_DONE").is_file()
