@@ -38,7 +38,7 @@ FAMILY_FILES = {
         f"{PACKAGE}/spark",
         f"{PACKAGE}/recommend.py",
         *(f"{PACKAGE}/tasks/{name}.py" for name in (
-            "recommendation", "recommendation_chart", "recommendation_submission",
+            "recommendation", "recommendation_chart", "recommendation_submission", "interaction_log", "ranking",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
             "interactions", "neighbours", "random_items", "popularity", "item_knn", "als", "validation",

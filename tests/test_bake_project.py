@@ -115,6 +115,7 @@ PROJECT_FILES = {
             "test_messy_files",
             "test_object_sources",
             "test_intervals",
+            "test_step_imports",
         ]
     ),
 }
@@ -179,6 +180,8 @@ RECOMMENDATION_FILES = {
             "tasks/recommendation",
             "tasks/recommendation_chart",
             "tasks/recommendation_submission",
+            "tasks/interaction_log",
+            "tasks/ranking",
             "models/interactions",
             "models/neighbours",
             "models/random_items",

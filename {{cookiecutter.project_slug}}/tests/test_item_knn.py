@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours
-from {{ cookiecutter.module_name }}.models.interactions import Columns
-from {{ cookiecutter.module_name }}.tasks import recommendation as task
+from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
+from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
 
 TASK = "recommendation"
 PLAIN = Columns("user", "item")
@@ -95,10 +95,10 @@ def core_log(seed: int = 0) -> pd.DataFrame:
 
 
 def held_out_ndcg(frame: pd.DataFrame, neighbors: int, direction: str) -> float:
-    train, test = task.split_users(frame, PLAIN, test_size=0.3, seed=1)
+    train, test = interaction_log.split_users(frame, PLAIN, test_size=0.3, seed=1)
     model = item_knn.build(TASK, 0, neighbors=neighbors, shrinkage=0.0, direction=direction)
     model.fit(train, PLAIN, k=5)
-    return task.metrics_at_k(model.recommend(test["user"].unique(), 5), test, train, PLAIN, 5)["ndcg_at_k"]
+    return ranking.metrics_at_k(model.recommend(test["user"].unique(), 5), test, train, PLAIN, 5)["ndcg_at_k"]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_validation_chooses_the_direction_that_ranks_better_on_held_out_data(log
     frame = log()
     worse = "candidate" if better == "history" else "history"
     assert held_out_ndcg(frame, neighbors, better) > held_out_ndcg(frame, neighbors, worse) + 0.03
-    train, _ = task.split_users(frame, PLAIN, test_size=0.3, seed=1)
+    train, _ = interaction_log.split_users(frame, PLAIN, test_size=0.3, seed=1)
     chooser = item_knn.build(TASK, 0, neighbors=neighbors, shrinkage=0.0).fit(train, PLAIN, k=5)
     assert chooser.direction_ == better
 

@@ -8,8 +8,7 @@ from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import popularity
 from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
-from {{ cookiecutter.module_name }}.models.interactions import Columns
-from {{ cookiecutter.module_name }}.tasks.recommendation import split_users
+from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns, split_users
 
 TIMED = Columns("user", "item", "rating", "time")
 YEAR = 365 * 86400
@@ -92,7 +91,7 @@ def test_a_configured_separator_splits_any_column():
 def test_the_rules_are_better_than_plain_popularity_on_the_test_users_of_a_long_log():
     """On held-out interactions, the chosen rule scores at least 0.9 x plain popularity's ndcg@10 (it is
     chosen on another split, so it may differ a little), far above the last-year window."""
-    from {{ cookiecutter.module_name }}.tasks.recommendation import metrics_at_k
+    from {{ cookiecutter.module_name }}.tasks.ranking import metrics_at_k
 
     log, items = long_log()
     train, test = split_users(log, TIMED, 0.2, "random", seed=1)

@@ -10,8 +10,10 @@ from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import item_knn, popularity
-from {{ cookiecutter.module_name }}.models.interactions import Columns, Interactions, top_k
+from {{ cookiecutter.module_name }}.models.interactions import Interactions, top_k
+from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
+from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = Columns("user", "item", "rating", "timestamp")
@@ -68,7 +70,7 @@ HAND_LISTS = recommendations({"a": ["x", "q", "y", "w"], "b": ["a1", "a2", "a3",
 )
 def test_each_metric_matches_its_hand_computed_value(metric, expected):
     """Every ranking metric is the mean over scored users of the definition in the task's docstring."""
-    scores = task.metrics_at_k(HAND_LISTS, HAND_TEST, HAND_TRAIN, PLAIN, 4)
+    scores = ranking.metrics_at_k(HAND_LISTS, HAND_TEST, HAND_TRAIN, PLAIN, 4)
     assert scores[metric] == pytest.approx(expected)
 
 
@@ -76,7 +78,7 @@ def test_recall_divides_by_all_held_out_items():
     """recall@k = hits / |held out|, even when more items were held out than k (so it stays below 1)."""
     held_out = [("a", f"i{n}") for n in range(15)]
     found_ten = recommendations({"a": [f"i{n}" for n in range(10)]})
-    scores = task.metrics_at_k(found_ten, interactions(held_out), interactions([("a", "t")]), PLAIN, 10)
+    scores = ranking.metrics_at_k(found_ten, interactions(held_out), interactions([("a", "t")]), PLAIN, 10)
     assert scores["recall_at_k"] == pytest.approx(10 / 15)
     assert scores["map_at_k"] == pytest.approx(1.0)  # map divides by min(k, |R|): a perfect list scores 1
 
@@ -84,7 +86,7 @@ def test_recall_divides_by_all_held_out_items():
 def test_metrics_use_only_the_first_k_recommendations():
     """A hit beyond rank k does not count."""
     lists = recommendations({"a": ["q", "w", "x"]})
-    scores = task.metrics_at_k(lists, interactions([("a", "x")]), interactions([("a", "t")]), PLAIN, 2)
+    scores = ranking.metrics_at_k(lists, interactions([("a", "x")]), interactions([("a", "t")]), PLAIN, 2)
     assert scores["hit_rate_at_k"] == 0
 
 
@@ -93,7 +95,7 @@ def test_coverage_is_the_share_of_training_items_in_anyones_top_k():
     train = interactions([("a", "t"), ("b", "u"), ("c", "v"), ("c", "w")])
     lists = recommendations({"a": ["u", "v"], "b": ["v", "t"]})
     test = interactions([("a", "u"), ("b", "t")])
-    assert task.metrics_at_k(lists, test, train, PLAIN, 2)["coverage"] == pytest.approx(3 / 4)
+    assert ranking.metrics_at_k(lists, test, train, PLAIN, 2)["coverage"] == pytest.approx(3 / 4)
 
 
 def test_popularity_percentile_is_near_one_for_blockbusters_only():
@@ -102,8 +104,8 @@ def test_popularity_percentile_is_near_one_for_blockbusters_only():
         [("a", "hit"), ("b", "hit"), ("c", "hit"), ("a", "mid"), ("b", "mid"), ("c", "rare")]
     )
     test = interactions([("d", "hit")])
-    blockbuster = task.metrics_at_k(recommendations({"d": ["hit"]}), test, train, PLAIN, 1)
-    niche = task.metrics_at_k(recommendations({"d": ["rare"]}), test, train, PLAIN, 1)
+    blockbuster = ranking.metrics_at_k(recommendations({"d": ["hit"]}), test, train, PLAIN, 1)
+    niche = ranking.metrics_at_k(recommendations({"d": ["rare"]}), test, train, PLAIN, 1)
     assert blockbuster["popularity_percentile"] == pytest.approx(1.0)
     assert niche["popularity_percentile"] == pytest.approx(1 / 3)
 
@@ -119,7 +121,7 @@ def test_ndcg_agrees_with_scikit_learn_on_random_instances():
         best = np.argsort(-scores, axis=1)[:, :k]
         lists = recommendations({f"u{u}": [f"i{i}" for i in best[u]] for u in range(users)})
         test = interactions([(f"u{u}", f"i{i}") for u, i in zip(*np.nonzero(relevance), strict=True)])
-        ours = task.metrics_at_k(lists, test, interactions([]), PLAIN, int(k))["ndcg_at_k"]
+        ours = ranking.metrics_at_k(lists, test, interactions([]), PLAIN, int(k))["ndcg_at_k"]
         assert ours == pytest.approx(ndcg_score(relevance, scores, k=int(k)))
 
 
@@ -127,7 +129,7 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
     """Held-out interactions that repeat a training one are neither relevant nor hits."""
     train = interactions([("a", "x")])
     test = interactions([("a", "x"), ("a", "y")])
-    scores = task.metrics_at_k(recommendations({"a": ["x", "y"]}), test, train, PLAIN, 2)
+    scores = ranking.metrics_at_k(recommendations({"a": ["x", "y"]}), test, train, PLAIN, 2)
     assert scores["precision_at_k"] == pytest.approx(1 / 2)  # y only
     assert scores["recall_at_k"] == pytest.approx(1.0)  # of the one unseen held-out item
 
@@ -140,7 +142,7 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
 def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
     """Text ids (looked up by Arrow), numbers and mixed types (pandas): each id's place, -1 for an unknown."""
     index = pd.Index(ids[::-1])
-    found = task.positions(index, pd.Series([*ids, absent, ids[0]]))
+    found = ranking.positions(index, pd.Series([*ids, absent, ids[0]]))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
@@ -151,15 +153,15 @@ def test_text_and_number_ids_are_looked_up_by_arrow_not_pandas(monkeypatch):
         raise AssertionError("pandas looked the ids up")
 
     monkeypatch.setattr(pd.Index, "get_indexer", refuse)
-    text = task.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
-    numbers = task.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
+    text = ranking.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
+    numbers = ranking.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
     assert text.tolist() == numbers.tolist() == [2, 1, 0, -1]
 
 
 def test_ids_held_as_categories_are_found_too():
     """Categorical ids (kept as categories by a Parquet file): each one's place, as for plain ids."""
     index = pd.Index(pd.Categorical(["c", "b", "a"]))
-    found = task.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
+    found = ranking.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
@@ -168,7 +170,7 @@ def test_nothing_held_out_to_score_says_which_settings_to_check():
     train = interactions([("a", "x")])
     message = r"no user has held-out interactions to score: check the split settings in \[features\]"
     with pytest.raises(StepError, match=message):
-        task.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
+        ranking.metrics_at_k(recommendations({"a": ["y"]}), interactions([("a", "x")]), train, PLAIN, 1)
 
 
 def test_a_missing_item_table_names_the_items_setting(tmp_path):
@@ -180,7 +182,7 @@ def test_a_missing_item_table_names_the_items_setting(tmp_path):
 
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
     with pytest.raises(StepError, match=r'\[features\] holdout = "last" needs \[data\] time'):
-        task.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")
+        interaction_log.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")
 
 
 # -- cleanup ------------------------------------------------------------------------------------
@@ -189,7 +191,7 @@ def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_se
 def test_rows_without_a_user_or_item_are_dropped():
     """Only rows naming both a user and an item are kept."""
     frame = pd.DataFrame({"user": ["a", None, "b"], "item": ["x", "y", None]})
-    assert task.drop_missing_ids(frame, PLAIN).to_dict("list") == {"user": ["a"], "item": ["x"]}
+    assert interaction_log.drop_missing_ids(frame, PLAIN).to_dict("list") == {"user": ["a"], "item": ["x"]}
 
 
 def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
@@ -197,8 +199,8 @@ def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
     frame = pd.DataFrame(
         {"user": ["a", "a", "b"], "item": ["x", "x", "x"], "rating": [2, 5, 1], "timestamp": [20, 10, 5]}
     )
-    counted = task.collapse_duplicates(frame, COLUMNS, "count")
-    rated = task.collapse_duplicates(frame, COLUMNS, "rating")
+    counted = interaction_log.collapse_duplicates(frame, COLUMNS, "count")
+    rated = interaction_log.collapse_duplicates(frame, COLUMNS, "rating")
     assert counted.set_index("user")["rating"].to_dict() == {"a": 7, "b": 1}
     assert rated.set_index("user")["rating"].to_dict() == {"a": 2, "b": 1}
 
@@ -206,7 +208,7 @@ def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
 def test_cleanup_never_changes_ids():
     """Ids come out exactly as they went in: leading zeros, numbers and all."""
     frame = pd.DataFrame({"user": ["007", "007", "42"], "item": [10, 10, 3]})
-    for step in task.interaction_cleanup(PLAIN):
+    for step in interaction_log.interaction_cleanup(PLAIN):
         frame = step.run(frame)
     assert sorted(frame["user"]) == ["007", "42"]
     assert frame["item"].dtype == np.int64 and sorted(frame["item"]) == [3, 10]
@@ -215,13 +217,13 @@ def test_cleanup_never_changes_ids():
 def test_a_named_column_missing_from_the_data_names_its_setting():
     """A wrong [data] user/item/rating/time is a one-line error naming the key."""
     with pytest.raises(StepError, match=r"\[data\] user = 'userId'"):
-        task.check_columns(pd.DataFrame({"user": [], "item": []}), Columns("userId", "item"))
+        interaction_log.check_columns(pd.DataFrame({"user": [], "item": []}), Columns("userId", "item"))
 
 
 def test_a_log_of_one_user_is_a_clear_error():
     """A recommender needs at least two users."""
     with pytest.raises(StepError, match="at least two users"):
-        task.check_interactions(interactions([("a", "x"), ("a", "y")]), PLAIN)
+        interaction_log.check_interactions(interactions([("a", "x"), ("a", "y")]), PLAIN)
 
 
 # -- split --------------------------------------------------------------------------------------
@@ -229,7 +231,7 @@ def test_a_log_of_one_user_is_a_clear_error():
 
 def test_a_split_with_no_user_to_score_is_a_clear_error():
     with pytest.raises(StepError, match="min_interactions"):
-        task.split_users(interactions([("a", "x"), ("b", "y")]), PLAIN)
+        interaction_log.split_users(interactions([("a", "x"), ("b", "y")]), PLAIN)
 
 
 # -- top-k and the recommenders -----------------------------------------------------------------

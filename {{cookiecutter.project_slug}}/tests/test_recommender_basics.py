@@ -9,8 +9,9 @@ from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.learning import scored_test
 from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
-from {{ cookiecutter.module_name }}.models.interactions import Columns
+from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
+from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
 
 TIMED = Columns("user", "item", "rating", "time")
 
@@ -60,7 +61,7 @@ def test_every_item_is_some_users_random_top_pick():
 def test_repeats_keep_the_latest_rating_by_time_whatever_the_file_order():
     """rating_kind = "rating": a user who re-rated an item is judged by the newest rating."""
     frame = log([("a", "x", 5.0, 30), ("a", "x", 1.0, 10), ("a", "y", 3.0, 20), ("b", "x", 2.0, 5)])
-    collapsed = task.collapse_duplicates(frame, TIMED, "rating")
+    collapsed = interaction_log.collapse_duplicates(frame, TIMED, "rating")
     assert collapsed.to_dict("list") == {
         "user": ["a", "a", "b"],
         "item": ["x", "y", "x"],
@@ -72,13 +73,13 @@ def test_repeats_keep_the_latest_rating_by_time_whatever_the_file_order():
 def test_repeats_of_a_count_are_summed():
     """rating_kind = "count": three plays of one song are one row with 3 plays."""
     frame = log([("a", "x", 1.0, 1), ("a", "x", 2.0, 2), ("b", "x", 4.0, 3)])
-    collapsed = task.collapse_duplicates(frame, TIMED, "count")
+    collapsed = interaction_log.collapse_duplicates(frame, TIMED, "count")
     assert list(collapsed["rating"]) == [3.0, 4.0]
 
 
 def test_an_unknown_rating_kind_is_a_clear_error():
     with pytest.raises(StepError, match=r'\[data\] rating_kind = .plays. is not one of "rating", "count"'):
-        task.collapse_duplicates(log([("a", "x", 1.0, 1)]), TIMED, "plays")
+        interaction_log.collapse_duplicates(log([("a", "x", 1.0, 1)]), TIMED, "plays")
 
 
 def cleanup_settings(rating_kind: str) -> dict:
@@ -121,7 +122,7 @@ def test_a_named_column_missing_from_the_log_names_the_setting_and_the_columns()
         match=r"\[data\] time = 'time' is not a column of the interactions; "
         r"columns: user, item, rating",
     ):
-        task.drop_missing_ids(frame, TIMED)
+        interaction_log.drop_missing_ids(frame, TIMED)
 
 
 def test_the_split_reads_the_features_settings_and_keeps_every_column():
@@ -135,7 +136,7 @@ def test_the_split_reads_the_features_settings_and_keeps_every_column():
         "seed": 3,
     }
     train, test, features = task.split(frame, settings)
-    expected = task.split_users(frame, TIMED, 0.4, "random", 2, 3)[1]
+    expected = interaction_log.split_users(frame, TIMED, 0.4, "random", 2, 3)[1]
     assert test.index.equals(expected.index) and len(test) == 6 * 2
     assert features == {"features": ["user", "item", "rating", "time"], "removed": {}}
     assert not task.split(frame, {**settings, "seed": 4})[1].index.equals(test.index)
@@ -144,7 +145,7 @@ def test_the_split_reads_the_features_settings_and_keeps_every_column():
 def test_evaluate_scores_each_test_users_top_k():
     """The predictions are each test user's top k; the metrics file says k and what the metric means."""
     frame = catalogue(users=8)
-    train, test = task.split_users(frame, TIMED, 0.4, seed=0)
+    train, test = interaction_log.split_users(frame, TIMED, 0.4, seed=0)
     model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
     columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
     settings = {"columns": columns, "k": 3, "seed": 0}
@@ -153,7 +154,7 @@ def test_evaluate_scores_each_test_users_top_k():
     assert fields["k"] == 3 and fields["n_test"] == test["user"].nunique() and fields["test_unit"] == "users"
     assert fields["goal"] == "recommending item to each user"
     assert fields["metric_meaning"].startswith("how near the top of each user's 3 recommendations")
-    expected = task.metrics_at_k(top, test, train, TIMED, 3)
+    expected = ranking.metrics_at_k(top, test, train, TIMED, 3)
     assert fields["metrics"] == {name: round(value, 6) for name, value in expected.items()}
     assert len(fields["curves"]["ndcg_at_k"]) == 6
 
@@ -161,7 +162,7 @@ def test_evaluate_scores_each_test_users_top_k():
 def test_every_recommender_metric_but_coverage_has_an_interval_from_resampled_users():
     """Test users are resampled; coverage has none (a resample of fewer distinct users covers fewer items)."""
     frame = catalogue(users=30)
-    train, test = task.split_users(frame, TIMED, 0.4, seed=0)
+    train, test = interaction_log.split_users(frame, TIMED, 0.4, seed=0)
     model = popularity.build("recommendation", 0).fit(train, TIMED, k=3)
     columns = {"user": "user", "item": "item", "rating": "rating", "time": "time"}
     fields = task.evaluate(model, train, test, {"columns": columns, "k": 3, "seed": 0})[1]
@@ -218,7 +219,7 @@ def test_recommending_to_no_user_gives_an_empty_table_with_the_usual_columns():
 
 def test_no_recommendation_has_no_popularity():
     """An empty list scores 0, not the blockbusters' 1."""
-    assert task.popularity_percentile(pd.Series([], dtype=object), catalogue()["item"]) == 0.0
+    assert ranking.popularity_percentile(pd.Series([], dtype=object), catalogue()["item"]) == 0.0
 
 
 def test_popularity_first_recommends_the_users_favourite_segment_whichever_it_is():

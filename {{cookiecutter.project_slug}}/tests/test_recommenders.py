@@ -13,8 +13,8 @@ import pytest
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import als, item_knn, popularity, random_items
-from {{ cookiecutter.module_name }}.models.interactions import Columns
-from {{ cookiecutter.module_name }}.tasks import recommendation as task
+from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
+from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = Columns("user", "item", "rating", "timestamp")
@@ -38,7 +38,7 @@ def movies() -> pd.DataFrame:
 
 def test_every_eligible_user_keeps_some_and_holds_out_a_share(sample):
     """Each user with enough interactions holds out max(1, round(share x n)) of them, never all."""
-    train, test = task.split_users(sample, COLUMNS, test_size=0.25, min_interactions=4, seed=1)
+    train, test = interaction_log.split_users(sample, COLUMNS, test_size=0.25, min_interactions=4, seed=1)
     n = sample.groupby("user").size()
     held = test.groupby("user").size().reindex(n.index, fill_value=0)
     eligible = n >= 4
@@ -50,14 +50,14 @@ def test_every_eligible_user_keeps_some_and_holds_out_a_share(sample):
 
 def test_the_split_is_reproducible_and_depends_on_the_seed(sample):
     """The same seed holds out the same rows; another seed other rows."""
-    first = task.split_users(sample, COLUMNS, seed=3)[1]
-    assert first.index.equals(task.split_users(sample, COLUMNS, seed=3)[1].index)
-    assert not first.index.equals(task.split_users(sample, COLUMNS, seed=4)[1].index)
+    first = interaction_log.split_users(sample, COLUMNS, seed=3)[1]
+    assert first.index.equals(interaction_log.split_users(sample, COLUMNS, seed=3)[1].index)
+    assert not first.index.equals(interaction_log.split_users(sample, COLUMNS, seed=4)[1].index)
 
 
 def test_last_holds_out_each_users_most_recent_interactions(sample):
     """holdout = "last": every held-out interaction is at least as recent as the user's training ones."""
-    train, test = task.split_users(sample, COLUMNS, holdout="last")
+    train, test = interaction_log.split_users(sample, COLUMNS, holdout="last")
     latest_train = train.groupby("user")["timestamp"].max()
     earliest_test = test.groupby("user")["timestamp"].min()
     assert (earliest_test >= latest_train.reindex(earliest_test.index)).all()
@@ -65,7 +65,7 @@ def test_last_holds_out_each_users_most_recent_interactions(sample):
 
 def test_last_without_a_time_column_is_a_clear_error(sample):
     with pytest.raises(StepError, match=r'holdout = "last" needs \[data\] time'):
-        task.split_users(sample, PLAIN, holdout="last")
+        interaction_log.split_users(sample, PLAIN, holdout="last")
 
 
 def sample_models() -> dict:
@@ -81,7 +81,7 @@ def sample_models() -> dict:
 
 @pytest.fixture(scope="module")
 def sample_split(sample) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return task.split_users(sample, COLUMNS)
+    return interaction_log.split_users(sample, COLUMNS)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,8 @@ def sample_scores(fitted, sample_split) -> dict[str, dict[str, float]]:
     train, test = sample_split
     users = test["user"].unique()
     return {
-        name: task.metrics_at_k(m.recommend(users, K), test, train, COLUMNS, K) for name, m in fitted.items()
+        name: ranking.metrics_at_k(m.recommend(users, K), test, train, COLUMNS, K)
+        for name, m in fitted.items()
     }
 
 

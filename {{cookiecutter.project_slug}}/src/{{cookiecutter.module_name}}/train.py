@@ -13,7 +13,6 @@ from . import metrics, models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
-from .models.target import with_target_transform
 
 
 def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
@@ -40,6 +39,8 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
     if settings.get("metric") and hasattr(model, "scoring"):  # a grid search scores as the leaderboard ranks
         model.set_params(scoring=metrics.METRICS[settings["metric"]].scorer)
     if task == "regression":
+        from .models.target import with_target_transform  # scikit-learn's base: a recommender needs none
+
         model = with_target_transform(model, settings.get("target_transform", "none"))
     tasks.load(task).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file

@@ -30,7 +30,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from .interactions import Columns, Recommender
+from ..tasks.interaction_log import Columns
+from .interactions import Recommender
 
 FEEDBACKS = ("implicit", "explicit")
 ENGINES = ("implicit", "spark")

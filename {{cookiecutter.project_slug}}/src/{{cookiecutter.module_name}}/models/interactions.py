@@ -35,20 +35,11 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
+from ..tasks.interaction_log import Columns
 
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
 CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
 CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
-
-
-@dataclass(frozen=True)
-class Columns:
-    """The names of the interaction columns: `[data] user, item, rating, time` in config.toml."""
-
-    user: str
-    item: str
-    rating: str | None = None
-    time: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,19 +97,6 @@ class Interactions:
     def popularity(self) -> np.ndarray:
         """Interactions per item (users who had it)."""
         return np.bincount(self.matrix.indices, minlength=len(self.items)).astype(np.float64)
-
-
-def as_seconds(values: pd.Series) -> np.ndarray:
-    """Times as seconds since 1970: numbers are taken as such, text and dates are parsed."""
-    if pd.api.types.is_numeric_dtype(values):
-        return values.to_numpy(np.float64)
-    try:
-        times = pd.to_datetime(values, utc=True)
-    except (ValueError, TypeError) as error:
-        raise StepError(
-            f"time column {values.name!r} holds values that are not times ({error}); fix [data] time"
-        ) from None
-    return ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(np.float64)
 
 
 def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:

@@ -43,7 +43,8 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..spark import session
-from .interactions import Columns, Interactions, Recommender
+from ..tasks.interaction_log import Columns
+from .interactions import Interactions, Recommender
 from .neighbours import Neighbours, top_similar
 from .validation import validation_split
 

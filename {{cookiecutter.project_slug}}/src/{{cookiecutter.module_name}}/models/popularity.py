@@ -23,8 +23,9 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
+from ..tasks.interaction_log import Columns, as_seconds
 from .attributes import membership, separator_of
-from .interactions import Columns, Interactions, Recommender, as_seconds
+from .interactions import Interactions, Recommender
 from .validation import validation_split
 
 DAY = 86400.0

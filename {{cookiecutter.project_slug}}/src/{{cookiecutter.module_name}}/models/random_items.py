@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .interactions import Columns, Recommender
+from ..tasks.interaction_log import Columns
+from .interactions import Recommender
 
 
 def mix(values: np.ndarray) -> np.ndarray:

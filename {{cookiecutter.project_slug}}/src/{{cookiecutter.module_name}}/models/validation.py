@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..tasks.recommendation import metrics_at_k, split_users
-from .interactions import Columns
+from ..tasks.interaction_log import Columns, split_users
+from ..tasks.ranking import metrics_at_k
 
 
 @dataclass(frozen=True)

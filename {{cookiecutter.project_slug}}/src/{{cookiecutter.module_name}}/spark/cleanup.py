@@ -12,8 +12,8 @@ import pandas as pd
 from .. import cleanup_report as cleanup
 from ..cli import run
 from ..files import read_json, write_json
-from ..models.interactions import Columns
-from ..tasks import recommendation, strip_column_names
+from ..tasks import interaction_log, recommendation, strip_column_names
+from ..tasks.interaction_log import Columns
 from . import session
 from .datasets import ORDER, counted, schema_only, with_file_order, write_dataset
 
@@ -37,7 +37,7 @@ def take_sample(frame: DataFrame, sample: float | None, seed: int, rows: int) ->
 
 
 def drop_missing_ids(frame: DataFrame, columns: Columns) -> DataFrame:
-    recommendation.check_columns(schema_only(frame), columns)
+    interaction_log.check_columns(schema_only(frame), columns)
     return frame.dropna(subset=[columns.user, columns.item])
 
 
@@ -46,7 +46,7 @@ def collapse_duplicates(frame: DataFrame, columns: Columns, rating_kind: str) ->
     as latest, as pandas sorts them last), else the last in the source; counts summed."""
     from pyspark.sql import Window, functions
 
-    recommendation.collapse_duplicates(schema_only(frame), columns, rating_kind)  # checks rating_kind
+    interaction_log.collapse_duplicates(schema_only(frame), columns, rating_kind)  # checks rating_kind
     pair = Window.partitionBy(columns.user, columns.item)
     latest_first = [functions.col(ORDER).desc()]
     if columns.time:
@@ -72,7 +72,7 @@ def clean_rows(frame: DataFrame, settings: Mapping[str, Any]) -> tuple[DataFrame
     )
     before = counted(frame)
     for step, run_step in zip(
-        recommendation.interaction_cleanup(columns, rating_kind), spark_steps, strict=True
+        interaction_log.interaction_cleanup(columns, rating_kind), spark_steps, strict=True
     ):
         cleaned = run_step(frame).cache()
         after = counted(cleaned)
@@ -88,7 +88,7 @@ def check_interactions(frame: DataFrame, columns: Columns) -> None:
         name: pd.Series([row[0] for row in frame.select(name).distinct().limit(2).collect()], dtype=object)
         for name in (columns.user, columns.item)
     }
-    recommendation.check_interactions(pd.DataFrame(found), columns)
+    interaction_log.check_interactions(pd.DataFrame(found), columns)
 
 
 def clean(settings: Mapping[str, Any], raw: Path, output: Path) -> None:

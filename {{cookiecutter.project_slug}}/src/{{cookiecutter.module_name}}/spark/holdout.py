@@ -1,4 +1,4 @@
-"""`make split` on Spark: tasks/recommendation.py's per-user holdout as a Spark job, into Parquet folders."""
+"""`make split` on Spark: tasks/interaction_log.py's per-user holdout as a Spark job, into Parquet folders."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..cli import run
 from ..files import read_json, write_json
-from ..models.interactions import Columns
-from ..tasks import recommendation
+from ..tasks import interaction_log, recommendation
+from ..tasks.interaction_log import Columns
 from . import session
 from .datasets import write_dataset
 
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def held_out(frame: DataFrame, columns: Columns, settings: Mapping[str, Any]) -> DataFrame:
-    """`frame` with a column `__test`: the in-process per-user holdout (see tasks/recommendation.py)."""
+    """`frame` with a column `__test`: the in-process per-user holdout (see tasks/interaction_log.py)."""
     from pyspark.sql import Window, functions
 
     test_size, holdout = settings["test_size"], settings["holdout"]
-    recommendation.check_split_settings(columns, test_size, holdout)
+    interaction_log.check_split_settings(columns, test_size, holdout)
     tie_breaker = functions.xxhash64(
         functions.lit(settings["seed"]), functions.col(columns.user), functions.col(columns.item)
     )
@@ -45,7 +45,7 @@ def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, fea
         frame = spark.read.parquet(str(clean.resolve()))
         flagged = held_out(frame, columns, settings).cache()
         if flagged.where(functions.col("__test")).isEmpty():
-            raise recommendation.no_user_to_score(settings["min_interactions"])
+            raise interaction_log.no_user_to_score(settings["min_interactions"])
         write_json({"features": list(frame.columns), "removed": {}}, features)
         rows = {}
         for path, is_test in ((train, False), (test, True)):
