@@ -148,10 +148,10 @@ def check_metric(evaluate: dict[str, Any], task: str, path: Path) -> None:
 
 def check_engine(config: dict[str, Any], path: Path) -> None:
     """[data] engine names an engine, and "spark" comes with the recommendation task and a [spark] section."""
-    engine = config["data"].get("engine", "pandas")
+    engine, engines = config["data"].get("engine", "pandas"), TASKS[config["task"]].engines
     if engine not in ENGINES:
         raise StepError(f'{path}: [data] engine must be "pandas" or "spark", not {engine!r}')
-    if engine == "spark" and (config["task"] != "recommendation" or "spark" not in config):
+    if engine not in engines or (engine == "spark" and "spark" not in config):
         raise StepError(
             f'{path}: [data] engine = "spark" needs task = "recommendation" and a [spark] section '
             '(master = "local[*]" or your cluster); remove engine to use pandas'
@@ -176,44 +176,10 @@ def uses_spark(params: dict[str, Any]) -> bool:
     return params.get("engine") == "spark"
 
 
-def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """What each stage after the snapshot needs to know about the data's columns, by stage kind."""
-    data = config["data"]
-    # Only what config.toml sets, so a settings file (and what make rebuilds) changes only with it.
-    metric = {key: value for key, value in config.get("evaluate", {}).items() if key == "metric"}
-    if config["task"] != "recommendation":
-        target = {"target": data["target"]}
-        transform = {k: v for k, v in config.get("features", {}).items() if k == "target_transform"}
-        # KNN's grid search scores by [evaluate] metric, and regressors learn the transformed target.
-        return {
-            "clean": target,
-            "split": target,
-            "model": target | metric | transform,
-            "evaluate": target | metric,
-        }
-    columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
-    separator = {key: value for key, value in data.items() if key == "item_separator"}
-    k = section(config, "evaluate")["k"]
-    return {
-        "clean": {"columns": columns, "rating_kind": data.get("rating_kind", "rating")},
-        "split": {"columns": columns},
-        # KNN picks its neighbour count the way it will be judged: the same holdout and k.
-        "model": {
-            "columns": columns,
-            "items": data.get("items"),
-            **separator,
-            "k": k,
-            "holdout": section(config, "features")["holdout"],
-        },
-        # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
-        "evaluate": {"columns": columns, "k": k, "items": data.get("items")} | separator | metric,
-    }
-
-
 def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> dict[str, dict[str, Any]]:
     """What each stage reads, and nothing more; `path` names config.toml in errors."""
     task, seed = config["task"], config.get("seed", 42)
-    fields = task_fields(config)
+    fields = TASKS[task].stage_fields(config)
     # The sample is taken from the snapshot by cleanup, and recorded with every model's scores.
     data = config["data"]
     sample = data.get("sample")

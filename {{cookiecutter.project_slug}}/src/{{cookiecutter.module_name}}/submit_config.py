@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import StepError
+from .metrics import BY_TASK
 from .models.registry import TASKS
 from .sources import local_files
 from .sources.credentials import without_secrets
@@ -44,7 +45,7 @@ def submit_section(config: dict[str, Any], path: Path) -> dict[str, Any] | None:
         )
     if not isinstance(submit["probabilities"], bool):
         raise StepError(f"{path}: [submit] probabilities must be true or false")
-    if submit["probabilities"] and config["task"] != "classification":
+    if submit["probabilities"] and not any(metric.needs_probabilities for metric in BY_TASK[config["task"]]):
         raise StepError(f"{path}: [submit] probabilities is for classification; remove it")
     if submit["id"] == submit["column"]:
         raise StepError(f"{path}: [submit] id and column must differ (both are {submit['id']!r})")

@@ -13,6 +13,7 @@ Standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 # The model every other is measured against: the floor of the leaderboard.
@@ -36,6 +37,12 @@ class Family(NamedTuple):
     defaults: dict[str, dict[str, Any]]
     # the [submit] keys whose defaults are [data] keys: [submit] key -> [data] key
     submission_columns: dict[str, str]
+    # config.toml -> what each stage after the snapshot knows of the data's columns, by stage kind
+    # ("clean", "split", "model", "evaluate"); only what config.toml sets, so a settings file (and what
+    # make rebuilds) changes only with it
+    stage_fields: Callable[[dict[str, Any]], dict[str, dict[str, Any]]]
+    # the [data] engines that can run its data steps (config.py: ENGINE_STEPS)
+    engines: tuple[str, ...] = ("pandas",)
 
 
 TABLE_MODELS = {
@@ -50,6 +57,49 @@ RECOMMENDERS = {
     "als": "als",
 }
 
+RECOMMENDATION_DEFAULTS = {
+    "features": {"test_size": 0.2, "holdout": "random", "min_interactions": 2},
+    "evaluate": {"k": 10},
+}
+
+
+def only(config: dict[str, Any], section: str, key: str) -> dict[str, Any]:
+    """`{key: value}` if config.toml's [section] sets `key`, else `{}`."""
+    return {name: value for name, value in config.get(section, {}).items() if name == key}
+
+
+def table_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A table's stages know its target; KNN's grid search scores by [evaluate] metric, and regressors
+    learn the transformed target."""
+    target = {"target": config["data"]["target"]}
+    metric = only(config, "evaluate", "metric")
+    return {
+        "clean": target,
+        "split": target,
+        "model": target | metric | only(config, "features", "target_transform"),
+        "evaluate": target | metric,
+    }
+
+
+def recommendation_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A recommender's stages know the interaction columns; a model also the item table, and the holdout
+    and k it will be judged by (KNN picks its neighbour count the same way)."""
+    data = config["data"]
+    columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
+    separator = only(config, "data", "item_separator")
+    k = {**RECOMMENDATION_DEFAULTS["evaluate"], **config.get("evaluate", {})}["k"]
+    holdout = {**RECOMMENDATION_DEFAULTS["features"], **config.get("features", {})}["holdout"]
+    return {
+        "clean": {"columns": columns, "rating_kind": data.get("rating_kind", "rating")},
+        "split": {"columns": columns},
+        "model": {"columns": columns, "items": data.get("items"), **separator, "k": k, "holdout": holdout},
+        # items: for `invoke recommend` to show the items' details (evaluation itself never reads it)
+        "evaluate": {"columns": columns, "k": k, "items": data.get("items")}
+        | separator
+        | only(config, "evaluate", "metric"),
+    }
+
+
 TABLE = Family(
     name="table",
     models=TABLE_MODELS,
@@ -57,6 +107,7 @@ TABLE = Family(
     predicted="predictions",
     defaults={},
     submission_columns={"column": "target"},
+    stage_fields=table_fields,
 )
 RECOMMENDATION = Family(
     name="recommendation",
@@ -71,11 +122,10 @@ RECOMMENDATION = Family(
         "item_separator": False,
     },
     predicted="recommendations",
-    defaults={
-        "features": {"test_size": 0.2, "holdout": "random", "min_interactions": 2},
-        "evaluate": {"k": 10},
-    },
+    defaults=RECOMMENDATION_DEFAULTS,
     submission_columns={"id": "user", "column": "item"},
+    stage_fields=recommendation_fields,
+    engines=("pandas", "spark"),
 )
 
 # task (as in config.toml) -> its family
