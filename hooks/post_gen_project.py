@@ -19,9 +19,12 @@ PACKAGE = "src/{{ cookiecutter.module_name }}"
 FAMILY_FILES = {
     "table": [
         *(f"{PACKAGE}/tasks/{name}.py" for name in (
-            "tabular", "classification", "classification_chart", "regression", "regression_chart", "table_submission",
+            "tabular", "table_cleanup", "classification", "classification_chart", "regression", "regression_chart",
+            "table_submission",
         )),
-        *(f"{PACKAGE}/models/{name}.py" for name in ("random_baseline", "rules", "conditions", "knn", "features")),
+        *(f"{PACKAGE}/models/{name}.py" for name in (
+            "random_baseline", "rules", "rule_learning", "conditions", "condition_parser", "knn", "features",
+        )),
         *(f"{PACKAGE}/serve/{name}.py" for name in ("batching", "table_routes")),
         f"{PACKAGE}/tasks/missing.py",
         *(f"tests/{name}.py" for name in (

@@ -129,6 +129,7 @@ TABLE_FILES = {
         f"src/<module>/{name}.py"
         for name in [
             "tasks/tabular",
+            "tasks/table_cleanup",
             "tasks/classification",
             "tasks/classification_chart",
             "tasks/regression",
@@ -138,6 +139,8 @@ TABLE_FILES = {
             "models/random_baseline",
             "models/rules",
             "models/conditions",
+            "models/condition_parser",
+            "models/rule_learning",
             "models/knn",
             "serve/batching",
             "serve/table_routes",

@@ -1,33 +1,17 @@
 """The demo app shows the leaderboard and every model's prediction for a row entered in its form."""
 
-import asyncio
-import itertools
-import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import joblib
 import pandas as pd
 import pytest
 from baked import MODELS, succeed
+from browser import open_page, page_text, wait_for_port
+from servers import free_port
 from streamlit.testing.v1 import AppTest
-from tornado.websocket import websocket_connect
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -76,60 +60,9 @@ def test_without_models_the_app_says_which_command_builds_them(project, monkeypa
     assert "invoke all" in app.error[0].value
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.2)
-
-
-def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        if os.environ.get("REQUIRE_CHROMIUM"):
-            pytest.fail("REQUIRE_CHROMIUM is set but chromium is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
-    return found
-
-
-async def page_text_once_it_shows(devtools: str, expected: str, seconds: float = 60) -> str:
-    """The page's visible text, read over the DevTools protocol until it contains `expected`.
-
-    Streamlit draws the page after loading it, over its own websocket, so the text
-    is polled rather than dumped at the load event (as --dump-dom would).
-    """
-    connection = await websocket_connect(devtools)
-    deadline = time.monotonic() + seconds
-    for request in itertools.count(1):
-        command = {
-            "id": request,
-            "method": "Runtime.evaluate",
-            "params": {"expression": "document.body.innerText", "returnByValue": True},
-        }
-        await connection.write_message(json.dumps(command))
-        reply = {}
-        while reply.get("id") != request:
-            reply = json.loads(await connection.read_message())
-        text = reply["result"]["result"].get("value", "")
-        if expected in text or time.monotonic() > deadline:
-            connection.close()
-            return text
-        await asyncio.sleep(0.5)
-
-
 def test_the_served_app_renders_the_leaderboard_in_a_real_browser(built_project, tmp_path):
     """Served on loopback and loaded in headless Chromium, the page shows the leaderboard with every model."""
-    browser = chromium()
-    port, devtools_port = free_port(), free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(built_project / "src")}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
@@ -138,29 +71,13 @@ def test_the_served_app_renders_the_leaderboard_in_a_real_browser(built_project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    viewer = None
     try:
         wait_for_port(port, server)
-        viewer = subprocess.Popen(
-            [
-                browser,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={tmp_path / 'profile'}",
-                f"--remote-debugging-port={devtools_port}",
-                f"http://127.0.0.1:{port}/",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(devtools_port, viewer)
-        with urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list") as response:
-            page = next(target for target in json.load(response) if target["type"] == "page")
-        text = asyncio.run(page_text_once_it_shows(page["webSocketDebuggerUrl"], "Lift over random"))
+        with open_page(f"http://127.0.0.1:{port}/", tmp_path / "profile") as page:
+            text = page_text(page, "Lift over random")
     finally:
-        for process in (viewer, server):
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=30)
     assert "Lift over random" in text, text
     leaderboard = text[text.index("Lift over random") :]
     for model in MODELS:

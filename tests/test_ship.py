@@ -1,7 +1,6 @@
 """`invoke ship`: the demo and the API leave the team's machine as one folder, and run from a copy of it
 the way a hosting platform runs them, with only what its requirements.txt installs."""
 
-import asyncio
 import json
 import os
 import re
@@ -15,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from baked import MODELS, run, succeed
-from test_demo import CHROMIUM_FLAGS, chromium, free_port, page_text_once_it_shows, wait_for_port
+from browser import open_page, page_text, wait_for_port
+from servers import free_port
 
 FAMILIES = ["table", "recommendation"]
 # Tools of the team's machine, never of a server: tests, lint, notebooks, mutation tests, Spark.
@@ -176,8 +176,7 @@ def test_the_demo_page_shows_the_leaderboard_and_a_form_or_a_users_picks_in_chro
     """Started by the Procfile's web command in the copy and loaded in headless Chromium, the page shows the
     leaderboard with every model, then the prediction form (tables) or the busiest user's recommendations."""
     assert platform["checked"].returncode == 0, platform["checked"].stderr
-    browser = chromium()
-    port, devtools_port = free_port(), free_port()
+    port = free_port()
     web = (platform["app"] / "Procfile").read_text().split("web:", 1)[1].strip()
     server = serve(["sh", "-c", web], platform["app"], platform_env(platform, port))
     probe = json.loads((platform["app"] / "check.json").read_text())["probe"]
@@ -187,30 +186,13 @@ def test_the_demo_page_shows_the_leaderboard_and_a_form_or_a_users_picks_in_chro
         user = probe["path"].split("/")[2].split("?")[0]
         # the lists themselves are tables drawn on a canvas: the API test compares their items
         expected = [f"{user} had", *(f"\n{model}\n" for model in MODELS)]
-    viewer = None
     try:
         wait_for_port(port, server, seconds=120)
-        viewer = subprocess.Popen(
-            [
-                browser,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={tmp_path / 'profile'}",
-                f"--remote-debugging-port={devtools_port}",
-                f"http://127.0.0.1:{port}/",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(devtools_port, viewer)
-        with urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list") as response:
-            page = next(target for target in json.load(response) if target["type"] == "page")
-        # The page draws as the script runs: wait for each part in turn (the title says "Predicting" early).
-        for part in ["Lift over random", *expected]:
-            text = asyncio.run(page_text_once_it_shows(page["webSocketDebuggerUrl"], part, seconds=120))
+        with open_page(f"http://127.0.0.1:{port}/", tmp_path / "profile") as page:
+            # The page draws as the script runs: wait for each part in turn (the title says "Predicting" early).
+            for part in ["Lift over random", *expected]:
+                text = page_text(page, part, seconds=120)
     finally:
-        if viewer is not None:
-            viewer.terminate()
-            viewer.wait(timeout=30)
         stop(server)
     leaderboard = text[text.index("Lift over random") :]
     for model in MODELS:

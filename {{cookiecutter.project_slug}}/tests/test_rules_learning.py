@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.models import rules
+from {{ cookiecutter.module_name }}.models import rule_learning, rules
 from {{ cookiecutter.module_name }}.models.conditions import comparison, select
 
 
@@ -22,7 +22,7 @@ from {{ cookiecutter.module_name }}.models.conditions import comparison, select
 )
 def test_a_learned_threshold_is_the_roundest_value_that_splits_the_rows_the_same(low, high, cut):
     """The cut c keeps low <= c < high (rows up to low on one side, from high on the other) and reads well."""
-    found = rules.readable_cut(np.float64(low) if isinstance(low, float) else np.int64(low), high)
+    found = rule_learning.readable_cut(np.float64(low) if isinstance(low, float) else np.int64(low), high)
     assert found == cut and type(found) is type(cut)
 
 
@@ -40,31 +40,31 @@ def test_a_learned_threshold_is_the_roundest_value_that_splits_the_rows_the_same
 )
 def test_a_bound_rounds_up_to_the_next_value_with_that_many_digits(value, digits, up):
     """The smallest number of `digits` significant digits at or above the value, negatives included."""
-    assert rules.rounded_up(value, digits) == up
+    assert rule_learning.rounded_up(value, digits) == up
 
 
 def test_a_date_threshold_is_a_whole_day_when_one_fits():
     """Between 1 March 10:00 and 5 March the cut is 2 March; a day that is not before the next row is not."""
     low = pd.Timestamp("2024-03-01 10:00")
-    assert rules.readable_cut(low, pd.Timestamp("2024-03-05")) == pd.Timestamp("2024-03-02")
-    assert rules.readable_cut(low, pd.Timestamp("2024-03-02")) == low
+    assert rule_learning.readable_cut(low, pd.Timestamp("2024-03-05")) == pd.Timestamp("2024-03-02")
+    assert rule_learning.readable_cut(low, pd.Timestamp("2024-03-02")) == low
     aware = pd.Timestamp("2024-03-01 10:00", tz="UTC")
-    assert rules.readable_cut(aware, pd.Timestamp("2024-03-05", tz="UTC")) == aware
+    assert rule_learning.readable_cut(aware, pd.Timestamp("2024-03-05", tz="UTC")) == aware
 
 
 def test_a_threshold_rule_puts_each_side_at_its_typical_target():
     """Sizes 1..10 with "a" up to 4: the rule is `size <= 4` -> "a", else "b"."""
     x = pd.Series(np.arange(1, 11), name="size")
     y = pd.Series(["a"] * 4 + ["b"] * 6)
-    found = rules.threshold_rule(x, y, "classification", min_rows=1)
-    assert found == rules.Candidate([(comparison("size", "<=", 4), "a")], "b")
+    found = rule_learning.threshold_rule(x, y, "classification", min_rows=1)
+    assert found == rule_learning.Candidate([(comparison("size", "<=", 4), "a")], "b")
 
 
 def test_each_side_of_a_threshold_keeps_at_least_min_rows():
     """With 5 rows a side at least, the best split of the same rows moves up by one: sizes 1..5 match."""
     x = pd.Series(np.arange(1, 11), name="size")
     y = pd.Series(["a"] * 4 + ["b"] * 6)
-    ((condition, _),) = rules.threshold_rule(x, y, "classification", min_rows=5).rules
+    ((condition, _),) = rule_learning.threshold_rule(x, y, "classification", min_rows=5).rules
     assert list(select(condition, x.to_frame())) == [True] * 5 + [False] * 5
 
 
@@ -72,29 +72,29 @@ def test_a_regression_threshold_predicts_the_mean_of_each_side():
     """Targets 1, 1, 1 then 9, 9, 10: the first three rows -> 1.0, the others their mean (4 digits)."""
     x = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], name="x")
     y = pd.Series([1.0, 1.0, 1.0, 9.0, 9.0, 10.0])
-    ((condition, low),) = (found := rules.threshold_rule(x, y, "regression", min_rows=1)).rules
+    ((condition, low),) = (found := rule_learning.threshold_rule(x, y, "regression", min_rows=1)).rules
     assert list(select(condition, x.to_frame())) == [True] * 3 + [False] * 3
     assert (low, found.default) == (1.0, float(f"{28 / 3:.4g}"))
 
 
 def test_a_column_that_never_separates_the_target_gets_no_threshold_rule():
     x = pd.Series([1.0, 2.0, 3.0, 4.0], name="x")
-    assert rules.threshold_rule(x, pd.Series(["a"] * 4), "classification", min_rows=1) is None
+    assert rule_learning.threshold_rule(x, pd.Series(["a"] * 4), "classification", min_rows=1) is None
 
 
 def test_categories_with_the_same_prediction_share_one_rule_and_rare_ones_get_none():
     """Islands A and B, both "big", share one `in [...]` rule (sorted); C, under min_rows rows, gets none."""
     x = pd.Series(["B", "B", "A", "A", "D", "D", "D", "D", "D", "D", "C"], name="island")
     y = pd.Series(["big"] * 4 + ["small"] * 6 + ["big"])
-    found = rules.category_rule(x, y, "classification", min_rows=2)
-    assert found == rules.Candidate([(comparison("island", "in", ["A", "B"]), "big")], "small")
+    found = rule_learning.category_rule(x, y, "classification", min_rows=2)
+    assert found == rule_learning.Candidate([(comparison("island", "in", ["A", "B"]), "big")], "small")
 
 
 def test_a_category_with_exactly_min_rows_rows_gets_a_rule():
     x = pd.Series(["A", "A", "B", "B", "B"], name="island")
     y = pd.Series(["big", "big", "small", "small", "small"])
-    found = rules.category_rule(x, y, "classification", min_rows=2)
-    assert found == rules.Candidate([(comparison("island", "==", "A"), "big")], "small")
+    found = rule_learning.category_rule(x, y, "classification", min_rows=2)
+    assert found == rule_learning.Candidate([(comparison("island", "==", "A"), "big")], "small")
 
 
 def penguins(rows: int = 90, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
@@ -108,7 +108,7 @@ def penguins(rows: int = 90, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
 def test_learning_picks_the_column_that_predicts_held_out_rows():
     """Of a random column and one that decides the target, the rule is on the deciding one."""
     X, y = penguins()
-    learned = rules.learn_rule(X, y, "classification", min_share=0.01, seed=0)
+    learned = rule_learning.learn_rule(X, y, "classification", min_share=0.01, seed=0)
     ((condition, prediction),) = learned.rules
     assert condition.startswith("flipper <= ") and prediction == "Adelie" and learned.default == "Gentoo"
     assert 205 <= float(condition.split()[-1]) <= 215
@@ -119,24 +119,24 @@ def test_with_no_column_beating_the_typical_value_the_model_predicts_that_value(
     rng = np.random.default_rng(1)
     X = pd.DataFrame({"noise": rng.uniform(0, 1, 60)})
     y = pd.Series(["a"] * 40 + ["b"] * 20).sample(frac=1, random_state=1).reset_index(drop=True)
-    assert rules.learn_rule(X, y, "classification", 0.2, seed=0) == rules.Candidate([], "a")
+    assert rule_learning.learn_rule(X, y, "classification", 0.2, seed=0) == rule_learning.Candidate([], "a")
 
 
 def test_a_better_regression_fit_has_a_higher_quality():
     """Rules are compared by quality, higher is better for both tasks: minus the squared error here."""
     y = pd.Series([1.0, 2.0, 3.0])
     close, far = np.array([1.0, 2.0, 4.0], dtype=object), np.array([3.0, 3.0, 3.0], dtype=object)
-    assert rules.fit_quality(y, close, "regression") == pytest.approx(-1 / 3)
-    assert rules.fit_quality(y, close, "regression") > rules.fit_quality(y, far, "regression")
+    assert rule_learning.fit_quality(y, close, "regression") == pytest.approx(-1 / 3)
+    assert rule_learning.fit_quality(y, close, "regression") > rule_learning.fit_quality(y, far, "regression")
 
 
 def test_the_learning_sample_is_seeded_and_only_taken_above_the_cap():
     """All rows under the cap; above it, `cap` distinct sorted rows, the same for the same seed."""
-    assert list(rules.learning_rows(5, 5, seed=0)) == [0, 1, 2, 3, 4]
-    sample = rules.learning_rows(100, 10, seed=3)
+    assert list(rule_learning.learning_rows(5, 5, seed=0)) == [0, 1, 2, 3, 4]
+    sample = rule_learning.learning_rows(100, 10, seed=3)
     assert len(set(sample)) == 10 and list(sample) == sorted(sample)
-    assert list(sample) == list(rules.learning_rows(100, 10, seed=3))
-    assert list(sample) != list(rules.learning_rows(100, 10, seed=4))
+    assert list(sample) == list(rule_learning.learning_rows(100, 10, seed=3))
+    assert list(sample) != list(rule_learning.learning_rows(100, 10, seed=4))
 
 
 def test_printed_rules_read_as_if_elif_else_and_as_config_lines():
@@ -231,4 +231,4 @@ def test_a_classification_rule_is_judged_by_balanced_accuracy(labels):
     predicted = rng.choice(labels, 200)
     counts = pd.crosstab(y.to_numpy(), predicted)
     by_hand = np.mean([counts.at[label, label] / counts.loc[label].sum() for label in counts.index])
-    assert rules.fit_quality(y, predicted, "classification") == pytest.approx(by_hand)
+    assert rule_learning.fit_quality(y, predicted, "classification") == pytest.approx(by_hand)

@@ -1,6 +1,6 @@
 """Cleanup, every step reported: the column names stripped, then the task's own steps.
 
-What the steps are is the task's (tasks/tabular.py for tables, tasks/recommendation.py for
+What the steps are is the task's (tasks/table_cleanup.py for tables, tasks/interaction_log.py for
 interaction logs); each returns a new frame (the input is never modified). This step samples
 the rows first if `[data] sample` asks, records what each step removed, warns when one removes
 more than `[clean] max_removed_share` and stops when fewer than `[clean] min_rows` are left,

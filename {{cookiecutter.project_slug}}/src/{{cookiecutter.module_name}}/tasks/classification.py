@@ -11,7 +11,8 @@ import pandas as pd
 from .. import metrics
 from ..errors import StepError
 from . import tabular
-from .tabular import cleanup_steps, evaluation_columns, fit, in_batches, kept_unlike_removed, rounded
+from .table_cleanup import cleanup_steps, kept_unlike_removed
+from .tabular import evaluation_columns, fit, in_batches, rounded
 
 __all__ = [
     "cleanup_steps",

@@ -10,7 +10,8 @@ import pandas as pd
 from .. import metrics
 from ..errors import StepError
 from . import tabular
-from .tabular import cleanup_steps, evaluation_columns, fit, kept_unlike_removed, predict, rounded
+from .table_cleanup import cleanup_steps, kept_unlike_removed
+from .tabular import evaluation_columns, fit, predict, rounded
 
 __all__ = [
     "cleanup_steps",

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ..errors import StepError
-from .tabular import in_batches, treat_overflowing_as_missing
+from .table_cleanup import treat_overflowing_as_missing
+from .tabular import in_batches
 
 SHOWN = 3  # unseen categories named per column; the count says how many there are
 

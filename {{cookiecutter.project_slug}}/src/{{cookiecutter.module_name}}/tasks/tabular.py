@@ -1,13 +1,5 @@
-"""What classification and regression share: rows of features and one target column.
-
-Cleanup is dropna-first, the least cleaning that can work, every step reported. After the column
-names are stripped the steps run in this order and each returns a new frame (the input is never
-modified): read numbers stored as text (a column of numbers with a stray word becomes numeric, the
-stray values missing); treat infinite and overflowing numbers as missing; drop rows whose target is
-missing; drop columns that are mostly empty; drop rows with any missing value; drop duplicate rows
-(`[clean] drop_duplicates = false` turns that off). There is no imputation: if dropping loses too
-much, a warning (or the error) names the step that did it, so the team can fix that column rather
-than guess values.
+"""What classification and regression share: rows of features and one target column, split and
+scored (their cleanup is in table_cleanup.py).
 
 The split leaves out of the features the columns that cannot generalise (an id unique per row,
 long free text) rather than cleanup dropping them: rows told apart by an id are distinct records,
@@ -29,14 +21,7 @@ from .. import metrics
 from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..progress import bar
-from . import Cleanup
-from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
-# A text column is read as numbers when at least this share of its values are numbers.
-NEARLY_ALL = 0.95
-# Beyond this size a number's square overflows, so scaling or distances turn it into inf:
-# such a value (1e308 where a mass was meant) is a typo or a sentinel, not a measurement.
-LARGEST = float(np.sqrt(np.finfo(np.float64).max))
 # Text whose typical value is longer than this many characters is free text, not a category.
 LONG_TEXT = 50
 # With fewer rows, distinct values in every row may be chance rather than an id.
@@ -46,157 +31,6 @@ MIN_ROWS_FOR_IDS = 20
 # rows are scored: KNN's distances to its neighbours and the one-hot features of 10,000 rows
 # take a few MB (scikit-learn computes the distances in chunks within that).
 BATCH_ROWS = 10_000
-
-
-# -- cleanup ---------------------------------------------------------------------------------------
-
-
-def share_of_numbers(column: pd.Series) -> float:
-    """The share of the present values of a text column that read as numbers (0 for other columns)."""
-    present = column.dropna()
-    text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
-    if not text or present.empty or present.map(lambda value: isinstance(value, bool)).any():
-        return 0.0
-    return float(pd.to_numeric(present, errors="coerce").notna().mean())
-
-
-def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Turn text columns that are nearly all numbers into numbers, the stray values missing;
-    note the columns that mix numbers and text too much to tell."""
-    converted, notes = {}, []
-    for name in frame.columns:
-        share = share_of_numbers(frame[name])
-        if share >= NEARLY_ALL:
-            converted[name] = pd.to_numeric(frame[name], errors="coerce")
-            stray = frame[name][converted[name].isna() & frame[name].notna()]
-            if len(stray):
-                notes.append(f"{name}: {len(stray)} non-number value(s) made missing, e.g. {stray.iloc[0]!r}")
-        elif share >= 0.5:
-            notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
-    return frame.assign(**converted), "; ".join(notes)
-
-
-def overflowing(frame: pd.DataFrame) -> pd.DataFrame:
-    """Which values of the numeric columns are infinite or too large to compute with."""
-    numeric = frame.select_dtypes("number")
-    return numeric.abs().gt(LARGEST) | np.isinf(numeric.astype(float))
-
-
-def treat_overflowing_as_missing(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Make inf, -inf and numbers too large to square missing, so the next steps drop them."""
-    mask = overflowing(frame)
-    counts = mask.sum()
-    counts = counts[counts > 0]
-    if counts.empty:
-        return frame, ""
-    notes = ", ".join(f"{name}: {count}" for name, count in counts.items())
-    return frame.assign(**{name: frame[name].mask(mask[name]) for name in counts.index}), (
-        f"{counts.sum()} infinite or overflowing value(s) made missing ({notes})"
-    )
-
-
-def check_has_features(frame: pd.DataFrame, target: str) -> None:
-    if list(frame.columns) == [target]:
-        raise StepError(
-            f"the data has only the target column {target!r}: add the columns to predict it from "
-            "to the source, or check [data] source"
-        )
-
-
-def drop_missing_target(frame: pd.DataFrame, target: str) -> pd.DataFrame:
-    """Rows with a target, once the target is known to be a column with others to predict it from."""
-    if target not in frame.columns:
-        raise StepError(
-            f"target column {target!r} is not in the data; set [data] target in config.toml "
-            f"to one of: {', '.join(frame.columns)}"
-        )
-    check_has_features(frame, target)
-    return frame.dropna(subset=[target])
-
-
-def drop_mostly_empty_columns(frame: pd.DataFrame, target: str, max_missing_fraction: float) -> pd.DataFrame:
-    """Drop the columns (never the target) missing in more than `max_missing_fraction` of rows."""
-    missing = frame.isna().mean()
-    mostly_empty = [c for c in frame.columns if missing[c] > max_missing_fraction and c != target]
-    return frame.drop(columns=mostly_empty)
-
-
-def drop_incomplete_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.dropna()
-
-
-def drop_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop_duplicates()
-
-
-def keep_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame
-
-
-def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
-    """The table's cleanup steps in order, each named as the report should say it."""
-    target, max_missing_fraction = settings["target"], settings["max_missing_fraction"]
-    max_removed_share, as_value = settings["max_removed_share"], settings.get("missing_as_value", False)
-    duplicates = (
-        Cleanup(
-            "drop duplicate rows",
-            drop_duplicate_rows,
-            "if repeated rows are real observations, set [clean] drop_duplicates = false",
-        )
-        if settings["drop_duplicates"]
-        else Cleanup("keep duplicates ([clean] drop_duplicates = false)", keep_duplicate_rows)
-    )
-    kept_as_value = (
-        [
-            Cleanup(
-                "keep missing text as a value ([clean] missing_as_value)",
-                lambda frame: keep_missing_as_value(frame, text_columns_asked(frame, as_value, target)),
-            )
-        ]
-        if as_value
-        else []
-    )
-    return [
-        Cleanup("read numbers stored as text", read_numbers_stored_as_text),
-        Cleanup("treat infinite or overflowing numbers as missing", treat_overflowing_as_missing),
-        Cleanup(
-            f"drop rows with no {target}",
-            lambda frame: drop_missing_target(frame, target),
-            "the target is missing in those rows: check [data] target, or fill it in the source",
-        ),
-        *kept_as_value,
-        Cleanup(
-            f"drop columns over {max_missing_fraction:.0%} missing",
-            lambda frame: drop_mostly_empty_columns(frame, target, max_missing_fraction),
-        ),
-        Cleanup(
-            "drop the columns that cost the most rows",
-            lambda frame: drop_costly_columns(frame, target, max_removed_share),
-        ),
-        Cleanup(
-            "drop rows with any missing value",
-            drop_incomplete_rows,
-            "a column is missing in many rows: lower [clean] max_missing_fraction to drop that column "
-            "instead, keep a text column's gaps as a value ([clean] missing_as_value), or fill it in "
-            "the source",
-        ),
-        duplicates,
-    ]
-
-
-def kept_unlike_removed(before: pd.DataFrame, after: pd.DataFrame, settings: Mapping[str, Any]) -> str:
-    """A warning when the target of the rows cleanup kept differs from the removed rows' by more than
-    `[clean] max_target_shift` (see missing.target_shift); "" when it does not."""
-    target = settings["target"]
-    removed = before[target].drop(index=after.index, errors="ignore").dropna()
-    shift = target_shift(after[target], removed, settings["task"], settings["max_target_shift"])
-    if not shift:
-        return ""
-    return (
-        f"the {len(after)} rows kept are unlike the {len(removed)} removed: {shift} (over [clean] "
-        f"max_target_shift = {settings['max_target_shift']}); scores on them may not hold for the rest: keep "
-        "more rows ([clean] missing_as_value, max_missing_fraction) or fill the gaps in the source"
-    )
 
 
 # -- split ------------------------------------------------------------------------------------------
