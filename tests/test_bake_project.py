@@ -42,6 +42,8 @@ PROJECT_FILES = {
             "progress",
             "config",
             "config_keys",
+            "config_checks",
+            "step_files",
             "data",
             "clean",
             "cleanup_report",

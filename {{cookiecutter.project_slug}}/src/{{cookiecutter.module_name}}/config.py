@@ -15,25 +15,22 @@ Standard library only: this runs before anything else.
 
 from __future__ import annotations
 
-import ast
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from . import config_keys
 from .cli import run
+from .config_checks import baked_tasks, check_data_keys, check_engine, check_k, check_metric
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
-from .metrics import names as metric_names
 from .models.registry import TASKS
 from .sources import kind, local_files, query_files, store_extra
 from .sources.credentials import without_secrets
+from .step_files import ENGINE_STEPS, module_file, step_code
 from .submit_config import make_variables as submit_variables
 from .submit_config import stages as submit_stages
-from .tasks import step_module
 
-PACKAGE = Path(__file__).resolve().parent
 # The settings a section of config.toml falls back to when it leaves one out.
 DEFAULTS: dict[str, dict[str, Any]] = {
     "clean": {
@@ -47,14 +44,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "features": {"test_size": 0.2, "drop_columns": [], "keep_columns": []},
     "spark": {"master": "local[*]", "conf": {}, "ui": True},
 }
-# What runs the data steps ([data] engine): pandas in this process, or Spark jobs (recommendation task only).
-# Each engine's module for each data step: make runs the chosen one (STEP_<step> in settings.mk), so the
-# steps themselves hold no engine branch.
-ENGINE_STEPS = {
-    "pandas": {"data": "data", "clean": "clean", "split": "split"},
-    "spark": {"data": "spark.snapshot", "clean": "spark.cleanup", "split": "spark.holdout"},
-}
-ENGINES = tuple(ENGINE_STEPS)
 # The [data] settings that cleanup applies, not the snapshot (besides the family's own data_keys).
 CLEANUP_KEYS = ("sample",)
 # The steps make runs, as modules of this package.
@@ -71,8 +60,6 @@ STEPS = (
     "report_html",
     "submit",
 )
-# Files that shape what a step prints, never what it builds: editing them rebuilds nothing.
-MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -101,61 +88,6 @@ def load(path: Path) -> dict[str, Any]:
     }
     config_keys.check(config, model_files, path)
     return config
-
-
-def baked_tasks() -> list[str]:
-    """The tasks of the family this project was baked for: those whose module is in tasks/."""
-    return [task for task in TASKS if module_file(f"tasks.{task}").is_file()]
-
-
-def check_data_keys(data: dict[str, Any], task: str, path: Path) -> None:
-    """The [data] keys the task needs are set, as strings; the other task family's are refused."""
-    keys = TASKS[task].data_keys
-    for key in ("source", *(key for key, required in keys.items() if required)):
-        if not isinstance(data.get(key), str):
-            raise StepError(f"{path}: set [data] {key} to a string (see the comments in the file)")
-    for key in keys:
-        if key in data and not isinstance(data[key], str):
-            raise StepError(f"{path}: [data] {key} must be a string (a column or file name)")
-    others = {key for family in TASKS.values() for key in family.data_keys} - set(keys)
-    refused = sorted(others & set(data))
-    if refused:
-        wanted = ", ".join(key for key in keys if keys[key])
-        raise StepError(
-            f"{path}: [data] {refused[0]} is not used by the {task} task; remove it "
-            f"(it reads [data] {wanted})"
-        )
-
-
-def check_k(evaluate: dict[str, Any], path: Path) -> None:
-    """[evaluate] k, when set, is how many items each model recommends: a whole number, 1 or more."""
-    k = evaluate.get("k", 1)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise StepError(
-            f"{path}: [evaluate] k is how many items to recommend: a whole number, 1 or more, not {k!r}"
-        )
-
-
-def check_metric(evaluate: dict[str, Any], task: str, path: Path) -> None:
-    """[evaluate] metric, when set, is one of the task's metrics (metrics.py)."""
-    metric = evaluate.get("metric")
-    if metric is not None and metric not in metric_names(task):
-        raise StepError(
-            f"{path}: [evaluate] metric must be one of {', '.join(metric_names(task))} for {task}, "
-            f"not {metric!r}"
-        )
-
-
-def check_engine(config: dict[str, Any], path: Path) -> None:
-    """[data] engine names an engine, and "spark" comes with the recommendation task and a [spark] section."""
-    engine, engines = config["data"].get("engine", "pandas"), TASKS[config["task"]].engines
-    if engine not in ENGINES:
-        raise StepError(f'{path}: [data] engine must be "pandas" or "spark", not {engine!r}')
-    if engine not in engines or (engine == "spark" and "spark" not in config):
-        raise StepError(
-            f'{path}: [data] engine = "spark" needs task = "recommendation" and a [spark] section '
-            '(master = "local[*]" or your cluster); remove engine to use pandas'
-        )
 
 
 def data_engine(config: dict[str, Any]) -> dict[str, Any]:
@@ -218,47 +150,6 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
             "params": params,
         }
     return {**stages, **submit_stages(config, fields["evaluate"], path)}
-
-
-def imported_files(module: Path) -> set[Path]:
-    """The files of this package that `module` runs: itself and what it imports, transitively.
-
-    The package imports its own modules relatively (`from .x import y`), so reading those
-    statements finds them all; a package's `__init__.py` runs whenever one of its modules does.
-    """
-    found: set[Path] = set()
-    todo = [module]
-    while todo:
-        current = todo.pop()
-        if current in found:
-            continue
-        found.add(current)
-        for node in ast.walk(ast.parse(current.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = current.parent.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
-                base = base.resolve()
-                names = [base / f"{alias.name}.py" for alias in node.names]
-                names += [base / alias.name / "__init__.py" for alias in node.names]
-                todo += [p for p in [base.with_suffix(".py"), base / "__init__.py", *names] if p.is_file()]
-                todo += [parent / "__init__.py" for parent in base.parents if PACKAGE in parent.parents]
-    return found
-
-
-def module_file(module: str) -> Path:
-    """The file of `module`, dotted and relative to this package ("models.knn")."""
-    return PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
-
-
-def step_code(step: str, task: str) -> list[str]:
-    """The files (relative to the project) that running `step` reads, in its task.
-
-    A step that uses the tasks package imports the task's module by name (or, for the figures and
-    submit steps, the task's part that only they run), so that is added.
-    """
-    files = imported_files(module_file(step))
-    if PACKAGE / "tasks" / "__init__.py" in files:
-        files |= imported_files(module_file(f"tasks.{step_module(task, step)}"))
-    return sorted(os.path.relpath(p) for p in files if p.parent != PACKAGE or p.name not in MESSAGES_ONLY)
 
 
 def make_variables(config: dict[str, Any], path: Path = Path("config.toml")) -> str:

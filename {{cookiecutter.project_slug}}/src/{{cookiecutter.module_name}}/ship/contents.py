@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..config import imported_files
 from ..errors import StepError
 from ..models.registry import TASKS
+from ..step_files import imported_files
 
 PACKAGE = Path(__file__).resolve().parents[1]
 NAME = PACKAGE.name
