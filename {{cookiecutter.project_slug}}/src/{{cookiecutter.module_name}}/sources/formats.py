@@ -1,4 +1,5 @@
-"""File formats: how to parse each into a frame (which format a name means is in __init__).
+"""File formats: how to parse each into a frame (which format a name means is in __init__), and how
+the frames of several files stack into one.
 
 Local files and HTTP responses share these parsers, so a CSV or a JSON document
 reads the same whichever way it arrives.
@@ -88,3 +89,17 @@ def parse_table(buffer: Path | BinaryIO, fmt: str, sheet: str | int) -> pd.DataF
     if fmt == "parquet":
         return pd.read_parquet(buffer)
     return pd.read_excel(buffer, sheet_name=sheet)
+
+
+def stack(frames: list[pd.DataFrame], names: list[str], pattern: str) -> pd.DataFrame:
+    """The rows of `frames` (read from the files `names`, which `pattern` matched) as one frame."""
+    columns = set(frames[0].columns)
+    for name, frame in zip(names, frames, strict=True):
+        missing, extra = sorted(columns - set(frame.columns)), sorted(set(frame.columns) - columns)
+        if missing or extra:
+            raise StepError(
+                f"{name!r} does not have the columns of {names[0]!r} "
+                f"(missing: {', '.join(missing) or '-'}; extra: {', '.join(extra) or '-'}): "
+                f"make the files match, or narrow {pattern}"
+            )
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

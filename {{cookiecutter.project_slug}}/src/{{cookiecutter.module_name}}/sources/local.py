@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..errors import StepError
 from . import format_of
-from .formats import parse
+from .formats import parse, stack
 from .text import PLAIN_TEXT, TextOptions
 
 
@@ -41,17 +41,3 @@ def read_files(
         raise StepError(f"{pattern!r} matches files of different kinds ({kinds}): narrow it to one kind")
     frames = [parse(path, formats[path], repr(str(path)), records_path, sheet, text) for path in paths]
     return stack(frames, [str(path) for path in paths], repr(pattern))
-
-
-def stack(frames: list[pd.DataFrame], names: list[str], pattern: str) -> pd.DataFrame:
-    """The rows of `frames` (read from the files `names`, which `pattern` matched) as one frame."""
-    columns = set(frames[0].columns)
-    for name, frame in zip(names, frames, strict=True):
-        missing, extra = sorted(columns - set(frame.columns)), sorted(set(frame.columns) - columns)
-        if missing or extra:
-            raise StepError(
-                f"{name!r} does not have the columns of {names[0]!r} "
-                f"(missing: {', '.join(missing) or '-'}; extra: {', '.join(extra) or '-'}): "
-                f"make the files match, or narrow {pattern}"
-            )
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -26,8 +26,7 @@ from ..errors import StepError
 from ..progress import bar
 from . import OBJECT_STORES, DataSettings, format_of, store_of
 from .credentials import expand, mask
-from .formats import parse
-from .local import stack
+from .formats import parse, stack
 from .text import TextOptions
 
 # Variables the back-ends read from the environment themselves (the usual credential chains):
