@@ -5,6 +5,7 @@ project's own config.toml and sample data, and reports at exit which heavy libra
 top-level import (a model library in the data steps, a chart library in training) fails here.
 """
 
+import inspect
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import {{ cookiecutter.module_name }}
+from {{ cookiecutter.module_name }} import figures
 from {{ cookiecutter.module_name }}.files import read_toml
 from {{ cookiecutter.module_name }}.models.registry import BASELINE, TASKS
 
@@ -33,6 +35,13 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
 # What a dummy model needs of scikit-learn: its base classes, the dummy, the scorers and their helpers.
 DUMMY_NEEDS = {"base", "callback", "dummy", "exceptions", "externals", "metrics", "preprocessing", "utils"}
+# The figures step's arguments, by the names of its main's parameters (its settings are the leaderboard's).
+FIGURES_ARGUMENTS = {
+    "settings": ".settings/leaderboard.json",
+    "learning": "learning",
+    "metrics": "metrics.json",
+    "output": "figures",
+}
 
 
 def run_step(folder: Path, step: str, *args: str) -> set[str]:
@@ -72,7 +81,7 @@ def loaded(tmp_path_factory) -> dict[str, set[str]]:
             "predictions.parquet",
             "metrics.json",
         ),
-        "figures": ("learning", "metrics.json", "figures"),
+        "figures": tuple(FIGURES_ARGUMENTS[name] for name in inspect.signature(figures.main).parameters),
     }
     return {step: run_step(folder, step, *args) for step, args in steps.items()}
 
