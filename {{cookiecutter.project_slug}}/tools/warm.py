@@ -33,10 +33,19 @@ STARTUP_SECONDS = 60.0  # the longest wait for a new server to take requests (it
 HEADER = struct.Struct("!I")
 
 
-def site_packages() -> str:
-    """Where this Python's packages are installed: its folder's timestamp moves on every (un)install."""
+def installed() -> list[tuple[str, int]]:
+    """This Python's installed distributions, each with when it was installed: an install, upgrade or
+    removal changes this list (the folder's own timestamp would also move when bytecode is first cached)."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    return os.path.join(sys.prefix, "lib", version, "site-packages")
+    try:
+        with os.scandir(os.path.join(sys.prefix, "lib", version, "site-packages")) as entries:
+            return sorted(
+                (entry.name, entry.stat().st_mtime_ns)
+                for entry in entries
+                if entry.name.endswith(".dist-info")
+            )
+    except OSError:
+        return []
 
 
 def server_address(project: str) -> str:
@@ -44,12 +53,8 @@ def server_address(project: str) -> str:
 
     Linux's abstract sockets have no file (and no 108-byte path limit); elsewhere a short path in /tmp.
     """
-    try:
-        installed = os.stat(site_packages()).st_mtime_ns
-    except OSError:
-        installed = 0
     variables = sorted((k, v) for k, v in os.environ.items() if k.startswith(IMPORT_TIME_VARIABLES))
-    key = json.dumps([project, sys.executable, sys.prefix, installed, variables])
+    key = json.dumps([project, sys.executable, sys.prefix, installed(), variables])
     name = "hackathon-warm-" + hashlib.sha256(key.encode()).hexdigest()[:24]
     return "\0" + name if sys.platform.startswith("linux") else f"/tmp/{name}.sock"
 
