@@ -154,3 +154,13 @@ def test_two_projects_never_share_a_warm_server(project, tmp_path):
         succeed(["make"], copy)
     ours, theirs = warm_servers(project), warm_servers(other)
     assert len(ours) == 1 and len(theirs) == 1 and ours != theirs
+
+
+def test_a_step_runs_cold_when_the_warm_server_cannot_start(project):
+    """A warm server that fails to start costs nothing but its speed: the step runs as `python -m`."""
+    (project / "tools" / "warm_server.py").write_text('raise SystemExit("cannot start")\n')
+    leaderboard = project / "src" / MODULE / "leaderboard.py"
+    leaderboard.write_text(leaderboard.read_text().replace("    print(table)", '    print("edited:", len(table))'))
+    output = succeed(["make", "reports/leaderboard.md"], project)
+    assert "edited: " in output
+    assert warm_servers(project) == []

@@ -25,6 +25,10 @@ import socket
 import struct
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import subprocess
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "warm_server.py")
 # Variables read when the preloaded libraries are imported: a server started with others is another server.
@@ -70,11 +74,11 @@ def connect(address: str) -> socket.socket | None:
     return client
 
 
-def start_server(address: str) -> None:
-    """Start a server in its own session, detached from make and the terminal."""
+def start_server(address: str) -> subprocess.Popen:
+    """Start a server in its own session, detached from make and the terminal; its process."""
     import subprocess
 
-    subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, SERVER, address.replace("\0", "@", 1)],  # no NUL in a command line
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -88,14 +92,15 @@ def connect_or_start(address: str) -> socket.socket | None:
     client = connect(address)
     if client is not None:
         return client
-    start_server(address)  # two steps that race here start two servers: the second cannot bind, and exits
+    # Two steps that race here start two servers: the second cannot bind, and exits 0.
+    server = start_server(address)
     deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() in (None, 0):
         time.sleep(0.02)
         client = connect(address)
         if client is not None:
             return client
-    return None
+    return None  # the server failed to start (or took too long): the step runs cold
 
 
 def send_message(client: socket.socket, message: dict, fds: list[int] | None = None) -> None:
