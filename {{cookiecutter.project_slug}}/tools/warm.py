@@ -146,10 +146,12 @@ def exit_like(status: dict) -> None:
     os._exit(status.get("code", 1))
 
 
-def pass_on(step: int, number: int) -> None:
-    """Send the step the signal this process received (it may have just ended)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(step, number)
+def pass_on(step: list[int], number: int) -> None:
+    """Send the step the signal this process received; before the step started, end as it would have."""
+    if not step:
+        exit_like({"signal": number})
+    with contextlib.suppress(ProcessLookupError):  # it has just ended
+        os.kill(step[0], number)
 
 
 def standard_fds() -> list[int]:
@@ -168,12 +170,26 @@ def main(argv: list[str]) -> None:
     if len(argv) < 2 or argv[0] != "-m":
         sys.exit("usage: python tools/warm.py -m <package>.<step> ARGS...")
     module, args = argv[1], argv[2:]
+    step: list[int] = []  # the step's pid, once the server has started it
+    ignored = []  # a signal this process ignores (make run in the background) the step ignores too
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        if signal.getsignal(number) == signal.SIG_IGN:
+            ignored.append(int(number))
+        else:
+            signal.signal(number, lambda number, _frame: pass_on(step, number))
     client = connect_or_start(server_address(os.getcwd()))
     if client is None:
         run_cold(module, args)
     umask = os.umask(0)
     os.umask(umask)
-    request = {"module": module, "args": args, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
+    request = {
+        "module": module,
+        "args": args,
+        "cwd": os.getcwd(),
+        "env": dict(os.environ),
+        "umask": umask,
+        "ignored": ignored,
+    }
     try:
         send_message(client, request, standard_fds())
         started = receive_message(client)
@@ -181,8 +197,7 @@ def main(argv: list[str]) -> None:
         started = None
     if started is None:  # the server went away before the step started: run it here
         run_cold(module, args)
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
-        signal.signal(getattr(signal, name), lambda number, _frame: pass_on(started["pid"], number))
+    step.append(started["pid"])
     ended = receive_message(client)
     if ended is None:
         sys.exit("error: the warm step runner stopped during the step: run it again, or with make WARM=0")

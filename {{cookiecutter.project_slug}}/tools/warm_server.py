@@ -137,8 +137,9 @@ def supervise(connection: socket.socket) -> tuple[dict, list[int]]:
         return request, fds
     for fd in fds:
         os.close(fd)
-    send_message(connection, {"pid": step})
     threading.Thread(target=stop_when_launcher_leaves, args=(connection, step), daemon=True).start()
+    with contextlib.suppress(OSError):  # a launcher gone already: the thread above ends the step
+        send_message(connection, {"pid": step})
     _, status = os.waitpid(step, 0)
     ended = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"code": os.WEXITSTATUS(status)}
     with contextlib.suppress(OSError):  # the launcher is gone: nobody to tell
@@ -179,6 +180,8 @@ def become_step(request: dict, fds: list[int]) -> str:
     os.environ.update(request["env"])
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for number in request["ignored"]:
+        signal.signal(number, signal.SIG_IGN)
     sys.stdin = sys.__stdin__ = standard_stream(0, "r", sys.stdin, sys.stdin.errors)
     sys.stdout = sys.__stdout__ = standard_stream(1, "w", sys.stdout, sys.stdout.errors)
     sys.stderr = sys.__stderr__ = standard_stream(2, "w", sys.stdout, "backslashreplace")
