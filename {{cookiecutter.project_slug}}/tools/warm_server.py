@@ -90,8 +90,13 @@ def serve(address: str) -> tuple[dict, list[int]]:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(address)
-    except OSError:  # another server took this address first: it serves this project
-        sys.exit(0)
+    except OSError:
+        if address.startswith("\0") or answers(
+            address
+        ):  # another server took it first: it serves the project
+            sys.exit(0)
+        os.unlink(address)  # the file of a server that died (outside Linux, where sockets are files)
+        listener.bind(address)
     listener.listen(64)
     preload()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -112,6 +117,12 @@ def serve(address: str) -> tuple[dict, list[int]]:
     if not address.startswith("\0"):
         os.unlink(address)
     sys.exit(0)
+
+
+def answers(address: str) -> bool:
+    """Whether a server listens at `address`."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(address) == 0
 
 
 def reap_supervisors() -> bool:
