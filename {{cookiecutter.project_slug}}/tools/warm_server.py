@@ -18,6 +18,7 @@ import json
 import os
 import random
 import runpy
+import select
 import signal
 import socket
 import struct
@@ -27,21 +28,21 @@ import threading
 IDLE_SECONDS = 300
 HEADER = struct.Struct("!I")
 MAX_REQUEST = 16 * 1024 * 1024  # the arguments and the environment: far below this
-# What the steps import, by package (what is not installed is skipped). matplotlib is set to draw
-# off-screen (Agg) first, as the figures step draws.
+# What the steps import, by package, in the order the steps need it: the data steps first (what is
+# not installed is skipped).
 PRELOAD = (
     "numpy",
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
+    "joblib",
+    "sklearn.dummy",
+    "sklearn.metrics",
     "scipy.sparse",
     "scipy.stats",
-    "joblib",
     "sklearn.base",
     "sklearn.compose",
-    "sklearn.dummy",
     "sklearn.impute",
-    "sklearn.metrics",
     "sklearn.model_selection",
     "sklearn.neighbors",
     "sklearn.pipeline",
@@ -52,19 +53,16 @@ PRELOAD = (
 )
 
 
-def preload() -> None:
-    """Import what the steps will import, so each forked step finds it loaded."""
+def preload(name: str) -> None:
+    """Import `name` (matplotlib set to draw off-screen first, as the figures step draws), if installed."""
     try:
-        import matplotlib
+        if name.startswith("matplotlib"):
+            import matplotlib
 
-        matplotlib.use("Agg")
+            matplotlib.use("Agg")
+        importlib.import_module(name)
     except ImportError:
         pass
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            continue
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -86,28 +84,35 @@ def send_message(connection: socket.socket, message: dict) -> None:
 
 
 def serve(address: str) -> tuple[dict, list[int]]:
-    """Answer requests until idle (then exit); return only in a forked step, with its request."""
+    """Answer requests until idle (then exit); return only in a forked step, with its request.
+
+    The libraries are imported one at a time between requests, in the order the steps need them: a
+    step that comes early forks with what is loaded so far (the data steps need only the first few) and
+    imports the rest itself. Never during a fork: this process has one thread, so a fork never copies
+    an import half done.
+    """
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(address)
     except OSError:
-        if address.startswith("\0") or answers(
-            address
-        ):  # another server took it first: it serves the project
+        # Another server took the address first (it serves this project), or one that died left its file.
+        if address.startswith("\0") or answers(address):
             sys.exit(0)
-        os.unlink(address)  # the file of a server that died (outside Linux, where sockets are files)
+        os.unlink(address)
         listener.bind(address)
     listener.listen(64)
-    preload()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    listener.settimeout(IDLE_SECONDS)
+    to_load = list(PRELOAD)
     while True:
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
+        waiting, _, _ = select.select([listener], [], [], 0 if to_load else IDLE_SECONDS)
+        if not waiting:
+            if to_load:
+                preload(to_load.pop(0))
+                continue
             if reap_supervisors():
                 continue
             break
+        connection, _ = listener.accept()
         reap_supervisors()
         if os.fork() == 0:
             listener.close()
