@@ -69,3 +69,21 @@ DOWNSTREAM_OF_CLEAN = {
     *(f"reports/learning/{m}.json" for m in MODELS),
     *REPORTING,
 }
+
+
+def warm_servers(under: Path) -> list[int]:
+    """The process ids of the warm step servers (tools/warm_server.py) of the projects under `under`.
+
+    Their forks (a supervisor, a step) share their command line, and have a server as their parent.
+    """
+    found = {}
+    for process in Path("/proc").iterdir():
+        try:
+            arguments = (process / "cmdline").read_bytes().split(b"\0")
+            parent = int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # not a process, or it just ended
+            continue
+        script = arguments[1].decode(errors="replace") if len(arguments) > 1 else ""
+        if script.endswith("tools/warm_server.py") and Path(script).is_relative_to(under):
+            found[int(process.name)] = parent
+    return sorted(pid for pid, parent in found.items() if parent not in found)

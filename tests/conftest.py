@@ -2,13 +2,25 @@
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy
-from baked import TEMPLATE, baked, succeed
+from baked import TEMPLATE, baked, succeed, warm_servers
 from servers import HOW_TO_ENABLE, SAMPLE, postgres_programs, postgres_server, sample_api
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_warm_server_left(tmp_path_factory):
+    """Every project's make starts a warm step server, which would wait minutes for its next step: end them."""
+    yield
+    for pid in warm_servers(tmp_path_factory.getbasetemp()):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,8 @@ PROJECT_FILES = {
     ".github/workflows/ci.yml",
     "notebooks/01-explore.ipynb",
     "tools/mutation_score.py",
+    "tools/warm.py",
+    "tools/warm_server.py",
     "tools/test_mutation_score.py",
     *(
         f"{folder}/.gitkeep"

@@ -119,7 +119,7 @@ def test_a_build_on_a_sample_says_so_in_the_metrics_and_the_report(project):
 
 
 def test_a_parallel_build_writes_the_same_metrics_as_one_job(project):
-    """`make -j4` from clean writes byte for byte the metrics files that a one-job `make` wrote."""
+    """`make -j4` from clean writes byte for byte the metrics files that plain `make` wrote."""
     folder = project / "reports" / "metrics"
     one_job = {path.name: path.read_bytes() for path in folder.glob("*.json")}
     succeed(["make", "clean"], project)

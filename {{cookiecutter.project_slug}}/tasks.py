@@ -7,13 +7,9 @@ standard-library modules (results, the sprint clock) are imported here, so these
 before the environment exists.
 """
 
-import functools
 import json
-import os
-import re
 import shlex
 import shutil
-import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -35,44 +31,17 @@ SUBMITTED = Path("reports/submission.json")
 HISTORY = Path("reports/history.jsonl")
 
 
-def make(c, *targets: str, parallel: bool = True) -> None:
-    """Run make on `targets`, the independent steps side by side unless `parallel` is False.
-
-    Commands that talk to you as they run (a server, the tests) are not parallel: make would
-    hold their output back until they end. Say how to get make if it is missing.
-    """
+def make(c, *targets: str) -> None:
+    """Run make on `targets`; the Makefile runs independent steps side by side (and alone, the
+    commands that talk as they run: a server, the tests). Say how to get make if it is missing."""
     executable = shutil.which("make")
     if executable is None:
         raise Exit(
             "make is not installed: get it with `sudo apt install make` (Debian, Ubuntu), "
             "`xcode-select --install` (macOS) or WSL (Windows), then run this again."
         )
-    options = parallel_options(executable, os.cpu_count() or 1) if parallel else []
     # On a terminal, make runs on one too (a pseudo-terminal), so the steps can show progress bars.
-    c.run(shlex.join([executable, *options, *targets]), pty=sys.stdout.isatty())
-
-
-@functools.cache
-def make_version(executable: str) -> tuple[int, ...]:
-    """GNU make's version, as (4, 3); (0,) for a make that does not say (BSD make)."""
-    try:
-        banner = subprocess.run([executable, "--version"], capture_output=True, text=True).stdout
-    except OSError:
-        return (0,)
-    found = re.match(r"GNU Make (\d+)\.(\d+)", banner)
-    return tuple(map(int, found.groups())) if found else (0,)
-
-
-def parallel_options(executable: str, cores: int) -> list[str]:
-    """One job per core; with several, make 4 prints each step's output whole when it ends.
-
-    make 3.81 (macOS) has no --output-sync: its steps' lines may interleave, but every step
-    prints whole lines. While the output is held back, progress bars stay hidden.
-    """
-    if cores < 2:
-        return []
-    synced = ["--output-sync=target"] if make_version(executable) >= (4, 0) else []
-    return [f"--jobs={cores}", *synced]
+    c.run(shlex.join([executable, *targets]), pty=sys.stdout.isatty())
 
 
 def score_line(model: str) -> str:
@@ -107,13 +76,13 @@ def fetch(c):
 )
 def push(c, models=False, force=False):
     """Upload data/raw/ to [storage] remote (the team bucket), checksummed."""
-    make(c, "push", *(["WITH=models"] if models else []), *(["FORCE=1"] if force else []), parallel=False)
+    make(c, "push", *(["WITH=models"] if models else []), *(["FORCE=1"] if force else []))
 
 
 @task(help={"models": "also what a teammate built: make then has nothing to rebuild"})
 def pull(c, models=False):
     """Download the team's data/raw/ from [storage] remote, checksummed; make treats it as fresh."""
-    make(c, "pull", *(["WITH=models"] if models else []), parallel=False)
+    make(c, "pull", *(["WITH=models"] if models else []))
 
 
 @task
@@ -192,7 +161,7 @@ def recommend(c, user, model=None, k=None):
 @task
 def explore(c):
     """Open notebooks/01-explore.ipynb in Jupyter (installs Jupyter the first time)."""
-    make(c, "explore", parallel=False)
+    make(c, "explore")
 
 
 @task
@@ -202,7 +171,7 @@ def demo(c):
         raise Exit(
             "this project has no demo app (it was made with demo_app=none); `invoke report` shows the results"
         )
-    make(c, "demo", parallel=False)
+    make(c, "demo")
 
 
 @task(
@@ -221,7 +190,7 @@ def serve(c, host="127.0.0.1", port=8000, model=None, max_body=None):
         targets.append(f"MODEL={model}")
     if max_body:
         targets.append(f"MAX_BODY={max_body}")
-    make(c, *targets, parallel=False)
+    make(c, *targets)
 
 
 @task
@@ -233,13 +202,13 @@ def ship(c):
 @task
 def test(c):
     """Run the project's tests."""
-    make(c, "test", parallel=False)
+    make(c, "test")
 
 
 @task
 def lint(c):
     """Check the code with ruff."""
-    make(c, "lint", parallel=False)
+    make(c, "lint")
 
 
 @task

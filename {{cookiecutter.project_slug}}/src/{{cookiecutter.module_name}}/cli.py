@@ -63,7 +63,8 @@ def log_duration(module: str, args: list[str]) -> None:
         "args": args,
         "seconds": round(time.monotonic() - STARTED, 3),
         "peak_rss_mb": peak_memory_mb(),
-        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        # To the millisecond: steps that make runs side by side show so.
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
     }
     # One short append per step: lines from steps that make runs in parallel do not mix.
     with open(log, "a", encoding="utf-8") as file:

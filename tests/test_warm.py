@@ -1,0 +1,166 @@
+"""Plain `make` is parallel, the config step runs once per change, and steps run warm as they would cold."""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+from baked import run, succeed, warm_servers
+
+MODULE = "penguin_party"
+# What the pipeline builds from the data, compared byte for byte. KNN's model file holds its grid search's
+# fit times (cv_results_), new on every run: its predictions, compared here, show it is the same model.
+BUILT = [
+    "models/random.joblib",
+    "models/rules.joblib",
+    "reports/metrics/*.json",
+    "reports/predictions/*.parquet",
+    "reports/leaderboard.md",
+]
+BUILT += ["reports/learning/*.json", "data/interim/*", "data/processed/*", "reports/REPORT.md"]
+
+
+def digests(project: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for pattern in BUILT
+        for path in sorted(project.glob(pattern))
+    }
+
+
+def build_log(project: Path) -> list[dict]:
+    return [json.loads(line) for line in (project / "reports" / "build-log.jsonl").read_text().splitlines()]
+
+
+def ran(step_line: str, output: str) -> list[str]:
+    """The command lines make printed that run the step `step_line` names (e.g. "config")."""
+    return [line for line in output.splitlines() if re.search(rf"-m {MODULE}\.{step_line} ", line)]
+
+
+def test_one_config_edit_runs_the_config_step_once(project):
+    """Editing config.toml reads it once: one config run, before the steps that the change affects."""
+    config = project / "config.toml"
+    config.write_text(config.read_text().replace("n_neighbors = [1, 3, 5, 9, 15, 25]", "n_neighbors = [3, 7]"))
+    logged = len(build_log(project))
+    output = succeed(["make"], project)
+    assert len(ran("config", output)) == 1
+    assert [record["step"] for record in build_log(project)[logged:]].count("config") == 1
+
+
+def test_plain_make_trains_two_models_side_by_side(project):
+    """A plain `make` (no -j) runs independent steps at once: the trainings' runs overlap in the build log."""
+    succeed(["make", "clean"], project)
+    logged = len(build_log(project))
+    succeed(["make"], project)
+    spans = [
+        (end - record["seconds"], end)
+        for record in build_log(project)[logged:]
+        if record["step"] == "train"
+        for end in [datetime.fromisoformat(record["finished_at"]).timestamp()]
+    ]
+    assert len(spans) == 3
+    assert any(a[0] < b[1] and b[0] < a[1] for a in spans for b in spans if a != b)
+
+
+def test_one_job_builds_the_same_files_as_plain_make(project):
+    """`make -j1` from clean writes byte for byte what the parallel `make` wrote."""
+    parallel = digests(project)
+    succeed(["make", "clean"], project)
+    succeed(["make", "-j1"], project)
+    assert digests(project) == parallel
+
+
+def test_cold_steps_write_the_same_files_as_warm_ones(project):
+    """`make WARM=0` runs every step as `python -m` and writes byte for byte what the warm steps wrote."""
+    warm = digests(project)
+    succeed(["make", "clean"], project)
+    output = succeed(["make", "WARM=0"], project)
+    assert "tools/warm.py" not in output and len(ran("train", output)) == 3
+    assert digests(project) == warm
+
+
+def test_an_edited_module_is_seen_by_the_next_warm_step(project):
+    """The warm server never holds the project's code: an edit between two builds runs, on the same server."""
+    leaderboard = project / "src" / MODULE / "leaderboard.py"
+    leaderboard.touch()
+    succeed(["make"], project)
+    servers = warm_servers(project)
+    assert len(servers) == 1
+    leaderboard.write_text(leaderboard.read_text().replace("    print(table)", '    print("edited:", len(table))'))
+    output = succeed(["make"], project)
+    assert "edited: " in output
+    assert warm_servers(project) == servers
+
+
+def test_ctrl_c_during_a_warm_step_stops_it_and_leaves_nothing_fresh(project):
+    """Ctrl-C (SIGINT to make and the launcher) ends the warm step, leaves no leaderboard make takes for
+    fresh, and the next `make` builds it with the server still serving."""
+    leaderboard = project / "src" / MODULE / "leaderboard.py"
+    original = leaderboard.read_text()
+    started = project / "started.pid"
+    hang = f'    Path("{started}").write_text(str(__import__("os").getpid()))\n    __import__("time").sleep(120)\n'
+    writing = "    write_text(table, output)\n"
+    leaderboard.write_text(original.replace(writing, hang + writing))
+    built = project / "reports" / "leaderboard.md"
+    before = (built.read_bytes(), built.stat().st_mtime_ns)
+    environment = {**os.environ, "PYTHON": sys.executable}
+    make = subprocess.Popen(["make"], cwd=project, env=environment, start_new_session=True, stdout=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    step = int(started.read_text())
+    os.killpg(make.pid, signal.SIGINT)  # what a terminal's Ctrl-C does to the foreground job
+    make.communicate(timeout=60)
+    assert make.returncode != 0
+    assert (built.read_bytes(), built.stat().st_mtime_ns) == before
+    assert run(["make", "-q"], project).returncode != 0
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{step}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{step}").exists()
+    servers = warm_servers(project)
+    leaderboard.write_text(original)
+    succeed(["make"], project)
+    assert built.stat().st_mtime_ns > before[1]
+    assert warm_servers(project) == servers
+
+
+def test_a_failing_warm_step_exits_and_explains_itself_as_a_cold_one(built_project, tmp_path):
+    """A step that refuses its input ends with the same exit code and the same one-line error, warm or cold."""
+    settings = json.loads((built_project / ".settings" / "clean.json").read_text())
+    (tmp_path / "clean.json").write_text(json.dumps({**settings, "target": "specie"}))
+    step = ["-m", f"{MODULE}.clean", str(tmp_path / "clean.json"), "data/raw/snapshot.parquet"]
+    source = {"PYTHONPATH": str(built_project / "src")}
+    warm = run([sys.executable, "tools/warm.py", *step, str(tmp_path / "warm.parquet")], built_project, **source)
+    cold = run([sys.executable, *step, str(tmp_path / "cold.parquet")], built_project, **source)
+    assert cold.returncode == 1 and cold.stderr.startswith("error: target column 'specie' is not in the data")
+    assert (warm.returncode, warm.stdout, warm.stderr) == (cold.returncode, cold.stdout, cold.stderr)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["clean.json"]
+
+
+def test_two_projects_never_share_a_warm_server(project, tmp_path):
+    """Each project's steps go to its own server, even when both projects are built at once."""
+    other = tmp_path / "other" / project.name
+    shutil.copytree(project, other)
+    for copy in (project, other):
+        (copy / "src" / MODULE / "leaderboard.py").touch()
+        succeed(["make"], copy)
+    ours, theirs = warm_servers(project), warm_servers(other)
+    assert len(ours) == 1 and len(theirs) == 1 and ours != theirs
+
+
+def test_a_step_runs_cold_when_the_warm_server_cannot_start(project):
+    """A warm server that fails to start costs nothing but its speed: the step runs as `python -m`."""
+    (project / "tools" / "warm_server.py").write_text('raise SystemExit("cannot start")\n')
+    leaderboard = project / "src" / MODULE / "leaderboard.py"
+    leaderboard.write_text(leaderboard.read_text().replace("    print(table)", '    print("edited:", len(table))'))
+    output = succeed(["make", "reports/leaderboard.md"], project)
+    assert "edited: " in output
+    assert warm_servers(project) == []
