@@ -40,12 +40,13 @@ class Neighbours:
     values: np.ndarray
 
     def matrix(self, neighbors: int) -> sparse.csr_matrix:
-        """Rows x rows sparse similarities, keeping each row's first `neighbors` (no loop over rows)."""
-        columns, values = self.columns[:, :neighbors], self.values[:, :neighbors]
-        rows = np.repeat(np.arange(len(columns)), columns.shape[1])
-        kept = values.ravel() > 0
-        shape = (len(columns), len(columns))
-        return sparse.csr_matrix((values.ravel()[kept], (rows[kept], columns.ravel()[kept])), shape=shape)
+        """Rows x rows sparse similarities, keeping each row's first `neighbors` (no loop over rows, no sort:
+        a row's cells are in its neighbours' order)."""
+        values = self.values[:, :neighbors]
+        kept = values > 0
+        indptr = np.concatenate(([0], np.cumsum(kept.sum(axis=1))))
+        shape = (len(values), len(values))
+        return sparse.csr_matrix((values[kept], self.columns[:, :neighbors][kept], indptr), shape=shape)
 
 
 def top_similar(
