@@ -7,7 +7,7 @@ Run by bench.py with a baked recommendation project's own Python, in the project
 One round: each figure timed for the project then for implicit; prints one JSON object, {"seconds":
 {figure: {"project": s, "implicit": s}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only with --ndcg).
 bench.py runs rounds of it alternating with the `train knn` step (a make target), whose implicit
-counterpart (one fit at the neighbour count the step chose) is here.
+counterparts (one fit at the neighbour count the step chose, the project's and implicit's) are here.
 """
 
 from __future__ import annotations
@@ -75,7 +75,10 @@ def main(package: str, with_ndcg: bool) -> None:
         "project": timed(lambda: neighbours.top_similar(binary.T, NEIGHBOURS, 10.0))[0],
         "implicit": timed(lambda: cosine.fit(binary, show_progress=False))[0],
     }
-    seconds["implicit single fit"] = {"implicit": timed(lambda: wide.fit(binary, show_progress=False))[0]}
+    seconds["single fit, K = 200"] = {
+        "project": timed(lambda: neighbours.top_similar(binary.T, STEP_NEIGHBOURS, 10.0))[0],
+        "implicit": timed(lambda: wide.fit(binary, show_progress=False))[0],
+    }
     knn = {d: item_knn.build("recommendation", 0, neighbors=NEIGHBOURS, direction=d) for d in DIRECTIONS}
     for model in knn.values():
         model.fit(train, columns, k=K)

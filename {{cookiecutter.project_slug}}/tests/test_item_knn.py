@@ -44,21 +44,23 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
     neighbors=st.integers(1, 8),
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     threads=st.integers(1, 3),
+    margin=st.sampled_from([0.0, 0.25]),
 )
-def test_the_threaded_kernel_finds_the_neighbours_of_a_dense_computation(
-    cells, neighbors, shrinkage, threads
-):
-    """On random sparse count matrices of few users (ties abound), in blocks of two rows over threads: the
-    same neighbours and similarities as a dense all-pairs computation, ties going to the lower column."""
+def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors, shrinkage, threads, margin):
+    """On random sparse count matrices of few users (ties abound), with implicit's candidates re-ranked and
+    the rows not proven complete computed in blocks of two rows over threads (no candidates beyond the
+    neighbours: many such rows): the same neighbours and similarities as a dense all-pairs computation,
+    ties going to the lower column."""
     rows, columns, counts = zip(*cells, strict=True)
     vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
     vectors.sum_duplicates()
-    original = neighbours.BLOCK_CELLS
+    original = neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN
     neighbours.BLOCK_CELLS = 2 * 15 * threads  # two rows a block: several blocks, several threads
+    neighbours.CANDIDATE_MARGIN = margin
     try:
         found = neighbours.top_similar(vectors, neighbors, shrinkage, threads=threads)
     finally:
-        neighbours.BLOCK_CELLS = original
+        neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN = original
     expected = dense_neighbours(vectors, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)

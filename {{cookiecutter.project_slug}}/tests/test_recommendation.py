@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
@@ -246,6 +248,27 @@ def test_top_k_matches_a_full_sort():
         expected = -np.sort(-scores, axis=1)[:, :7]
         assert np.array_equal(values, expected)
         assert np.array_equal(np.take_along_axis(scores, columns, axis=1), expected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rows=st.integers(1, 30),
+    columns=st.integers(100, 700),
+    k=st.integers(1, 12),
+    levels=st.sampled_from([2, 5, 1000, 0]),
+    unseen=st.sampled_from([0.0, 0.5, 0.99]),
+)
+def test_top_k_of_wide_rows_matches_a_full_sort(seed, rows, columns, k, levels, unseen):
+    """Rows wide enough to be read a chunk at a time, with ties (few distinct values, or all distinct when
+    levels is 0) and items already seen (-inf): the k best of a full sort, ties to the lower column."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, levels, (rows, columns)).astype(float) if levels else rng.random((rows, columns))
+    scores[rng.random((rows, columns)) < unseen] = -np.inf
+    found, values = top_k(scores, k)
+    expected = np.lexsort((np.broadcast_to(np.arange(columns), scores.shape), -scores))[:, :k]
+    assert np.array_equal(found, expected)
+    assert np.array_equal(values, np.take_along_axis(scores, expected, axis=1))
 
 
 def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():

@@ -117,10 +117,11 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
     scores.
 
     The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
-    so only the few scores at or above it are sorted (one pass over the rows, no partition of them).
-    When ties leave too many (most scores equal), a partition finds each row's k-th score instead; say
-    `mostly_equal` when most scores share one value (zero similarities): it then partitions the
-    negated scores at k - 1, several times faster there.
+    so only the chunks whose maximum reaches it are read again, and the few scores at or above it
+    sorted (one pass over the rows, no partition of them). When ties leave too many (most scores
+    equal), a partition finds each row's k-th score instead; say `mostly_equal` when most scores
+    share one value (zero similarities): it then partitions the negated scores at k - 1, several
+    times faster there.
     """
     count = scores.shape[1]
     k = min(k, count)
@@ -129,7 +130,7 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
         return empty.astype(np.int64), empty
     chunk = min(CHUNK, count // (4 * k))
     if chunk >= 4:
-        found = top_k_above(scores, k, chunk_threshold(scores, k, chunk))
+        found = top_k_in_chunks(scores, k, chunk)
         if found is not None:
             return found
     if mostly_equal:
@@ -143,22 +144,30 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
     return sorted_by_row(rows, columns, scores, k)
 
 
-def chunk_threshold(scores: np.ndarray, k: int, chunk: int) -> np.ndarray:
-    """Per row, the k-th highest of the maxima of its chunks of `chunk` columns."""
-    rows, count = scores.shape
-    full = count // chunk * chunk
-    maxima = scores[:, :full].reshape(rows, -1, chunk).max(axis=2)
-    if full < count:
-        maxima = np.concatenate([maxima, scores[:, full:].max(axis=1, keepdims=True)], axis=1)
-    return -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
-
-
-def top_k_above(scores: np.ndarray, k: int, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The k best of each row among its scores at or above its `threshold` (None: ties leave too many)."""
-    above = scores >= threshold[:, None]
-    if above.sum() > CANDIDATES_PER_PICK * k * len(scores):
+def top_k_in_chunks(scores: np.ndarray, k: int, chunk: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """`top_k` looking only in the chunks of `chunk` columns whose maximum reaches the row's k-th highest
+    chunk maximum (None: ties leave too many chunks or scores to sort)."""
+    count_rows, count = scores.shape
+    whole = count // chunk
+    # the whole chunks as a view (slicing off the last partial chunk and reshaping would copy every score)
+    blocks = np.lib.stride_tricks.as_strided(
+        scores, (count_rows, whole, chunk), (scores.strides[0], chunk * scores.strides[1], scores.strides[1])
+    )
+    tail = scores[:, whole * chunk :]
+    maxima = blocks.max(axis=2)
+    if tail.shape[1]:
+        maxima = np.concatenate([maxima, tail.max(axis=1, keepdims=True)], axis=1)
+    threshold = -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
+    rows, chunks = np.nonzero(maxima[:, :whole] >= threshold[:, None])
+    if len(rows) > CANDIDATES_PER_PICK * k * count_rows // 2:
         return None
-    rows, columns = np.nonzero(above)
+    cells = blocks[rows, chunks]  # the chunks that may hold a row's best, copied: a few per row
+    hit, offset = np.nonzero(cells >= threshold[rows, None])
+    tail_rows, tail_columns = np.nonzero(tail >= threshold[:, None])
+    rows = np.concatenate([rows[hit], tail_rows])
+    if len(rows) > CANDIDATES_PER_PICK * k * count_rows:
+        return None
+    columns = np.concatenate([chunks[hit] * chunk + offset, tail_columns + whole * chunk])
     return sorted_by_row(rows, columns, scores, k)
 
 

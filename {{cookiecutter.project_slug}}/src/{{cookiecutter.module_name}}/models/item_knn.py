@@ -9,11 +9,12 @@ Which ranks better depends on the data, so both are tried by default. User-user 
 users are similar when they had the same items; a user's score for an item is the summed
 similarity of their `neighbors` most similar users who had it.
 
-Similarities are computed by `neighbours.py`, a block of rows at a time on every core, so there
-is never a dense items x items (or users x users) matrix; scoring multiplies a batch of users'
-sparse rows by the sparse neighbour matrix. `shrinkage` divides by (|a| |b| + shrinkage) instead
-of |a| |b|, which damps similarities resting on few shared users. Scores tied at zero (no neighbour had) are
-broken by popularity, so a user with few neighbours still gets k items.
+Similarities are computed by `neighbours.py` on every core (implicit's all-pairs routine, re-ranked
+with the shrinkage), so there is never a dense items x items (or users x users) matrix; scoring
+multiplies a batch of users' sparse rows by the sparse neighbour matrix. `shrinkage` divides by
+(|a| |b| + shrinkage) instead of |a| |b|, which damps similarities resting on few shared users.
+Scores tied at zero (no neighbour had) are broken by popularity, so a user with few neighbours
+still gets k items.
 
 With `neighbors`, `shrinkage` or `direction` a list, the combination is chosen by NDCG@k on a
 validation split carved out of the training interactions with the same per-user holdout as the

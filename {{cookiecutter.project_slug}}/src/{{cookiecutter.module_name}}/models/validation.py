@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..tasks.interaction_log import Columns, split_users
-from ..tasks.ranking import metrics_at_k
+from ..tasks.ranking import ndcg, ranked_hits
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ class Validation:
     k: int
 
     def ndcg(self, recommended: pd.DataFrame) -> float:
-        """NDCG@k of the `recommended` top k of the scored users against their held-out interactions."""
-        return metrics_at_k(recommended, self.held, self.seen, self.columns, self.k)["ndcg_at_k"]
+        """NDCG@k of the `recommended` top k of the scored users against their held-out interactions (as
+        the evaluate step's, without the other metrics: a grid is chosen on this one)."""
+        hits, relevant, _ = ranked_hits(recommended, self.held, self.seen, self.columns, self.k)
+        return float(ndcg(hits, relevant).mean()) if len(relevant) else 0.0
 
 
 def validation_split(
