@@ -115,6 +115,7 @@ PROJECT_FILES = {
             "test_messy_files",
             "test_object_sources",
             "test_intervals",
+            "test_good_enough",
         ]
     ),
 }

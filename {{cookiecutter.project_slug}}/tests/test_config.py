@@ -37,7 +37,7 @@ def write_settings(tmp_path, text: str):
 
 def test_every_stage_and_model_gets_a_settings_file(tmp_path):
     written = write_settings(tmp_path, CONFIG)
-    expected = {"data", "clean", "split", "evaluate", "random", "knn"}
+    expected = {"data", "clean", "split", "evaluate", "leaderboard", "random", "knn"}
     assert set(written) == {f"{stage}.json" for stage in expected} | {"settings.mk"}
     knn = json.loads((tmp_path / "settings" / "knn.json").read_text())
     assert knn == {
@@ -192,6 +192,10 @@ def test_a_wrong_name_in_config_toml_lists_the_names_it_could_be(tmp_path, text,
         (
             CONFIG + "\n[features]\ndrop_columns = true\n",
             "[features] drop_columns must be a list, not true or false",
+        ),
+        (
+            CONFIG + '\n[leaderboard]\ngood_enough = "half"\n',
+            "[leaderboard] good_enough must be a number, not text",
         ),
     ],
 )

@@ -83,7 +83,9 @@ def built(tmp_path_factory) -> Path:
             root / f"{name}.parquet",
             root / f"{name}.json",
         )
-    leaderboard.main([root / f"{name}.json" for name in MODELS], root / "leaderboard.md")
+    leaderboard.main(
+        settings / "leaderboard.json", [root / f"{name}.json" for name in MODELS], root / "leaderboard.md"
+    )
     return root
 
 

@@ -238,6 +238,8 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
             **data_engine(config),
         },
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample, "seed": seed},
+        # Read by the leaderboard, the figures, the report and the API: changing it re-scores nothing.
+        "leaderboard": {"good_enough": config.get("leaderboard", {}).get("good_enough")},
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task].models[name]

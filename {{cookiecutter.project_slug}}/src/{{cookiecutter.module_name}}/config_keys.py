@@ -59,6 +59,8 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "target_transform": str,
     },
     "evaluate": {"k": int, "metric": str},
+    # The product's threshold on the primary metric: the leaderboard ships the cheapest model clearing it.
+    "leaderboard": {"good_enough": Number},
     "spark": {"master": str, "conf": dict, "ui": bool},
     "submit": {**READER, "id": str, "column": str, "model": str, "probabilities": bool},
     # The team bucket `invoke push` / `invoke pull` share the snapshot through (storage.py reads it).
