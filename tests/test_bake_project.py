@@ -142,6 +142,7 @@ TABLE_FILES = {
             "serve/batching",
             "serve/table_routes",
             "tasks/missing",
+            "cross_validation",
         ]
     ),
     *(

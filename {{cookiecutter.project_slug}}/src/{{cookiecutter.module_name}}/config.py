@@ -57,6 +57,8 @@ ENGINE_STEPS = {
 ENGINES = tuple(ENGINE_STEPS)
 # The [data] settings that cleanup applies, not the snapshot (besides the family's own data_keys).
 CLEANUP_KEYS = ("sample",)
+# The most folds [evaluate] folds may ask for: each one is one more training of every model.
+MAX_FOLDS = 20
 # The steps make runs, as modules of this package.
 STEPS = (
     "data",
@@ -90,6 +92,7 @@ def load(path: Path) -> dict[str, Any]:
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)
     check_metric(config.get("evaluate", {}), task, path)
+    check_folds(config.get("evaluate", {}), task, path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task].models))
     if unknown:
         raise StepError(
@@ -146,6 +149,17 @@ def check_metric(evaluate: dict[str, Any], task: str, path: Path) -> None:
         )
 
 
+def check_folds(evaluate: dict[str, Any], task: str, path: Path) -> None:
+    """[evaluate] folds, when set, is 2 to MAX_FOLDS (each fold is one more training), for a table task."""
+    folds = evaluate.get("folds")
+    if folds is None:
+        return
+    if task == "recommendation":
+        raise StepError(f"{path}: [evaluate] folds is for table tasks, not recommendations; remove it")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= MAX_FOLDS:
+        raise StepError(f"{path}: [evaluate] folds must be a whole number from 2 to {MAX_FOLDS}")
+
+
 def check_engine(config: dict[str, Any], path: Path) -> None:
     """[data] engine names an engine, and "spark" comes with the recommendation task and a [spark] section."""
     engine = config["data"].get("engine", "pandas")
@@ -184,12 +198,13 @@ def task_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if config["task"] != "recommendation":
         target = {"target": data["target"]}
         transform = {k: v for k, v in config.get("features", {}).items() if k == "target_transform"}
+        folds = {k: v for k, v in config.get("evaluate", {}).items() if k == "folds"}
         # KNN's grid search scores by [evaluate] metric, and regressors learn the transformed target.
         return {
             "clean": target,
             "split": target,
             "model": target | metric | transform,
-            "evaluate": target | metric,
+            "evaluate": target | metric | folds,
         }
     columns = {key: data.get(key) for key in ("user", "item", "rating", "time")}
     separator = {key: value for key, value in data.items() if key == "item_separator"}

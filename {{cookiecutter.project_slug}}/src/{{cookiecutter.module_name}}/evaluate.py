@@ -103,6 +103,12 @@ def main(
         "validation_curve": curves.validation_curve(fitted),  # None without a grid search
         "predictions": str(predictions),
     }
+    if values.get("folds"):  # [evaluate] folds, table tasks only: the spread over folds of the training rows
+        from . import cross_validation  # a table project's module only
+
+        rows = pd.read_parquet(train)
+        result["cross_validation"] = cross_validation.cross_validate(fitted, rows, values, task, primary.name)
+        print(f"  {cross_validation.summary(result['cross_validation'])}")
     # Recorded first: if the record cannot be written, no metrics file lets make think this step done.
     history.log_run(result, getattr(fitted, "settings_", {}))  # reports/history.jsonl, under make
     # Not in the history: a timing differs run to run, and the history tells runs apart by their fields.

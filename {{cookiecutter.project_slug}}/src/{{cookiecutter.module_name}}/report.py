@@ -77,6 +77,30 @@ def model_section(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def cross_validation_section(ranked: list[dict[str, Any]]) -> list[str]:
+    """With [evaluate] folds, each model's held-out score beside its scores over folds of its training
+    rows."""
+    checked = [result for result in ranked if result.get("cross_validation")]
+    if not checked:
+        return []
+    metric = checked[0]["cross_validation"]["metric"]
+    lines = [
+        "## Cross-validation",
+        "",
+        f"Each model fitted again on all folds of its training rows but one and scored on that one "
+        f"(`[evaluate] folds`): how far {metric} moves from one split of the data to another.",
+        "",
+        f"| Model | held-out {metric} | mean ± spread over the folds | lowest – highest fold |",
+        "|---|---:|---:|---:|",
+    ]
+    for result in checked:
+        folds = result["cross_validation"]
+        spread = f"{folds['mean']:.3f} ± {folds['spread']:.3f} ({folds['folds']} folds, {folds['rows']} rows)"
+        extremes = f"{min(folds['scores']):.3f} – {max(folds['scores']):.3f}"
+        lines.append(f"| {result['model']} | {with_interval(result, metric)} | {spread} | {extremes} |")
+    return [*lines, ""]
+
+
 def learning_section(curves: list[dict[str, Any]]) -> list[str]:
     """Whether more data would help each model, and the learning curves."""
     if not curves:
@@ -129,6 +153,7 @@ def to_report(
     ]
     for result in ranked:
         lines += model_section(result)
+    lines += cross_validation_section(ranked)
     lines += learning_section(list(curves))
     lines += history.over_time(list(runs))
     return "\n".join(lines)
