@@ -27,6 +27,7 @@ FAMILY_FILES = {
         )),
         *(f"{PACKAGE}/serve/{name}.py" for name in ("batching", "table_routes")),
         f"{PACKAGE}/tasks/missing.py",
+        f"{PACKAGE}/cross_validation.py",
         *(f"tests/{name}.py" for name in (
             "test_clean", "test_clean_record", "test_conditions", "test_config", "test_models",
             "test_row_features", "test_rules_learning", "test_seeds", "test_settings", "test_split", "test_steps",

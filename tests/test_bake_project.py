@@ -120,6 +120,7 @@ PROJECT_FILES = {
             "test_object_sources",
             "test_intervals",
             "test_step_imports",
+            "test_good_enough",
         ]
     ),
 }
@@ -149,6 +150,7 @@ TABLE_FILES = {
             "serve/batching",
             "serve/table_routes",
             "tasks/missing",
+            "cross_validation",
         ]
     ),
     *(

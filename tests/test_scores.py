@@ -4,7 +4,7 @@ import json
 import struct
 from pathlib import Path
 
-from baked import MODELS
+from baked import MODELS, REPORTING, planned_outputs, succeed
 
 # A figure in the report stays small enough to embed and to read: at most this many pixels a side and bytes.
 MAX_SIDE = 2000
@@ -62,10 +62,33 @@ def test_the_learning_curves_are_built_drawn_and_read_in_the_report(built_projec
     assert (built_project / "reports" / "figures" / "learning-curve.png").is_file()
 
 
+def test_every_model_records_what_it_costs_and_the_report_says_what_to_ship(built_project):
+    """Each metrics file holds its prediction time per held-out row and make's training seconds for it
+    (from the build log); the report draws score against cost and names the model to ship."""
+    log = [json.loads(line) for line in (built_project / "reports" / "build-log.jsonl").read_text().splitlines()]
+    for model in MODELS:
+        cost = metrics(built_project, model)["cost"]
+        trained = [r["seconds"] for r in log if r["step"] == "train" and r["args"][-1] == f"models/{model}.joblib"]
+        assert cost["predict_seconds_per_unit"] > 0 and cost["train_seconds"] == trained[-1], model
+    report = (built_project / "reports" / "REPORT.md").read_text()
+    assert "(figures/cost.png)" in report and "Ship **" in report
+
+
+def test_a_good_enough_threshold_ships_a_cheaper_model_and_rescores_nothing(project):
+    """Setting [leaderboard] good_enough redoes the leaderboard, the figures and the report, no model's
+    score; on the penguins sample a bar that rules clears (and random does not) ships rules."""
+    config = project / "config.toml"
+    config.write_text(config.read_text() + "\n[leaderboard]\ngood_enough = 0.6\n")
+    assert planned_outputs(project) == {"reports/leaderboard.md", *REPORTING}
+    succeed(["make"], project)
+    leaderboard = (project / "reports" / "leaderboard.md").read_text()
+    assert "Ship **rules**: the cheapest model whose whole 95% interval" in leaderboard
+
+
 def test_every_figure_is_bounded_in_size(built_project):
     """However many models or candidates, each PNG stays within MAX_SIDE pixels and MAX_BYTES."""
     figures = sorted((built_project / "reports" / "figures").glob("*.png"))
-    assert {"leaderboard.png", "learning-curve.png", "knn-validation.png"} <= {f.name for f in figures}
+    assert {"leaderboard.png", "cost.png", "learning-curve.png", "knn-validation.png"} <= {f.name for f in figures}
     for figure in figures:
         assert max(png_size(figure)) <= MAX_SIDE and figure.stat().st_size <= MAX_BYTES, figure.name
 

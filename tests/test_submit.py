@@ -1,6 +1,7 @@
 """`make submit` / `invoke submit` and the run history, on baked projects built for real (issue 14)."""
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -187,3 +188,14 @@ def test_recommendation_submission_is_each_users_top_k_in_source_order(recommend
         assert not set(lists[user]) & set(train.loc[train["user"] == user, "item"])
     assert lists["newcomer-1"] == lists["newcomer-2"]
     assert "2 of 7 user(s) have no training interactions" in output
+
+
+def test_model_good_enough_submits_with_the_model_the_leaderboard_says_to_ship(submitting):
+    """[submit] model = "good_enough" predicts with the model leaderboard.md ships by [leaderboard]
+    good_enough (one choice, results.to_ship, decides both)."""
+    config = submitting / "config.toml"
+    text = config.read_text().replace('model = "best"', 'model = "good_enough"')
+    config.write_text(text + "\n[leaderboard]\ngood_enough = 0.6\n")
+    output = succeed(["make", "submit", "leaderboard"], submitting)
+    shipped = re.search(r"^Ship \*\*(\w+)\*\*", (submitting / "reports" / "leaderboard.md").read_text(), re.M)
+    assert shipped and f"predicted by {shipped[1]} " in output

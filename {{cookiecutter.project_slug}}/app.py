@@ -71,9 +71,11 @@ def load_model(name: str) -> Any:
 
 
 def show_leaderboard() -> None:
+    """The leaderboard (it ends with the model to ship), its chart and each model's score against its cost."""
     st.markdown(LEADERBOARD.read_text())
-    if (FIGURES / "leaderboard.png").is_file():
-        st.image(str(FIGURES / "leaderboard.png"))
+    for name in ("leaderboard", "cost"):
+        if (FIGURES / f"{name}.png").is_file():
+            st.image(str(FIGURES / f"{name}.png"))
 
 
 def show_model_figures(results: list[dict[str, Any]], heading: str) -> None:

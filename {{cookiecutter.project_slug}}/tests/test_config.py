@@ -37,7 +37,7 @@ def write_settings(tmp_path, text: str):
 
 def test_every_stage_and_model_gets_a_settings_file(tmp_path):
     written = write_settings(tmp_path, CONFIG)
-    expected = {"data", "clean", "split", "evaluate", "random", "knn"}
+    expected = {"data", "clean", "split", "evaluate", "leaderboard", "random", "knn"}
     assert set(written) == {f"{stage}.json" for stage in expected} | {"settings.mk"}
     knn = json.loads((tmp_path / "settings" / "knn.json").read_text())
     assert knn == {
@@ -193,6 +193,12 @@ def test_a_wrong_name_in_config_toml_lists_the_names_it_could_be(tmp_path, text,
             CONFIG + "\n[features]\ndrop_columns = true\n",
             "[features] drop_columns must be a list, not true or false",
         ),
+        (
+            CONFIG + '\n[leaderboard]\ngood_enough = "half"\n',
+            "[leaderboard] good_enough must be a number, not text",
+        ),
+        (CONFIG + "\n[evaluate]\nfolds = 1\n", "[evaluate] folds must be a whole number from 2 to 20"),
+        (CONFIG + "\n[evaluate]\nfolds = 500\n", "[evaluate] folds must be a whole number from 2 to 20"),
     ],
 )
 def test_a_setting_that_does_not_exist_or_has_the_wrong_type_is_one_line(tmp_path, text, message):
@@ -220,6 +226,18 @@ def test_evaluate_metric_must_be_one_of_the_tasks_metrics(tmp_path):
         StepError, match=r"metric must be one of balanced_accuracy, accuracy, f1_macro, roc_auc"
     ):
         main(path, tmp_path / "settings")
+
+
+def test_folds_reach_evaluation_only_so_setting_them_retrains_no_model(tmp_path):
+    """[evaluate] folds goes to the evaluate stage alone: the models' settings files stay as they were."""
+    before = tmp_path / "before"
+    (tmp_path / "config.toml").write_text(CONFIG)
+    main(tmp_path / "config.toml", before)
+    (tmp_path / "config.toml").write_text(CONFIG + "\n[evaluate]\nfolds = 5\n")
+    main(tmp_path / "config.toml", tmp_path / "settings")
+    assert json.loads((tmp_path / "settings" / "evaluate.json").read_text())["folds"] == 5
+    for stage in ("random", "knn"):
+        assert (tmp_path / "settings" / f"{stage}.json").read_text() == (before / f"{stage}.json").read_text()
 
 
 def test_the_chosen_metric_reaches_evaluation_and_the_models(tmp_path):

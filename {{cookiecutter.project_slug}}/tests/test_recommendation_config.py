@@ -36,6 +36,7 @@ neighbors = [10, 20]
             (RECOMMENDATION.replace("k = 5", f"k = {k}"), r"\[evaluate\] k is how many items to recommend")
             for k in ("0", "-3", "2.5", '"10"', "true")
         ),
+        (RECOMMENDATION.replace("k = 5", "k = 5\nfolds = 5"), r"\[evaluate\] folds is for table tasks"),
     ],
 )
 def test_bad_recommendation_config_is_a_clear_error(tmp_path, text, message):

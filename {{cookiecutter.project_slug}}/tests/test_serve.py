@@ -63,17 +63,19 @@ def built_copy(into: Path) -> Path:
     return copy
 
 
-def serve_command(root: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", f"{MODULE}.serve", "--root", str(root), "--port", str(port)]
+def serve_command(root: Path, port: int, *options: str) -> list[str]:
+    return [sys.executable, "-m", f"{MODULE}.serve", "--root", str(root), "--port", str(port), *options]
 
 
-def start(root: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """The API over `root` on a free port, once it answers /health; what it prints goes to `log` (a pipe
-    nobody reads while it runs could fill and stall it)."""
+def start(root: Path, log: Path, *options: str) -> tuple[subprocess.Popen, str]:
+    """The API over `root` on a free port (with the command line's `options`), once it answers /health;
+    what it prints goes to `log` (a pipe nobody reads while it runs could fill and stall it)."""
     port = free_port()
     environment = {**os.environ, "PYTHONPATH": str(root / "src")}
     with open(log, "w") as output:
-        server = subprocess.Popen(serve_command(root, port), env=environment, stdout=output, stderr=output)
+        server = subprocess.Popen(
+            serve_command(root, port, *options), env=environment, stdout=output, stderr=output
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -123,9 +125,9 @@ def api(server) -> Iterator[httpx.Client]:
 
 
 @contextmanager
-def serving(root: Path, log: Path) -> Iterator[httpx.Client]:
-    """A client of another API, over `root`, for as long as the block runs."""
-    server, url = start(root, log)
+def serving(root: Path, log: Path, *options: str) -> Iterator[httpx.Client]:
+    """A client of another API over `root` (started with `options`), for as long as the block runs."""
+    server, url = start(root, log, *options)
     try:
         with httpx.Client(base_url=url, timeout=60) as client:
             yield client
@@ -204,6 +206,40 @@ def test_models_is_the_leaderboard_best_first_with_lift_over_random(api, ranked)
     baseline = next(entry for entry in listed if entry["model"] == "random")
     assert baseline["lift_over_random"] is None
     assert all(isinstance(entry["lift_over_random"], float) for entry in listed if entry is not baseline)
+
+
+def test_models_gives_every_score_with_its_95_interval_and_what_the_model_costs(api, ranked):
+    """/models holds each model's metrics as its metrics file has them, each with its 95% interval, whether
+    it is better than random by the interval of its gain, and its prediction and training seconds."""
+    listed = {entry["model"]: entry for entry in api.get("/models").json()}
+    for result in ranked:
+        entry = listed[result["model"]]
+        assert entry["metrics"] == result["metrics"]
+        assert entry["intervals"] == result["intervals"] and entry["intervals"]
+        for name, (low, high) in entry["intervals"].items():
+            assert low <= entry["metrics"][name] <= high
+        assert entry["cost"] == result["cost"] and entry["cost"]["predict_seconds_per_unit"] > 0
+    assert listed["random"]["better_than_random"] is None and listed["knn"]["better_than_random"] is True
+
+
+def test_model_good_enough_serves_the_model_the_leaderboard_says_to_ship(project, ranked, tmp_path):
+    """`--model good_enough` (MODEL=good_enough) answers with the model leaderboard.md ships by
+    [leaderboard] good_enough: one choice, results.to_ship, decides both."""
+    copy = tmp_path / "good-enough"
+    shutil.copytree(project, copy)
+    metric = ranked[0]["primary_metric"]
+    # a bar every model but the baseline clears: the cheapest of them is shipped
+    intervals = [r["intervals"][metric] for r in ranked if r["model"] != "random"]
+    lows, highs = zip(*intervals, strict=True)
+    bar = min(lows) if ranked[0]["higher_is_better"] else max(highs)
+    with open(copy / "config.toml", "a") as config:
+        config.write(f"\n[leaderboard]\ngood_enough = {bar}\n")
+    make(copy, "leaderboard")
+    lines = (copy / "reports" / "leaderboard.md").read_text().splitlines()
+    shipped = next(line for line in lines if line.startswith("Ship "))
+    with serving(copy, tmp_path / "serve.log", "--model", "good_enough") as api:
+        default = api.get("/health").json()["default_model"]
+    assert shipped.startswith(f"Ship **{default}**: the cheapest model")
 
 
 def test_a_page_from_another_origin_may_call_it(api):

@@ -83,7 +83,9 @@ def built(tmp_path_factory) -> Path:
             root / f"{name}.parquet",
             root / f"{name}.json",
         )
-    leaderboard.main([root / f"{name}.json" for name in MODELS], root / "leaderboard.md")
+    leaderboard.main(
+        settings / "leaderboard.json", [root / f"{name}.json" for name in MODELS], root / "leaderboard.md"
+    )
     return root
 
 
@@ -162,6 +164,25 @@ def test_the_leaderboard_ranks_the_models_by_their_metrics_files(built):
     lines = [line for line in table.splitlines() if line.startswith("| ") and "Rank" not in line]
     rows = [line.split(" | ")[1] for line in lines]
     assert rows == sorted(MODELS, key=lambda name: -scores[name])
+
+
+def test_evaluate_folds_scores_each_model_over_seeded_folds_of_its_training_rows(built, tmp_path):
+    """With [evaluate] folds = 4, the rules model's metrics file holds 4 fold scores of the primary metric
+    over its training rows, their mean and spread, the same on a second run (seeded), and the
+    held-out score unchanged."""
+    settings = tmp_path / "evaluate.json"
+    settings.write_text(json.dumps({**read(built / ".settings" / "evaluate.json"), "folds": 4}))
+    inputs = [built / name for name in ("rules.joblib", "train.parquet", "test.parquet", "clean.json")]
+    runs = []
+    for run in range(2):
+        output = tmp_path / f"rules-{run}.json"
+        evaluate.main(settings, *inputs, tmp_path / "rules.parquet", output)
+        runs.append(read(output))
+    folds = runs[0]["cross_validation"]
+    assert (folds["folds"], folds["rows"], folds["metric"]) == (4, runs[0]["n_train"], "balanced_accuracy")
+    assert len(folds["scores"]) == 4 and min(folds["scores"]) <= folds["mean"] <= max(folds["scores"])
+    assert folds["spread"] >= 0 and runs[1]["cross_validation"] == folds
+    assert runs[0]["metrics"] == read(built / "rules.json")["metrics"]
 
 
 def test_a_split_with_no_test_rows_is_a_clear_error():

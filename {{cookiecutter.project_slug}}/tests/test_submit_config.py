@@ -63,7 +63,10 @@ def test_settings_mk_tells_make_the_submit_source_and_model(tmp_path):
 @pytest.mark.parametrize(
     ("submit", "message"),
     [
-        (SUBMIT + 'model = "forest"\n', "\\[submit\\] model must be 'best' or one of random, knn"),
+        (
+            SUBMIT + 'model = "forest"\n',
+            "\\[submit\\] model must be 'best', 'good_enough' or one of random, knn",
+        ),
         (SUBMIT + "probabilities = 1\n", "probabilities must be true or false"),
         (SUBMIT + 'column = "PassengerId"\n', "id and column must differ"),
         (SUBMIT.replace('"PassengerId"', "3"), "\\[submit\\] id must be text, not a whole number"),

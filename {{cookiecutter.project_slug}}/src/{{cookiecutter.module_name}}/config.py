@@ -21,7 +21,7 @@ from typing import Any
 
 from . import config_keys
 from .cli import run
-from .config_checks import baked_tasks, check_data_keys, check_engine, check_k, check_metric
+from .config_checks import baked_tasks, check_data_keys, check_engine, check_folds, check_k, check_metric
 from .errors import StepError
 from .files import TOMLDecodeError, read_toml, write_text
 from .models.registry import TASKS
@@ -77,6 +77,7 @@ def load(path: Path) -> dict[str, Any]:
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)
     check_metric(config.get("evaluate", {}), task, path)
+    check_folds(config.get("evaluate", {}), task, path)
     unknown = sorted(set(config.get("models", {})) - set(TASKS[task].models))
     if unknown:
         raise StepError(
@@ -136,6 +137,8 @@ def stage_settings(config: dict[str, Any], path: Path = Path("config.toml")) -> 
             **data_engine(config),
         },
         "evaluate": {"task": task, **fields["evaluate"], "sample": sample, "seed": seed},
+        # Read by the leaderboard, the figures, the report and the API: changing it re-scores nothing.
+        "leaderboard": {"good_enough": config.get("leaderboard", {}).get("good_enough")},
     }
     for name, params in config.get("models", {}).items():
         module = TASKS[task].models[name]

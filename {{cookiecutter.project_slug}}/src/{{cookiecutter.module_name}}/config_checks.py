@@ -13,6 +13,9 @@ from .metrics import names as metric_names
 from .models.registry import TASKS
 from .step_files import ENGINES, module_file
 
+# The most folds [evaluate] folds may ask for: each one is one more training of every model.
+MAX_FOLDS = 20
+
 
 def baked_tasks() -> list[str]:
     """The tasks of the family this project was baked for: those whose module is in tasks/."""
@@ -55,6 +58,18 @@ def check_metric(evaluate: dict[str, Any], task: str, path: Path) -> None:
             f"{path}: [evaluate] metric must be one of {', '.join(metric_names(task))} for {task}, "
             f"not {metric!r}"
         )
+
+
+def check_folds(evaluate: dict[str, Any], task: str, path: Path) -> None:
+    """[evaluate] folds, when set, is 2 to MAX_FOLDS (each fold is one more training), where the family
+    cross-validates."""
+    folds = evaluate.get("folds")
+    if folds is None:
+        return
+    if not TASKS[task].cross_validates:
+        raise StepError(f"{path}: [evaluate] folds is for table tasks, not {task}; remove it")
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= MAX_FOLDS:
+        raise StepError(f"{path}: [evaluate] folds must be a whole number from 2 to {MAX_FOLDS}")
 
 
 def check_engine(config: dict[str, Any], path: Path) -> None:

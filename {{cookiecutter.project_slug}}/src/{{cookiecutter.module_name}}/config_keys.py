@@ -58,7 +58,9 @@ SECTIONS: dict[str, dict[str, Any]] = {
         "min_interactions": int,
         "target_transform": str,
     },
-    "evaluate": {"k": int, "metric": str},
+    "evaluate": {"k": int, "metric": str, "folds": int},
+    # The product's threshold on the primary metric: the leaderboard ships the cheapest model clearing it.
+    "leaderboard": {"good_enough": Number},
     "spark": {"master": str, "conf": dict, "ui": bool},
     "submit": {**READER, "id": str, "column": str, "model": str, "probabilities": bool},
     # The team bucket `invoke push` / `invoke pull` share the snapshot through (storage.py reads it).

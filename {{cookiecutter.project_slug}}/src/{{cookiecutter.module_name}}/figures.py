@@ -1,6 +1,9 @@
 """The results as pictures for the demo: reports/figures/*.png.
 
 - leaderboard.png: every model's primary metric, the random baseline drawn as the floor;
+- cost.png: every model's primary metric (with its interval) against what it costs, its training
+  seconds and its prediction time per row, with [leaderboard] good_enough drawn as a line and the
+  model to ship (results.to_ship) marked;
 - <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
   matrix for classification, predicted against actual values and residuals for regression,
   metrics at every cut-off, coverage and popularity bias for recommendation);
@@ -27,7 +30,11 @@ from . import diagnostic_charts, tasks
 from .cli import run
 from .files import atomic_path, read_json
 from .models.registry import BASELINE
-from .results import baseline_of, goal, held_out, rank
+from .results import baseline_of, goal, held_out, rank, to_ship
+
+# What each panel of cost.png puts on its x axis: the metrics file's cost field, its unit and scale.
+COSTS = (("train_seconds", "seconds to train (make's train step)", 1.0),
+         ("predict_seconds_per_unit", "µs to predict one held-out {unit}", 1e6))  # fmt: skip
 
 
 def metric_label(result: dict[str, Any]) -> str:
@@ -59,6 +66,38 @@ def leaderboard_chart(results: list[dict[str, Any]]) -> Figure:
     return figure
 
 
+def cost_chart(results: list[dict[str, Any]], threshold: float | None) -> Figure:
+    """Each model's score, its 95% interval as a bar, against its training seconds (left) and its
+    prediction time per row (right), both on a log scale; the threshold a dashed line, the model to ship
+    ringed. A model whose cost was not measured (a step run by hand) is left out of that panel."""
+    # pragma: no mutate block
+    shipped, _ = to_ship(results, threshold)
+    metric = shipped["primary_metric"]
+    figure = Figure(figsize=(10, 4.5), layout="constrained")
+    for axes, (field, label, scale) in zip(figure.subplots(1, 2, sharey=True), COSTS, strict=True):
+        measured = [r for r in results if (r.get("cost") or {}).get(field) is not None]
+        for result in measured:
+            x = max(result["cost"][field] * scale, 1e-3)  # a log axis has no zero
+            errors = interval_errors([result], metric)
+            ringed = result is shipped
+            ring = {"markersize": 12, "markeredgecolor": "#d62728", "markeredgewidth": 2} if ringed else {}
+            axes.errorbar([x], [result["metrics"][metric]], yerr=errors, fmt="o", capsize=4, **ring)
+            point = (x, result["metrics"][metric])
+            axes.annotate(result["model"], point, xytext=(6, 4), textcoords="offset points")
+        if threshold is not None:
+            axes.axhline(threshold, color="#d62728", linestyle="--", label=f"good_enough = {threshold:g}")
+            axes.legend(loc="best")
+        axes.set_xscale("log")
+        axes.margins(x=0.2)  # room for the names beside the outermost points
+        axes.set_xlabel(label.format(unit=shipped.get("test_unit", "rows").rstrip("s")))
+        if len(measured) < len(results):
+            axes.set_title(f"{len(results) - len(measured)} model(s) not measured", fontsize=9)
+    better = "higher" if shipped["higher_is_better"] else "lower"
+    figure.axes[0].set_ylabel(f"{metric} ({better} is better)")
+    figure.suptitle(f"Score against cost: ship {shipped['model']} (ringed)")
+    return figure
+
+
 def interval_errors(results: list[dict[str, Any]], metric: str) -> list[list[float]] | None:
     """How far each bar's 95% interval reaches below and above its score (None without intervals)."""
     if not all(metric in r.get("intervals", {}) for r in results):
@@ -73,11 +112,12 @@ def save(figure: Figure, path: Path) -> None:
         figure.savefig(temporary, format="png", dpi=110)
 
 
-def main(learning: Path, metrics: list[Path], output: Path) -> None:
-    """Draw the leaderboard from METRICS (JSON files), the learning curves in the folder LEARNING and
-    each model's errors into the folder OUTPUT."""
+def main(settings: Path, learning: Path, metrics: list[Path], output: Path) -> None:
+    """Draw the leaderboard and the cost of each model from METRICS (JSON files) with SETTINGS' good_enough
+    threshold, the learning curves in the folder LEARNING and each model's errors into the folder OUTPUT."""
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
+    save(cost_chart(results, read_json(settings).get("good_enough")), output / "cost.png")
     curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
     save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
     for result in results:

@@ -1,4 +1,4 @@
-"""Rank every scored model: reports/leaderboard.md."""
+"""Rank every scored model and say which to ship: reports/leaderboard.md."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from pathlib import Path
 
 from .cli import run
 from .files import read_json, write_text
-from .results import rank, to_markdown
+from .results import rank, to_markdown, to_ship
 
 
-def main(metrics: list[Path], output: Path) -> None:
-    """Rank the models scored in METRICS (JSON files) into OUTPUT (Markdown)."""
-    table = to_markdown(rank([read_json(path) for path in metrics]))
+def main(settings: Path, metrics: list[Path], output: Path) -> None:
+    """Rank the models scored in METRICS (JSON files) into OUTPUT (Markdown), with the model to ship by
+    SETTINGS' good_enough threshold ([leaderboard] in config.toml)."""
+    results = [read_json(path) for path in metrics]
+    _, ship = to_ship(results, read_json(settings).get("good_enough"))
+    table = to_markdown(rank(results), ship=ship)
     write_text(table, output)
     print(table)
 

@@ -17,7 +17,7 @@ from . import history
 from .cli import run
 from .curves import learning_reading, reading
 from .files import REPORT_FIGURES, read_json, write_text
-from .results import goal, held_out, rank, to_markdown, with_interval
+from .results import goal, held_out, rank, to_markdown, to_ship, with_interval
 
 
 def cleanup_section(cleanup: dict[str, Any]) -> list[str]:
@@ -77,6 +77,30 @@ def model_section(result: dict[str, Any]) -> list[str]:
     ]
 
 
+def cross_validation_section(ranked: list[dict[str, Any]]) -> list[str]:
+    """With [evaluate] folds, each model's held-out score beside its scores over folds of its training
+    rows."""
+    checked = [result for result in ranked if result.get("cross_validation")]
+    if not checked:
+        return []
+    metric = checked[0]["cross_validation"]["metric"]
+    lines = [
+        "## Cross-validation",
+        "",
+        f"Each model fitted again on all folds of its training rows but one and scored on that one "
+        f"(`[evaluate] folds`): how far {metric} moves from one split of the data to another.",
+        "",
+        f"| Model | held-out {metric} | mean ± spread over the folds | lowest – highest fold |",
+        "|---|---:|---:|---:|",
+    ]
+    for result in checked:
+        folds = result["cross_validation"]
+        spread = f"{folds['mean']:.3f} ± {folds['spread']:.3f} ({folds['folds']} folds, {folds['rows']} rows)"
+        extremes = f"{min(folds['scores']):.3f} – {max(folds['scores']):.3f}"
+        lines.append(f"| {result['model']} | {with_interval(result, metric)} | {spread} | {extremes} |")
+    return [*lines, ""]
+
+
 def learning_section(curves: list[dict[str, Any]]) -> list[str]:
     """Whether more data would help each model, and the learning curves."""
     if not curves:
@@ -102,9 +126,10 @@ def to_report(
     results: list[dict[str, Any]],
     runs: Sequence[dict[str, Any]] = (),
     curves: Sequence[dict[str, Any]] = (),
+    good_enough: float | None = None,
 ) -> str:
     """The report's Markdown; `runs` (reports/history.jsonl) add the score over time, `curves`
-    (reports/learning/) whether more data would help."""
+    (reports/learning/) whether more data would help, `good_enough` ([leaderboard]) which model to ship."""
     ranked = rank(results)
     best = ranked[0]
     lines = [
@@ -113,30 +138,38 @@ def to_report(
         f"Best model: **{best['model']}**, {best['primary_metric']} = "
         f"{with_interval(best, best['primary_metric'])} on {held_out(best)}.",
         "",
+        to_ship(results, good_enough)[1],
+        "",
         *cleanup_section(cleanup),
         *features_section(features),
         "",
         to_markdown(ranked, heading="## Leaderboard"),
         f"![Leaderboard]({REPORT_FIGURES}/leaderboard.png)",
         "",
+        f"![Score against cost]({REPORT_FIGURES}/cost.png)",
+        "",
         "## What each model learned",
         "",
     ]
     for result in ranked:
         lines += model_section(result)
+    lines += cross_validation_section(ranked)
     lines += learning_section(list(curves))
     lines += history.over_time(list(runs))
     return "\n".join(lines)
 
 
-def main(cleanup: Path, features: Path, learning: Path, metrics: list[Path], output: Path) -> None:
+def main(
+    settings: Path, cleanup: Path, features: Path, learning: Path, metrics: list[Path], output: Path
+) -> None:
     """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES, the learning curves in the
-    folder LEARNING and every model's METRICS."""
+    folder LEARNING, every model's METRICS and SETTINGS' good_enough threshold (the model to ship)."""
     results = [read_json(path) for path in metrics]
     curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
     # The run history, when make names it (see history.py): read, never a prerequisite.
     runs = history.read(Path(os.environ[history.VARIABLE])) if history.VARIABLE in os.environ else []
-    write_text(to_report(read_json(cleanup), read_json(features), results, runs, curves), output)
+    good_enough = read_json(settings).get("good_enough")
+    write_text(to_report(read_json(cleanup), read_json(features), results, runs, curves, good_enough), output)
     print(f"report: {len(results)} models -> {output}")
 
 

@@ -5,6 +5,7 @@ Standard library only: `invoke` prints scores with it before the environment exi
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .intervals import tied, versus
@@ -12,6 +13,10 @@ from .metrics import higher_is_better
 from .models.registry import BASELINE, TASKS
 
 Result = dict[str, Any]  # one reports/metrics/<model>.json
+
+# What `model` may name besides a model ([submit], the API): the leaderboard's first, or the cheapest
+# model that is good enough for the product ([leaderboard] good_enough, see `to_ship`).
+BEST, GOOD_ENOUGH = "best", "good_enough"
 
 # With bootstrapped scores (bootstrap.py), the leaderboard adds what they say.
 SURE_HEADER = "Better than random? (95% interval of the gain)"
@@ -35,6 +40,74 @@ def rank(results: list[Result]) -> list[Result]:
     metric = results[0]["primary_metric"]
     sign = -1 if higher_is_better(metric, results[0]["higher_is_better"]) else 1
     return sorted(results, key=lambda r: (sign * r["metrics"][metric], simplicity(r)))
+
+
+def clears(result: Result, threshold: float) -> bool:
+    """Whether the whole 95% interval of the primary metric (the score itself without one) is on the
+    good side of `threshold`: at or above it, or at or below it for a lower-is-better metric."""
+    metric = result["primary_metric"]
+    score = result["metrics"][metric]
+    low, high = result.get("intervals", {}).get(metric, [score, score])
+    return low >= threshold if higher_is_better(metric, result["higher_is_better"]) else high <= threshold
+
+
+def costs(result: Result) -> tuple[float | None, float | None]:
+    """A model's prediction seconds per held-out row (user) and training seconds (evaluate.py measures
+    them); None for one not measured (a step run by hand)."""
+    measured = result.get("cost") or {}
+    return measured.get("predict_seconds_per_unit"), measured.get("train_seconds")
+
+
+def cost(result: Result) -> tuple[float, float, int]:
+    """How costly a model is, for sorting: its prediction time per row first (the product pays it on
+    every request), then its training seconds (paid on every build), then its place in the
+    progression; a cost not measured counts as the highest."""
+    per_row, train = costs(result)
+    unknown = math.inf
+    return (unknown if per_row is None else per_row, unknown if train is None else train, simplicity(result))
+
+
+def cost_words(result: Result) -> str:
+    """A model's cost as people read it: "12 µs a row to predict, 1.4 s to train"."""
+    per_row, train = costs(result)
+    predict = "prediction not timed" if per_row is None else f"{per_row * 1e6:.3g} µs a row to predict"
+    return predict + ("" if train is None else f", {train:.3g} s to train")
+
+
+def to_ship(results: list[Result], threshold: float | None) -> tuple[Result, str]:
+    """The model to ship and why, in one sentence: the cheapest (`cost`) whose whole interval clears
+    `threshold` ([leaderboard] good_enough); the best when none does or no threshold is set."""
+    best = rank(results)[0]
+    metric = best["primary_metric"]
+    scored = f"{metric} {with_interval(best, metric)}"
+    if threshold is None:
+        return best, (
+            f"Ship **{best['model']}**, the best ({scored}): set `[leaderboard] good_enough` in config.toml "
+            "to ship the cheapest model that is good enough for the product instead."
+        )
+    bar = f"good_enough = {threshold:g}"
+    clearing = [result for result in results if clears(result, threshold)]
+    if not clearing:
+        return best, (
+            f"Ship **{best['model']}**, the best ({scored}): no model's whole 95% interval of {metric} "
+            f"clears {bar}, so none is known to be good enough; lower the bar or improve a model."
+        )
+    chosen = min(clearing, key=cost)
+    return chosen, (
+        f"Ship **{chosen['model']}**: the cheapest model whose whole 95% interval of {metric} clears {bar} "
+        f"({with_interval(chosen, metric)}; {cost_words(chosen)})."
+    )
+
+
+def chosen(results: list[Result], model: str, threshold: float | None = None) -> Result | None:
+    """The scores of the model `model` names ([submit] model, the API's default): "best" the leaderboard's
+    first, "good_enough" the one `to_ship` picks with `threshold`, else the model of that name (None if
+    it has no scores)."""
+    if model == BEST:
+        return rank(results)[0]
+    if model == GOOD_ENOUGH:
+        return to_ship(results, threshold)[0]
+    return next((result for result in results if result["model"] == model), None)
 
 
 def baseline_of(results: list[Result]) -> Result | None:
@@ -114,8 +187,9 @@ def at_k(result: Result) -> str:
     return f", top {result['k']} recommendations each" if "k" in result else ""
 
 
-def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
-    """The leaderboard as a Markdown table with a line saying how it was ranked."""
+def to_markdown(ranked: list[Result], heading: str = "# Leaderboard", ship: str = "") -> str:
+    """The leaderboard as a Markdown table with a line saying how it was ranked, and `ship` (which model
+    to ship and why: `to_ship`) below it when given."""
     best = ranked[0]
     metric = best["primary_metric"]
     baseline = baseline_of(ranked)
@@ -138,6 +212,7 @@ def to_markdown(ranked: list[Result], heading: str = "# Leaderboard") -> str:
         cells = [position(result, place, best), result["model"], *(with_interval(result, n) for n in names)]
         cells += [lift(result, baseline)] + [against_baseline(result, baseline)] * sure
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", ship] if ship else []
     return "\n".join(lines) + "\n"
 
 

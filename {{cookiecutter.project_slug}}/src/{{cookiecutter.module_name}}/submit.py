@@ -1,10 +1,11 @@
 """Predict for an unlabeled source and write the submission: reports/submission.csv (`make submit`).
 
 Reads the snapshot of `[submit] source` (data/raw/submit.parquet, taken by the data step), the
-training rows and the chosen model (`[submit] model`: a model's name, or "best", the leaderboard's
-best by its held-out score). The task says what a prediction is (tasks/: a label, one probability
-per class, or a user's top k). The submission is checked before it is written, atomically: one row
-per source row in the source's order, the same ids, no missing prediction, the configured columns.
+training rows and the chosen model (`[submit] model`: a model's name, "best", the leaderboard's
+best by its held-out score, or "good_enough", the model the leaderboard says to ship). The task says
+what a prediction is (tasks/: a label, one probability per class, or a user's top k). The submission
+is checked before it is written, atomically: one row per source row in the source's order, the same
+ids, no missing prediction, the configured columns.
 Beside it, reports/submission.json says what was submitted, for `invoke submit`.
 """
 
@@ -21,18 +22,17 @@ from . import tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json, write_json
-from .results import Result, held_out, rank, submitted
+from .results import Result, chosen, held_out, submitted
 from .tasks import strip_column_names
 
 
-def chosen_result(results: list[Result], model: str) -> Result:
-    """The scores of the model `[submit] model` names: the best ranked for "best"."""
-    if model == "best":
-        return rank(results)[0]
-    named = [result for result in results if result["model"] == model]
-    if not named:
+def chosen_result(results: list[Result], model: str, threshold: float | None = None) -> Result:
+    """The scores of the model `[submit] model` names (results.chosen: "best", "good_enough" by
+    `threshold`, or a model's name)."""
+    found = chosen(results, model, threshold)
+    if found is None:
         raise StepError(f"[submit] model {model!r} has no scores: run `make {model}` first")
-    return named[0]
+    return found
 
 
 def source_ids(rows: pd.DataFrame, id_column: str) -> pd.Series:
@@ -78,7 +78,7 @@ def check_submission(submission: pd.DataFrame, ids: pd.Series, columns: list[str
 def main(settings: Path, source: Path, train: Path, models: Path, output: Path, metrics: list[Path]) -> None:
     """Write OUTPUT (CSV) from SOURCE's rows with the [submit] model (from MODELS, scored in METRICS)."""
     values = read_json(settings)
-    result = chosen_result([read_json(path) for path in metrics], values["model"])
+    result = chosen_result([read_json(path) for path in metrics], values["model"], values.get("good_enough"))
     model = joblib.load(models / f"{result['model']}.joblib")
     rows = strip_column_names(pd.read_parquet(source))
     ids = source_ids(rows, values["id"])

@@ -4,7 +4,8 @@ config.py asks this module for the two settings files of `make submit` and for m
 them, so a submission is rebuilt only when [submit], the chosen model or the source changes:
 - `.settings/submit-data.json`: how to read the source (the [data] reader's keys), for the snapshot
   (data/raw/submit.parquet, taken by the same step as the training data's);
-- `.settings/submit.json`: the id column, the prediction column, the model, probabilities.
+- `.settings/submit.json`: the id column, the prediction column, the model, probabilities (and, for
+  model = "good_enough", [leaderboard] good_enough: the threshold the model is chosen by).
 Standard library only: it runs before anything else.
 """
 
@@ -16,12 +17,12 @@ from typing import Any
 from .errors import StepError
 from .metrics import BY_TASK
 from .models.registry import TASKS
+from .results import BEST, GOOD_ENOUGH
 from .sources import local_files
 from .sources.credentials import without_secrets
 
 # The [submit] keys that say what to predict and how to write it; every other key reads the source.
 SUBMISSION_KEYS = ("id", "column", "model", "probabilities")
-BEST = "best"  # [submit] model: the leaderboard's best
 
 
 def defaults(config: dict[str, Any]) -> dict[str, Any]:
@@ -39,9 +40,10 @@ def submit_section(config: dict[str, Any], path: Path) -> dict[str, Any] | None:
         if not isinstance(submit.get(key), str) or not submit[key]:
             raise StepError(f"{path}: set [submit] {key} to a string (see the comments in the file)")
     models = list(config.get("models", {}))
-    if submit["model"] not in (BEST, *models):
+    if submit["model"] not in (BEST, GOOD_ENOUGH, *models):
         raise StepError(
-            f"{path}: [submit] model must be {BEST!r} or one of {', '.join(models)}, not {submit['model']!r}"
+            f"{path}: [submit] model must be {BEST!r}, {GOOD_ENOUGH!r} or one of {', '.join(models)}, "
+            f"not {submit['model']!r}"
         )
     if not isinstance(submit["probabilities"], bool):
         raise StepError(f"{path}: [submit] probabilities must be true or false")
@@ -59,6 +61,8 @@ def stages(config: dict[str, Any], fields: dict[str, Any], path: Path) -> dict[s
         return {}
     reader = {key: value for key, value in submit.items() if key not in SUBMISSION_KEYS}
     chosen = {key: submit[key] for key in SUBMISSION_KEYS}
+    if submit["model"] == GOOD_ENOUGH:  # only then: the threshold changes no other model's submission
+        chosen["good_enough"] = config.get("leaderboard", {}).get("good_enough")
     return {
         # "section": where data.py finds a secret source again (the file holds it masked).
         "submit-data": {**without_secrets(reader), "section": "submit"},

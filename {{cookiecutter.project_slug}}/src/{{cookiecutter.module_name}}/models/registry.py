@@ -43,6 +43,8 @@ class Family(NamedTuple):
     stage_fields: Callable[[dict[str, Any]], dict[str, dict[str, Any]]]
     # the [data] engines that can run its data steps (config.py: ENGINE_STEPS)
     engines: tuple[str, ...] = ("pandas",)
+    # whether [evaluate] folds can score its models over folds of their training rows (cross_validation.py)
+    cross_validates: bool = False
 
 
 TABLE_MODELS = {
@@ -77,7 +79,7 @@ def table_fields(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "clean": target,
         "split": target,
         "model": target | metric | only(config, "features", "target_transform"),
-        "evaluate": target | metric,
+        "evaluate": target | metric | only(config, "evaluate", "folds"),
     }
 
 
@@ -108,6 +110,7 @@ TABLE = Family(
     defaults={},
     submission_columns={"column": "target"},
     stage_fields=table_fields,
+    cross_validates=True,
 )
 RECOMMENDATION = Family(
     name="recommendation",

@@ -25,7 +25,8 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to let other machines call it")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--model", help="the model for requests that name none (default: the leaderboard's best)"
+        "--model",
+        help="the model for requests that name none: a model's name, best (the default) or good_enough",
     )
     parser.add_argument(
         "--max-body",

@@ -16,16 +16,16 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from ..models.registry import TASKS
 from .limits import DEFAULT_MAX_BODY, invalid_request
-from .loading import chosen_model, load_models, load_ranked, newer_builds
+from .loading import chosen_model, good_enough, load_models, load_ranked, newer_builds
 from .schemas import Health, ModelScore, health, leaderboard
 
 
 def create_app(root: Path, model: str | None = None, max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
-    """The API over the project at `root`, its models loaded; `model` (default: the leaderboard's best)
-    answers requests that name none; a body over `max_body` bytes is a 413. A StepError says what to
-    build first."""
+    """The API over the project at `root`, its models loaded; `model` (default: the leaderboard's best;
+    "good_enough": the model the leaderboard says to ship) answers requests that name none; a body over
+    `max_body` bytes is a 413. A StepError says what to build first."""
     ranked = load_ranked(root)
-    default = chosen_model(ranked, model)
+    default = chosen_model(ranked, model, good_enough(root))
     models, served = load_models(root, ranked)
     best = ranked[0]
     app = FastAPI(
@@ -46,7 +46,8 @@ def create_app(root: Path, model: str | None = None, max_body: int = DEFAULT_MAX
 
     @app.get("/models", response_model=list[ModelScore], tags=["about"])
     async def scored_models() -> list[ModelScore]:
-        """Every model, best first, with its primary metric, its lift over random and the file served."""
+        """Every model, best first, with its primary metric, its lift over random, every metric with its
+        95% interval, what it costs and the file served."""
         return leaderboard(ranked, default, served, newer_builds(root, served))
 
     family = TASKS[best["task"]].name

@@ -18,7 +18,7 @@ import joblib
 
 from ..errors import StepError
 from ..files import read_json
-from ..results import Result, rank
+from ..results import BEST, GOOD_ENOUGH, Result, chosen, rank
 
 METRICS = Path("reports/metrics")
 MODELS = Path("models")
@@ -101,9 +101,17 @@ def newer_builds(root: Path, served: list[ModelFile]) -> list[str]:
     return changed + [name for name in scored if name not in known]
 
 
-def chosen_model(ranked: list[Result], model: str | None) -> str:
-    """`model` if it is one of the scored models, else the leaderboard's best."""
-    names = [result["model"] for result in ranked]
-    if model is not None and model not in names:
-        raise StepError(f"--model {model!r} is not a scored model; choose one of {', '.join(names)}")
-    return model or names[0]
+def good_enough(root: Path) -> float | None:
+    """[leaderboard] good_enough, from the settings file make writes (None without it, or without one)."""
+    path = root / SETTINGS / "leaderboard.json"
+    return read_json(path).get("good_enough") if path.is_file() else None
+
+
+def chosen_model(ranked: list[Result], model: str | None, threshold: float | None = None) -> str:
+    """The model `model` names (results.chosen: "good_enough" by `threshold`, "best", a scored model's
+    name), the leaderboard's best when it names none."""
+    found = chosen(ranked, model or BEST, threshold)
+    if found is None:
+        names = ", ".join([BEST, GOOD_ENOUGH, *(result["model"] for result in ranked)])
+        raise StepError(f"--model {model!r} is not a scored model; choose one of {names}")
+    return found["model"]

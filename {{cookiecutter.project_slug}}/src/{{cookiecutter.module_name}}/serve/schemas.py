@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..results import Result, baseline_of, gain, lift
+from ..results import Result, baseline_of, beats, costs, gain, lift
 from .loading import ModelFile
 
 
@@ -26,6 +26,15 @@ class Health(BaseModel):
     rebuilt: list[str] = Field(description="the models whose files on disk are not the ones served")
 
 
+class ModelCost(BaseModel):
+    predict_seconds_per_unit: float | None = Field(
+        description="the seconds its predictions took per held-out row (user, for recommendations)"
+    )
+    train_seconds: float | None = Field(
+        description="the seconds make's train step took for it; null when it was trained by hand"
+    )
+
+
 class ModelScore(BaseModel):
     model: str
     primary_metric: str
@@ -36,6 +45,16 @@ class ModelScore(BaseModel):
         "null for the baseline itself, or when there is none"
     )
     lift: str = Field(description="the lift as the leaderboard shows it, absolute and relative")
+    better_than_random: bool | None = Field(
+        description="whether the whole 95% interval of the gain over random is above zero (any gain, without "
+        "intervals); null for the baseline itself, or when there is none"
+    )
+    metrics: dict[str, float] = Field(description="every metric on the held-out test set")
+    intervals: dict[str, tuple[float, float]] = Field(
+        description="each metric's 95% interval [low, high], from resampling the held-out rows (users, for "
+        "recommendations); a metric without one (coverage) is left out"
+    )
+    cost: ModelCost
     default: bool = Field(description="whether requests that name no model use this one")
     served: ServedFile
     newer_build: bool = Field(description="whether the file on disk is newer than the one served")
@@ -43,6 +62,11 @@ class ModelScore(BaseModel):
 
 def served_file(loaded: ModelFile) -> ServedFile:
     return ServedFile(file=loaded.file, modified=loaded.modified(), sha256=loaded.sha256)
+
+
+def model_cost(result: Result) -> ModelCost:
+    per_row, train = costs(result)
+    return ModelCost(predict_seconds_per_unit=per_row, train_seconds=train)
 
 
 def health(task: str, default: str, served: list[ModelFile], rebuilt: list[str]) -> Health:
@@ -69,6 +93,10 @@ def leaderboard(
             higher_is_better=result["higher_is_better"],
             lift_over_random=gain(result, baseline) if baseline and result is not baseline else None,
             lift=lift(result, baseline),
+            better_than_random=beats(result, baseline) if baseline and result is not baseline else None,
+            metrics=result["metrics"],
+            intervals=result.get("intervals", {}),
+            cost=model_cost(result),
             default=result["model"] == default,
             served=files[result["model"]],
             newer_build=result["model"] in rebuilt,

@@ -44,7 +44,7 @@ def item_table(best: Result) -> list[Path]:
 def built_files(ranked: list[Result]) -> list[Path]:
     """The files the pipeline built that the demo and the API read (the project's own paths)."""
     names = [result["model"] for result in ranked]
-    figures = [FIGURES / f"{name}.png" for name in ["leaderboard", *names]]
+    figures = [FIGURES / f"{name}.png" for name in ["leaderboard", "cost", *names]]
     return [
         *(Path("models") / f"{name}.joblib" for name in names),
         *(Path("reports/metrics") / f"{name}.json" for name in names),
