@@ -12,6 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from baked import run, succeed, warm_servers
 
 MODULE = "penguin_party"
@@ -28,11 +29,20 @@ BUILT += ["reports/learning/*.json", "data/interim/*", "data/processed/*", "repo
 
 
 def digests(project: Path) -> dict[str, str]:
+    """Each built file's SHA-256; a metrics file's without its `cost`, the seconds no two runs share."""
     return {
-        str(path.relative_to(project)): hashlib.sha256(path.read_bytes()).hexdigest()
+        str(path.relative_to(project)): hashlib.sha256(without_cost(path)).hexdigest()
         for pattern in BUILT
         for path in sorted(project.glob(pattern))
     }
+
+
+def without_cost(path: Path) -> bytes:
+    if path.parent.name != "metrics":
+        return path.read_bytes()
+    scores = json.loads(path.read_text())
+    scores.pop("cost")
+    return json.dumps(scores, sort_keys=True).encode()
 
 
 def build_log(project: Path) -> list[dict]:
@@ -164,3 +174,34 @@ def test_a_step_runs_cold_when_the_warm_server_cannot_start(project):
     output = succeed(["make", "reports/leaderboard.md"], project)
     assert "edited: " in output
     assert warm_servers(project) == []
+
+
+# Run as another user: connect to the project's server and ask it to run a module that leaves a mark.
+INTRUDER = """
+import os, sys
+sys.path.insert(0, "tools")
+import warm
+os.setuid(65534)
+client = warm.connect("\\0" + sys.argv[2][1:])  # the server's own command line names its address
+warm.send_message(client, {"module": "mark", "args": [], "cwd": sys.argv[1], "env": {}, "umask": 0,
+                           "ignored": []}, warm.standard_fds())
+try:
+    print("refused" if warm.receive_message(client) is None else "served")
+except ConnectionResetError:
+    print("refused")
+"""
+
+
+def test_a_warm_server_runs_steps_for_its_own_user_alone(project, tmp_path):
+    """Any local user can reach a Linux abstract socket: the server runs nothing another user asks for."""
+    if os.getuid() != 0:
+        pytest.skip("changing to another user needs root (CI runs as root)")
+    (project / "src" / MODULE / "leaderboard.py").touch()
+    succeed(["make"], project)  # the server is up
+    [server] = warm_servers(project)
+    address = Path(f"/proc/{server}/cmdline").read_bytes().split(b"\0")[2].decode()
+    (tmp_path / "mark.py").write_text(f"open({str(tmp_path / 'marked')!r}, 'w').close()\n")
+    tmp_path.chmod(0o777)
+    intruder = succeed([sys.executable, "-c", INTRUDER, str(tmp_path), address], project)
+    assert intruder.strip() == "refused"
+    assert not (tmp_path / "marked").exists()

@@ -92,6 +92,7 @@ def serve(address: str) -> tuple[dict, list[int]]:
     an import half done.
     """
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    os.umask(0o077)  # each step takes its launcher's umask; the socket file is the owner's alone
     try:
         listener.bind(address)
     except OSError:
@@ -114,6 +115,9 @@ def serve(address: str) -> tuple[dict, list[int]]:
             break
         connection, _ = listener.accept()
         reap_supervisors()
+        if not same_user(connection):
+            connection.close()
+            continue
         if os.fork() == 0:
             listener.close()
             return supervise(connection)
@@ -122,6 +126,17 @@ def serve(address: str) -> tuple[dict, list[int]]:
     if not address.startswith("\0"):
         os.unlink(address)
     sys.exit(0)
+
+
+def same_user(connection: socket.socket) -> bool:
+    """Whether the launcher runs as this server's user. Anyone on the machine may connect to an abstract
+    socket, and a step runs whatever module it is asked to: only its owner may ask. (A socket file is
+    made for its owner alone, by the umask set before it is bound.)"""
+    if not hasattr(socket, "SO_PEERCRED"):
+        return True
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid == os.getuid()
 
 
 def answers(address: str) -> bool:
