@@ -78,11 +78,11 @@ test_history test_intervals test_item_knn test_leaderboard_text test_learning te
 test_models test_object_sources test_popularity_rules test_progress test_recommendation
 test_recommendation_config test_recommender_basics test_recommenders test_report test_results
 test_row_features test_rules_learning test_seeds test_serve test_settings test_spark_settings
-test_split test_sprint_clock test_sprint_plan test_steps test_submit test_submit_config
-test_table_charts test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli
-tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions typing_inspection tzdata
-uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket
-websockets widgetsnbextension wrapt yaml yarl zmq
+test_split test_sprint_clock test_sprint_plan test_step_imports test_steps test_submit
+test_submit_config test_table_charts test_table_metrics test_tasks tests textual threadpoolctl
+tinycss2 toml tomli tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions
+typing_inspection tzdata uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors
+webencodings websocket websockets widgetsnbextension wrapt yaml yarl zmq
 """.split())
 
 
