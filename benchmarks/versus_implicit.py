@@ -56,8 +56,8 @@ def main(package: str, with_ndcg: bool) -> None:
     neighbours = import_module(f"{package}.models.neighbours")
     item_knn = import_module(f"{package}.models.item_knn")
     als = import_module(f"{package}.models.als")
-    task = import_module(f"{package}.tasks.recommendation")
-    columns = interactions.Columns("user", "item", "rating")
+    ranking = import_module(f"{package}.tasks.ranking")
+    columns = import_module(f"{package}.tasks.interaction_log").Columns("user", "item", "rating")
     train = pd.read_parquet("data/processed/train.parquet")
     test = pd.read_parquet("data/processed/test.parquet")
     fitted = interactions.Interactions.from_frame(train, columns)
@@ -68,7 +68,7 @@ def main(package: str, with_ndcg: bool) -> None:
     ndcg: dict[str, dict[str, float]] = {}
 
     def score(recommended: pd.DataFrame) -> float:
-        return task.metrics_at_k(recommended, test, train, columns, K)["ndcg_at_k"] if with_ndcg else float("nan")
+        return ranking.metrics_at_k(recommended, test, train, columns, K)["ndcg_at_k"] if with_ndcg else float("nan")
 
     cosine, wide = CosineRecommender(K=NEIGHBOURS), CosineRecommender(K=STEP_NEIGHBOURS)
     seconds["similarity fit"] = {
