@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 from {{ cookiecutter.module_name }} import history, results  # noqa: E402
 from {{ cookiecutter.module_name }}.models.registry import BASELINE  # noqa: E402
-from {{ cookiecutter.module_name }}.sprint import SprintError, invoke_sprint  # noqa: E402
+from {{ cookiecutter.module_name }}.sprint.checklist import SprintError  # noqa: E402
+from {{ cookiecutter.module_name }}.sprint.command import invoke_sprint  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
