@@ -75,6 +75,7 @@ PROJECT_FILES = {
             "submit",
             "submit_config",
             "history",
+            "history_summary",
             "sources/__init__",
             "sources/reader",
             "sources/credentials",
