@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import StepError
 from .files import disk_full, is_disk_full
+from .history_summary import Record, score
 
 # The Makefile names the history file in this variable; steps run by hand record nothing.
 VARIABLE = "HISTORY"
@@ -36,8 +37,6 @@ SNAPSHOT = Path("data/raw/snapshot.json")
 NOT_SETTINGS = ("model", "module", "task")
 # What a readable record holds, at least: the fields every summary of the history uses.
 REQUIRED = ("time", "model", "primary_metric", "higher_is_better", "metrics")
-
-Record = dict[str, Any]
 
 
 def git_commit(folder: Path) -> str | None:
@@ -127,13 +126,6 @@ def log_run(result: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
         now = datetime.now(timezone.utc)
         data, commit = snapshot_checksum(SNAPSHOT), git_commit(Path.cwd())
         append(record(result, settings, now, commit, data), Path(path))
-
-
-def score(run: Record) -> float:
-    value = run["metrics"][run["primary_metric"]]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"a score is a number, not {type(value).__name__}")
-    return value
 
 
 def parse(text: bytes) -> tuple[list[Record], int]:

@@ -1,5 +1,6 @@
 """The run history in words: each model's best runs and what they set differently (`invoke history`),
-and the report's score over time. Standard library only: tasks.py uses it."""
+and the report's score over time. Standard library only, importing nothing of the package: tasks.py
+uses it, and history.py checks a record's score with it."""
 
 from __future__ import annotations
 
@@ -7,10 +8,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .history import Record, score
-
 SHOWN_RUNS = 5  # per model in `invoke history`
 REPORTED_RUNS = 20  # the latest, in the report's table
+
+Record = dict[str, Any]
+
+
+def score(run: Record) -> float:
+    """The run's primary metric; a TypeError when the record holds no number there."""
+    value = run["metrics"][run["primary_metric"]]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"a score is a number, not {type(value).__name__}")
+    return value
 
 
 def best_first(runs: list[Record]) -> list[Record]:
