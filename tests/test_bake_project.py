@@ -70,6 +70,7 @@ PROJECT_FILES = {
             "sprint/command",
             "tasks/__init__",
             "tasks/step_parts",
+            "tasks/cleanup_step",
             "models/__init__",
             "models/registry",
             "submit",

@@ -5,8 +5,8 @@ A task module says what its words mean, so the steps never ask which task they s
 - `evaluation_columns(settings) -> {"train": columns, "test": columns}`: the columns `evaluate`
   reads from each split (None: all of them); a split it does not name is not read, and `evaluate`
   gets None for it;
-- `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
-  stripped; each step returns the cleaned frame, or the frame and a note for the report;
+- `cleanup_steps(settings) -> [Cleanup]` (cleanup_step.py): the task's cleanup, in order, after the
+  column names are stripped; each step returns the cleaned frame, or the frame and a note for the report;
 - `kept_unlike_removed(before, after, settings) -> str` (tables only): a warning when the target of
   the rows cleanup kept differs from the removed rows', "" when it does not;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
@@ -31,28 +31,15 @@ loaded only by the step that runs it, so editing one rebuilds only that step:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..errors import StepError
 from .step_parts import step_module
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# How to keep the rows a cleanup step removed, when the step knows no better.
-CHECK_THE_SOURCE = "check the source data"
-
-
-class Cleanup(NamedTuple):
-    """One cleanup step of a task: its name in the report, what it does, and how to keep the rows
-    it removes (or why they had to go), for the warning when it removes too many."""
-
-    name: str
-    run: Callable[[pd.DataFrame], pd.DataFrame | tuple[pd.DataFrame, str]]
-    fix: str = CHECK_THE_SOURCE
 
 
 def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
-from . import Cleanup
+from .cleanup_step import Cleanup
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
 # A text column is read as numbers when at least this share of its values are numbers.
