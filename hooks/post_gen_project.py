@@ -128,10 +128,11 @@ def write_sprint_plan() -> None:
     """SPRINTS.md, rendered by the project's own sprint module, so plan and clock agree."""
     sys.dont_write_bytecode = True  # leave no __pycache__ in the new project
     sys.path.insert(0, str(Path("src").resolve()))
-    from {{ cookiecutter.module_name }} import sprint
+    from {{ cookiecutter.module_name }}.sprint.checklist import CHECKLIST, render
+    from {{ cookiecutter.module_name }}.sprint.plan import schedule
 
-    sections = sprint.schedule(float(ANSWERS["hackathon_hours"]), float(ANSWERS["sprint_hours"]))
-    Path(sprint.CHECKLIST).write_text(sprint.render(sections, ANSWERS["project_name"]), encoding="utf-8")
+    sections = schedule(float(ANSWERS["hackathon_hours"]), float(ANSWERS["sprint_hours"]))
+    Path(CHECKLIST).write_text(render(sections, ANSWERS["project_name"]), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -26,13 +26,16 @@ import streamlit as st
 {%- if cookiecutter.task == 'recommendation' %}
 
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
+from {{ cookiecutter.module_name }}.models.attributes import each_value
 from {{ cookiecutter.module_name }}.recommend import (
     REASONS,
     find_user,
     history,
     item_names,
+    passes,
     reasons_shown,
+    rerank,
+    separators,
     with_details,
 )
 from {{ cookiecutter.module_name }}.results import rank
@@ -142,11 +145,6 @@ def table_page(results: list[dict[str, Any]]) -> None:
 {%- else %}
 
 
-def separators(items: pd.DataFrame, item: str, configured: str | None) -> dict[str, str | None]:
-    """Each column's separator of values ("Adventure|Animation"), None for a single-valued one."""
-    return {column: separator_of(items[column], configured) for column in items.columns if column != item}
-
-
 def item_filters(items: pd.DataFrame, item: str, split: dict[str, str | None]) -> dict[str, Any]:
     """A multiselect per category column of the item table (of each value, for a multi-valued one),
     a range slider per number column."""
@@ -163,28 +161,6 @@ def item_filters(items: pd.DataFrame, item: str, split: dict[str, str | None]) -
             options = sorted(values[column].unique().tolist(), key=str)
             chosen[column] = st.multiselect(column, options, key=f"filter_{column}", placeholder="any")
     return chosen
-
-
-def passes(candidates: pd.DataFrame, filters: dict[str, Any], split: dict[str, str | None]) -> pd.Series:
-    """Which candidates match every filter (an empty selection matches all; a multi-valued item matches
-    when any of its values is chosen)."""
-    keep = pd.Series(True, index=candidates.index)
-    for column, wanted in filters.items():
-        if isinstance(wanted, tuple):
-            keep &= candidates[column].between(*wanted)
-        elif wanted:
-            matching = each_value(candidates[column], split.get(column)).isin(wanted)
-            keep &= matching.groupby(level=0).any().reindex(candidates.index, fill_value=False)
-    return keep
-
-
-def rerank(candidates: pd.DataFrame, novelty: pd.Series, adventurousness: float) -> pd.DataFrame:
-    """Candidates by (1 - a) x their score scaled to 0..1 + a x their novelty (1 - popularity percentile)."""
-    scores = candidates["score"]
-    spread = scores.max() - scores.min()
-    scaled = (scores - scores.min()) / spread if spread > 0 else scores * 0.0
-    blended = (1 - adventurousness) * scaled + adventurousness * candidates["item"].map(novelty).fillna(1.0)
-    return candidates.assign(score=blended).sort_values("score", ascending=False, kind="stable")
 
 
 def chosen_user(train: pd.DataFrame, column: str) -> Any:

@@ -19,9 +19,10 @@ from invoke import Exit, task
 # These modules are standard library only, so they are imported straight from src/.
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
-from {{ cookiecutter.module_name }} import history, results  # noqa: E402
+from {{ cookiecutter.module_name }} import history, history_summary, results  # noqa: E402
 from {{ cookiecutter.module_name }}.models.registry import BASELINE  # noqa: E402
-from {{ cookiecutter.module_name }}.sprint import SprintError, invoke_sprint  # noqa: E402
+from {{ cookiecutter.module_name }}.sprint.checklist import SprintError  # noqa: E402
+from {{ cookiecutter.module_name }}.sprint.command import invoke_sprint  # noqa: E402
 
 METRICS = Path("reports/metrics")
 LEADERBOARD = Path("reports/leaderboard.md")
@@ -129,7 +130,7 @@ def submit(c):
 @task(name="history")
 def history_(c):
     """Every scored run (reports/history.jsonl): each model's best runs and what they set differently."""
-    print(history.summary(history.read(HISTORY)))
+    print(history_summary.summary(history.read(HISTORY)))
 
 
 @task

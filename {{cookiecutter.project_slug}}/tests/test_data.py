@@ -15,11 +15,10 @@ import pytest
 
 from {{ cookiecutter.module_name }}.config import main as config_main
 from {{ cookiecutter.module_name }}.config import stage_settings
-from {{ cookiecutter.module_name }}.data import describe_snapshot, main
+from {{ cookiecutter.module_name }}.data import describe_snapshot, main, read
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.sources import DataSettings, local_files, query_files
 from {{ cookiecutter.module_name }}.sources.credentials import environment, expand, mask, with_source
-from {{ cookiecutter.module_name }}.sources.reader import read
 
 ROWS = pd.DataFrame(
     {"id": [1, 2, 3, 4], "colour": ["red", "blue", "red", None], "size": [1.5, 2.0, None, 4.0]}

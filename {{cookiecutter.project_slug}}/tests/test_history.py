@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from {{ cookiecutter.module_name }} import history
+from {{ cookiecutter.module_name }} import history, history_summary
 from {{ cookiecutter.module_name }}.errors import StepError
 
 WHEN = datetime(2026, 11, 21, 14, 5, tzinfo=timezone.utc)
@@ -68,14 +68,14 @@ def test_reading_a_missing_history_gives_no_runs(tmp_path):
 
 def test_differences_name_the_settings_and_the_data_that_changed():
     """A run differs from another by the model parameters it set and the data it was trained on."""
-    changed = history.differences(run("knn", 0.8, [7], data="def"), run("knn", 0.9, [3]))
+    changed = history_summary.differences(run("knn", 0.8, [7], data="def"), run("knn", 0.9, [3]))
     assert changed == ["n_neighbors=[7] (not [3])", "other data"]
 
 
 def test_the_summary_shows_each_models_best_run_first_and_what_the_others_changed():
     """`invoke history`: per model, its best run first, then the others with what they set differently."""
     runs = [run("knn", 0.8, [7], minute=1), run("knn", 0.9, [3], minute=2), run("random", 0.3, [1], minute=3)]
-    lines = history.summary(runs).splitlines()
+    lines = history_summary.summary(runs).splitlines()
     assert lines[0] == "knn: 2 run(s), best balanced_accuracy 0.900 (2026-11-21 14:02 @1a2b3c4)"
     assert lines[1].endswith("best")
     assert lines[2].endswith("n_neighbors=[7] (not [3])")
@@ -84,8 +84,8 @@ def test_the_summary_shows_each_models_best_run_first_and_what_the_others_change
 
 def test_the_report_shows_the_score_over_time_from_the_second_run():
     """One run has no history to show; from two on, the report has a table of them."""
-    assert history.over_time([run("knn", 0.8, [7])]) == []
-    table = history.over_time([run("knn", 0.8, [7], minute=1), run("knn", 0.9, [3], minute=2)])
+    assert history_summary.over_time([run("knn", 0.8, [7])]) == []
+    table = history_summary.over_time([run("knn", 0.8, [7], minute=1), run("knn", 0.9, [3], minute=2)])
     assert table[0] == "## Score over time"
     assert "| 2026-11-21 14:02 | 1a2b3c4 | knn | balanced_accuracy | 0.900 |" in table
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import StepError
-from .tasks import CHECK_THE_SOURCE
+from .tasks.cleanup_step import CHECK_THE_SOURCE
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Snapshot the configured data source into data/raw/: the pipeline's one entry point.
 
-The source is read in full first (a file, files, a database query or an HTTP API:
-see sources/), then the snapshot and its metadata are written side by side and
-moved into place together, so a failed or interrupted fetch leaves the previous
-snapshot as it was. The snapshot is read-only: no later step writes to data/raw/.
+The source is read in full first (a file, files, a database query, an HTTP API or objects in a
+bucket: `read` picks the module of sources/ its kind needs), then the snapshot and its metadata
+are written side by side and moved into place together, so a failed or interrupted fetch leaves
+the previous snapshot as it was. The snapshot is read-only: no later step writes to data/raw/.
 Make cannot see a remote source change: `make snapshot` (`invoke fetch`) takes a fresh one.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,10 +22,48 @@ import pyarrow as pa
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json, sha256_of
-from .sources import DataSettings
-from .sources.credentials import environment, mask
-from .sources.objects import settings_fingerprint, unchanged
-from .sources.reader import FINAL_URL, load_settings, read
+from .sources import DataSettings, kind
+from .sources.credentials import environment, expand, mask
+from .sources.local import read_files
+from .sources.objects import read_objects, settings_fingerprint, unchanged
+from .sources.settings_file import load_settings
+from .sources.text import TextOptions
+
+# The frame's attribute (pandas' DataFrame.attrs) holding the URL an HTTP source answered from, masked
+FINAL_URL = "final_url"
+
+
+def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
+    """Everything `settings` describe, as one frame; `variables` fill in `${NAME}`."""
+    source = expand(settings.source, variables, "source")
+    shown = mask(source)
+    source_kind = kind(source)
+    # The database and HTTP libraries are imported only for a source that needs them,
+    # so reading a local file (the everyday case) starts quickly.
+    if source_kind == "database":
+        from .sources.sql import read_database
+
+        return read_database(source, settings.query, shown, settings.timeout)
+    if source_kind == "http":
+        from .sources.web import read_http
+
+        headers = {name: expand(value, variables, "headers") for name, value in settings.headers.items()}
+        frame, final_url = read_http(source, headers, settings)
+        frame.attrs[FINAL_URL] = mask(final_url)
+    elif source_kind == "objects":
+        frame, objects = read_objects(settings, source, variables)
+        # what snapshot.json records, so that `invoke fetch` can tell "unchanged" without downloading
+        frame.attrs["objects"] = objects
+    else:
+        text = TextOptions(settings.encoding, settings.bad_lines)
+        frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)
+    if not settings.query:
+        return frame
+    from .sources.sql import query_frame
+
+    queried = query_frame(frame, settings.query)
+    queried.attrs = frame.attrs
+    return queried
 
 
 def describe_snapshot(frame: pd.DataFrame, settings: DataSettings, table: Path) -> dict:

@@ -4,7 +4,7 @@ When make runs the evaluate step, it appends one record: when, the git commit (i
 a git repository), the model, its settings, its metrics and the checksum of the data snapshot it
 was trained on. Nothing else reads the file, so scores stay reproducible and `make clean` keeps it.
 `invoke history` shows each model's best runs and which settings differ from its best; the report
-shows the score over time.
+shows the score over time (history_summary.py writes both).
 
 Appending is safe when `make -j` evaluates models side by side, or two `make`s run at once: each
 append holds an exclusive lock on the file, skips a run already recorded (the same model, settings,
@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import StepError
 from .files import disk_full, is_disk_full
+from .history_summary import Record, score
 
 # The Makefile names the history file in this variable; steps run by hand record nothing.
 VARIABLE = "HISTORY"
@@ -36,10 +37,6 @@ SNAPSHOT = Path("data/raw/snapshot.json")
 NOT_SETTINGS = ("model", "module", "task")
 # What a readable record holds, at least: the fields every summary of the history uses.
 REQUIRED = ("time", "model", "primary_metric", "higher_is_better", "metrics")
-SHOWN_RUNS = 5  # per model in `invoke history`
-REPORTED_RUNS = 20  # the latest, in the report's table
-
-Record = dict[str, Any]
 
 
 def git_commit(folder: Path) -> str | None:
@@ -161,92 +158,3 @@ def read(path: Path) -> list[Record]:
             file=sys.stderr,
         )
     return runs
-
-
-def score(run: Record) -> float:
-    value = run["metrics"][run["primary_metric"]]
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"a score is a number, not {type(value).__name__}")
-    return value
-
-
-def best_first(runs: list[Record]) -> list[Record]:
-    """The runs of one model, best score first (the latest first among equals)."""
-    latest_first = sorted(runs, key=lambda run: run["time"], reverse=True)
-    return sorted(latest_first, key=score, reverse=runs[0]["higher_is_better"])
-
-
-def flat(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested settings as one level, "params.n_neighbors" for {"params": {"n_neighbors": ...}}."""
-    flattened: dict[str, Any] = {}
-    for key, value in values.items():
-        if isinstance(value, Mapping):
-            flattened |= flat(value, f"{prefix}{key}.")
-        else:
-            flattened[f"{prefix}{key}"] = value
-    return flattened
-
-
-def differences(run: Record, reference: Record) -> list[str]:
-    """What `run` set differently from `reference`: its settings, its sample, its data, its commit."""
-    mine = flat({**run["settings"], "sample": run.get("sample")})
-    theirs = flat({**reference["settings"], "sample": reference.get("sample")})
-    changed = [
-        f"{key.removeprefix('params.')}={json.dumps(mine.get(key))} (not {json.dumps(theirs.get(key))})"
-        for key in sorted(set(mine) | set(theirs))
-        if mine.get(key) != theirs.get(key)
-    ]
-    if run.get("data_sha256") != reference.get("data_sha256"):
-        changed.append("other data")
-    if run.get("commit") != reference.get("commit"):
-        changed.append(f"commit {run.get('commit')}")
-    return changed
-
-
-def when(run: Record) -> str:
-    """The run's time as "2026-11-21 14:05" (UTC), the commit beside it when known."""
-    shown = run["time"][:16].replace("T", " ")
-    return f"{shown}{' @' + run['commit'] if run.get('commit') else ''}"
-
-
-def by_model(runs: list[Record]) -> dict[str, list[Record]]:
-    grouped: dict[str, list[Record]] = {}
-    for run in runs:
-        grouped.setdefault(run["model"], []).append(run)
-    return grouped
-
-
-def summary(runs: list[Record], shown: int = SHOWN_RUNS) -> str:
-    """Each model's best runs, best first, and what each set differently from the model's best."""
-    if not runs:
-        return "no runs recorded yet: `invoke all` (or make) records one per model it scores"
-    lines = []
-    for model, own in by_model(runs).items():
-        ranked = best_first(own)
-        best = ranked[0]
-        metric = best["primary_metric"]
-        lines.append(f"{model}: {len(own)} run(s), best {metric} {score(best):.3f} ({when(best)})")
-        for run in ranked[:shown]:
-            changed = "best" if run is best else ", ".join(differences(run, best)) or "same settings"
-            lines.append(f"  {score(run):.3f}  {when(run)}  {changed}")
-    return "\n".join(lines)
-
-
-def over_time(runs: list[Record], latest: int = REPORTED_RUNS) -> list[str]:
-    """The report's section on the score over time: a table of the latest runs (none for fewer than 2)."""
-    if len(runs) < 2:
-        return []
-    shown = runs[-latest:]
-    lines = [
-        "## Score over time",
-        "",
-        f"The latest {len(shown)} of {len(runs)} scored runs (reports/history.jsonl; `invoke history` "
-        "compares their settings).",
-        "",
-        "| When (UTC) | Commit | Model | Metric | Score |",
-        "|---|---|---|---|---:|",
-    ]
-    for run in shown:
-        time, commit = run["time"][:16].replace("T", " "), run.get("commit") or ""
-        lines.append(f"| {time} | {commit} | {run['model']} | {run['primary_metric']} | {score(run):.3f} |")
-    return [*lines, ""]

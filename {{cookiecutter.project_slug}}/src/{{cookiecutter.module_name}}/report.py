@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import history
+from . import history, history_summary
 from .cli import run
 from .curves import learning_reading, reading
 from .files import REPORT_FIGURES, read_json, write_text
@@ -155,7 +155,7 @@ def to_report(
         lines += model_section(result)
     lines += cross_validation_section(ranked)
     lines += learning_section(list(curves))
-    lines += history.over_time(list(runs))
+    lines += history_summary.over_time(list(runs))
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ import ast
 import os
 from pathlib import Path
 
-from .tasks import step_module
+from .tasks.step_parts import step_module
 
 PACKAGE = Path(__file__).resolve().parent
 # What runs the data steps ([data] engine): pandas in this process, or Spark jobs (where a family allows it)

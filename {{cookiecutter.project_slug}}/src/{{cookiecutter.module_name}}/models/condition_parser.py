@@ -14,7 +14,8 @@ A condition compares a column with a value, and combines comparisons:
 
 A comparison with a missing value is unknown, so it never matches, even under `not`.
 The text is split into tokens and parsed by a small grammar into a tree of the node types
-below: nothing in it is ever run as Python or pandas code.
+below: nothing in it is ever run as Python or pandas code. Standard library only: a text outside the
+language is a ConditionError, which conditions.py tells as a StepError.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from ..errors import StepError
 
 EXAMPLE = "\"bill_length_mm > 43 and island in ['Dream', 'Biscoe']\""
 WORDS = {"and", "or", "not", "in", "true", "false", "True", "False"}  # a column by these names is quoted
@@ -109,10 +108,14 @@ def tokens(text: str) -> list[Token]:
         position = match.end()
 
 
-def unsupported(text: str, part: str, expected: str) -> StepError:
+class ConditionError(ValueError):
+    """A condition outside the language, told in one line naming its first unsupported part."""
+
+
+def unsupported(text: str, part: str, expected: str) -> ConditionError:
     """The error for the first part of condition `text` outside the language ("" for its end)."""
     problem = f"{part!r} is not supported here" if part else "it ends too early"
-    return StepError(f"rule {text!r}: {problem} (expected {expected}); a valid condition: {EXAMPLE}")
+    return ConditionError(f"rule {text!r}: {problem} (expected {expected}); a valid condition: {EXAMPLE}")
 
 
 class Parser:
@@ -216,11 +219,12 @@ class Parser:
         return tuple(found)
 
 
-def parse(text: str) -> Node:
-    """The tree of condition `text`; anything outside the language is a StepError naming its first part."""
+def parse_tree(text: str) -> Node:
+    """The tree of condition `text`; anything outside the language is a ConditionError naming its first
+    part."""
     if not isinstance(text, str):
-        raise StepError(f"rule condition {text!r} must be a string, e.g. {EXAMPLE}")
+        raise ConditionError(f"rule condition {text!r} must be a string, e.g. {EXAMPLE}")
     try:
         return Parser(text).condition()
     except RecursionError:
-        raise StepError(f"rule {text!r}: too deeply nested; use fewer parentheses") from None
+        raise ConditionError(f"rule {text!r}: too deeply nested; use fewer parentheses") from None

@@ -15,7 +15,19 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
-from .condition_parser import COMPARE, NAME, WORDS, Both, Comparison, Either, Node, Not, Value, parse
+from .condition_parser import (
+    COMPARE,
+    NAME,
+    WORDS,
+    Both,
+    Comparison,
+    ConditionError,
+    Either,
+    Node,
+    Not,
+    Value,
+    parse_tree,
+)
 
 # A rule: (condition, prediction).
 Rule = tuple[str, Any]
@@ -93,6 +105,14 @@ def evaluate(node: Node, frame: pd.DataFrame, text: str) -> pd.arrays.BooleanArr
         columns = ", ".join(quote(str(column)) for column in frame.columns)
         raise StepError(f"rule {text!r}: there is no column {quote(node.column)}; the columns are: {columns}")
     return compare(frame[node.column], node, text)
+
+
+def parse(text: str) -> Node:
+    """The tree of condition `text`; anything outside the language is a StepError naming its first part."""
+    try:
+        return parse_tree(text)
+    except ConditionError as error:
+        raise StepError(str(error)) from None
 
 
 def select(text: str, frame: pd.DataFrame) -> np.ndarray:

@@ -22,7 +22,7 @@ BASELINE = "random"
 
 class Family(NamedTuple):
     """What differs by task family outside its modules under tasks/ (which say what its words mean, and
-    name the modules of a task that one step alone runs: tasks/__init__.py's STEP_MODULES)."""
+    name the modules of a task that one step alone runs: tasks/step_parts.py's STEP_MODULES)."""
 
     # "table" or "recommendation": the API serves the family with serve/<name>_routes.py
     name: str

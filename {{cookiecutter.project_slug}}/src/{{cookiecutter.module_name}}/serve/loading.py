@@ -8,9 +8,6 @@ the start with the make target that builds it. The server keeps serving what it 
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +16,11 @@ import joblib
 from ..errors import StepError
 from ..files import read_json
 from ..results import BEST, GOOD_ENOUGH, Result, chosen, rank
+from .model_file import MODELS, ModelFile
 
 METRICS = Path("reports/metrics")
-MODELS = Path("models")
 SETTINGS = Path(".settings")
 TRAIN = Path("data/processed/train.parquet")
-HASHED_CHUNK = 1 << 20  # bytes read at a time while hashing a model file
 
 
 def stale_reason(output: Path, inputs: list[Path], target: str) -> str | None:
@@ -45,29 +41,6 @@ def load_ranked(root: Path) -> list[Result]:
     if not paths:
         raise StepError(f"no scored models in {METRICS}: run `make leaderboard` (or `invoke all`) first")
     return rank([read_json(path) for path in paths])
-
-
-@dataclass(frozen=True)
-class ModelFile:
-    """A saved model as the server loaded it: enough to tell whether the file on disk is still that one."""
-
-    model: str
-    file: str  # relative to the project's folder
-    modified_ns: int
-    sha256: str
-
-    @classmethod
-    def of(cls, root: Path, name: str) -> ModelFile:
-        path = MODELS / f"{name}.joblib"
-        digest = hashlib.sha256()
-        with open(root / path, "rb") as opened:
-            while chunk := opened.read(HASHED_CHUNK):
-                digest.update(chunk)
-        return cls(name, str(path), (root / path).stat().st_mtime_ns, digest.hexdigest())
-
-    def modified(self) -> str:
-        """When the file was written, in UTC (ISO 8601)."""
-        return datetime.fromtimestamp(self.modified_ns / 1e9, timezone.utc).isoformat(timespec="seconds")
 
 
 def load_models(root: Path, ranked: list[Result]) -> tuple[dict[str, Any], list[ModelFile]]:

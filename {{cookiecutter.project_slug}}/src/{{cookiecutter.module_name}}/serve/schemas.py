@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from ..results import Result, baseline_of, beats, costs, gain, lift
-from .loading import ModelFile
+from .model_file import ModelFile
 
 
 class ServedFile(BaseModel):

@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..files import read_json
 from ..results import Result
-from ..tasks.table_cleanup import LARGEST
-from ..tasks.table_submission import as_training_types
+from ..tasks.table_cleanup import LARGEST, as_training_types
 from ..tasks.tabular import BATCH_ROWS
 from .batching import Batcher, Rows, predictor
 from .limits import NAN_AS_MISSING, Text

@@ -75,7 +75,7 @@ def package_files(modules: set[str], task: str) -> set[Path]:
     files = {path for module in modules for start in module_files(module) for path in imported_files(start)}
     if PACKAGE / "tasks" / "__init__.py" in files:
         files |= imported_files(PACKAGE / "tasks" / f"{task}.py")
-    if PACKAGE / "serve" / "app.py" in files:  # the API imports its family's routes module by name
+    if PACKAGE / "serve" / "__main__.py" in files:  # the API imports its family's routes module by name
         files |= imported_files(PACKAGE / "serve" / f"{TASKS[task].name}_routes.py")
     return files
 

@@ -10,7 +10,7 @@ With a file, a URL or objects, `query` is SQL run by DuckDB over the data as the
 `${NAME}` in `source` and in header values is read from the environment or `.env`.
 
 This module tells what a source is from its text alone, with the standard library only, so
-config.py can ask it too; `reader.read` does the reading, through the module for its kind.
+config.py can ask it too; the data step's `read` does the reading, through the module for its kind.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ..errors import StepError
+from .format_names import EXTENSIONS, FORMATS
 
 HTTP = ("http://", "https://")
 # Object stores fsspec reads, and the (module, extra) each needs: make installs the extra once.
@@ -37,17 +38,6 @@ OBJECT_STORES = {
 }
 URL = re.compile(r"^[a-zA-Z][\w+.-]*://")
 
-# extension -> format; `[data] format` takes one of the formats to override the extension
-EXTENSIONS = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".parquet": "parquet",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".xlsx": "excel",
-}
-FORMATS = sorted(set(EXTENSIONS.values()))
 # A SQL string literal, '' standing for a quote inside it
 SQL_STRING = re.compile(r"'((?:[^']|'')*)'")
 # [data] follow_redirects: to the same scheme, host and port only, or anywhere (without [data] headers)

@@ -1,7 +1,7 @@
 """Secrets stay out of config.toml: `${NAME}` there is filled in from the environment or `.env`.
 
 The settings files keep the `${NAME}` text, never the value; the snapshot's metadata
-and anything shown to a person go through `mask` first, which hides every URL's user-info
+and anything shown to a person go through `mask` first (masking.py), which hides every URL's user-info
 and every query-parameter value, whether written literally or filled in from `${NAME}`.
 A secret written literally into `[data] source` stays in config.toml alone: the data stage's
 settings file keeps the source masked, with a fingerprint, and the data step reads it back.
@@ -18,13 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StepError
+from .masking import mask
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# scheme://USER-INFO@ : up to the last @ before a space or a quote, since a password may hold
-# / ? # or @ unescaped (database drivers accept them). An @ further on hides more, never less.
-USER_INFO = re.compile(r"(\b[a-zA-Z][a-zA-Z0-9+.-]*://)[^\s'\"]*@")
-# ?QUERY of a URL or a bare path (as in an HTTP library's error), up to its fragment, a space or a quote
-QUERY = re.compile(r"\?([^\s#'\"]+)")
 
 
 def environment(dotenv: Path = Path(".env")) -> dict[str, str]:
@@ -48,22 +44,6 @@ def expand(text: str, variables: Mapping[str, str], setting: str) -> str:
         return variables[name]
 
     return PLACEHOLDER.sub(value, text)
-
-
-def mask(text: str) -> str:
-    """`text` with the user-info of every URL and the value of every query parameter replaced by ***.
-
-    Whatever a secret is called and wherever it came from (.env, config.toml, a server's next link),
-    only the parameter names are left to show which parameter was there.
-    """
-    without_user_info = USER_INFO.sub(r"\1***@", text)
-    return QUERY.sub(lambda query: "?" + masked_parameters(query.group(1)), without_user_info)
-
-
-def masked_parameters(query: str) -> str:
-    """`name=value&...` with every value replaced by *** (a name without a value stays as it is)."""
-    parameters = (parameter.partition("=") for parameter in query.split("&"))
-    return "&".join(f"{name}=***" if equals else name for name, equals, _ in parameters)
 
 
 def fingerprint(text: str) -> str:

@@ -1,4 +1,4 @@
-"""File formats: how to parse each into a frame (which format a name means is in __init__), and how
+"""File formats: how to parse each into a frame (which format a name means is in format_names.py), and how
 the frames of several files stack into one.
 
 Local files and HTTP responses share these parsers, so a CSV or a JSON document
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -17,8 +18,20 @@ import pandas as pd
 
 from ..errors import StepError
 from ..progress import reading
-from . import FORMATS
-from .text import PLAIN_TEXT, TextOptions, read_delimited
+from .format_names import FORMATS
+from .text import (
+    PLAIN_TEXT,
+    SKIP_HINT,
+    TextOptions,
+    decodable_lines,
+    in_original,
+    is_markup_row,
+    line_at,
+    line_numbers,
+    looks_like_markup,
+    pandas_read,
+    undecodable,
+)
 
 
 def value_at(document: Any, path: str, where: str, setting: str = "records_path") -> Any:
@@ -50,7 +63,7 @@ def records_frame(document: Any, records_path: str, where: str) -> pd.DataFrame:
 
 # Text formats read front to back: a local file of these shows a bar of the bytes read.
 STREAMED = ("jsonl",)
-# Delimited text (sources/text.py reads it) -> its separator.
+# Delimited text (read_delimited below, with text.py's helpers) -> its separator.
 DELIMITED = {"csv": ",", "tsv": "\t"}
 
 
@@ -82,8 +95,73 @@ def parse(
         raise StepError(f"cannot read {where} as {fmt}: {reason}; check the file or [data] format") from None
 
 
+def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: str) -> pd.DataFrame:
+    """The table in the delimited text `source` (a file, or a response's bytes), as `options` say."""
+    try:
+        if isinstance(source, Path):
+            with reading(source) as file:
+                frame, skipped = pandas_read(file, sep, options)
+        else:
+            frame, skipped = pandas_read(io.BytesIO(source), sep, options)
+        removed: list[int] = []
+    except UnicodeDecodeError:
+        content = source.read_bytes() if isinstance(source, Path) else source
+        number, bad = undecodable(content.splitlines(), options.encoding) or (0, b"")
+        if options.bad_lines != "skip":
+            raise StepError(
+                f"cannot read {where}: line {number} has bytes that are not {options.encoding}: {bad!r}; "
+                f'set [data] encoding to the file\'s encoding (e.g. "latin-1" or "cp1252"), {SKIP_HINT}'
+            ) from None
+        decodable, removed = decodable_lines(content, options.encoding)
+        frame, skipped = pandas_read(io.BytesIO(decodable), sep, options)
+        skipped = [in_original(n, removed) for n in skipped]
+    except pd.errors.ParserError as error:
+        found = re.search(r"line (\d+)", str(error))
+        number = int(found.group(1)) if found else 0
+        content = source.read_bytes() if isinstance(source, Path) else source
+        what = (
+            "is HTML, not a row of the table (a web page saved with the data?)"
+            if looks_like_markup(line_at(content, number))
+            else "has more fields than the header"
+        )
+        raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
+    return without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
+
+
+def last_line_number(source: Path | bytes) -> int:
+    """The number of the last line that is not empty."""
+    content = source.read_bytes() if isinstance(source, Path) else source
+    return len(content.rstrip(b"\r\n \t").splitlines())
+
+
+def without_trailing_markup(
+    frame: pd.DataFrame, source: Path | bytes, skipped: list[int], options: TextOptions, where: str
+) -> pd.DataFrame:
+    """The frame without the rows made of trailing markup lines (an error unless skipping), saying what
+    was skipped."""
+    trailing = 0
+    while trailing < len(frame) - 1 and frame.shape[1] > 1 and is_markup_row(frame.iloc[-1 - trailing]):
+        trailing += 1
+    if trailing:
+        last = last_line_number(source)
+        if options.bad_lines != "skip":
+            lines = f"line {last}" if trailing == 1 else f"lines {last - trailing + 1} to {last}"
+            raise StepError(
+                f"cannot read {where}: {lines}, at the end, is HTML, not a row of the table (a web page "
+                f"saved with the data?): remove it, {SKIP_HINT}"
+            )
+        skipped = sorted({*skipped, *range(last - trailing + 1, last + 1)})
+        frame = frame.iloc[: len(frame) - trailing]
+    if skipped:
+        print(
+            f"  skipped {len(skipped)} line(s) of {where} that are not rows of the table "
+            f'([data] bad_lines = "skip"): {line_numbers(skipped)}'
+        )
+    return frame
+
+
 def parse_table(buffer: Path | BinaryIO, fmt: str, sheet: str | int) -> pd.DataFrame:
-    """A table in any format but JSON documents (records_frame) and delimited text (text.py)."""
+    """A table in any format but JSON documents (records_frame) and delimited text (read_delimited)."""
     if fmt == "jsonl":
         return pd.read_json(buffer, lines=True)
     if fmt == "parquet":

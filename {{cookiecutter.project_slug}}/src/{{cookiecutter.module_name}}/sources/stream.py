@@ -15,8 +15,7 @@ import requests
 import urllib3
 
 from ..errors import StepError
-from . import DataSettings
-from .credentials import mask
+from .masking import mask
 
 CHUNK = 1 << 16  # bytes per read: a decompressed piece is never bigger, so a gzip bomb stops at the cap
 
@@ -57,21 +56,21 @@ def socket_of(response: requests.Response) -> socket.socket | None:
 
 
 def download(
-    response: requests.Response, url: str, file: BinaryIO, settings: DataSettings, budget: Budget
+    response: requests.Response, url: str, file: BinaryIO, budget: Budget, timeout: float, max_bytes: int
 ) -> None:
     """Write the body (decompressed) to `file`, stopping at the deadline or past [data] max_bytes."""
     sock = socket_of(response)
     while True:
-        wait = time_left(budget.deadline, url, settings.timeout)
+        wait = time_left(budget.deadline, url, timeout)
         if sock is not None and sock.fileno() != -1:  # -1: the body is all read, the socket closed
             sock.settimeout(wait)
-        chunk = read_piece(response, url, settings.timeout)
+        chunk = read_piece(response, url, timeout)
         if not chunk:
             return
         budget.used += len(chunk)
-        if budget.used > settings.max_bytes:
+        if budget.used > max_bytes:
             raise StepError(
-                f"the answer from {mask(url)} passed [data] max_bytes = {settings.max_bytes:,} bytes "
+                f"the answer from {mask(url)} passed [data] max_bytes = {max_bytes:,} bytes "
                 "(counted after decompression): raise max_bytes if the data really is that big"
             )
         file.write(chunk)

@@ -6,22 +6,20 @@ that are not rows of the table (too many fields, undecodable bytes, a browser's 
 the end) stop the snapshot with their line number, or with `[data] bad_lines = "skip"` are left
 out and counted, with the first few line numbers printed. The fast path is pandas' own reader;
 the file is read again line by line only to explain or skip what it could not read.
+
+This module holds the options and the line by line helpers (no import of the package);
+formats.py's `read_delimited` reads the text with them and says what stops it.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-
-from ..errors import StepError
-from ..progress import reading
 
 # Line numbers shown of the lines skipped; the count covers them all.
 SHOWN_LINES = 5
@@ -105,68 +103,3 @@ def pandas_read(buffer: BinaryIO, sep: str, options: TextOptions) -> tuple[pd.Da
 def line_at(content: bytes, number: int) -> bytes:
     lines = content.splitlines()
     return lines[number - 1] if 0 < number <= len(lines) else b""
-
-
-def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: str) -> pd.DataFrame:
-    """The table in the delimited text `source` (a file, or a response's bytes), as `options` say."""
-    try:
-        if isinstance(source, Path):
-            with reading(source) as file:
-                frame, skipped = pandas_read(file, sep, options)
-        else:
-            frame, skipped = pandas_read(io.BytesIO(source), sep, options)
-        removed: list[int] = []
-    except UnicodeDecodeError:
-        content = source.read_bytes() if isinstance(source, Path) else source
-        number, bad = undecodable(content.splitlines(), options.encoding) or (0, b"")
-        if options.bad_lines != "skip":
-            raise StepError(
-                f"cannot read {where}: line {number} has bytes that are not {options.encoding}: {bad!r}; "
-                f'set [data] encoding to the file\'s encoding (e.g. "latin-1" or "cp1252"), {SKIP_HINT}'
-            ) from None
-        decodable, removed = decodable_lines(content, options.encoding)
-        frame, skipped = pandas_read(io.BytesIO(decodable), sep, options)
-        skipped = [in_original(n, removed) for n in skipped]
-    except pd.errors.ParserError as error:
-        found = re.search(r"line (\d+)", str(error))
-        number = int(found.group(1)) if found else 0
-        content = source.read_bytes() if isinstance(source, Path) else source
-        what = (
-            "is HTML, not a row of the table (a web page saved with the data?)"
-            if looks_like_markup(line_at(content, number))
-            else "has more fields than the header"
-        )
-        raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
-    return without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
-
-
-def last_line_number(source: Path | bytes) -> int:
-    """The number of the last line that is not empty."""
-    content = source.read_bytes() if isinstance(source, Path) else source
-    return len(content.rstrip(b"\r\n \t").splitlines())
-
-
-def without_trailing_markup(
-    frame: pd.DataFrame, source: Path | bytes, skipped: list[int], options: TextOptions, where: str
-) -> pd.DataFrame:
-    """The frame without the rows made of trailing markup lines (an error unless skipping), saying what
-    was skipped."""
-    trailing = 0
-    while trailing < len(frame) - 1 and frame.shape[1] > 1 and is_markup_row(frame.iloc[-1 - trailing]):
-        trailing += 1
-    if trailing:
-        last = last_line_number(source)
-        if options.bad_lines != "skip":
-            lines = f"line {last}" if trailing == 1 else f"lines {last - trailing + 1} to {last}"
-            raise StepError(
-                f"cannot read {where}: {lines}, at the end, is HTML, not a row of the table (a web page "
-                f"saved with the data?): remove it, {SKIP_HINT}"
-            )
-        skipped = sorted({*skipped, *range(last - trailing + 1, last + 1)})
-        frame = frame.iloc[: len(frame) - trailing]
-    if skipped:
-        print(
-            f"  skipped {len(skipped)} line(s) of {where} that are not rows of the table "
-            f'([data] bad_lines = "skip"): {line_numbers(skipped)}'
-        )
-    return frame

@@ -193,7 +193,7 @@ def read_http(url: str, headers: dict[str, str], settings: DataSettings) -> tupl
             response, answered = follow(http, page_url, headers, settings, budget.deadline)
             final = answered if len(seen) == 1 else final
             with response, open(body, "wb") as file:
-                download(response, answered, file, settings, budget)
+                download(response, answered, file, budget, settings.timeout, settings.max_bytes)
             page_format = format_of_response(response, answered, settings.format)
             where = mask(answered)
             if page_format != "json":

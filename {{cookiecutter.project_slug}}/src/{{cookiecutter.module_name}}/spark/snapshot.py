@@ -15,7 +15,7 @@ from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
 from ..sources.credentials import environment, mask
 from ..sources.local import matching_files
-from ..sources.reader import load_settings
+from ..sources.settings_file import load_settings
 from . import session
 from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
 from .storage import hadoop_conf, missing_filesystem, spark_path

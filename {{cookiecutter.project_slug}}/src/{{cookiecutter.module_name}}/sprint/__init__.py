@@ -2,7 +2,7 @@
 
 Standard library only: `invoke sprint` runs this before the project's environment exists, and
 the template's post-generation hook runs it to write SPRINTS.md at bake time. One job per file,
-each importing only the ones above it:
+each importing only the ones above it (this file re-exports nothing: import the module you need):
 
   plan.py       the sections and their items, sized from the event's hours and sprint length
   checklist.py  SPRINTS.md: written from a plan, read back with hand edits, a box ticked or unticked
@@ -10,9 +10,3 @@ each importing only the ones above it:
                 for the rebuild-risk warning, and the lines that describe it
   command.py    what `invoke sprint` does: read the files, start the clock, tick, describe
 """
-
-from .checklist import CHECKLIST, SprintError, render
-from .command import invoke_sprint
-from .plan import schedule
-
-__all__ = ["CHECKLIST", "SprintError", "invoke_sprint", "render", "schedule"]

@@ -5,8 +5,8 @@ A task module says what its words mean, so the steps never ask which task they s
 - `evaluation_columns(settings) -> {"train": columns, "test": columns}`: the columns `evaluate`
   reads from each split (None: all of them); a split it does not name is not read, and `evaluate`
   gets None for it;
-- `cleanup_steps(settings) -> [Cleanup]`: the task's cleanup, in order, after the column names are
-  stripped; each step returns the cleaned frame, or the frame and a note for the report;
+- `cleanup_steps(settings) -> [Cleanup]` (cleanup_step.py): the task's cleanup, in order, after the
+  column names are stripped; each step returns the cleaned frame, or the frame and a note for the report;
 - `kept_unlike_removed(before, after, settings) -> str` (tables only): a warning when the target of
   the rows cleanup kept differs from the removed rows', "" when it does not;
 - `check(frame, settings)`: stop with a clear error if cleaned rows cannot be trained on;
@@ -19,7 +19,7 @@ A task module says what its words mean, so the steps never ask which task they s
   `n_test`, `test_unit` ("rows" or "users"), `metric_meaning`, `metrics` (the primary one
   included: `[evaluate] metric`, or the task's first in metrics.py), plus the task's own (a
   recommender's `k` and metric curves);
-Two parts of a task live in modules of their own (STEP_MODULES below names them), each
+Two parts of a task live in modules of their own (step_parts.py names them), each
 loaded only by the step that runs it, so editing one rebuilds only that step:
 - `chart(predictions, result) -> Figure` (figures): how one model does on the test set.
 - `submission(model, source, train, settings) -> (submission, notes)` (submit): `make submit`'s
@@ -31,27 +31,15 @@ loaded only by the step that runs it, so editing one rebuilds only that step:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..errors import StepError
+from .step_parts import step_module
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# How to keep the rows a cleanup step removed, when the step knows no better.
-CHECK_THE_SOURCE = "check the source data"
-
-
-class Cleanup(NamedTuple):
-    """One cleanup step of a task: its name in the report, what it does, and how to keep the rows
-    it removes (or why they had to go), for the warning when it removes too many."""
-
-    name: str
-    run: Callable[[pd.DataFrame], pd.DataFrame | tuple[pd.DataFrame, str]]
-    fix: str = CHECK_THE_SOURCE
 
 
 def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -61,22 +49,6 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
     if len(repeated):
         raise StepError(f"two columns are both named {repeated[0]!r} once spaces are stripped; rename one")
     return stripped
-
-
-# task -> its modules here that one step alone runs, by step: the figures step's chart and the submit
-# step's submission. No other step imports them, so editing a chart redraws the figures and retrains
-# nothing. (Here, not in models/registry.py: the steps import this package, and registering a model
-# must retrain only that model.)
-STEP_MODULES = {
-    "classification": {"figures": "classification_chart", "submit": "table_submission"},
-    "regression": {"figures": "regression_chart", "submit": "table_submission"},
-    "recommendation": {"figures": "recommendation_chart", "submit": "recommendation_submission"},
-}
-
-
-def step_module(task: str, step: str = "") -> str:
-    """The module here that `step` runs for `task`: its part for that step, else the task's own module."""
-    return STEP_MODULES[task].get(step, task)
 
 
 def load(task: str, step: str = "") -> ModuleType:

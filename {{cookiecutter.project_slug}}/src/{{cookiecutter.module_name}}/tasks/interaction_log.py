@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
-from . import Cleanup
+from .cleanup_step import Cleanup
 
 RATING_KINDS = ("rating", "count")
 HOLDOUTS = ("random", "last")

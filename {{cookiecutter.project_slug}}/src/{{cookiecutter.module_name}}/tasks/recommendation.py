@@ -15,7 +15,7 @@ import pandas as pd
 from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..errors import StepError
 from ..metrics import METRICS
-from . import Cleanup
+from .cleanup_step import Cleanup
 from .interaction_log import Columns, check_interactions, interaction_cleanup, split_users
 from .ranking import PER_USER, metrics_of_hits, ranked_hits
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
-from . import Cleanup
+from .cleanup_step import Cleanup
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
 # A text column is read as numbers when at least this share of its values are numbers.
@@ -175,3 +175,10 @@ def kept_unlike_removed(before: pd.DataFrame, after: pd.DataFrame, settings: Map
         f"max_target_shift = {settings['max_target_shift']}); scores on them may not hold for the rest: keep "
         "more rows ([clean] missing_as_value, max_missing_fraction) or fill the gaps in the source"
     )
+
+
+def as_training_types(frame: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
+    """Rows scored after training (a submission, an API request) with the columns that are numbers in
+    training read as numbers here too (other values made missing)."""
+    numeric = [name for name in train.columns if name in frame and pd.api.types.is_numeric_dtype(train[name])]
+    return frame.assign(**{name: pd.to_numeric(frame[name], errors="coerce") for name in numeric})

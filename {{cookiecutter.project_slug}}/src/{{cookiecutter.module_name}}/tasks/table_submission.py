@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import StepError
-from .table_cleanup import treat_overflowing_as_missing
+from .table_cleanup import as_training_types, treat_overflowing_as_missing
 from .tabular import in_batches
 
 SHOWN = 3  # unseen categories named per column; the count says how many there are
@@ -30,12 +30,6 @@ def check_has_columns(frame: pd.DataFrame, needed: list[str]) -> None:
             f"the submission source lacks column(s) the model needs: {', '.join(missing)}; "
             "add them to [submit] source (the model was trained with them)"
         )
-
-
-def as_training_types(frame: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
-    """The columns that are numbers in training read as numbers here too (other values made missing)."""
-    numeric = [name for name in train.columns if name in frame and pd.api.types.is_numeric_dtype(train[name])]
-    return frame.assign(**{name: pd.to_numeric(frame[name], errors="coerce") for name in numeric})
 
 
 def unseen_categories(frame: pd.DataFrame, train: pd.DataFrame) -> list[str]:
