@@ -131,7 +131,7 @@ DATA_SETS = {
     ),
     "a stray word among numbers": DataSet(
         lambda: csv(with_value("bill_length_mm", 5, "4l.2")),
-        "bill_length_mm: 1 non-number value(s) made missing, e.g. '4l.2'",
+        "bill_length_mm: 1 non-number value(s) made missing",
         BUILDS,
     ),
     "mixed numbers and words": DataSet(

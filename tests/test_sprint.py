@@ -79,7 +79,7 @@ def test_bad_arguments_get_one_line_and_change_nothing(cookies):
     before = (project / "SPRINTS.md").read_text()
     for arguments, message in [
         (["--tick", "99"], "error: there is no item 99: SPRINTS.md has items 1 to "),
-        (["--start", "--at", "soon"], "error: --at 'soon' is not a date and time"),
+        (["--start", "--at", "soon"], "error: --at takes a date and time"),
     ]:
         result = run([*INVOKE_SPRINT, *arguments], project)
         assert result.returncode == 1

@@ -152,7 +152,7 @@ def test_a_numeric_column_with_a_stray_word_is_read_as_numbers_saying_how_many_w
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [str(i) for i in range(39)] + ["4l.2"]})
     cleaned, report = conftest.clean_table(frame, "label")
     assert pd.api.types.is_numeric_dtype(cleaned["x"]) and len(cleaned) == 39
-    assert "x: 1 non-number value(s) made missing, e.g. '4l.2'" in [step.note for step in report]
+    assert "x: 1 non-number value(s) made missing" in [step.note for step in report]
 
 
 def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():

@@ -155,7 +155,7 @@ def test_a_missing_config_toml_says_where_to_run_make(tmp_path):
     [
         (
             CONFIG.replace('"classification"', '"clustering"'),
-            "task must be one of 'classification', 'regression', not 'clustering'",
+            "task must be one of 'classification', 'regression'",
         ),
         (CONFIG + "\n[models.forest]\n", "no model named forest; known models: random, rules, knn"),
     ],

@@ -1,6 +1,5 @@
 """The recommendation task: cleanup, the per-user split, ranking metrics and the three recommenders."""
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -178,7 +177,7 @@ def test_nothing_held_out_to_score_says_which_settings_to_check():
 def test_a_missing_item_table_names_the_items_setting(tmp_path):
     """[data] items is read like a source; when it cannot be, the error says it was the item table."""
     missing = str(tmp_path / "movies.csv")
-    with pytest.raises(StepError, match=rf"^\[data\] items = {re.escape(repr(missing))}: "):
+    with pytest.raises(StepError, match=r"^\[data\] items: "):
         task.read_items({"items": missing})
 
 

@@ -78,8 +78,16 @@ def test_repeats_of_a_count_are_summed():
 
 
 def test_an_unknown_rating_kind_is_a_clear_error():
-    with pytest.raises(StepError, match=r'\[data\] rating_kind = .plays. is not one of "rating", "count"'):
+    with pytest.raises(StepError, match=r'\[data\] rating_kind must be "rating" or "count"'):
         interaction_log.collapse_duplicates(log([("a", "x", 1.0, 1)]), TIMED, "plays")
+
+
+def test_a_time_column_that_holds_no_times_is_a_clear_error_that_never_echoes_a_value():
+    """The error names the column and the setting to fix, never the value it could not read."""
+    times = pd.Series(["2026-11-21", "secret-token-42"], name="time")
+    with pytest.raises(StepError, match=r"time column 'time' holds values that are not times") as caught:
+        interaction_log.as_seconds(times)
+    assert "secret-token-42" not in str(caught.value)
 
 
 def cleanup_settings(rating_kind: str) -> dict:

@@ -139,7 +139,7 @@ def test_start_records_the_given_time_for_the_team(checklist):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"start": True, "at": "tomorrow"}, "--at 'tomorrow' is not a date and time"),
+        ({"start": True, "at": "tomorrow"}, "--at takes a date and time"),
         ({"at": "09:00"}, "--at sets the start time: use it with --start"),
         ({"tick": 99}, "there is no item 99"),
         ({"start": True, "tick": 99}, "there is no item 99"),
@@ -189,7 +189,7 @@ def test_a_broken_clock_file_is_one_line_saying_how_to_fix_it(checklist, content
 
 def test_a_start_time_out_of_the_calendar_is_refused(checklist):
     """--at with a time that has no local equivalent is the usual one-line error."""
-    with pytest.raises(SprintError, match="is not a date and time"):
+    with pytest.raises(SprintError, match="--at takes a date and time"):
         invoke_sprint(checklist, at(0), start=True, at="0001-01-01 00:00+14:00")
     assert not (checklist / CLOCK).exists()
 

@@ -72,7 +72,7 @@ def load(path: Path) -> dict[str, Any]:
         raise StepError(f"{path} is not valid TOML: {error}") from None
     task = config.get("task")
     if task not in baked_tasks():
-        raise StepError(f"{path}: task must be one of {', '.join(map(repr, baked_tasks()))}, not {task!r}")
+        raise StepError(f"{path}: task must be one of {', '.join(map(repr, baked_tasks()))}")
     check_data_keys(config.get("data", {}), task, path)
     check_engine(config, path)
     check_k(config.get("evaluate", {}), path)

@@ -42,15 +42,14 @@ def submit_section(config: dict[str, Any], path: Path) -> dict[str, Any] | None:
     models = list(config.get("models", {}))
     if submit["model"] not in (BEST, GOOD_ENOUGH, *models):
         raise StepError(
-            f"{path}: [submit] model must be {BEST!r}, {GOOD_ENOUGH!r} or one of {', '.join(models)}, "
-            f"not {submit['model']!r}"
+            f"{path}: [submit] model must be {BEST!r}, {GOOD_ENOUGH!r} or one of {', '.join(models)}"
         )
     if not isinstance(submit["probabilities"], bool):
         raise StepError(f"{path}: [submit] probabilities must be true or false")
     if submit["probabilities"] and not any(metric.needs_probabilities for metric in BY_TASK[config["task"]]):
         raise StepError(f"{path}: [submit] probabilities is for classification; remove it")
     if submit["id"] == submit["column"]:
-        raise StepError(f"{path}: [submit] id and column must differ (both are {submit['id']!r})")
+        raise StepError(f"{path}: [submit] id and column name the same column; they must differ")
     return submit
 
 

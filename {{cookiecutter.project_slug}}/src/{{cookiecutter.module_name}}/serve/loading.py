@@ -86,5 +86,5 @@ def chosen_model(ranked: list[Result], model: str | None, threshold: float | Non
     found = chosen(ranked, model or BEST, threshold)
     if found is None:
         names = ", ".join([BEST, GOOD_ENOUGH, *(result["model"] for result in ranked)])
-        raise StepError(f"--model {model!r} is not a scored model; choose one of {names}")
+        raise StepError(f"--model names no scored model; choose one of {names}")
     return found["model"]

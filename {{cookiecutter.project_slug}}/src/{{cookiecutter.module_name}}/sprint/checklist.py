@@ -88,7 +88,7 @@ def parse(text: str) -> list[Section]:
             expected = sections[-1][2] if sections else 0
             if start != expected or end <= start:
                 raise SprintError(
-                    f"{where}: {match['title']!r} runs {offset(start)} – {offset(end)}, but sections must "
+                    f"{where}: this section runs {offset(start)} – {offset(end)}, but sections must "
                     f"follow each other from h+00:00; this one should start at {offset(expected)}"
                 )
             sections.append((match["title"], start, end, []))

@@ -32,7 +32,7 @@ def parse_at(text: str, now: datetime) -> datetime:
         return moment.astimezone()
     except (ValueError, OverflowError):  # OverflowError: a time near year 1 or 9999 has no local time
         raise SprintError(
-            f'--at {text!r} is not a date and time; use e.g. --at "2026-11-21 09:00" or --at 09:00 (today)'
+            '--at takes a date and time, e.g. --at "2026-11-21 09:00", or a time today, e.g. --at 09:00'
         ) from None
     return moment.astimezone()
 

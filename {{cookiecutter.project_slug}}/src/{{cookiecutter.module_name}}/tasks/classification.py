@@ -31,7 +31,7 @@ def check(frame: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     target = settings["target"]
     if frame[target].nunique() < 2:
         raise StepError(
-            f"after cleanup every row has {target} = {frame[target].iloc[0]!r}; "
+            f"after cleanup every row has the same {target}; "
             "a classifier needs at least two classes: check [data] target"
         )
 
@@ -51,8 +51,8 @@ def stratified_split(frame: pd.DataFrame, settings: Mapping[str, Any]) -> tuple[
             else ""
         )
         raise StepError(
-            f"target class {rare.index.tolist()[0]!r} has only one row, too few to "
-            f"hold out; remove it from the data or merge it with another class{hint}"
+            f"{len(rare)} class(es) of {target} have only one row, too few to hold out; "
+            f"remove them from the data or merge them with other classes{hint}"
         )
     by_class = frame.groupby(target, group_keys=False)
     test = by_class.sample(frac=settings["test_size"], random_state=settings["seed"])

@@ -44,9 +44,9 @@ def as_seconds(values: pd.Series) -> np.ndarray:
         return values.to_numpy(np.float64)
     try:
         times = pd.to_datetime(values, utc=True)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError):
         raise StepError(
-            f"time column {values.name!r} holds values that are not times ({error}); fix [data] time"
+            f"time column {values.name!r} holds values that are not times; fix [data] time"
         ) from None
     return ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(np.float64)
 
@@ -71,7 +71,7 @@ def drop_missing_ids(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
 def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str = "rating") -> pd.DataFrame:
     """One row per (user, item): the latest, with the summed rating when the rating is a count."""
     if rating_kind not in RATING_KINDS:
-        raise StepError(f'[data] rating_kind = {rating_kind!r} is not one of "rating", "count"')
+        raise StepError('[data] rating_kind must be "rating" or "count"')
     pair = [columns.user, columns.item]
     ordered = frame.sort_values(columns.time, kind="stable") if columns.time else frame
     if rating_kind == "count" and columns.rating:
@@ -110,7 +110,7 @@ def check_interactions(frame: pd.DataFrame, columns: Columns) -> None:
 def check_split_settings(columns: Columns, test_size: float, holdout: str) -> None:
     """Stop on a holdout the split cannot make (the in-process and the Spark split check the same)."""
     if holdout not in HOLDOUTS:
-        raise StepError(f'[features] holdout = {holdout!r} is not one of "random", "last"')
+        raise StepError('[features] holdout must be "random" or "last"')
     if holdout == "last" and columns.time is None:
         raise StepError(
             '[features] holdout = "last" needs [data] time (the timestamp column); or use "random"'

@@ -62,7 +62,7 @@ def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
     try:
         items = read_files(settings["items"])
     except StepError as error:
-        raise StepError(f"[data] items = {settings['items']!r}: {error}") from None
+        raise StepError(f"[data] items: {error}") from None
     items.attrs["item_separator"] = settings.get("item_separator")
     return items
 

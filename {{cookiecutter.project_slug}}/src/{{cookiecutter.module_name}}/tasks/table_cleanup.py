@@ -48,7 +48,7 @@ def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]
             converted[name] = pd.to_numeric(frame[name], errors="coerce")
             stray = frame[name][converted[name].isna() & frame[name].notna()]
             if len(stray):
-                notes.append(f"{name}: {len(stray)} non-number value(s) made missing, e.g. {stray.iloc[0]!r}")
+                notes.append(f"{name}: {len(stray)} non-number value(s) made missing")
         elif share >= 0.5:
             notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
     return frame.assign(**converted), "; ".join(notes)
