@@ -57,7 +57,9 @@ def top_similar(
     # the rows as columns (CSR): item-KNN passes the users x items matrix transposed, so no copy is made
     by_column = sparse.csr_matrix(vectors.T, dtype=np.float32)
     count = by_column.shape[1]
-    squares = np.bincount(by_column.indices, weights=np.square(by_column.data, dtype=np.float64), minlength=count)
+    squares = np.bincount(
+        by_column.indices, weights=np.square(by_column.data, dtype=np.float64), minlength=count
+    )
     norms = np.sqrt(squares).astype(np.float32)
     shrink = np.float32(shrinkage + 1e-12)
     keep = max(0, min(neighbors, count - 1))
@@ -91,7 +93,8 @@ def re_ranked(
     denominators = typical * norms.astype(np.float64) + shrink
     scale = np.divide(1.0, denominators, out=np.ones(count), where=denominators > 0)
     weighted = sparse.csr_matrix(
-        (by_column.data * scale[by_column.indices], by_column.indices, by_column.indptr), shape=by_column.shape
+        (by_column.data * scale[by_column.indices], by_column.indices, by_column.indptr),
+        shape=by_column.shape,
     )
     # all_pairs_knn writes row i's `wide` best (unordered; empty slots 0) at [i * wide, (i + 1) * wide)
     found = all_pairs_knn(weighted, wide, num_threads=threads, show_progress=False)
