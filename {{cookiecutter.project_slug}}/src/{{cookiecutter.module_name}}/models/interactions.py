@@ -73,12 +73,16 @@ class Interactions:
             )
         return rows
 
-    def without(self, rows: pd.DataFrame, columns: Columns) -> Interactions:
-        """The same users and items (the same rows and columns) with the cells of `rows`, some of the
-        interactions, emptied: a validation split's training side without factorising the ids again."""
+    def cells_of(self, frame: pd.DataFrame, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+        """The matrix row and column of each interaction of `frame` (-1 for an id the matrix has not)."""
+        users = pd.Index(self.users).get_indexer(frame[columns.user])
+        return users, pd.Index(self.items).get_indexer(frame[columns.item])
+
+    def without(self, users: np.ndarray, items: np.ndarray) -> Interactions:
+        """The same users and items (the same rows and columns) with the cells (`users`, `items`: matrix
+        rows and columns), some of the interactions, emptied: a validation split's training side without
+        factorising the ids again."""
         shape = self.matrix.shape
-        users = pd.Index(self.users).get_indexer(rows[columns.user])
-        items = pd.Index(self.items).get_indexer(rows[columns.item])
         cell_rows = np.repeat(np.arange(shape[0]), np.diff(self.matrix.indptr))
         cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices  # sorted: the matrix is canonical
         found = np.searchsorted(cells, users.astype(np.int64) * shape[1] + items)
