@@ -45,8 +45,8 @@ FAMILY_FILES = {
             "recommendation", "recommendation_chart", "recommendation_submission", "interaction_log", "ranking",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
-            "interactions", "neighbours", "random_items", "popularity", "item_knn", "als", "validation",
-            "attributes",
+            "interactions", "selection", "neighbours", "random_items", "popularity", "item_knn", "als",
+            "validation", "attributes",
         )),
         f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (

@@ -192,6 +192,7 @@ RECOMMENDATION_FILES = {
             "tasks/interaction_log",
             "tasks/ranking",
             "models/interactions",
+            "models/selection",
             "models/neighbours",
             "models/random_items",
             "models/popularity",

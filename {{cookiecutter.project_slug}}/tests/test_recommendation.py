@@ -12,7 +12,8 @@ from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import item_knn, popularity
-from {{ cookiecutter.module_name }}.models.interactions import Interactions, top_k
+from {{ cookiecutter.module_name }}.models.interactions import Interactions
+from {{ cookiecutter.module_name }}.models.selection import top_k
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
 from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns

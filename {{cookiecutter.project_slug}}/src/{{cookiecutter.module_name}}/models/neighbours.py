@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .interactions import top_k
+from .selection import top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back

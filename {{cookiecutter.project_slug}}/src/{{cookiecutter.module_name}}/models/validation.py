@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..tasks.interaction_log import Columns, split_users
 from ..tasks.ranking import ndcg, ranked_hits
-from .interactions import Interactions, batches, exclude_seen, top_k
+from .interactions import Interactions
+from .selection import batches, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
