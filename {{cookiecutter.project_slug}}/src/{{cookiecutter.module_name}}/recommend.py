@@ -4,7 +4,7 @@ Reads what the pipeline built: the training interactions (a user's history is wh
 learned from, so nothing held out is shown as known) and the saved models. With an item table
 (`[data] items`), every item is shown with its details (title, genre, ...). Beside each pick,
 "because": the user's items that added most to its score (item-KNN, ALS), by title when the item
-table has a title or name column.
+table has a title or name column, or the model's reason in words ("popular in Comedy over all time").
 """
 
 from __future__ import annotations
@@ -54,9 +54,14 @@ def item_names(items: pd.DataFrame | None, item: str) -> dict[Any, Any]:
     return items.drop_duplicates(item).set_index(item)[named[0]].dropna().to_dict()
 
 
-def reasons_shown(because: list[Any], names: dict[Any, Any]) -> str:
-    """The items behind a pick, by name where known, as one cell."""
-    return "; ".join(str(names.get(item, item)) for item in because)
+def with_reasons(found: pd.DataFrame, names: dict[Any, Any]) -> pd.DataFrame:
+    """`found` (recommendations with reasons) with one `because` cell per pick, as people read it: the
+    model's reason in words (popularity's), else the user's items behind the pick, by name where known."""
+    shown = [
+        reason or "; ".join(str(names.get(item, item)) for item in because)
+        for because, reason in zip(found["because"], found["reason"], strict=True)
+    ]
+    return found.drop(columns=["reason"]).assign(because=shown)
 
 
 def history(train: pd.DataFrame, user: Any, settings: dict, items: pd.DataFrame | None) -> pd.DataFrame:
@@ -83,8 +88,7 @@ def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> 
         if not path.is_file():
             raise StepError(f"{path} is not built: run `invoke all` (or `make`) first")
         top = joblib.load(path).recommend([found], k, reasons=REASONS).drop(columns=["user"])
-        names = item_names(items, columns.item)
-        top["because"] = [reasons_shown(because, names) for because in top["because"]]
+        top = with_reasons(top, item_names(items, columns.item))
         top = with_details(top.rename(columns={"item": columns.item}), items, columns.item)
         print(f"\n{path.stem}: top {k}")
         print(top.to_string(index=False))

@@ -39,7 +39,6 @@ from ..tasks.interaction_log import Columns
 from .selection import batches, exclude_seen, top_k
 
 
-
 @dataclass(frozen=True)
 class Interactions:
     """A CSR users x items matrix (value: the rating, or 1 per interaction) and its rows' and columns' ids."""
@@ -150,13 +149,18 @@ class Recommender:
         items = self.interactions_.items
         return [items[had[order[:, j]][added[order[:, j], j] > 0]].tolist() for j in range(len(columns))]
 
+    def reason(self, history: sparse.csr_matrix, columns: np.ndarray) -> list[str | None]:
+        """Why each item at `columns` is recommended from `history`, in words, from a model whose scores are
+        no sum over the history's items (None: `because` lists the items)."""
+        return [None] * len(columns)
+
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Every item's score for someone new who had the items at `columns`, without retraining."""
         raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
 
     def recommend_basket(self, columns: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
         """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score (and
-        `because` with `reasons` > 0, as `recommend`)."""
+        `because` and `reason` with `reasons` > 0, as `recommend`)."""
         scores = self.basket_scores(columns)[None, :].astype(np.float64)
         scores[0, columns] = -np.inf
         best, best_scores = top_k(scores, k)
@@ -173,11 +177,13 @@ class Recommender:
             basket = sparse.csr_matrix((ones, columns, [0, len(columns)]), shape=(1, len(scores[0])))
             basket.sort_indices()
             found["because"] = self.because(basket, best[0][keep], reasons)
+            found["reason"] = self.reason(basket, best[0][keep])
         return found
 
     def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
-        > 0 `because`: the ids of up to that many of the user's items that added most to the score."""
+        > 0 `because`: the ids of up to that many of the user's items that added most to the score, and
+        `reason`: why in words, from a model whose picks no such items explain (else None)."""
         return self.recommend_rows(self.interactions_.rows_of(users), k, reasons)
 
     def recommend_rows(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
@@ -207,10 +213,10 @@ class Recommender:
             }
         )
         if reasons > 0:
-            finite = np.isfinite(best_scores)
-            found["because"] = [
-                why
-                for row, top, ok in zip(rows, best, finite, strict=True)
-                for why in self.because(self.history(row), top[ok], reasons)
+            picks = [
+                (self.history(row), top[ok])
+                for row, top, ok in zip(rows, best, np.isfinite(best_scores), strict=True)
             ]
+            found["because"] = [why for had, top in picks for why in self.because(had, top, reasons)]
+            found["reason"] = [why for had, top in picks for why in self.reason(had, top)]
         return found

@@ -152,7 +152,14 @@ class NearestNeighbours(Recommender):
         """NDCG@k of each combination of the grid on a per-user validation split of the training data
         (models/validation.py: the split the popularity rules are chosen on too)."""
         split = cell_split(
-            self.interactions_, train, columns, self.validation_size, self.holdout_, self.seed, self.validation_users, self.k_
+            self.interactions_,
+            train,
+            columns,
+            self.validation_size,
+            self.holdout_,
+            self.seed,
+            self.validation_users,
+            self.k_,
         )
         probe = copy.copy(self)
         probe.interactions_ = split.fitting
@@ -162,7 +169,9 @@ class NearestNeighbours(Recommender):
             widest = probe.fit_similarity(probe.interactions_, max(n for n, _, _ in choices), shrinkage)
             for neighbors, _, direction in choices:
                 probe.use_neighbours(widest, neighbors, direction)
-                results[(neighbors, shrinkage, direction)] = split.ndcg(top_columns(probe, split.rows, self.k_))
+                results[(neighbors, shrinkage, direction)] = split.ndcg(
+                    top_columns(probe, split.rows, self.k_)
+                )
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:

@@ -75,14 +75,23 @@ class CellValidation:
         best = np.pad(best, ((0, 0), (0, self.k - best.shape[1])), constant_values=-1)
         keys = self.rows[:, None].astype(np.int64) * count + best
         found = np.minimum(np.searchsorted(self.relevant, keys), max(len(self.relevant) - 1, 0))
-        hits = (best >= 0) & (self.relevant[found] == keys) if len(self.relevant) else np.zeros(best.shape, bool)
+        hits = (
+            (best >= 0) & (self.relevant[found] == keys) if len(self.relevant) else np.zeros(best.shape, bool)
+        )
         relevant = np.bincount(np.searchsorted(self.rows, self.relevant // count), minlength=len(self.rows))
         scored = relevant > 0
         return float(ndcg(hits[scored].astype(np.float64), relevant[scored]).mean()) if scored.any() else 0.0
 
 
 def cell_split(
-    fitted: Interactions, train: pd.DataFrame, columns: Columns, size: float, holdout: str, seed: int, max_users: int, k: int
+    fitted: Interactions,
+    train: pd.DataFrame,
+    columns: Columns,
+    size: float,
+    holdout: str,
+    seed: int,
+    max_users: int,
+    k: int,
 ) -> CellValidation:
     """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns: the same
     interactions held out and the same users scored (the codes sort as the ids do), without a frame of ids."""
@@ -90,7 +99,9 @@ def cell_split(
     coded = pd.DataFrame({"user": users, "item": items})
     if columns.time:
         coded["time"] = train[columns.time].to_numpy()
-    fitting, left_out = split_users(coded, Columns("user", "item", time="time" if columns.time else None), size, holdout, seed=seed)
+    fitting, left_out = split_users(
+        coded, Columns("user", "item", time="time" if columns.time else None), size, holdout, seed=seed
+    )
     scored: Any = left_out["user"].unique()
     if len(scored) > max_users:
         scored = np.random.default_rng(seed).choice(scored, max_users, replace=False)
