@@ -36,6 +36,7 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..tasks.interaction_log import Columns
+from ..tasks.ranking import positions
 from .selection import batches, exclude_seen, top_k
 
 
@@ -72,8 +73,8 @@ class Interactions:
 
     def cells_of(self, frame: pd.DataFrame, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
         """The matrix row and column of each interaction of `frame` (-1 for an id the matrix has not)."""
-        users = pd.Index(self.users).get_indexer(frame[columns.user])
-        return users, pd.Index(self.items).get_indexer(frame[columns.item])
+        users = positions(pd.Index(self.users), frame[columns.user])
+        return users, positions(pd.Index(self.items), frame[columns.item])
 
     def without(self, users: np.ndarray, items: np.ndarray) -> Interactions:
         """The same users and items (the same rows and columns) with the cells (`users`, `items`: matrix

@@ -150,7 +150,8 @@ def blockwise(
     count, keep = columns.shape
     if not len(rows):
         return
-    block = max(1, BLOCK_CELLS // threads // max(1, count))
+    # a block per thread at least: the rows left are few (the most popular, whose products cost most)
+    block = max(1, min(BLOCK_CELLS // threads // max(1, count), math.ceil(len(rows) / threads)))
 
     def fill(start: int) -> None:
         some = rows[start : start + block]
