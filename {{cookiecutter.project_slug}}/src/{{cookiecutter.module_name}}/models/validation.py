@@ -2,8 +2,10 @@
 
 The split holds out each user's interactions as the test split does (the same holdout and k the
 model is judged on), so a setting is chosen the way it will be scored, and the test interactions
-are used once, to score. Item-KNN chooses its neighbours and the popularity rules their window
-and segment with it.
+are used once, to score. The popularity rules choose their window and segment on it as frames
+(`validation_split`); item-KNN chooses its neighbours on the same split made on the fitted matrix's
+rows and columns (`cell_split`), each setting's top k scored as columns (`top_columns`), with no
+frame of ids to build or compare.
 """
 
 from __future__ import annotations
