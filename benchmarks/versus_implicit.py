@@ -5,7 +5,8 @@ Run by bench.py with a baked recommendation project's own Python, in the project
     python versus_implicit.py PACKAGE [--ndcg]
 
 One round: each figure timed for the project then for implicit; prints one JSON object, {"seconds":
-{figure: {"project": s, "implicit": s}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only with --ndcg).
+{figure: {"project": [wall s, CPU s], "implicit": [...]}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only
+with --ndcg).
 bench.py runs rounds of it alternating with the `train knn` step (a make target), whose implicit
 counterparts (one fit at the neighbour count the step chose, the project's and implicit's) are here.
 """
@@ -32,10 +33,12 @@ ALS = {"rank": 64, "reg_param": 0.05, "alpha": 10.0, "max_iter": 10}
 DIRECTIONS = ("candidate", "history")
 
 
-def timed(work: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+def timed(work: Callable[[], Any]) -> tuple[list[float], Any]:
+    """[wall seconds, CPU seconds of every thread of this process] that `work` took, and what it returned:
+    on a shared machine the wall time grows with the load, the CPU time barely."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = work()
-    return time.perf_counter() - start, result
+    return [time.perf_counter() - start, time.process_time() - cpu], result
 
 
 def implicit_top(model: Any, matrix: Any, rows: np.ndarray, users: np.ndarray, items: np.ndarray) -> pd.DataFrame:
@@ -64,7 +67,7 @@ def main(package: str, with_ndcg: bool) -> None:
     binary = fitted.binary()
     users = test["user"].unique()
     rows = fitted.rows_of(users)
-    seconds: dict[str, dict[str, float]] = {}
+    seconds: dict[str, dict[str, list[float]]] = {}
     ndcg: dict[str, dict[str, float]] = {}
 
     def score(recommended: pd.DataFrame) -> float:

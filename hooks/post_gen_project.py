@@ -12,7 +12,7 @@ from pathlib import Path
 ANSWERS = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # The files that exist only for one answer of an option.
-DEMO_APP_FILES = ["app.py", ".streamlit"]
+DEMO_APP_FILES = ["app.py", ".streamlit", "src/{{ cookiecutter.module_name }}/demo_filters.py"]
 # Each task family's own files, removed from a bake of the other family: its package modules (and
 # so its libraries), its tests, its sample data and its output folder. Spark ships with recommendation only.
 PACKAGE = "src/{{ cookiecutter.module_name }}"
@@ -41,12 +41,13 @@ FAMILY_FILES = {
     "recommendation": [
         f"{PACKAGE}/spark",
         f"{PACKAGE}/recommend.py",
+        f"{PACKAGE}/demo_filters.py",
         *(f"{PACKAGE}/tasks/{name}.py" for name in (
             "recommendation", "recommendation_chart", "recommendation_submission", "interaction_log", "ranking",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
-            "interactions", "neighbours", "random_items", "popularity", "item_knn", "als", "validation",
-            "attributes",
+            "interactions", "selection", "neighbours", "random_items", "popularity", "item_knn", "als",
+            "validation", "attributes",
         )),
         f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (
@@ -121,7 +122,7 @@ def remove(path: Path) -> None:
     if path.is_dir():
         shutil.rmtree(path)
     else:
-        path.unlink()
+        path.unlink(missing_ok=True)  # a file of two options (the recommendation demo's) goes once
 
 
 def write_sprint_plan() -> None:

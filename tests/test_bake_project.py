@@ -197,6 +197,7 @@ RECOMMENDATION_FILES = {
             "tasks/interaction_log",
             "tasks/ranking",
             "models/interactions",
+            "models/selection",
             "models/neighbours",
             "models/random_items",
             "models/popularity",
@@ -233,6 +234,10 @@ OPTION_FILES = {
     ("task", "regression"): TABLE_FILES,
     ("task", "recommendation"): RECOMMENDATION_FILES,
 }
+# Files of a combination of answers: the recommendation demo's filters ship only beside its app.
+COMBINATION_FILES = {
+    (("task", "recommendation"), ("demo_app", "streamlit")): {"src/<module>/demo_filters.py"},
+}
 
 
 def baked_files(project) -> set[str]:
@@ -248,6 +253,9 @@ def test_bake_creates_exactly_the_documented_files(cookies, task, demo_app):
     answers = {"task": task, "demo_app": demo_app}
     expected = {name.replace("<module>", "penguin_party") for name in PROJECT_FILES}
     expected |= set().union(*(files for (option, value), files in OPTION_FILES.items() if answers[option] == value))
+    for combination, files in COMBINATION_FILES.items():
+        if all(answers[option] == value for option, value in combination):
+            expected |= files
     expected = {name.replace("<module>", "penguin_party") for name in expected}
     assert baked_files(result.project_path) == expected
 

@@ -25,6 +25,7 @@ import streamlit as st
 
 {%- if cookiecutter.task == 'recommendation' %}
 
+from {{ cookiecutter.module_name }}.demo_filters import passes, rerank, separators
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models.attributes import each_value
 from {{ cookiecutter.module_name }}.recommend import (
@@ -32,11 +33,8 @@ from {{ cookiecutter.module_name }}.recommend import (
     find_user,
     history,
     item_names,
-    passes,
-    reasons_shown,
-    rerank,
-    separators,
     with_details,
+    with_reasons,
 )
 from {{ cookiecutter.module_name }}.results import rank
 from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
@@ -212,8 +210,8 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
     for column, result in zip(st.columns(len(results)), results, strict=True):
         # the user's whole ranking (one row of scores), so that k are left after any filter
         found = load_model(result["model"]).recommend([user], len(novelty), reasons=REASONS)
-        # beside each pick, the user's items behind it ("because you had ...")
-        found["because"] = [reasons_shown(because, names) for because in found["because"]]
+        # beside each pick, the user's items behind it ("because you had ...") or popularity's reason
+        found = with_reasons(found, names)
         candidates = with_details(found.drop(columns=["user"]), details, "item")
         candidates = candidates[passes(candidates, filters, split)]
         if result["model"] == "knn":

@@ -114,13 +114,12 @@ def test_a_segment_missing_from_the_item_table_lists_its_columns():
 
 
 def test_each_recommendation_comes_with_its_reason():
-    """explain(user, items): "popular in <genre> over <window>" for an item of the user's favourite genre,
-    "popular over <window>" for the rest."""
+    """recommend(..., reasons=...)'s `reason`: "popular in <genre> over <window>" for an item of the user's
+    favourite genre, "popular over <window>" for the rest."""
     log, items = long_log()
     model = fitted(log, items, segment="genres", validate=False)
     user = log["user"].iloc[0]
-    top = model.recommend([user], 10)["item"].tolist()
-    reasons = model.explain(user, top)
+    reasons = model.recommend([user], 10, reasons=3)["reason"].tolist()
     favourite = model.segment_names_[model.user_segments_[model.interactions_.rows_of([user])[0]]]
     assert reasons[0] == f"popular in {favourite} over all time"
     assert all(reason.startswith(("popular in ", "popular over all time")) for reason in reasons)

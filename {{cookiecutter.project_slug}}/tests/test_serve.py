@@ -417,6 +417,20 @@ def test_a_baskets_picks_say_which_of_its_items_they_come_from(api, train, colum
     assert any(entry["because"] for entry in answer["items"])
 
 
+def test_each_popularity_pick_says_why_in_words(api, train, columns, busiest):
+    """The popularity model's picks carry `reason` ("popular in <genre> over <window>", or "popular over
+    <window>" outside the user's or basket's favourite genre), and no items as `because`."""
+    basket = train.loc[train[columns["user"]] == busiest, columns["item"]].astype(str).tolist()[:5]
+    for answer in (
+        api.get(f"/recommend/{busiest}", params={"k": 5, "model": "rules"}).json(),
+        api.post("/recommend", json={"items": basket, "k": 5, "model": "rules"}).json(),
+    ):
+        reasons = [entry["reason"] for entry in answer["items"]]
+        assert all(reason.startswith("popular ") and " over " in reason for reason in reasons), reasons
+        assert any(reason.startswith("popular in ") for reason in reasons), reasons
+        assert not any(entry["because"] for entry in answer["items"])
+
+
 def test_an_unknown_user_gets_the_most_popular_items_as_a_cold_start(api, train, columns):
     """A user the models never saw gets the popularity model's list, flagged `cold_start`, not an error."""
     answer = api.get("/recommend/no-such-user-anywhere", params={"k": 3}).json()

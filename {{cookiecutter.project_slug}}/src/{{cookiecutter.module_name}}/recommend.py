@@ -4,7 +4,7 @@ Reads what the pipeline built: the training interactions (a user's history is wh
 learned from, so nothing held out is shown as known) and the saved models. With an item table
 (`[data] items`), every item is shown with its details (title, genre, ...). Beside each pick,
 "because": the user's items that added most to its score (item-KNN, ALS), by title when the item
-table has a title or name column.
+table has a title or name column, or the model's reason in words ("popular in Comedy over all time").
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pandas as pd
 from .cli import run
 from .errors import StepError
 from .files import read_json
-from .models.attributes import each_value, separator_of
 from .tasks.recommendation import columns_of, read_items
 
 HISTORY_SHOWN = 15  # the user's latest interactions printed; the count says how many there are
@@ -55,9 +54,14 @@ def item_names(items: pd.DataFrame | None, item: str) -> dict[Any, Any]:
     return items.drop_duplicates(item).set_index(item)[named[0]].dropna().to_dict()
 
 
-def reasons_shown(because: list[Any], names: dict[Any, Any]) -> str:
-    """The items behind a pick, by name where known, as one cell."""
-    return "; ".join(str(names.get(item, item)) for item in because)
+def with_reasons(found: pd.DataFrame, names: dict[Any, Any]) -> pd.DataFrame:
+    """`found` (recommendations with reasons) with one `because` cell per pick, as people read it: the
+    model's reason in words (popularity's), else the user's items behind the pick, by name where known."""
+    shown = [
+        reason or "; ".join(str(names.get(item, item)) for item in because)
+        for because, reason in zip(found["because"], found["reason"], strict=True)
+    ]
+    return found.drop(columns=["reason"]).assign(because=shown)
 
 
 def history(train: pd.DataFrame, user: Any, settings: dict, items: pd.DataFrame | None) -> pd.DataFrame:
@@ -67,36 +71,6 @@ def history(train: pd.DataFrame, user: Any, settings: dict, items: pd.DataFrame 
     if columns.time:
         had = had.sort_values(columns.time, ascending=False)
     return with_details(had, items, columns.item)
-
-
-# The demo's (app.py) filters and re-ranking of each model's list, here to be tested without Streamlit.
-
-
-def separators(items: pd.DataFrame, item: str, configured: str | None) -> dict[str, str | None]:
-    """Each column's separator of values ("Adventure|Animation"), None for a single-valued one."""
-    return {column: separator_of(items[column], configured) for column in items.columns if column != item}
-
-
-def passes(candidates: pd.DataFrame, filters: dict[str, Any], split: dict[str, str | None]) -> pd.Series:
-    """Which candidates match every filter (an empty selection matches all; a multi-valued item matches
-    when any of its values is chosen)."""
-    keep = pd.Series(True, index=candidates.index)
-    for column, wanted in filters.items():
-        if isinstance(wanted, tuple):
-            keep &= candidates[column].between(*wanted)
-        elif wanted:
-            matching = each_value(candidates[column], split.get(column)).isin(wanted)
-            keep &= matching.groupby(level=0).any().reindex(candidates.index, fill_value=False)
-    return keep
-
-
-def rerank(candidates: pd.DataFrame, novelty: pd.Series, adventurousness: float) -> pd.DataFrame:
-    """Candidates by (1 - a) x their score scaled to 0..1 + a x their novelty (1 - popularity percentile)."""
-    scores = candidates["score"]
-    spread = scores.max() - scores.min()
-    scaled = (scores - scores.min()) / spread if spread > 0 else scores * 0.0
-    blended = (1 - adventurousness) * scaled + adventurousness * candidates["item"].map(novelty).fillna(1.0)
-    return candidates.assign(score=blended).sort_values("score", ascending=False, kind="stable")
 
 
 def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> None:
@@ -114,8 +88,7 @@ def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> 
         if not path.is_file():
             raise StepError(f"{path} is not built: run `invoke all` (or `make`) first")
         top = joblib.load(path).recommend([found], k, reasons=REASONS).drop(columns=["user"])
-        names = item_names(items, columns.item)
-        top["because"] = [reasons_shown(because, names) for because in top["because"]]
+        top = with_reasons(top, item_names(items, columns.item))
         top = with_details(top.rename(columns={"item": columns.item}), items, columns.item)
         print(f"\n{path.stem}: top {k}")
         print(top.to_string(index=False))

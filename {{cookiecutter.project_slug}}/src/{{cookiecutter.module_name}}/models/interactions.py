@@ -1,4 +1,5 @@
-"""What every recommender shares: interactions as a sparse user x item matrix, and top-k selection.
+"""What every recommender shares: interactions as a sparse user x item matrix, and recommending from it
+(selection.py picks each user's top k of a batch of scores).
 
 The interface of the recommendation models (`random_items`, `popularity`, `item_knn`)::
 
@@ -18,14 +19,13 @@ have in `train` (fewer if fewer are left), best first; its columns are always na
 rank, score. A user with no training interactions is an error.
 
 Ids are kept as given: the matrix's rows and columns are positions, and `Interactions.users`
-and `Interactions.items` map them back to the ids. Scores are computed a batch of users at a
-time, as a dense batch x items block (a few tens of MB), never for all users at once.
+and `Interactions.items` map them back to the ids.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -35,11 +35,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from ..tasks.interaction_log import Columns
-
-BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
-CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
-CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
+from ..tasks.interaction_log import Columns, positions
+from .selection import batches, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
@@ -73,12 +70,16 @@ class Interactions:
             )
         return rows
 
-    def without(self, rows: pd.DataFrame, columns: Columns) -> Interactions:
-        """The same users and items (the same rows and columns) with the cells of `rows`, some of the
-        interactions, emptied: a validation split's training side without factorising the ids again."""
+    def cells_of(self, frame: pd.DataFrame, columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+        """The matrix row and column of each interaction of `frame` (-1 for an id the matrix has not)."""
+        users = positions(pd.Index(self.users), frame[columns.user])
+        return users, positions(pd.Index(self.items), frame[columns.item])
+
+    def without(self, users: np.ndarray, items: np.ndarray) -> Interactions:
+        """The same users and items (the same rows and columns) with the cells (`users`, `items`: matrix
+        rows and columns), some of the interactions, emptied: a validation split's training side without
+        factorising the ids again."""
         shape = self.matrix.shape
-        users = pd.Index(self.users).get_indexer(rows[columns.user])
-        items = pd.Index(self.items).get_indexer(rows[columns.item])
         cell_rows = np.repeat(np.arange(shape[0]), np.diff(self.matrix.indptr))
         cells = cell_rows.astype(np.int64) * shape[1] + self.matrix.indices  # sorted: the matrix is canonical
         found = np.searchsorted(cells, users.astype(np.int64) * shape[1] + items)
@@ -97,90 +98,6 @@ class Interactions:
     def popularity(self) -> np.ndarray:
         """Interactions per item (users who had it)."""
         return np.bincount(self.matrix.indices, minlength=len(self.items)).astype(np.float64)
-
-
-def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
-    """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
-    size = max(1, BATCH_CELLS // max(1, n_items))
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
-    """Set to -inf, in place, the scores of the items each row's user already has (`seen`: the same rows)."""
-    rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
-    scores[rows, seen.indices] = -np.inf
-
-
-def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the columns of the k highest scores, best first (ties: the lower column first), and those
-    scores.
-
-    The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
-    so only the chunks whose maximum reaches it are read again, and the few scores at or above it
-    sorted (one pass over the rows, no partition of them). When ties leave too many (most scores
-    equal), a partition finds each row's k-th score instead; say `mostly_equal` when most scores
-    share one value (zero similarities): it then partitions the negated scores at k - 1, several
-    times faster there.
-    """
-    count = scores.shape[1]
-    k = min(k, count)
-    if k <= 0:
-        empty = np.empty((scores.shape[0], 0))
-        return empty.astype(np.int64), empty
-    chunk = min(CHUNK, count // (4 * k))
-    if chunk >= 4:
-        found = top_k_in_chunks(scores, k, chunk)
-        if found is not None:
-            return found
-    if mostly_equal:
-        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
-    else:
-        kth = np.partition(scores, count - k, axis=1)[:, count - k]
-    above = scores > kth[:, None]
-    tied = scores == kth[:, None]
-    room = k - above.sum(axis=1, keepdims=True)  # how many of the tied make the k, lowest columns first
-    rows, columns = np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
-    return sorted_by_row(rows, columns, scores, k)
-
-
-def top_k_in_chunks(scores: np.ndarray, k: int, chunk: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """`top_k` looking only in the chunks of `chunk` columns whose maximum reaches the row's k-th highest
-    chunk maximum (None: ties leave too many chunks or scores to sort)."""
-    count_rows, count = scores.shape
-    whole = count // chunk
-    # the whole chunks as a view (slicing off the last partial chunk and reshaping would copy every score)
-    blocks = np.lib.stride_tricks.as_strided(
-        scores, (count_rows, whole, chunk), (scores.strides[0], chunk * scores.strides[1], scores.strides[1])
-    )
-    tail = scores[:, whole * chunk :]
-    maxima = blocks.max(axis=2)
-    if tail.shape[1]:
-        maxima = np.concatenate([maxima, tail.max(axis=1, keepdims=True)], axis=1)
-    threshold = -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
-    rows, chunks = np.nonzero(maxima[:, :whole] >= threshold[:, None])
-    if len(rows) > CANDIDATES_PER_PICK * k * count_rows // 2:
-        return None
-    cells = blocks[rows, chunks]  # the chunks that may hold a row's best, copied: a few per row
-    hit, offset = np.nonzero(cells >= threshold[rows, None])
-    tail_rows, tail_columns = np.nonzero(tail >= threshold[:, None])
-    rows = np.concatenate([rows[hit], tail_rows])
-    if len(rows) > CANDIDATES_PER_PICK * k * count_rows:
-        return None
-    columns = np.concatenate([chunks[hit] * chunk + offset, tail_columns + whole * chunk])
-    return sorted_by_row(rows, columns, scores, k)
-
-
-def sorted_by_row(
-    rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Of the cells (`rows`, `columns`), at least k per row, each row's k of highest score, best first."""
-    values = scores[rows, columns]
-    order = np.lexsort((columns, -values, rows))
-    rows, columns, values = rows[order], columns[order], values[order]
-    first = np.arange(len(rows)) - np.searchsorted(rows, rows) < k
-    shape = (len(scores), k)
-    return columns[first].reshape(shape).astype(np.int64), values[first].reshape(shape)
 
 
 class Recommender:
@@ -232,13 +149,18 @@ class Recommender:
         items = self.interactions_.items
         return [items[had[order[:, j]][added[order[:, j], j] > 0]].tolist() for j in range(len(columns))]
 
+    def reason(self, history: sparse.csr_matrix, columns: np.ndarray) -> list[str | None]:
+        """Why each item at `columns` is recommended from `history`, in words, from a model whose scores are
+        no sum over the history's items (None: `because` lists the items)."""
+        return [None] * len(columns)
+
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """Every item's score for someone new who had the items at `columns`, without retraining."""
         raise StepError(f"the {type(self).__name__} model scores only the users it was trained on")
 
     def recommend_basket(self, columns: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
         """The k best items, not in the basket (`columns`), for someone new: columns item, rank, score (and
-        `because` with `reasons` > 0, as `recommend`)."""
+        `because` and `reason` with `reasons` > 0, as `recommend`)."""
         scores = self.basket_scores(columns)[None, :].astype(np.float64)
         scores[0, columns] = -np.inf
         best, best_scores = top_k(scores, k)
@@ -255,11 +177,13 @@ class Recommender:
             basket = sparse.csr_matrix((ones, columns, [0, len(columns)]), shape=(1, len(scores[0])))
             basket.sort_indices()
             found["because"] = self.because(basket, best[0][keep], reasons)
+            found["reason"] = self.reason(basket, best[0][keep])
         return found
 
     def recommend(self, users: Iterable[Any], k: int, reasons: int = 0) -> pd.DataFrame:
         """Each user's k best unseen items: columns user, item, rank (1 = best), score, and with `reasons`
-        > 0 `because`: the ids of up to that many of the user's items that added most to the score."""
+        > 0 `because`: the ids of up to that many of the user's items that added most to the score, and
+        `reason`: why in words, from a model whose picks no such items explain (else None)."""
         return self.recommend_rows(self.interactions_.rows_of(users), k, reasons)
 
     def recommend_rows(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
@@ -289,10 +213,10 @@ class Recommender:
             }
         )
         if reasons > 0:
-            finite = np.isfinite(best_scores)
-            found["because"] = [
-                why
-                for row, top, ok in zip(rows, best, finite, strict=True)
-                for why in self.because(self.history(row), top[ok], reasons)
+            picks = [
+                (self.history(row), top[ok])
+                for row, top, ok in zip(rows, best, np.isfinite(best_scores), strict=True)
             ]
+            found["because"] = [why for had, top in picks for why in self.because(had, top, reasons)]
+            found["reason"] = [why for had, top in picks for why in self.reason(had, top)]
         return found

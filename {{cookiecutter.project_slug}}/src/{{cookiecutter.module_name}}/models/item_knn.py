@@ -47,7 +47,7 @@ from ..spark import session
 from ..tasks.interaction_log import Columns
 from .interactions import Interactions, Recommender
 from .neighbours import Neighbours, top_similar
-from .validation import validation_split
+from .validation import cell_split, top_columns
 
 KINDS = ("item", "user")
 ENGINES = ("scipy", "spark")
@@ -151,20 +151,27 @@ class NearestNeighbours(Recommender):
     def validate(self, train: pd.DataFrame, columns: Columns) -> dict[Choice, float]:
         """NDCG@k of each combination of the grid on a per-user validation split of the training data
         (models/validation.py: the split the popularity rules are chosen on too)."""
-        split = validation_split(
-            train, columns, self.validation_size, self.holdout_, self.seed, self.validation_users, self.k_
+        split = cell_split(
+            self.interactions_,
+            train,
+            columns,
+            self.validation_size,
+            self.holdout_,
+            self.seed,
+            self.validation_users,
+            self.k_,
         )
         probe = copy.copy(self)
-        # the training matrix with the held-out cells emptied: the same ids, not factorised again
-        probe.interactions_ = self.interactions_.without(split.left_out, columns)
-        rows = probe.interactions_.rows_of(split.users)
+        probe.interactions_ = split.fitting
         results = {}
         for shrinkage in sorted({choice[1] for choice in self.grid}):
             choices = [choice for choice in self.grid if choice[1] == shrinkage]
             widest = probe.fit_similarity(probe.interactions_, max(n for n, _, _ in choices), shrinkage)
             for neighbors, _, direction in choices:
                 probe.use_neighbours(widest, neighbors, direction)
-                results[(neighbors, shrinkage, direction)] = split.ndcg(probe.recommend_rows(rows, self.k_))
+                results[(neighbors, shrinkage, direction)] = split.ndcg(
+                    top_columns(probe, split.rows, self.k_)
+                )
         return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:

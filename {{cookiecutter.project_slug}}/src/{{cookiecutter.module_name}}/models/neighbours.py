@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .interactions import top_k
+from .selection import top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back
@@ -54,30 +54,35 @@ def top_similar(
 ) -> Neighbours:
     """For each row of `vectors`, the `neighbors` other rows of highest cosine similarity to it, each
     dot product divided by |a| |b| + `shrinkage`; `threads`: one per core by default."""
-    vectors = sparse.csr_matrix(vectors, dtype=np.float32)
-    count = vectors.shape[0]
-    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel()).astype(np.float32)
+    # the rows as columns (CSR): item-KNN passes the users x items matrix transposed, so no copy is made
+    by_column = sparse.csr_matrix(vectors.T, dtype=np.float32)
+    count = by_column.shape[1]
+    squares = np.bincount(
+        by_column.indices, weights=np.square(by_column.data, dtype=np.float64), minlength=count
+    )
+    norms = np.sqrt(squares).astype(np.float32)
     shrink = np.float32(shrinkage + 1e-12)
     keep = max(0, min(neighbors, count - 1))
     threads = threads or os.cpu_count() or 1
     columns = np.zeros((count, keep), dtype=np.int32)
     values = np.zeros((count, keep), dtype=np.float32)
     if keep:
-        done = re_ranked(vectors, norms, shrink, threads, columns, values)
-        blockwise(vectors, norms, shrink, np.flatnonzero(~done), threads, columns, values)
+        done = re_ranked(by_column, norms, shrink, threads, columns, values)
+        blockwise(by_column, norms, shrink, np.flatnonzero(~done), threads, columns, values)
     return Neighbours(columns, np.maximum(values, 0.0))
 
 
 def re_ranked(
-    vectors: sparse.csr_matrix,
+    by_column: sparse.csr_matrix,
     norms: np.ndarray,
     shrink: np.float32,
     threads: int,
     columns: np.ndarray,
     values: np.ndarray,
 ) -> np.ndarray:
-    """Fill `columns` and `values` from implicit's candidates re-ranked by the shrunk cosine; True for the
-    rows whose neighbours are proven complete (no row left out could rank among them)."""
+    """Fill `columns` and `values` from implicit's candidates re-ranked by the shrunk cosine (`by_column`:
+    the rows compared, as the columns of a CSR matrix); True for the rows whose neighbours are proven
+    complete (no row left out could rank among them)."""
     from implicit.nearest_neighbours import all_pairs_knn
 
     count, keep = columns.shape
@@ -87,7 +92,10 @@ def re_ranked(
     # dot products over typical x |b| + shrinkage: row a's own order when |a| is typical, near it otherwise
     denominators = typical * norms.astype(np.float64) + shrink
     scale = np.divide(1.0, denominators, out=np.ones(count), where=denominators > 0)
-    weighted = sparse.csr_matrix(vectors.T.multiply(scale[None, :]), dtype=np.float64)
+    weighted = sparse.csr_matrix(
+        (by_column.data * scale[by_column.indices], by_column.indices, by_column.indptr),
+        shape=by_column.shape,
+    )
     # all_pairs_knn writes row i's `wide` best (unordered; empty slots 0) at [i * wide, (i + 1) * wide)
     found = all_pairs_knn(weighted, wide, num_threads=threads, show_progress=False)
     found_columns, keys = found.col.reshape(count, wide), found.data.reshape(count, wide)
@@ -129,7 +137,7 @@ def complete(
 
 
 def blockwise(
-    vectors: sparse.csr_matrix,
+    by_column: sparse.csr_matrix,
     norms: np.ndarray,
     shrink: np.float32,
     rows: np.ndarray,
@@ -140,12 +148,14 @@ def blockwise(
     """Fill `columns` and `values` at `rows` from every similarity of those rows, a block of rows x all
     the rows at a time (cut to its top at once), the blocks on `threads` threads."""
     count, keep = columns.shape
-    transposed = vectors.T.tocsr()
-    block = max(1, BLOCK_CELLS // threads // max(1, count))
+    if not len(rows):
+        return
+    # a block per thread at least: the rows left are few (the most popular, whose products cost most)
+    block = max(1, min(BLOCK_CELLS // threads // max(1, count), math.ceil(len(rows) / threads)))
 
     def fill(start: int) -> None:
         some = rows[start : start + block]
-        similarity = (vectors[some] @ transposed).toarray()
+        similarity = (by_column[:, some].T @ by_column).toarray()
         similarity /= norms[some, None] * norms[None, :] + shrink
         similarity[np.arange(len(some)), some] = 0.0  # a row is not its own neighbour
         columns[some], values[some] = top_k(similarity, keep, mostly_equal=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -137,9 +136,12 @@ class Popularity(Recommender):
 
     def basket_scores(self, columns: np.ndarray) -> np.ndarray:
         """For someone new who had the items at `columns`: the most popular, their most-had segment first."""
+        return self.segment_scores(np.array([self.favourite_of(columns)]))[0]
+
+    def favourite_of(self, columns: np.ndarray) -> int:
+        """The segment most of the items at `columns` are in (-1: none), as a trained user's is found."""
         per_segment = np.asarray(self.item_segments_[columns].sum(axis=0)).ravel()
-        favourite = int(per_segment.argmax()) if per_segment.max(initial=0) > 0 else -1
-        return self.segment_scores(np.array([favourite]))[0]
+        return int(per_segment.argmax()) if per_segment.max(initial=0) > 0 else -1
 
     def in_favourite(self, favourites: np.ndarray) -> np.ndarray:
         """Users (by most-had segment, -1: none) x items: whether the item is in the user's segment."""
@@ -156,18 +158,16 @@ class Popularity(Recommender):
             scores += self.in_favourite(favourites) * np.float32(self.item_scores_.max() + 1.0)
         return scores
 
-    def explain(self, user: Any, items: Sequence[Any]) -> list[str]:
-        """Why each of `items` is recommended to `user`: "popular in Comedy over the last 365 days"."""
+    def reason(self, history: sparse.csr_matrix, columns: np.ndarray) -> list[str | None]:
+        """ "popular in Comedy over the last 365 days" for an item of the segment the `history` (a 1 x items
+        row) has most of, "popular over the last 365 days" for the rest."""
         over = f"over the last {self.window_:g} days" if self.windowed_ else "over all time"
-        rows = self.interactions_.rows_of([user])
-        favourite = self.user_segments_[rows] if len(rows) else np.array([-1])
-        inside = self.in_favourite(favourite)[0]
-        where = pd.Index(self.interactions_.items).get_indexer(list(items))
-        name = self.segment_names_[favourite[0]] if favourite[0] >= 0 else None
-        return [
-            f"popular in {name} {over}" if name is not None and at >= 0 and inside[at] else f"popular {over}"
-            for at in where
-        ]
+        favourite = self.favourite_of(history.indices)
+        if favourite < 0:
+            return [f"popular {over}"] * len(columns)
+        inside = self.in_favourite(np.array([favourite]))[0]
+        name = self.segment_names_[favourite]
+        return [f"popular in {name} {over}" if inside[column] else f"popular {over}" for column in columns]
 
     def describe(self) -> str:
         if self.windowed_:

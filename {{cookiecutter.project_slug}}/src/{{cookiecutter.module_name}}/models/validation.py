@@ -2,12 +2,16 @@
 
 The split holds out each user's interactions as the test split does (the same holdout and k the
 model is judged on), so a setting is chosen the way it will be scored, and the test interactions
-are used once, to score. Item-KNN chooses its neighbours and the popularity rules their window
-and segment with it.
+are used once, to score. The popularity rules choose their window and segment on it as frames
+(`validation_split`); item-KNN chooses its neighbours on the same split made on the fitted matrix's
+rows and columns (`cell_split`), each setting's top k scored as columns (`top_columns`), with no
+frame of ids to build or compare.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +20,8 @@ import pandas as pd
 
 from ..tasks.interaction_log import Columns, split_users
 from ..tasks.ranking import ndcg, ranked_hits
+from .interactions import Interactions
+from .selection import batches, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
@@ -51,3 +57,78 @@ def validation_split(
         held = left_out[left_out[columns.user].isin(users)]
     seen = fitting[fitting[columns.user].isin(users)]  # all ndcg needs of the training side
     return Validation(fitting, left_out, held, users, seen, columns, k)
+
+
+@dataclass(frozen=True)
+class CellValidation:
+    """`validation_split` on the matrix cells of a fitted model: the training matrix with the held-out cells
+    emptied (`fitting`), the scored users' rows (sorted) and their held-out cells (`relevant`: row x
+    items + column, sorted, without the cells also left in `fitting`, as ndcg counts them)."""
+
+    fitting: Interactions
+    rows: np.ndarray
+    relevant: np.ndarray
+    k: int
+
+    def ndcg(self, best: np.ndarray) -> float:
+        """NDCG@k of each scored row's top k columns (`best`, rows in `rows` order; -1: no item), as the
+        evaluate step's: over the rows with a held-out cell."""
+        count = self.fitting.matrix.shape[1]
+        best = np.pad(best, ((0, 0), (0, self.k - best.shape[1])), constant_values=-1)
+        keys = self.rows[:, None].astype(np.int64) * count + best
+        found = np.minimum(np.searchsorted(self.relevant, keys), max(len(self.relevant) - 1, 0))
+        hits = (
+            (best >= 0) & (self.relevant[found] == keys) if len(self.relevant) else np.zeros(best.shape, bool)
+        )
+        relevant = np.bincount(np.searchsorted(self.rows, self.relevant // count), minlength=len(self.rows))
+        scored = relevant > 0
+        return float(ndcg(hits[scored].astype(np.float64), relevant[scored]).mean()) if scored.any() else 0.0
+
+
+def cell_split(
+    fitted: Interactions,
+    train: pd.DataFrame,
+    columns: Columns,
+    size: float,
+    holdout: str,
+    seed: int,
+    max_users: int,
+    k: int,
+) -> CellValidation:
+    """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns: the same
+    interactions held out and the same users scored (the codes sort as the ids do), without a frame of ids."""
+    users, items = fitted.cells_of(train, columns)
+    coded = pd.DataFrame({"user": users, "item": items})
+    if columns.time:
+        coded["time"] = train[columns.time].to_numpy()
+    fitting, left_out = split_users(
+        coded, Columns("user", "item", time="time" if columns.time else None), size, holdout, seed=seed
+    )
+    scored: Any = left_out["user"].unique()
+    if len(scored) > max_users:
+        scored = np.random.default_rng(seed).choice(scored, max_users, replace=False)
+    scored = np.sort(scored)
+    count = len(fitted.items)
+    held = left_out[np.isin(left_out["user"].to_numpy(), scored)]
+    kept = fitting[np.isin(fitting["user"].to_numpy(), scored)]
+    held_keys = held["user"].to_numpy(np.int64) * count + held["item"].to_numpy()
+    kept_keys = kept["user"].to_numpy(np.int64) * count + kept["item"].to_numpy()
+    relevant = np.unique(held_keys[~np.isin(held_keys, kept_keys)])
+    emptied = fitted.without(left_out["user"].to_numpy(), left_out["item"].to_numpy())
+    return CellValidation(emptied, scored, relevant, k)
+
+
+def top_columns(model: Any, rows: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k best item columns by `model.scores`, the items it had left out (-1: fewer than k), a
+    batch per core at once, as `recommend_rows` ranks them."""
+
+    def best_of(some: np.ndarray) -> np.ndarray:
+        scores = model.scores(some)
+        exclude_seen(scores, model.interactions_.matrix[some])
+        best, best_scores = top_k(scores, k)
+        best[~np.isfinite(best_scores)] = -1
+        return best
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        parts = list(pool.map(best_of, batches(rows, len(model.interactions_.items))))
+    return np.concatenate(parts) if parts else np.empty((0, k), np.int64)

@@ -40,6 +40,10 @@ class Recommended(BaseModel):
     because: list[Reason] = Field(
         default=[], description="the user's (or basket's) items that added most to the score, the most first"
     )
+    reason: str | None = Field(
+        default=None,
+        description='why, in words, from a model no such items explain: "popular in Comedy over all time"',
+    )
 
 
 class Recommendations(BaseModel):
@@ -88,9 +92,16 @@ def as_items(
         for why in found["because"]
     ]
     return [
-        Recommended(item=item, rank=position, score=score, details=details.get(item), because=why)
-        for item, position, score, why in zip(
-            found["item"].tolist(), found["rank"].tolist(), found["score"].tolist(), reasons, strict=True
+        Recommended(
+            item=item, rank=position, score=score, details=details.get(item), because=why, reason=words
+        )
+        for item, position, score, why, words in zip(
+            found["item"].tolist(),
+            found["rank"].tolist(),
+            found["score"].tolist(),
+            reasons,
+            found["reason"].tolist(),
+            strict=True,
         )
     ]
 

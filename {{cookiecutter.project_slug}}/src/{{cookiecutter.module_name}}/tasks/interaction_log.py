@@ -1,4 +1,5 @@
-"""The recommendation task's interaction log: its columns, its cleanup and its per-user split.
+"""The recommendation task's interaction log: its columns, its cleanup, its per-user split, and where
+ids are among the training ids (`positions`).
 
 Cleanup, in this order: drop rows without a user or an item; collapse repeated (user, item)
 interactions into one row. With `rating_kind = "count"` the rating is a count or weight
@@ -15,6 +16,7 @@ What the clean and split steps load (with their Spark backends): pandas and nump
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,3 +151,20 @@ def split_users(
     if not is_test.any():
         raise no_user_to_score(min_interactions)
     return frame[~is_test], frame[is_test]
+
+
+def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Where each of `values` is in `index` (-1: not in it).
+
+    Arrow looks ids up in place; pandas first makes a Python object of each text id, which for the
+    8M training rows of a 10M-interaction log took 1 s and half a GB more than Arrow's 0.13 s. Ids
+    Arrow cannot hold or look up (mixed types, categories) are left to pandas.
+    """
+    import pyarrow as pa  # here, not on top: the clean and split steps that import this module need no Arrow
+    import pyarrow.compute as pc
+
+    with suppress(pa.ArrowException):  # every error of pyarrow
+        looked_up, known = pa.array(values), pa.array(index)
+        if looked_up.type == known.type:
+            return pc.index_in(looked_up, value_set=known).fill_null(-1).to_numpy()
+    return index.get_indexer(values)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..models.interactions import top_k
+from ..models.selection import top_k
 
 
 def popular_items(model: Any, k: int) -> list[Any]:

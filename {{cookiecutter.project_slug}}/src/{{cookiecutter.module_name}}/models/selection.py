@@ -1,0 +1,101 @@
+"""Choosing each user's best items from a dense batch of scores: every recommender's last step.
+
+Scores are computed a batch of users at a time (`batches`), as a dense batch x items block (a few
+tens of MB), never for all users at once; the items a user already had are ruled out
+(`exclude_seen`) and `top_k` keeps each row's k highest, best first, ties to the lower column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from scipy import sparse
+
+BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
+CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
+CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
+
+
+def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
+    """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
+    size = max(1, BATCH_CELLS // max(1, n_items))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
+    """Set to -inf, in place, the scores of the items each row's user already has (`seen`: the same rows)."""
+    rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
+    scores[rows, seen.indices] = -np.inf
+
+
+def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the columns of the k highest scores, best first (ties: the lower column first), and those
+    scores.
+
+    The rows are cut into chunks: the k-th highest chunk maximum is at most the k-th highest score,
+    so only the chunks whose maximum reaches it are read again, and the few scores at or above it
+    sorted (one pass over the rows, no partition of them). When ties leave too many (most scores
+    equal), a partition finds each row's k-th score instead; say `mostly_equal` when most scores
+    share one value (zero similarities): it then partitions the negated scores at k - 1, several
+    times faster there.
+    """
+    count = scores.shape[1]
+    k = min(k, count)
+    if k <= 0:
+        empty = np.empty((scores.shape[0], 0))
+        return empty.astype(np.int64), empty
+    chunk = min(CHUNK, count // (4 * k))
+    if chunk >= 4:
+        found = top_k_in_chunks(scores, k, chunk)
+        if found is not None:
+            return found
+    if mostly_equal:
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
+    else:
+        kth = np.partition(scores, count - k, axis=1)[:, count - k]
+    above = scores > kth[:, None]
+    tied = scores == kth[:, None]
+    room = k - above.sum(axis=1, keepdims=True)  # how many of the tied make the k, lowest columns first
+    rows, columns = np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def top_k_in_chunks(scores: np.ndarray, k: int, chunk: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """`top_k` looking only in the chunks of `chunk` columns whose maximum reaches the row's k-th highest
+    chunk maximum (None: ties leave too many chunks or scores to sort)."""
+    count_rows, count = scores.shape
+    whole = count // chunk
+    # the whole chunks as a view (slicing off the last partial chunk and reshaping would copy every score)
+    blocks = np.lib.stride_tricks.as_strided(
+        scores, (count_rows, whole, chunk), (scores.strides[0], chunk * scores.strides[1], scores.strides[1])
+    )
+    tail = scores[:, whole * chunk :]
+    maxima = blocks.max(axis=2)
+    if tail.shape[1]:
+        maxima = np.concatenate([maxima, tail.max(axis=1, keepdims=True)], axis=1)
+    threshold = -np.partition(-maxima, k - 1, axis=1)[:, k - 1]
+    rows, chunks = np.nonzero(maxima[:, :whole] >= threshold[:, None])
+    if len(rows) > CANDIDATES_PER_PICK * k * count_rows // 2:
+        return None
+    cells = blocks[rows, chunks]  # the chunks that may hold a row's best, copied: a few per row
+    hit, offset = np.nonzero(cells >= threshold[rows, None])
+    tail_rows, tail_columns = np.nonzero(tail >= threshold[:, None])
+    rows = np.concatenate([rows[hit], tail_rows])
+    if len(rows) > CANDIDATES_PER_PICK * k * count_rows:
+        return None
+    columns = np.concatenate([chunks[hit] * chunk + offset, tail_columns + whole * chunk])
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def sorted_by_row(
+    rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of the cells (`rows`, `columns`), at least k per row, each row's k of highest score, best first."""
+    values = scores[rows, columns]
+    order = np.lexsort((columns, -values, rows))
+    rows, columns, values = rows[order], columns[order], values[order]
+    first = np.arange(len(rows)) - np.searchsorted(rows, rows) < k
+    shape = (len(scores), k)
+    return columns[first].reshape(shape).astype(np.int64), values[first].reshape(shape)
