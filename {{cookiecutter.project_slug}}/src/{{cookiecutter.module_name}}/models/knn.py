@@ -73,6 +73,10 @@ class KnnGridSearch(GridSearchCV):
         self.multimetric_ = False
         return self
 
+    def chosen_params(self) -> dict[str, Any]:
+        """The `build` settings that train the k this search chose, without searching (learning.py)."""
+        return {"n_neighbors": [self.best_params_[GRID]]}
+
     def fold_scores(
         self, X: pd.DataFrame, y: pd.Series, settings: list[dict[str, Any]]
     ) -> tuple[list[list[float]], list[list[float]]]:
