@@ -7,11 +7,20 @@ supervisor forks the step, tells the launcher its pid (for Ctrl-C), waits for it
 it ended. The step process leaves the server's code, takes the launcher's stdin/stdout/stderr,
 environment, working directory and umask, and then runs as `python -m` does, ending as it would.
 The server exits after IDLE_SECONDS without a request.
+
+A forked step must cost no more than a cold one. Two things would copy the server's preloaded memory
+(some 200 MB) page by page into every step: the garbage collector visiting the preloaded objects, and
+the interpreter's teardown at exit releasing them. So the server freezes its objects out of the
+collector's sight before it forks (gc.freeze, the documented way for fork servers), and a step that
+ends normally exits as Python does (its threads joined, atexit run, output flushed) but without the
+teardown. A leaderboard step took 0.8 s warm against 0.06 s cold before; about as long as cold after.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -118,6 +127,7 @@ def serve(address: str) -> tuple[dict, list[int]]:
         if not same_user(connection):
             connection.close()
             continue
+        gc.freeze()  # what is loaded so far stays unvisited by the collector, in the server and its steps
         if os.fork() == 0:
             listener.close()
             return supervise(connection)
@@ -234,6 +244,40 @@ def run_as_main(module: str) -> None:
     run(module)
 
 
+def exit_status(error: SystemExit) -> int:
+    """The exit status Python gives `sys.exit(code)`: 0 for None, the number, else 1 with `code` printed."""
+    if error.code is None or isinstance(error.code, int):
+        return error.code or 0
+    print(error.code, file=sys.stderr)
+    return 1
+
+
+def run_and_exit(module: str) -> None:
+    """Run the step; when it returns or calls sys.exit, end as Python would (threads joined, atexit run,
+    output flushed) but skip the teardown of the preloaded libraries. Any other exception (an error,
+    Ctrl-C) takes Python's own way out, which prints it and ends as a cold step would."""
+    # Held here: running the step empties this file's namespace (run_as_main).
+    system, status_of, join_threads, run_atexit, flush, leave = (
+        sys,
+        exit_status,
+        threading._shutdown,  # what the interpreter itself calls first at exit: wait for the step's threads
+        atexit._run_exitfuncs,
+        contextlib.suppress(OSError, ValueError),
+        os._exit,
+    )
+    try:
+        run_as_main(module)
+        status = 0
+    except SystemExit as error:
+        status = status_of(error)
+    join_threads()
+    run_atexit()
+    for stream in (system.stdout, system.stderr):
+        with flush:
+            stream.flush()
+    leave(status)
+
+
 if __name__ == "__main__":
     address = sys.argv[1]
-    run_as_main(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
+    run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
