@@ -63,7 +63,7 @@ class KnnGridSearch(GridSearchCV):
         settings = list(ParameterGrid(self.param_grid))
         validation, training = self.fold_scores(X, y, settings)
         self.cv_results_ = search_results(settings, validation)
-        self.best_index_ = int(np.argmax(self.cv_results_["mean_test_score"]))
+        self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
         self.best_params_ = settings[self.best_index_]
         self.best_score_ = float(self.cv_results_["mean_test_score"][self.best_index_])
         self.train_scores_ = [float(np.mean(scores)) for scores in training]
@@ -105,16 +105,18 @@ class KnnGridSearch(GridSearchCV):
 
 def search_results(settings: list[dict[str, Any]], scores: list[list[float]]) -> dict[str, Any]:
     """The part of scikit-learn's `cv_results_` that the validation curve and a reader use: each k, its
-    score on each fold, their mean, spread and rank (1 the best; ties share the better rank)."""
+    score on each fold, their mean, spread and rank (1 the best; ties share the better rank; a score
+    that could not be computed, NaN, ranks last)."""
     table = np.array(scores, dtype=float)
     means = table.mean(axis=1)
+    ranked = np.nan_to_num(means, nan=-np.inf)
     return {
         "params": settings,
         f"param_{GRID}": np.array([setting[GRID] for setting in settings]),
         **{f"split{fold}_test_score": table[:, fold] for fold in range(table.shape[1])},
         "mean_test_score": means,
         "std_test_score": table.std(axis=1),
-        "rank_test_score": np.array([1 + int(np.sum(means > mean)) for mean in means]),
+        "rank_test_score": np.array([1 + int(np.sum(ranked > mean)) for mean in ranked]),
     }
 
 
