@@ -3,7 +3,8 @@
 A model's score on 143 held-out rows could have come out several points higher or lower on
 another 143. Scoring it again on RESAMPLES resamples of the held-out units (drawn with
 replacement) shows how far: the middle 95% of those scores is the interval (the percentile
-bootstrap). The task's own metric functions score each resample, so every metric, a new one
+bootstrap). The task scores each resample with every metric it scores the whole test set with (a
+table's from numpy arrays, with the same numbers as its metric functions), so every metric, a new one
 included, gets its interval.
 
 Every model draws the same resamples (the same seed, the same number of held-out units in the
