@@ -8,12 +8,10 @@ it ended. The step process leaves the server's code, takes the launcher's stdin/
 environment, working directory and umask, and then runs as `python -m` does, ending as it would.
 The server exits after IDLE_SECONDS without a request.
 
-A forked step must cost no more than a cold one. Two things would copy the server's preloaded memory
-(some 200 MB) page by page into every step: the garbage collector visiting the preloaded objects, and
-the interpreter's teardown at exit releasing them. So the server freezes its objects out of the
-collector's sight before it forks (gc.freeze, the documented way for fork servers), and a step that
-ends normally exits as Python does (its threads joined, atexit run, output flushed) but without the
-teardown. A leaderboard step took 0.8 s warm against 0.06 s cold before; about as long as cold after.
+A step must not copy the server's 200 MB page by page, as the garbage collector visiting the preloaded
+objects and the interpreter's teardown at exit would: the server freezes them out of the collector's
+sight before it forks (gc.freeze), and a step ends without the teardown (run_and_exit). A leaderboard
+step forked took 0.8 s before, against 0.06 s cold.
 """
 
 from __future__ import annotations
@@ -244,38 +242,28 @@ def run_as_main(module: str) -> None:
     run(module)
 
 
-def exit_status(error: SystemExit) -> int:
-    """The exit status Python gives `sys.exit(code)`: 0 for None, the number, else 1 with `code` printed."""
-    if error.code is None or isinstance(error.code, int):
-        return error.code or 0
-    print(error.code, file=sys.stderr)
-    return 1
-
-
 def run_and_exit(module: str) -> None:
     """Run the step; when it returns or calls sys.exit, end as Python would (threads joined, atexit run,
-    output flushed) but skip the teardown of the preloaded libraries. Any other exception (an error,
+    output flushed) but without tearing down the preloaded libraries. Any other exception (an error,
     Ctrl-C) takes Python's own way out, which prints it and ends as a cold step would."""
-    # Held here: running the step empties this file's namespace (run_as_main).
-    system, status_of, join_threads, run_atexit, flush, leave = (
-        sys,
-        exit_status,
-        threading._shutdown,  # what the interpreter itself calls first at exit: wait for the step's threads
-        atexit._run_exitfuncs,
-        contextlib.suppress(OSError, ValueError),
-        os._exit,
-    )
+    # Held here: the step runs in this file's namespace, emptied first (run_as_main).
+    system, suppress, join_threads, run_atexit, leave = (
+        sys, contextlib.suppress, threading._shutdown, atexit._run_exitfuncs, os._exit
+    )  # fmt: skip
     try:
         run_as_main(module)
         status = 0
-    except SystemExit as error:
-        status = status_of(error)
-    join_threads()
+    except SystemExit as error:  # as Python reads sys.exit(code): None is 0, text is printed and 1
+        status = error.code
+        if status is not None and not isinstance(status, int):
+            print(status, file=system.stderr)
+            status = 1
+    join_threads()  # what the interpreter itself does first at exit
     run_atexit()
     for stream in (system.stdout, system.stderr):
-        with flush:
+        with suppress(OSError, ValueError):
             stream.flush()
-    leave(status)
+    leave(status or 0)
 
 
 if __name__ == "__main__":
