@@ -28,6 +28,13 @@ BUILT = [
 BUILT += ["reports/learning/*.json", "data/interim/*", "data/processed/*", "reports/REPORT.md"]
 
 
+# A step make runs warm, quick to redo, whose code the tests edit (the leaderboard and the report run cold).
+WARM_STEP = Path("src") / MODULE / "figures.py"
+# Its line that says what it drew, and the same line edited.
+DREW = '    print(f"figures: '
+EDITED = '    print(f"edited: '
+
+
 def digests(project: Path) -> dict[str, str]:
     """Each built file's SHA-256; a metrics file's without its `cost`, the seconds no two runs share."""
     return {
@@ -98,27 +105,27 @@ def test_cold_steps_write_the_same_files_as_warm_ones(project):
 
 def test_an_edited_module_is_seen_by_the_next_warm_step(project):
     """The warm server never holds the project's code: an edit between two builds runs, on the same server."""
-    leaderboard = project / "src" / MODULE / "leaderboard.py"
-    leaderboard.touch()
+    code = project / WARM_STEP
+    code.touch()
     succeed(["make"], project)
     servers = warm_servers(project)
     assert len(servers) == 1
-    leaderboard.write_text(leaderboard.read_text().replace("    print(table)", '    print("edited:", len(table))'))
+    code.write_text(code.read_text().replace(DREW, EDITED))
     output = succeed(["make"], project)
-    assert "edited: " in output
+    assert "edited: leaderboard and" in output
     assert warm_servers(project) == servers
 
 
 def test_ctrl_c_during_a_warm_step_stops_it_and_leaves_nothing_fresh(project):
-    """Ctrl-C (SIGINT to make and the launcher) ends the warm step, leaves no leaderboard make takes for
-    fresh, and the next `make` builds it with the server still serving."""
-    leaderboard = project / "src" / MODULE / "leaderboard.py"
-    original = leaderboard.read_text()
+    """Ctrl-C (SIGINT to make and the launcher) ends the warm step, leaves no figure make takes for
+    fresh, and the next `make` draws it with the server still serving."""
+    code = project / WARM_STEP
+    original = code.read_text()
     started = project / "started.pid"
     hang = f'    Path("{started}").write_text(str(__import__("os").getpid()))\n    __import__("time").sleep(120)\n'
-    writing = "    write_text(table, output)\n"
-    leaderboard.write_text(original.replace(writing, hang + writing))
-    built = project / "reports" / "leaderboard.md"
+    reading = "    results = [read_json(path) for path in metrics]\n"
+    code.write_text(original.replace(reading, reading + hang))
+    built = project / "reports" / "figures" / "leaderboard.png"
     before = (built.read_bytes(), built.stat().st_mtime_ns)
     environment = {**os.environ, "PYTHON": sys.executable}
     make = subprocess.Popen(["make"], cwd=project, env=environment, start_new_session=True, stdout=subprocess.PIPE)
@@ -136,7 +143,7 @@ def test_ctrl_c_during_a_warm_step_stops_it_and_leaves_nothing_fresh(project):
         time.sleep(0.1)
     assert not Path(f"/proc/{step}").exists()
     servers = warm_servers(project)
-    leaderboard.write_text(original)
+    code.write_text(original)
     succeed(["make"], project)
     assert built.stat().st_mtime_ns > before[1]
     assert warm_servers(project) == servers
@@ -160,7 +167,7 @@ def test_two_projects_never_share_a_warm_server(project, tmp_path):
     other = tmp_path / "other" / project.name
     shutil.copytree(project, other)
     for copy in (project, other):
-        (copy / "src" / MODULE / "leaderboard.py").touch()
+        (copy / WARM_STEP).touch()
         succeed(["make"], copy)
     ours, theirs = warm_servers(project), warm_servers(other)
     assert len(ours) == 1 and len(theirs) == 1 and ours != theirs
@@ -169,10 +176,10 @@ def test_two_projects_never_share_a_warm_server(project, tmp_path):
 def test_a_step_runs_cold_when_the_warm_server_cannot_start(project):
     """A warm server that fails to start costs nothing but its speed: the step runs as `python -m`."""
     (project / "tools" / "warm_server.py").write_text('raise SystemExit("cannot start")\n')
-    leaderboard = project / "src" / MODULE / "leaderboard.py"
-    leaderboard.write_text(leaderboard.read_text().replace("    print(table)", '    print("edited:", len(table))'))
-    output = succeed(["make", "reports/leaderboard.md"], project)
-    assert "edited: " in output
+    code = project / WARM_STEP
+    code.write_text(code.read_text().replace(DREW, EDITED))
+    output = succeed(["make", "reports/figures/leaderboard.png"], project)
+    assert "edited: leaderboard and" in output
     assert warm_servers(project) == []
 
 
@@ -196,7 +203,7 @@ def test_a_warm_server_runs_steps_for_its_own_user_alone(project, tmp_path):
     """Any local user can reach a Linux abstract socket: the server runs nothing another user asks for."""
     if os.getuid() != 0:
         pytest.skip("changing to another user needs root (CI runs as root)")
-    (project / "src" / MODULE / "leaderboard.py").touch()
+    (project / WARM_STEP).touch()
     succeed(["make"], project)  # the server is up
     [server] = warm_servers(project)
     address = Path(f"/proc/{server}/cmdline").read_bytes().split(b"\0")[2].decode()

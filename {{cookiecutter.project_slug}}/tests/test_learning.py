@@ -5,7 +5,7 @@ import pandas as pd
 
 from {{ cookiecutter.module_name }} import learning
 from {{ cookiecutter.module_name }}.curves import learning_reading
-from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows
+from {{ cookiecutter.module_name }}.learning import fitted, learning_curve, nested_rows, pinned
 
 EVALUATE = {"task": "classification", "target": "label", "seed": 0}
 
@@ -25,8 +25,9 @@ def knn_settings(**params) -> dict:
 
 def curve_of(settings: dict, train: pd.DataFrame, test: pd.DataFrame) -> dict:
     """The learning curve, beside the model trained on all the rows (within its cap) as train does."""
-    cap = settings["params"].get("max_train_rows", len(train))
-    saved = fitted(settings, train.sample(n=min(cap, len(train)), random_state=settings["seed"]))
+    params = dict(settings["params"])
+    cap = params.pop("max_train_rows", len(train))
+    saved = fitted(settings, params, train.sample(n=min(cap, len(train)), random_state=settings["seed"]))
     return learning_curve(settings, EVALUATE, saved, train, test)
 
 
@@ -36,6 +37,14 @@ def test_each_share_holds_the_smaller_ones():
     assert [len(rows) for rows in shares] == [20, 50, 100, 200]
     for smaller, larger in zip(shares, shares[1:], strict=False):
         assert set(smaller) <= set(larger)
+
+
+def test_each_share_trains_with_the_k_the_saved_model_chose():
+    """No grid search per share: a share's KNN uses the k the saved model chose on all its rows."""
+    settings, train = knn_settings(n_neighbors=[1, 5, 25]), checkerboard(1000, 0)
+    saved = fitted(settings, settings["params"], train)
+    share = fitted(settings, pinned(settings, saved), train.iloc[:250])
+    assert share.param_grid == {"knn__n_neighbors": [saved.best_params_["knn__n_neighbors"]]}
 
 
 def test_the_curve_of_a_learnable_pattern_rises():

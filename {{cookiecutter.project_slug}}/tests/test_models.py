@@ -6,10 +6,12 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.model_selection import GridSearchCV
 
 import conftest
 from {{ cookiecutter.module_name }} import metrics, tasks
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.models import knn
 from {{ cookiecutter.module_name }}.models.conditions import quote
 from {{ cookiecutter.module_name }}.models.knn import fold_count, usable_neighbours
 from {{ cookiecutter.module_name }}.models.registry import TABLE_MODELS
@@ -217,6 +219,21 @@ def primary_scores(trained, settings, split_data) -> dict[str, float]:
 def test_knn_clearly_beats_the_random_baseline(trained, settings, split_data):
     scores = primary_scores(trained, settings, split_data)
     assert scores["knn"] > scores["random"] + 0.2 * abs(scores["random"])
+
+
+def test_knn_chooses_the_k_and_scores_of_scikit_learns_own_grid_search(settings, split_data):
+    """KNN fits its feature pipeline once per fold, yet picks the same k with the same cross-validated
+    scores as a plain GridSearchCV over the same pipeline, folds and metric."""
+    values = settings["knn"]
+    X, y = split_data[0].drop(columns=[values["target"]]), split_data[0][values["target"]]
+    params = {key: value for key, value in values["params"].items() if key != "max_train_rows"}
+    ours = knn.build(values["task"], values["seed"], **params).fit(X, y)
+    plain = GridSearchCV(ours.estimator, ours.param_grid, cv=ours.cv, scoring=ours.scoring).fit(X, y)
+    assert ours.best_params_ == plain.best_params_
+    np.testing.assert_allclose(
+        ours.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"], rtol=1e-12
+    )
+    assert list(ours.cv_results_["rank_test_score"]) == list(plain.cv_results_["rank_test_score"])
 
 
 def test_rules_beat_the_random_baseline(trained, settings, split_data):

@@ -7,7 +7,7 @@ import pytest
 from {{ cookiecutter.module_name }} import clean
 from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
-from {{ cookiecutter.module_name }}.learning import scored_test
+from {{ cookiecutter.module_name }}.learning import pinned, scored_test
 from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
@@ -212,6 +212,23 @@ def test_popularity_says_how_it_counts():
     assert popularity.build("recommendation", 0).fit(train, plain).describe() == (
         "recommend the items most often had, counted by users who had them, that the user has not had yet"
     )
+
+
+def test_a_learning_curve_share_trains_with_what_the_saved_recommender_chose():
+    """The learning step validates no grid again on each share: item-KNN keeps the saved model's neighbours,
+    shrinkage and direction, popularity its window and segment."""
+    train, share = catalogue(users=30, items=20), slice(0, 80)
+    grid = {"neighbors": [2, 4], "shrinkage": [0.0, 5.0], "validation_users": 10}
+    saved = item_knn.build("recommendation", 0, **grid).fit(train, TIMED, k=3)
+    params = pinned({"params": grid}, saved)
+    again = item_knn.build("recommendation", 0, **params).fit(train.iloc[share], TIMED, k=3)
+    chosen = (saved.neighbors_, saved.shrinkage_, saved.direction_)
+    assert (again.neighbors_, again.shrinkage_, again.direction_) == chosen and again.validation_ndcg_ == {}
+    windows = {"window_days": [30, 365]}
+    saved = popularity.build("recommendation", 0, **windows).fit(train, TIMED)
+    params = pinned({"params": windows}, saved)
+    again = popularity.build("recommendation", 0, **params).fit(train.iloc[share], TIMED)
+    assert (again.window_, again.segment_) == (saved.window_, saved.segment_) and again.validation_ndcg_ == {}
 
 
 def test_fitting_on_a_log_without_a_named_column_names_it():

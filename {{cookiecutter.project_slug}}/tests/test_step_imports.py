@@ -61,7 +61,8 @@ def heavy(modules: set[str]) -> set[str]:
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory) -> dict[str, set[str]]:
-    """step -> the modules it loaded, for the data steps, the baseline's training and scoring, and figures."""
+    """step -> the modules it loaded, for the data steps, the baseline's training and scoring, figures, the
+    leaderboard and the report."""
     folder = tmp_path_factory.mktemp("imports")
     shutil.copy(ROOT / "config.toml", folder)
     shutil.copytree(ROOT / "data" / "sample", folder / "data" / "sample")
@@ -82,6 +83,16 @@ def loaded(tmp_path_factory) -> dict[str, set[str]]:
             "metrics.json",
         ),
         "figures": tuple(FIGURES_ARGUMENTS[name] for name in inspect.signature(figures.main).parameters),
+        "leaderboard": (".settings/leaderboard.json", "metrics.json", "leaderboard.md"),
+        "report": (
+            ".settings/leaderboard.json",
+            "clean.json",
+            "features.json",
+            "learning",
+            "metrics.json",
+            "REPORT.md",
+        ),
+        "report_html": ("REPORT.md", "REPORT.html"),
     }
     return {step: run_step(folder, step, *args) for step, args in steps.items()}
 
@@ -113,3 +124,12 @@ def test_figures_draw_with_matplotlib_agg_alone(loaded):
     assert "matplotlib.pyplot" not in modules
     backends = {name for name in modules if name.startswith("matplotlib.backends.backend_")}
     assert backends == {"matplotlib.backends.backend_agg"}
+
+
+@pytest.mark.parametrize("step", ["leaderboard", "report", "report_html"])
+def test_the_steps_make_runs_cold_load_no_data_or_model_library(loaded, step):
+    """The leaderboard and the report read JSON and write text: no pandas, numpy or heavier library is
+    loaded. So the Makefile runs them cold (`$(LIGHT)`), which starts them faster than a fork of the warm
+    server would; one such import would make them slower than warm."""
+    packages = {name.split(".")[0] for name in loaded[step]}
+    assert heavy(loaded[step]) == set() and packages & {"pandas", "numpy", "pyarrow"} == set()

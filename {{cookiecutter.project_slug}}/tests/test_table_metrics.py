@@ -199,3 +199,54 @@ def test_a_log_target_is_learned_in_log_space_and_predicted_back():
     model = with_target_transform(Remember(), "log").fit(pd.DataFrame({"x": [1, 2]}), pd.Series([0.0, 99.0]))
     assert model.regressor.y == pytest.approx([0.0, math.log(100)])
     assert model.predict(pd.DataFrame({"x": [1, 2]})) == pytest.approx([0.0, 99.0])
+
+
+def resamples_of(rows: int, seed: int = 0) -> np.ndarray:
+    """100 bootstrap resamples of `rows` positions, as bootstrap.py draws them."""
+    return np.random.default_rng(seed).integers(0, rows, size=(100, rows))
+
+
+def scored_slowly(score, predictions: pd.DataFrame, rows: np.ndarray, primary: str) -> dict | None:
+    """The task's `score` of the resampled rows themselves; None where it cannot give the primary metric."""
+    try:
+        return score(predictions.iloc[rows], primary)
+    except StepError:
+        return None
+
+
+# A resample that draws a class only among the predictions: scikit-learn warns, and scores it all the same.
+@pytest.mark.filterwarnings("ignore:y_pred contains classes not in y_true")
+@pytest.mark.parametrize("shares", [[0.9, 0.1], [0.5, 0.4, 0.07, 0.03]])
+def test_a_classification_resample_scores_as_its_rows_would(shares):
+    """The bootstrap's fast path (confusion counts) gives every metric exactly as scoring the resampled
+    rows does, rare classes missing from some resamples included."""
+    rng = np.random.default_rng(1)
+    classes = ["a", "b", "c", "d"][: len(shares)]
+    actual = rng.choice(classes, 60, p=shares)
+    rows = predictions(list(actual), list(np.where(rng.random(60) < 0.7, actual, rng.choice(classes, 60))))
+    if len(classes) == 2:
+        rows = rows.assign(probability=rng.random(60), positive="b")
+    primary = "roc_auc" if len(classes) == 2 else "f1_macro"
+    fast = classification.resampler(rows, primary)
+    for drawn in resamples_of(60):
+        assert fast(drawn) == scored_slowly(classification.score, rows, drawn, primary)
+
+
+@pytest.mark.parametrize("shift", [0.0, -50.0])
+def test_a_regression_resample_scores_as_its_rows_would(shift):
+    """The bootstrap's fast path (numpy) gives every metric exactly as scoring the resampled rows does;
+    rmsle only for a target never below 0."""
+    rng = np.random.default_rng(2)
+    actual = rng.gamma(2.0, 20.0, 50) + shift
+    rows = predictions(list(actual), list(actual + rng.normal(0, 10, 50)))
+    fast = regression.resampler(rows, "rmse")
+    for drawn in resamples_of(50):
+        assert fast(drawn) == scored_slowly(regression.score, rows, drawn, "rmse")
+
+
+def test_a_constant_resample_has_the_r2_scikit_learn_gives():
+    """A resample of one repeated row has no variance: r2 is 1 if predicted exactly, else 0."""
+    rows = predictions([3.0, 5.0], [3.0, 4.0])
+    fast = regression.resampler(rows, "rmse")
+    for drawn in (np.array([0, 0]), np.array([1, 1])):
+        assert fast(drawn) == regression.score(rows.iloc[drawn])

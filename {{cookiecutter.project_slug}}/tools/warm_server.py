@@ -7,11 +7,18 @@ supervisor forks the step, tells the launcher its pid (for Ctrl-C), waits for it
 it ended. The step process leaves the server's code, takes the launcher's stdin/stdout/stderr,
 environment, working directory and umask, and then runs as `python -m` does, ending as it would.
 The server exits after IDLE_SECONDS without a request.
+
+A step must not copy the server's 200 MB page by page, as the garbage collector visiting the preloaded
+objects and the interpreter's teardown at exit would: the server freezes them out of the collector's
+sight before it forks (gc.freeze), and a step ends without the teardown (run_and_exit). A leaderboard
+step forked took 0.8 s before, against 0.06 s cold.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import importlib
 import io
 import json
@@ -118,6 +125,7 @@ def serve(address: str) -> tuple[dict, list[int]]:
         if not same_user(connection):
             connection.close()
             continue
+        gc.freeze()  # what is loaded so far stays unvisited by the collector, in the server and its steps
         if os.fork() == 0:
             listener.close()
             return supervise(connection)
@@ -234,6 +242,30 @@ def run_as_main(module: str) -> None:
     run(module)
 
 
+def run_and_exit(module: str) -> None:
+    """Run the step; when it returns or calls sys.exit, end as Python would (threads joined, atexit run,
+    output flushed) but without tearing down the preloaded libraries. Any other exception (an error,
+    Ctrl-C) takes Python's own way out, which prints it and ends as a cold step would."""
+    # Held here: the step runs in this file's namespace, emptied first (run_as_main).
+    system, suppress, join_threads, run_atexit, leave = (
+        sys, contextlib.suppress, threading._shutdown, atexit._run_exitfuncs, os._exit
+    )  # fmt: skip
+    try:
+        run_as_main(module)
+        status = 0
+    except SystemExit as error:  # as Python reads sys.exit(code): None is 0, text is printed and 1
+        status = error.code
+        if status is not None and not isinstance(status, int):
+            print(status, file=system.stderr)
+            status = 1
+    join_threads()  # what the interpreter itself does first at exit
+    run_atexit()
+    for stream in (system.stdout, system.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    leave(status or 0)
+
+
 if __name__ == "__main__":
     address = sys.argv[1]
-    run_as_main(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
+    run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))

@@ -4,7 +4,9 @@ The model is trained again on 10%, 25% and 50% of its training rows (nested: eac
 the smaller ones; drawn with the seed from the rows it trained on, so within its
 `max_train_rows`), and each is scored by the primary metric on the same held-out rows (a seeded
 MAX_TEST_ROWS of them at most; for recommendations, of the users in the 10%), beside the saved
-model trained on 100%. A curve still rising
+model trained on 100%. Each share trains with what the saved model chose (KNN's k, a recommender's
+neighbours or popularity window: its `chosen_params`), not with a search of its own, so the curve
+shows what more rows do to that one model, at a fraction of a search's cost. A curve still rising
 from 50% to 100% says more data of the same kind would help; a flat one says to spend the time
 on features or models instead. make builds it after the leaderboard, so it never delays the first scores;
 figures.py draws every model's curve in one figure, and the report says what it means
@@ -41,10 +43,16 @@ def nested_rows(rows: int, seed: int, shares: tuple[float, ...] = SHARES) -> lis
     return [np.sort(order[: max(1, math.ceil(share * rows))]) for share in shares]
 
 
-def fitted(settings: Mapping[str, Any], rows: pd.DataFrame) -> Any:
-    """The model of `settings` (a .settings/<model>.json) trained on `rows`."""
-    params = {key: value for key, value in settings["params"].items() if key != "max_train_rows"}
-    model = models.build(settings["module"], settings["task"], settings["seed"], params)
+def pinned(settings: Mapping[str, Any], saved: Any) -> dict[str, Any]:
+    """The `build` settings of `settings` (a .settings/<model>.json) with the choices the `saved` model
+    made on its training rows in place of the grid it searched."""
+    chosen = saved.chosen_params() if hasattr(saved, "chosen_params") else {}
+    return {key: value for key, value in {**settings["params"], **chosen}.items() if key != "max_train_rows"}
+
+
+def fitted(settings: Mapping[str, Any], params: Mapping[str, Any], rows: pd.DataFrame) -> Any:
+    """The model of `settings` (a .settings/<model>.json) built with `params` and trained on `rows`."""
+    model = models.build(settings["module"], settings["task"], settings["seed"], dict(params))
     # A 10% share of a small table draws scikit-learn's warnings (rare classes, few rows per fold):
     # expected here, and the curve itself says how far the share is from the full training rows.
     with warnings.catch_warnings():
@@ -90,11 +98,11 @@ def learning_curve(
         train = train.sample(n=cap, random_state=model["seed"])
     shares = nested_rows(len(train), model["seed"])
     test = scored_test(test, train.iloc[shares[0]], evaluate, model["seed"])
-    rows, scores = [], []
+    rows, scores, params = [], [], pinned(model, saved)
     for positions in shares[:-1]:
         part = train.iloc[positions]
         try:
-            scores.append(round(score(fitted(model, part), part, test, evaluate), 6))
+            scores.append(round(score(fitted(model, params, part), part, test, evaluate), 6))
         except (ValueError, StepError) as error:  # a share too small for the model (one class, one fold)
             print(f"  {model['model']} on {len(part)} rows: not scored ({str(error)[:120]})")
             scores.append(None)

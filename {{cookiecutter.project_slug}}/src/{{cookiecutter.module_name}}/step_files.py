@@ -7,6 +7,7 @@ settings.mk); `make ship` bundles the files the API runs the same way. Standard 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 from pathlib import Path
 
@@ -26,26 +27,33 @@ MESSAGES_ONLY = {"__init__.py", "cli.py", "errors.py", "progress.py"}
 
 
 def imported_files(module: Path) -> set[Path]:
-    """The files of this package that `module` runs: itself and what it imports, transitively.
-
-    The package imports its own modules relatively (`from .x import y`), so reading those
-    statements finds them all; a package's `__init__.py` runs whenever one of its modules does.
-    """
+    """The files of this package that `module` runs: itself and what it imports, transitively."""
     found: set[Path] = set()
     todo = [module]
     while todo:
         current = todo.pop()
-        if current in found:
-            continue
-        found.add(current)
-        for node in ast.walk(ast.parse(current.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                base = current.parent.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
-                base = base.resolve()
-                names = [base / f"{alias.name}.py" for alias in node.names]
-                names += [base / alias.name / "__init__.py" for alias in node.names]
-                todo += [p for p in [base.with_suffix(".py"), base / "__init__.py", *names] if p.is_file()]
-                todo += [parent / "__init__.py" for parent in base.parents if PACKAGE in parent.parents]
+        if current not in found:
+            found.add(current)
+            todo += direct_imports(current)
+    return found
+
+
+@functools.cache
+def direct_imports(module: Path) -> list[Path]:
+    """The files of this package that `module` imports itself (read once however many steps run it).
+
+    The package imports its own modules relatively (`from .x import y`), so reading those
+    statements finds them all; a package's `__init__.py` runs whenever one of its modules does.
+    """
+    found = []
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = module.parent.joinpath(*[".."] * (node.level - 1), *(node.module or "").split("."))
+            base = base.resolve()
+            names = [base / f"{alias.name}.py" for alias in node.names]
+            names += [base / alias.name / "__init__.py" for alias in node.names]
+            found += [p for p in [base.with_suffix(".py"), base / "__init__.py", *names] if p.is_file()]
+            found += [parent / "__init__.py" for parent in base.parents if PACKAGE in parent.parents]
     return found
 
 

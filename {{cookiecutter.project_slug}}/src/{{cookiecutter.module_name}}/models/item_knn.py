@@ -200,6 +200,10 @@ class NearestNeighbours(Recommender):
         )
         return (basket @ self.scoring_).toarray()[0] + self.tie_breaker_
 
+    def chosen_params(self) -> dict[str, Any]:
+        """The `build` settings that fit the neighbours, shrinkage and direction chosen, unvalidated."""
+        return {"neighbors": self.neighbors_, "shrinkage": self.shrinkage_, "direction": self.direction_}
+
     def describe(self) -> str:
         between = "items (people who had your items also had ...)" if self.kind == "item" else "users"
         text = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -44,9 +44,12 @@ class KnnGridSearch(GridSearchCV):
 
     Small data first trims the folds and the grid, saying so in one line rather than with a
     warning for every fit that cannot run; on a terminal a bar counts the fits (settings x folds).
+    It chooses k as scikit-learn's GridSearchCV does, with the same scores (a test says so), but
+    fits the feature pipeline once per fold rather than once per k and fold, and the validation
+    curve's training scores come from those same fits.
     """
 
-    def fit(self, X: pd.DataFrame, y: pd.Series, **params: Any) -> KnnGridSearch:
+    def fit(self, X: pd.DataFrame, y: pd.Series) -> KnnGridSearch:
         stratified = isinstance(self.cv, StratifiedKFold)
         folds = fold_count(y, self.cv.get_n_splits(), stratified)
         asked = list(self.param_grid[GRID])
@@ -57,35 +60,64 @@ class KnnGridSearch(GridSearchCV):
             print(f"  knn: {rows} training rows allow {folds} folds and k <= {fold_rows}: searching {usable}")
             self.cv = type(self.cv)(folds, shuffle=True, random_state=self.cv.random_state)
             self.param_grid = {GRID: usable}
-        super().fit(X, y, **params)
-        self.train_scores_ = self.training_scores(X, y)
+        settings = list(ParameterGrid(self.param_grid))
+        validation, training = self.fold_scores(X, y, settings)
+        self.cv_results_ = search_results(settings, validation)
+        self.best_index_ = int(np.argmin(self.cv_results_["rank_test_score"]))
+        self.best_params_ = settings[self.best_index_]
+        self.best_score_ = float(self.cv_results_["mean_test_score"][self.best_index_])
+        self.train_scores_ = [float(np.mean(scores)) for scores in training]
+        self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_).fit(X, y)
+        self.scorer_ = get_scorer(self.scoring)
+        self.n_splits_ = len(validation[0])
+        self.multimetric_ = False
         return self
 
-    def training_scores(self, X: pd.DataFrame, y: pd.Series) -> list[float]:
-        """Each k's mean score on TRAIN_SAMPLE rows of each training fold, beside its validation score:
-        the validation curve (curves.py). scikit-learn's `return_train_score` scores every training
-        row, which took four times as long as the search itself (15,000 rows: 55 s instead of 14 s)."""
-        scorer, scores = get_scorer(self.scoring), []
-        folds = list(self.cv.split(X, y))
-        sample = np.random.default_rng(self.cv.random_state)
-        for setting in ParameterGrid(self.param_grid):
-            fold_scores = []
-            for fitting, _ in folds:
-                shown = sample.choice(fitting, min(TRAIN_SAMPLE, len(fitting)), replace=False)
-                model = clone(self.estimator).set_params(**setting).fit(X.iloc[fitting], y.iloc[fitting])
-                fold_scores.append(scorer(model, X.iloc[shown], y.iloc[shown]))
-            scores.append(float(np.mean(fold_scores)))
-        return scores
+    def chosen_params(self) -> dict[str, Any]:
+        """The `build` settings that train the k this search chose, without searching (learning.py)."""
+        return {"n_neighbors": [self.best_params_[GRID]]}
 
-    def _run_search(self, evaluate_candidates: Callable) -> None:
-        # Scikit-learn's hook for the order of the search: one setting at a time, so the bar moves.
-        settings = list(ParameterGrid(self.param_grid))
-        folds = self.cv.get_n_splits()
-        what = f"grid search, {len(settings)} settings x {folds} folds"
-        with bar(len(settings) * folds, what, unit="fit") as shown:
-            for setting in settings:
-                evaluate_candidates([setting])
-                shown.update(folds)
+    def fold_scores(
+        self, X: pd.DataFrame, y: pd.Series, settings: list[dict[str, Any]]
+    ) -> tuple[list[list[float]], list[list[float]]]:
+        """Each setting's score on each fold's held-out rows, and on TRAIN_SAMPLE rows of its training
+        rows (the validation curve, curves.py: scikit-learn's `return_train_score` scores every training
+        row, which took four times as long as the search itself, 15,000 rows: 55 s instead of 14 s).
+        The feature pipeline is fitted once per fold; only KNN is fitted per setting."""
+        scorer, sample = get_scorer(self.scoring), np.random.default_rng(self.cv.random_state)
+        features, neighbours = self.estimator.named_steps["features"], self.estimator.named_steps["knn"]
+        validation = [[] for _ in settings]
+        training = [[] for _ in settings]
+        what = f"grid search, {len(settings)} settings x {self.cv.get_n_splits()} folds"
+        with bar(len(settings) * self.cv.get_n_splits(), what, unit="fit") as shown:
+            for fitting, held in self.cv.split(X, y):
+                fitted = clone(features)
+                fit_x, fit_y = fitted.fit_transform(X.iloc[fitting], y.iloc[fitting]), y.iloc[fitting]
+                held_x, held_y = fitted.transform(X.iloc[held]), y.iloc[held]
+                seen = sample.choice(len(fitting), min(TRAIN_SAMPLE, len(fitting)), replace=False)
+                for index, setting in enumerate(settings):
+                    knn = clone(neighbours).set_params(n_neighbors=setting[GRID]).fit(fit_x, fit_y)
+                    validation[index].append(scorer(knn, held_x, held_y))
+                    training[index].append(scorer(knn, fit_x[seen], fit_y.iloc[seen]))
+                    shown.update(1)
+        return validation, training
+
+
+def search_results(settings: list[dict[str, Any]], scores: list[list[float]]) -> dict[str, Any]:
+    """The part of scikit-learn's `cv_results_` that the validation curve and a reader use: each k, its
+    score on each fold, their mean, spread and rank (1 the best; ties share the better rank; a score
+    that could not be computed, NaN, ranks last)."""
+    table = np.array(scores, dtype=float)
+    means = table.mean(axis=1)
+    ranked = np.nan_to_num(means, nan=-np.inf)
+    return {
+        "params": settings,
+        f"param_{GRID}": np.array([setting[GRID] for setting in settings]),
+        **{f"split{fold}_test_score": table[:, fold] for fold in range(table.shape[1])},
+        "mean_test_score": means,
+        "std_test_score": table.std(axis=1),
+        "rank_test_score": np.array([1 + int(np.sum(ranked > mean)) for mean in ranked]),
+    }
 
 
 def build(

@@ -169,6 +169,10 @@ class Popularity(Recommender):
         name = self.segment_names_[favourite]
         return [f"popular in {name} {over}" if inside[column] else f"popular {over}" for column in columns]
 
+    def chosen_params(self) -> dict[str, Any]:
+        """The `build` settings that count the window and segment chosen, without validating."""
+        return {"window_days": self.window_, "segment": self.segment_, "validate": False}
+
     def describe(self) -> str:
         if self.windowed_:
             counted = f"by users who had them in the last {self.window_:g} days of the training log"

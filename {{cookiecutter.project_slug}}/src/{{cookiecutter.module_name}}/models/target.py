@@ -36,6 +36,10 @@ class LogTarget(RegressorMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         return np.expm1(self.regressor.predict(X))
 
+    def chosen_params(self) -> dict[str, Any]:
+        """What the regressor chose (learning.py trains each share with it), if it chose anything."""
+        return getattr(self.regressor, "chosen_params", dict)()
+
     def describe(self) -> str:
         from . import describe
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..bootstrap import Scores
 from ..errors import StepError
 from . import tabular
 from .table_cleanup import cleanup_steps, kept_unlike_removed
@@ -109,8 +110,65 @@ def as_codes(actual: pd.Series, predicted: pd.Series) -> tuple[np.ndarray, np.nd
     return codes[: len(actual)], codes[len(actual) :]
 
 
+def accuracy_of(counts: np.ndarray) -> float:
+    """accuracy from a confusion matrix (rows: actual class, columns: predicted)."""
+    return np.diag(counts).sum() / counts.sum()
+
+
+def balanced_accuracy_of(counts: np.ndarray) -> float:
+    """balanced_accuracy from a confusion matrix: the recall of each actual class, averaged."""
+    actual = counts.sum(axis=1)
+    return np.mean(np.diag(counts)[actual > 0] / actual[actual > 0])
+
+
+def f1_macro_of(counts: np.ndarray) -> float:
+    """f1_macro from a confusion matrix: F1 of each class actual or predicted, averaged."""
+    seen = counts.sum(axis=1) + counts.sum(axis=0)
+    return np.mean(2 * np.diag(counts)[seen > 0] / seen[seen > 0])
+
+
+# The label metrics a resample gets from its confusion counts: the numbers scikit-learn's functions
+# (metrics.py) give, at a hundredth of the cost (tests/test_table_metrics.py compares them). A metric
+# missing here is computed by its own function.
+FROM_COUNTS: dict[str, Callable[[np.ndarray], float]] = {
+    "accuracy": accuracy_of,
+    "balanced_accuracy": balanced_accuracy_of,
+    "f1_macro": f1_macro_of,
+}
+
+
+def resampler(predictions: pd.DataFrame, primary: str) -> Callable[[np.ndarray], Scores | None]:
+    """`score` of the predictions at the positions given (one bootstrap resample): the same metrics,
+    the label ones from one count of (actual, predicted) pairs; None when the `primary` metric needs
+    two classes and the resample drew one."""
+    actual, predicted = as_codes(predictions["actual"], predictions["predicted"])
+    classes = int(max(actual.max(), predicted.max())) + 1
+    labels = [metric for metric in metrics.CLASSIFICATION if not metric.needs_probabilities]
+    has_probability = "probability" in predictions
+    if has_probability:
+        probability = predictions["probability"].to_numpy()
+        positive = (predictions["actual"] == predictions["positive"].iloc[0]).to_numpy(dtype=int)
+
+    def of_rows(rows: np.ndarray) -> Scores | None:
+        pairs = np.bincount(actual[rows] * classes + predicted[rows], minlength=classes * classes)
+        counts = pairs.reshape(classes, classes)
+        scores = {
+            metric.name: FROM_COUNTS[metric.name](counts)
+            if metric.name in FROM_COUNTS
+            else metric.compute(actual[rows], predicted[rows])
+            for metric in labels
+        }
+        if has_probability and np.count_nonzero(counts.sum(axis=1)) == 2:
+            for metric in metrics.CLASSIFICATION:
+                if metric.needs_probabilities:
+                    scores[metric.name] = metric.compute(positive[rows], probability[rows])
+        return rounded(scores) if primary in scores else None
+
+    return of_rows
+
+
 def evaluate(
     model: Any, train: pd.DataFrame | None, test: pd.DataFrame, settings: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and their scores (the training rows are not needed)."""
-    return tabular.evaluate(model, test, settings, "classification", score, predict)
+    return tabular.evaluate(model, test, settings, "classification", score, predict, resampler)

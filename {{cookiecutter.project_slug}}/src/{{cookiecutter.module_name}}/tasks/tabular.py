@@ -143,15 +143,24 @@ def evaluate(
     settings: Mapping[str, Any],
     task: str,
     score: Callable[[pd.DataFrame, str], dict[str, float]],
-    predict: Callable[[Any, pd.DataFrame, Mapping[str, Any]], pd.DataFrame] = predict,
+    predict: Callable[[Any, pd.DataFrame, Mapping[str, Any]], pd.DataFrame],
+    resampler: Callable[[pd.DataFrame, str], Callable[[np.ndarray], Scores | None]],
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The predictions for the test rows and the `task`'s `score` of them (its `evaluate` says which),
     ranked by `[evaluate] metric` (settings["metric"]) or the task's first metric in metrics.py, with
-    the interval of each score from resampled test rows (bootstrap.py)."""
+    the interval of each score from resampled test rows (bootstrap.py), each scored by the task's
+    `resampler(predictions, primary)`: `score`'s numbers for the rows at the positions it is given."""
     target = settings["target"]
     primary = metrics.primary(task, settings.get("metric"))
     predictions = predict(model, test, settings)
     scores = score(predictions, primary.name)
+    resamples = settings.get("resamples", RESAMPLES)
+    with warnings.catch_warnings():
+        # A resample can miss a rare class; scikit-learn's warning about it says nothing about the model.
+        warnings.simplefilter("ignore")
+        intervals = bootstrap(
+            resampler(predictions, primary.name), len(predictions), scores, settings["seed"], resamples
+        )
     return predictions, {
         "goal": f"predicting {target}",
         "target": target,
@@ -159,32 +168,5 @@ def evaluate(
         "test_unit": "rows",
         "metric_meaning": primary.meaning.format(target=target),
         "metrics": scores,
-        **resampled(
-            predictions,
-            scores,
-            lambda rows: score(rows, primary.name),
-            settings["seed"],
-            settings.get("resamples", RESAMPLES),
-        ),
+        **intervals,
     }
-
-
-def resampled(
-    predictions: pd.DataFrame,
-    scores: Scores,
-    score: Callable[[pd.DataFrame], Scores],
-    seed: int,
-    resamples: int = RESAMPLES,
-) -> dict[str, dict]:
-    """The metrics file's `intervals` and `bootstrap`: `score` of resampled test rows (0 resamples: none)."""
-
-    def of_rows(rows: np.ndarray) -> Scores | None:
-        try:
-            return score(predictions.iloc[rows])
-        except StepError:  # roc_auc or log_loss primary, and a resample drew one class of the two
-            return None
-
-    with warnings.catch_warnings():
-        # A resample can miss a rare class; scikit-learn's warning about it says nothing about the model.
-        warnings.simplefilter("ignore")
-        return bootstrap(of_rows, len(predictions), scores, seed, resamples)
