@@ -47,6 +47,15 @@ def test_each_share_trains_with_the_k_the_saved_model_chose():
     assert share.param_grid == {"knn__n_neighbors": [saved.best_params_["knn__n_neighbors"]]}
 
 
+def test_a_share_of_a_log_target_regressor_learns_the_log_as_the_saved_model_did():
+    """With [features] target_transform = "log" each share trains on log(1 + y), as the train step does."""
+    rows = checkerboard(200, 0).assign(label=lambda frame: 100 * frame["x"] + 1)
+    settings = {**knn_settings(), "task": "regression", "target_transform": "log"}
+    saved = fitted(settings, settings["params"], rows)
+    share = fitted(settings, pinned(settings, saved), rows.iloc[:50])
+    assert type(share) is type(saved) and type(saved).__name__ == "LogTarget"
+
+
 def test_the_curve_of_a_learnable_pattern_rises():
     """KNN on 10% of 1,000 checkerboard rows misses squares that 100% of them find."""
     curve = curve_of(knn_settings(), checkerboard(1000, 0), checkerboard(400, 1))

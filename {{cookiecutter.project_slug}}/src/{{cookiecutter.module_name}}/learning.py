@@ -52,7 +52,7 @@ def pinned(settings: Mapping[str, Any], saved: Any) -> dict[str, Any]:
 
 def fitted(settings: Mapping[str, Any], params: Mapping[str, Any], rows: pd.DataFrame) -> Any:
     """The model of `settings` (a .settings/<model>.json) built with `params` and trained on `rows`."""
-    model = models.build(settings["module"], settings["task"], settings["seed"], dict(params))
+    model = models.configured(settings, dict(params))
     # A 10% share of a small table draws scikit-learn's warnings (rare classes, few rows per fold):
     # expected here, and the curve itself says how far the share is from the full training rows.
     with warnings.catch_warnings():

@@ -9,7 +9,7 @@ from typing import Any
 import joblib
 import pandas as pd
 
-from . import metrics, models, tasks
+from . import models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
@@ -29,20 +29,13 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
     rows = cap_rows(train, max_rows, settings["seed"])
     if len(rows) < len(train):
         print(f"  using {len(rows)} of {len(train)} training rows (max_train_rows in [models.{name}])")
-    task = settings["task"]
     try:
-        model = models.build(settings["module"], task, settings["seed"], params)
+        model = models.configured(settings, params)
     except TypeError as error:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
         ) from None
-    if settings.get("metric") and hasattr(model, "scoring"):  # a grid search scores as the leaderboard ranks
-        model.set_params(scoring=metrics.METRICS[settings["metric"]].scorer)
-    if task == "regression":
-        from .models.target import with_target_transform  # scikit-learn's base: a recommender needs none
-
-        model = with_target_transform(model, settings.get("target_transform", "none"))
-    tasks.load(task).fit(model, rows, settings)
+    tasks.load(settings["task"]).fit(model, rows, settings)
     model.n_train_rows_ = len(rows)  # read by evaluate for the metrics file
     model.settings_ = dict(settings)  # read by evaluate for the run history
     return model

@@ -49,5 +49,5 @@ class LogTarget(RegressorMixin, BaseEstimator):
 def with_target_transform(model: Any, transform: str) -> Any:
     """`model` as `[features] target_transform` asks: itself ("none"), or learning log(1 + y) ("log")."""
     if transform not in TRANSFORMS:
-        raise StepError(f'[features] target_transform must be "none" or "log", not {transform!r}')
+        raise StepError('[features] target_transform must be "none" or "log"')
     return LogTarget(model) if transform == "log" else model
