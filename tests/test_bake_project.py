@@ -72,6 +72,7 @@ PROJECT_FILES = {
             "tasks/step_parts",
             "tasks/cleanup_step",
             "models/__init__",
+            "models/configured",
             "models/registry",
             "submit",
             "submit_config",

@@ -68,7 +68,7 @@ def test_settings_mk_tells_make_the_submit_source_and_model(tmp_path):
             "\\[submit\\] model must be 'best', 'good_enough' or one of random, knn",
         ),
         (SUBMIT + "probabilities = 1\n", "probabilities must be true or false"),
-        (SUBMIT + 'column = "PassengerId"\n', "id and column must differ"),
+        (SUBMIT + 'column = "PassengerId"\n', "id and column name the same column; they must differ"),
         (SUBMIT.replace('"PassengerId"', "3"), "\\[submit\\] id must be text, not a whole number"),
     ],
 )

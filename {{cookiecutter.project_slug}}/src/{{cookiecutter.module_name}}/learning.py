@@ -25,11 +25,12 @@ import joblib
 import numpy as np
 import pandas as pd
 
-from . import metrics, models, tasks
+from . import metrics, tasks
 from .cli import run
 from .curves import learning_reading
 from .errors import StepError
 from .files import read_json, write_json
+from .models.configured import configured
 
 SHARES = (0.1, 0.25, 0.5, 1.0)
 # Test rows scored at most: each point then costs KNN about a second however large the test set.
@@ -52,7 +53,7 @@ def pinned(settings: Mapping[str, Any], saved: Any) -> dict[str, Any]:
 
 def fitted(settings: Mapping[str, Any], params: Mapping[str, Any], rows: pd.DataFrame) -> Any:
     """The model of `settings` (a .settings/<model>.json) built with `params` and trained on `rows`."""
-    model = models.configured(settings, dict(params))
+    model = configured(settings, dict(params))
     # A 10% share of a small table draws scikit-learn's warnings (rare classes, few rows per fold):
     # expected here, and the curve itself says how far the share is from the full training rows.
     with warnings.catch_warnings():

@@ -13,6 +13,7 @@ from . import models, tasks
 from .cli import run
 from .errors import StepError
 from .files import atomic_path, read_json
+from .models.configured import configured
 
 
 def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFrame:
@@ -30,7 +31,7 @@ def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
     if len(rows) < len(train):
         print(f"  using {len(rows)} of {len(train)} training rows (max_train_rows in [models.{name}])")
     try:
-        model = models.configured(settings, params)
+        model = configured(settings, params)
     except TypeError as error:
         raise StepError(
             f"[models.{name}] in config.toml has a setting the model does not take: {error}"
