@@ -24,9 +24,7 @@ and `Interactions.items` map them back to the ids.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +34,7 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..tasks.interaction_log import Columns, positions
-from .selection import batches, exclude_seen, top_k
+from .selection import each_batch, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
@@ -189,19 +187,22 @@ class Recommender:
     def recommend_rows(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
         """`recommend` for the users of these matrix rows."""
         items = len(self.interactions_.items)
-        # a batch per core at once: sparse products, partitions and sorts release the GIL
-        with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-            parts = list(pool.map(lambda some: self.recommend_batch(some, k, reasons), batches(rows, items)))
+        parts = each_batch(lambda some: self.recommend_batch(some, k, reasons), rows, items)
         if not parts:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(parts, ignore_index=True)
 
+    def ranked(self, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each of a batch of matrix rows' k best item columns it has not seen, and their scores (-inf
+        where fewer than k are left)."""
+        scores = self.scores(rows)
+        exclude_seen(scores, self.interactions_.matrix[rows])
+        return top_k(scores, k)
+
     def recommend_batch(self, rows: np.ndarray, k: int, reasons: int = 0) -> pd.DataFrame:
         """The recommendations of a batch of matrix rows (with `because` when `reasons` > 0)."""
         fitted = self.interactions_
-        scores = self.scores(rows)
-        exclude_seen(scores, fitted.matrix[rows])
-        best, best_scores = top_k(scores, k)
+        best, best_scores = self.ranked(rows, k)
         keep = np.isfinite(best_scores).ravel()
         ranks = np.tile(np.arange(1, best.shape[1] + 1), len(rows))
         found = pd.DataFrame(

@@ -7,7 +7,10 @@ tens of MB), never for all users at once; the items a user already had are ruled
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 from scipy import sparse
@@ -16,12 +19,21 @@ BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
 CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
 CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
+Part = TypeVar("Part")
+
 
 def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
     """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
     size = max(1, BATCH_CELLS // max(1, n_items))
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
+
+
+def each_batch(work: Callable[[np.ndarray], Part], rows: np.ndarray, n_items: int) -> list[Part]:
+    """`work` done on each of `batches(rows, n_items)`, in order, a batch per core at once: sparse
+    products, partitions and sorts release the GIL."""
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        return list(pool.map(work, batches(rows, n_items)))
 
 
 def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:

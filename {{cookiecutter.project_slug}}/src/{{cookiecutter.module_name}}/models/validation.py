@@ -10,8 +10,6 @@ frame of ids to build or compare.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +19,7 @@ import pandas as pd
 from ..tasks.interaction_log import Columns, split_users
 from ..tasks.ranking import ndcg, ranked_hits
 from .interactions import Interactions
-from .selection import batches, exclude_seen, top_k
+from .selection import each_batch
 
 
 @dataclass(frozen=True)
@@ -119,16 +117,13 @@ def cell_split(
 
 
 def top_columns(model: Any, rows: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k best item columns by `model.scores`, the items it had left out (-1: fewer than k), a
-    batch per core at once, as `recommend_rows` ranks them."""
+    """Each row's k best item columns it has not seen (-1: fewer than k), as `recommend_rows` ranks them,
+    without a frame of ids."""
 
     def best_of(some: np.ndarray) -> np.ndarray:
-        scores = model.scores(some)
-        exclude_seen(scores, model.interactions_.matrix[some])
-        best, best_scores = top_k(scores, k)
+        best, best_scores = model.ranked(some, k)
         best[~np.isfinite(best_scores)] = -1
         return best
 
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        parts = list(pool.map(best_of, batches(rows, len(model.interactions_.items))))
+    parts = each_batch(best_of, rows, len(model.interactions_.items))
     return np.concatenate(parts) if parts else np.empty((0, k), np.int64)
