@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from datetime import datetime
 from pathlib import Path
@@ -212,3 +213,21 @@ def test_a_warm_server_runs_steps_for_its_own_user_alone(project, tmp_path):
     intruder = succeed([sys.executable, "-c", INTRUDER, str(tmp_path), address], project)
     assert intruder.strip() == "refused"
     assert not (tmp_path / "marked").exists()
+
+
+def test_a_rebuilt_environment_gets_a_new_warm_server(project, tmp_path):
+    """A `.venv` rebuilt in place (same path, its packages installed anew) is served by a new server, so
+    no step runs on libraries imported from the environment that was removed."""
+    environment = tmp_path / ".venv"
+    libraries = sysconfig.get_paths()["purelib"]  # this test environment's, shared through a .pth file
+    servers = []
+    for _ in range(2):
+        shutil.rmtree(environment, ignore_errors=True)
+        succeed([sys.executable, "-m", "venv", str(environment)], project)
+        site_packages = next(environment.glob("lib/python*/site-packages"))
+        (site_packages / "test-environment.pth").write_text(libraries + "\n")
+        (project / WARM_STEP).touch()
+        succeed(["make", "reports/figures/leaderboard.png"], project, PYTHON=str(environment / "bin" / "python"))
+        servers.append(set(warm_servers(project)))
+    first, second = servers
+    assert len(first) == 1 and len(second - first) == 1
