@@ -13,9 +13,9 @@ from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import item_knn, popularity
 from {{ cookiecutter.module_name }}.models.interactions import Interactions
 from {{ cookiecutter.module_name }}.models.selection import top_k
-from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
+from {{ cookiecutter.module_name }}.tasks import interaction_columns, interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = Columns("user", "item", "rating", "timestamp")
@@ -144,7 +144,7 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
 def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
     """Text ids (looked up by Arrow), numbers and mixed types (pandas): each id's place, -1 for an unknown."""
     index = pd.Index(ids[::-1])
-    found = interaction_log.positions(index, pd.Series([*ids, absent, ids[0]]))
+    found = interaction_columns.positions(index, pd.Series([*ids, absent, ids[0]]))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
@@ -155,15 +155,15 @@ def test_text_and_number_ids_are_looked_up_by_arrow_not_pandas(monkeypatch):
         raise AssertionError("pandas looked the ids up")
 
     monkeypatch.setattr(pd.Index, "get_indexer", refuse)
-    text = interaction_log.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
-    numbers = interaction_log.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
+    text = interaction_columns.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
+    numbers = interaction_columns.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
     assert text.tolist() == numbers.tolist() == [2, 1, 0, -1]
 
 
 def test_ids_held_as_categories_are_found_too():
     """Categorical ids (kept as categories by a Parquet file): each one's place, as for plain ids."""
     index = pd.Index(pd.Categorical(["c", "b", "a"]))
-    found = interaction_log.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
+    found = interaction_columns.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
