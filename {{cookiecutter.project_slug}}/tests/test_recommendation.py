@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.item_table import read_items
 from {{ cookiecutter.module_name }}.models import item_knn, popularity
 from {{ cookiecutter.module_name }}.models.interactions import Interactions
 from {{ cookiecutter.module_name }}.models.selection import top_k
+from {{ cookiecutter.module_name }}.sources.local import read_files
 from {{ cookiecutter.module_name }}.tasks import interaction_columns, interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
@@ -179,7 +181,7 @@ def test_a_missing_item_table_names_the_items_setting(tmp_path):
     """[data] items is read like a source; when it cannot be, the error says it was the item table."""
     missing = str(tmp_path / "movies.csv")
     with pytest.raises(StepError, match=r"^\[data\] items: "):
-        task.read_items({"items": missing})
+        read_items({"items": missing}, read_files)
 
 
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
