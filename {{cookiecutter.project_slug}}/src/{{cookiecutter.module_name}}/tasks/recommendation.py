@@ -15,7 +15,6 @@ import pandas as pd
 from ..bootstrap import RESAMPLES, Scores, bootstrap
 from ..item_table import read_items
 from ..metrics import METRICS
-from ..sources.local import read_files
 from .cleanup_step import Cleanup
 from .interaction_columns import columns_of
 from .interaction_log import check_interactions, interaction_cleanup, split_users
@@ -55,6 +54,8 @@ def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | Non
 
 def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """Fit a recommender on the training interactions, for the holdout and k it will be judged on."""
+    from ..sources.local import read_files  # here: the clean and split steps read no item table
+
     items = read_items(settings, read_files)
     model.fit(rows, columns_of(settings), items, settings["k"], settings["holdout"])
 
