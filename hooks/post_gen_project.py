@@ -41,9 +41,11 @@ FAMILY_FILES = {
     "recommendation": [
         f"{PACKAGE}/spark",
         f"{PACKAGE}/recommend.py",
+        f"{PACKAGE}/item_table.py",
         f"{PACKAGE}/demo_filters.py",
         *(f"{PACKAGE}/tasks/{name}.py" for name in (
-            "recommendation", "recommendation_chart", "recommendation_submission", "interaction_log", "ranking",
+            "recommendation", "recommendation_chart", "recommendation_submission", "interaction_columns",
+            "interaction_log", "ranking",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
             "interactions", "selection", "neighbours", "random_items", "popularity", "item_knn", "als",

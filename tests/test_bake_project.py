@@ -192,9 +192,11 @@ RECOMMENDATION_FILES = {
         f"src/<module>/{name}.py"
         for name in [
             "recommend",
+            "item_table",
             "tasks/recommendation",
             "tasks/recommendation_chart",
             "tasks/recommendation_submission",
+            "tasks/interaction_columns",
             "tasks/interaction_log",
             "tasks/ranking",
             "models/interactions",

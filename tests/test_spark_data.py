@@ -189,7 +189,7 @@ def test_both_engines_hold_out_the_same_share_of_each_users_interactions(pandas_
 def test_the_spark_split_is_decided_by_the_seed(spark, holdout, spark_data_project):
     """The same seed holds out the same interactions; another seed, other ones (the same number)."""
     settings = json.loads((spark_data_project / ".settings" / "split.json").read_text())
-    columns = importlib.import_module(f"{MODULE}.tasks.recommendation").columns_of(settings)
+    columns = importlib.import_module(f"{MODULE}.tasks.interaction_columns").columns_of(settings)
     frame = spark.read.parquet(str(spark_data_project / "data" / "interim" / "clean.parquet"))
 
     def held_out(seed: int) -> set[tuple[str, str]]:
@@ -203,7 +203,7 @@ def test_the_spark_split_is_decided_by_the_seed(spark, holdout, spark_data_proje
 def test_holdout_last_holds_out_each_users_latest_interactions_on_spark(spark, holdout, spark_data_project):
     """holdout = "last": every held-out interaction is no older than any of that user's training ones."""
     settings = json.loads((spark_data_project / ".settings" / "split.json").read_text())
-    columns = importlib.import_module(f"{MODULE}.tasks.recommendation").columns_of(settings)
+    columns = importlib.import_module(f"{MODULE}.tasks.interaction_columns").columns_of(settings)
     frame = spark.read.parquet(str(spark_data_project / "data" / "interim" / "clean.parquet"))
     flagged = holdout.held_out(frame, columns, {**settings, "holdout": "last"}).toPandas()
     latest_train = flagged[~flagged["__test"]].groupby("user")["timestamp"].max()

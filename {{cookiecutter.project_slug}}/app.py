@@ -27,17 +27,11 @@ import streamlit as st
 
 from {{ cookiecutter.module_name }}.demo_filters import passes, rerank, separators
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.item_table import REASONS, item_names, read_items
 from {{ cookiecutter.module_name }}.models.attributes import each_value
-from {{ cookiecutter.module_name }}.recommend import (
-    REASONS,
-    find_user,
-    history,
-    item_names,
-    with_details,
-    with_reasons,
-)
+from {{ cookiecutter.module_name }}.recommend import find_user, history, with_details, with_reasons
 from {{ cookiecutter.module_name }}.results import rank
-from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+from {{ cookiecutter.module_name }}.sources.local import read_files
 {%- else %}
 
 from {{ cookiecutter.module_name }}.results import rank
@@ -182,7 +176,7 @@ def recommendation_page(results: list[dict[str, Any]]) -> None:
     st.title(f"Recommending {item} to each {user_column}")
     show_leaderboard()
     train = pd.read_parquet(TRAIN)
-    items = read_items(settings)
+    items = read_items(settings, read_files)
     split = separators(items, item, first.get("item_separator")) if items is not None else {}
     st.header("Try a user")
     user = chosen_user(train, user_column)

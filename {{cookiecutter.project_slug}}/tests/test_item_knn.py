@@ -11,7 +11,7 @@ from scipy import sparse
 
 from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
 TASK = "recommendation"
 PLAIN = Columns("user", "item")

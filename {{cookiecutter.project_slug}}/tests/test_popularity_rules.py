@@ -8,7 +8,8 @@ from {{ cookiecutter.module_name }}.curves import validation_curve
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import popularity
 from {{ cookiecutter.module_name }}.models.attributes import each_value, separator_of
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns, split_users
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_log import split_users
 
 TIMED = Columns("user", "item", "rating", "time")
 YEAR = 365 * 86400

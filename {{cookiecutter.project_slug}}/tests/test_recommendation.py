@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.item_table import read_items
 from {{ cookiecutter.module_name }}.models import item_knn, popularity
 from {{ cookiecutter.module_name }}.models.interactions import Interactions
 from {{ cookiecutter.module_name }}.models.selection import top_k
-from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
+from {{ cookiecutter.module_name }}.sources.local import read_files
+from {{ cookiecutter.module_name }}.tasks import interaction_columns, interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = Columns("user", "item", "rating", "timestamp")
@@ -144,7 +146,7 @@ def test_a_held_out_item_also_seen_in_training_is_never_counted():
 def test_ids_are_found_in_their_place_whatever_their_type(ids, absent):
     """Text ids (looked up by Arrow), numbers and mixed types (pandas): each id's place, -1 for an unknown."""
     index = pd.Index(ids[::-1])
-    found = interaction_log.positions(index, pd.Series([*ids, absent, ids[0]]))
+    found = interaction_columns.positions(index, pd.Series([*ids, absent, ids[0]]))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
@@ -155,15 +157,15 @@ def test_text_and_number_ids_are_looked_up_by_arrow_not_pandas(monkeypatch):
         raise AssertionError("pandas looked the ids up")
 
     monkeypatch.setattr(pd.Index, "get_indexer", refuse)
-    text = interaction_log.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
-    numbers = interaction_log.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
+    text = interaction_columns.positions(pd.Index(["c", "b", "a"]), pd.Series(["a", "b", "c", "z"]))
+    numbers = interaction_columns.positions(pd.Index([9, 8, 7]), pd.Series([7, 8, 9, 99]))
     assert text.tolist() == numbers.tolist() == [2, 1, 0, -1]
 
 
 def test_ids_held_as_categories_are_found_too():
     """Categorical ids (kept as categories by a Parquet file): each one's place, as for plain ids."""
     index = pd.Index(pd.Categorical(["c", "b", "a"]))
-    found = interaction_log.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
+    found = interaction_columns.positions(index, pd.Series(pd.Categorical(["a", "b", "c", "z", "a"])))
     assert found.tolist() == [2, 1, 0, -1, 2]
 
 
@@ -179,7 +181,7 @@ def test_a_missing_item_table_names_the_items_setting(tmp_path):
     """[data] items is read like a source; when it cannot be, the error says it was the item table."""
     missing = str(tmp_path / "movies.csv")
     with pytest.raises(StepError, match=r"^\[data\] items: "):
-        task.read_items({"items": missing})
+        read_items({"items": missing}, read_files)
 
 
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():

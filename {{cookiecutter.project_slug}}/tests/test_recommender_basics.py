@@ -11,7 +11,7 @@ from {{ cookiecutter.module_name }}.learning import pinned, scored_test
 from {{ cookiecutter.module_name }}.models import item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks import recommendation as task
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
 TIMED = Columns("user", "item", "rating", "time")
 

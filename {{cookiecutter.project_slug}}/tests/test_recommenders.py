@@ -14,7 +14,7 @@ import pytest
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import als, item_knn, popularity, random_items
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
-from {{ cookiecutter.module_name }}.tasks.interaction_log import Columns
+from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = Columns("user", "item", "rating", "timestamp")

@@ -28,9 +28,12 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.files import read_json{% if cookiecutter.task == 'recommendation' %}, read_toml{% endif %}
+{%- if cookiecutter.task == 'recommendation' %}
+from {{ cookiecutter.module_name }}.item_table import read_items
+{%- endif %}
 from {{ cookiecutter.module_name }}.results import rank
 {%- if cookiecutter.task == 'recommendation' %}
-from {{ cookiecutter.module_name }}.tasks.recommendation import read_items
+from {{ cookiecutter.module_name }}.sources.local import read_files
 {%- else %}
 from {{ cookiecutter.module_name }}.tasks.table_submission import submission
 {%- endif %}
@@ -390,7 +393,7 @@ def test_a_known_user_gets_a_models_own_top_k_without_items_they_had(api, projec
 def test_each_recommended_item_comes_with_its_row_of_the_item_table(api, project, busiest, ranked, columns):
     """With [data] items, every recommended item carries its details (title, genre, ...) for the front-end."""
     assert ranked[0]["items"], "these tests run on a project with an item table ([data] items)"
-    table = read_items({"items": str(project / ranked[0]["items"])}).set_index(columns["item"])
+    table = read_items({"items": str(project / ranked[0]["items"])}, read_files).set_index(columns["item"])
     answer = api.get(f"/recommend/{busiest}", params={"k": 3}).json()
     for entry in answer["items"]:
         assert entry["details"] == pytest.approx(table.loc[entry["item"]].to_dict())
@@ -400,7 +403,7 @@ def test_each_knn_pick_says_which_of_the_users_items_it_comes_from_with_titles(
     api, project, busiest, ranked, train, columns
 ):
     """Item-KNN's picks carry `because`: items the user had, each with its title from the item table."""
-    table = read_items({"items": str(project / ranked[0]["items"])}).set_index(columns["item"])
+    table = read_items({"items": str(project / ranked[0]["items"])}, read_files).set_index(columns["item"])
     had = set(train.loc[train[columns["user"]] == busiest, columns["item"]])
     answer = api.get(f"/recommend/{busiest}", params={"k": 5, "model": "knn"}).json()
     reasons = [reason for entry in answer["items"] for reason in entry["because"]]

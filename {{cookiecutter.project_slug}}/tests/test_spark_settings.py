@@ -106,7 +106,8 @@ def test_a_data_engine_spark_cannot_run_is_a_one_line_error(tmp_path, config, me
 def test_spark_reads_a_bucket_with_the_endpoint_and_credentials_pandas_uses():
     """[data] storage_options' endpoint and the AWS keys of .env reach Hadoop's S3A; s3:// is read as s3a://."""
     from {{ cookiecutter.module_name }}.sources import DataSettings
-    from {{ cookiecutter.module_name }}.spark.storage import hadoop_conf, spark_path
+    from {{ cookiecutter.module_name }}.spark.snapshot import hadoop_conf
+    from {{ cookiecutter.module_name }}.spark.storage import spark_path
 
     settings = DataSettings(source="s3://plays/*.parquet", storage_options={"endpoint_url": "${S3_ENDPOINT}"})
     variables = {"S3_ENDPOINT": "http://127.0.0.1:9000", "AWS_ACCESS_KEY_ID": "AK"}

@@ -18,11 +18,11 @@ import pandas as pd
 from .cli import run
 from .errors import StepError
 from .files import read_json
-from .tasks.recommendation import columns_of, read_items
+from .item_table import REASONS, item_names, read_items
+from .sources.local import read_files
+from .tasks.interaction_columns import columns_of
 
 HISTORY_SHOWN = 15  # the user's latest interactions printed; the count says how many there are
-REASONS = 3  # "because": the user's items shown behind each pick
-NAME_COLUMNS = ("title", "name")  # an item table's column that names items better than their ids
 
 
 def find_user(train: pd.DataFrame, column: str, user: str) -> Any:
@@ -44,14 +44,6 @@ def with_details(frame: pd.DataFrame, items: pd.DataFrame | None, item: str) -> 
     if items is None or item not in items.columns:
         return frame
     return frame.merge(items.drop_duplicates(item), on=item, how="left")
-
-
-def item_names(items: pd.DataFrame | None, item: str) -> dict[Any, Any]:
-    """Each item's title (or name) from the item table, when it has one; else nothing (ids stand)."""
-    named = [column for column in NAME_COLUMNS if items is not None and column in items.columns]
-    if not named or item not in items.columns:
-        return {}
-    return items.drop_duplicates(item).set_index(item)[named[0]].dropna().to_dict()
 
 
 def with_reasons(found: pd.DataFrame, names: dict[Any, Any]) -> pd.DataFrame:
@@ -79,7 +71,7 @@ def main(settings: Path, train: Path, user: str, k: int, models: list[Path]) -> 
     columns, k = columns_of(values), k or values["k"]
     rows = pd.read_parquet(train)
     found = find_user(rows, columns.user, user)
-    items = read_items(values)
+    items = read_items(values, read_files)
     had = history(rows, found, values, items)
     shown = had.head(HISTORY_SHOWN)
     print(f"{columns.user} {found}: {len(had)} {columns.item}s in training; the latest {len(shown)}:")

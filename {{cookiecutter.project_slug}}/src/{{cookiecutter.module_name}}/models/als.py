@@ -30,7 +30,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from ..tasks.interaction_log import Columns
+from ..tasks.interaction_columns import Columns
 from .interactions import Recommender
 
 FEEDBACKS = ("implicit", "explicit")

@@ -33,7 +33,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from ..tasks.interaction_log import Columns, positions
+from ..tasks.interaction_columns import Columns, positions
 from .selection import each_batch, exclude_seen, top_k
 
 

@@ -44,7 +44,7 @@ from scipy import sparse
 
 from ..errors import StepError
 from ..spark import session
-from ..tasks.interaction_log import Columns
+from ..tasks.interaction_columns import Columns
 from .interactions import Interactions, Recommender
 from .neighbours import Neighbours, top_similar
 from .validation import cell_split, top_columns

@@ -23,7 +23,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..errors import StepError
-from ..tasks.interaction_log import Columns, as_seconds
+from ..tasks.interaction_columns import Columns
+from ..tasks.interaction_log import as_seconds
 from .attributes import membership, separator_of
 from .interactions import Interactions, Recommender
 from .validation import validation_split

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..tasks.interaction_log import Columns
+from ..tasks.interaction_columns import Columns
 from .interactions import Recommender
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..tasks.interaction_log import Columns, split_users
+from ..tasks.interaction_columns import Columns
+from ..tasks.interaction_log import split_users
 from ..tasks.ranking import ndcg, ranked_hits
 from .interactions import Interactions
 from .selection import each_batch

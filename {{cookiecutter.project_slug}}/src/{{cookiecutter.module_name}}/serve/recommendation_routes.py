@@ -15,10 +15,10 @@ from fastapi import Path as PathParameter
 from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from ..errors import StepError
-from ..models.popularity import Popularity
-from ..recommend import REASONS, item_names
+from ..item_table import REASONS, item_names, read_items
+from ..models.registry import RECOMMENDATION
 from ..results import Result
-from ..tasks.recommendation import read_items
+from ..sources.local import read_files
 from .limits import MAX_TEXT, Id, valid_unicode
 from .schemas import model_choice
 
@@ -119,13 +119,14 @@ def add_routes(app: FastAPI, root: Path, models: dict[str, Any], default: str, b
     """GET /recommend/{user} over `models` and, when one can score a basket, POST /recommend."""
     fitted = models[default].interactions_  # every model learned from the same training interactions
     # [data] items is relative to the project's folder
-    table = read_items({"items": best["items"] and str(root / best["items"])})
+    table = read_items({"items": best["items"] and str(root / best["items"])}, read_files)
     details = item_details(table, best["columns"]["item"])
     names = item_names(table, best["columns"]["item"])
     k = best["k"]
     users, items = Ids(fitted.users), Ids(fitted.items)
     basket_models = [name for name, model in models.items() if scores_baskets(model)]
-    popular = next((name for name, model in models.items() if isinstance(model, Popularity)), None)
+    # the popularity rules answer someone unknown with what is popular (models named as in the registry)
+    popular = next((name for name in models if RECOMMENDATION.models.get(name) == "popularity"), None)
     cold_start = popular or (basket_models[0] if basket_models else None)
     how_many = Query(k, ge=1, le=MOST_ITEMS, description="how many items")
 

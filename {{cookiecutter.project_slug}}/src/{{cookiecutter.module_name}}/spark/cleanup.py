@@ -12,8 +12,8 @@ import pandas as pd
 from .. import cleanup_report as cleanup
 from ..cli import run
 from ..files import read_json, write_json
-from ..tasks import interaction_log, recommendation, strip_column_names
-from ..tasks.interaction_log import Columns
+from ..tasks import interaction_log, strip_column_names
+from ..tasks.interaction_columns import Columns, columns_of
 from . import session
 from .datasets import ORDER, counted, schema_only, with_file_order, write_dataset
 
@@ -64,7 +64,7 @@ def clean_rows(frame: DataFrame, settings: Mapping[str, Any]) -> tuple[DataFrame
     frame = frame.toDF(*stripped, ORDER)
     renamed = sum(before != after for before, after in zip(names, stripped, strict=True))
     report = [cleanup.Step("strip column names", note=f"{renamed} renamed")]
-    columns = recommendation.columns_of(settings)
+    columns = columns_of(settings)
     rating_kind = settings.get("rating_kind", "rating")
     spark_steps = (
         lambda rows: drop_missing_ids(rows, columns),
@@ -109,7 +109,7 @@ def clean(settings: Mapping[str, Any], raw: Path, output: Path) -> None:
         )
         for warning in warnings:
             print(f"WARNING: cleanup: {warning}", file=sys.stderr)
-        check_interactions(cleaned, recommendation.columns_of(settings))
+        check_interactions(cleaned, columns_of(settings))
         record = cleanup.cleanup_record(before, after, report, settings["sample"], warnings)
         write_json(record, output.with_suffix(".json"))
         write_dataset(cleaned.orderBy(ORDER), output)

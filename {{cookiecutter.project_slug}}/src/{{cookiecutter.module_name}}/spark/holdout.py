@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..cli import run
 from ..files import read_json, write_json
-from ..tasks import interaction_log, recommendation
-from ..tasks.interaction_log import Columns
+from ..tasks import interaction_log
+from ..tasks.interaction_columns import Columns, columns_of
 from . import session
 from .datasets import write_dataset
 
@@ -40,7 +40,7 @@ def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, fea
     """split.main's per-user holdout of CLEAN into the Parquet folders TRAIN and TEST; FEATURES as there."""
     from pyspark.sql import functions
 
-    columns = recommendation.columns_of(settings)
+    columns = columns_of(settings)
     with session(settings["spark"]) as spark:
         frame = spark.read.parquet(str(clean.resolve()))
         flagged = held_out(frame, columns, settings).cache()

@@ -15,10 +15,11 @@ from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
 from ..sources.credentials import environment, mask
 from ..sources.local import matching_files
+from ..sources.objects import options_of
 from ..sources.settings_file import load_settings
 from . import session
 from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
-from .storage import hadoop_conf, missing_filesystem, spark_path
+from .storage import missing_filesystem, spark_path
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -52,6 +53,35 @@ def source_path(settings: DataSettings) -> str:
         )
     matching_files(source)
     return str(Path(source).resolve())
+
+
+def hadoop_conf(settings: DataSettings, variables: Mapping[str, str]) -> dict[str, str]:
+    """The S3A settings for an s3:// or s3a:// source: endpoint (path-style, as S3-compatible stores
+    want), credentials from storage_options or AWS_* in .env / the environment; else nothing."""
+    if not spark_path(settings.source).lower().startswith("s3a://"):
+        return {}
+    options = options_of(settings, variables)
+    conf = {}
+    if endpoint := options.get("endpoint_url"):
+        conf["spark.hadoop.fs.s3a.endpoint"] = endpoint
+        conf["spark.hadoop.fs.s3a.path.style.access"] = "true"
+        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https://")).lower()
+    key = options.get("key") or variables.get("AWS_ACCESS_KEY_ID")
+    secret = options.get("secret") or variables.get("AWS_SECRET_ACCESS_KEY")
+    token = options.get("token") or variables.get("AWS_SESSION_TOKEN")
+    if options.get("anon"):
+        conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
+            "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider"
+        )
+    elif key and secret:
+        conf["spark.hadoop.fs.s3a.access.key"] = key
+        conf["spark.hadoop.fs.s3a.secret.key"] = secret
+        if token:
+            conf["spark.hadoop.fs.s3a.session.token"] = token
+            conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
+                "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
+            )
+    return conf
 
 
 def read_source(spark: Any, settings: DataSettings) -> DataFrame:

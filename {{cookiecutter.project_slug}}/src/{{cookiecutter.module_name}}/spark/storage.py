@@ -1,5 +1,6 @@
-"""Spark reading a bucket (`[data] engine = "spark"`): the endpoint and credentials of `[data]
-storage_options` and `.env`, as pandas uses them, handed to Hadoop's S3A filesystem.
+"""Spark reading a bucket (`[data] engine = "spark"`): the URL Hadoop reads, and the one-line error when
+it has no filesystem for it (the endpoint and credentials reach Hadoop's S3A through spark/snapshot.py's
+`hadoop_conf`, as pandas uses them).
 
 Hadoop reads s3a:// only with the hadoop-aws jar of its own version (and the AWS SDK bundle it names)
 on the cluster's classpath, e.g. [spark] conf = { "spark.jars.packages" =
@@ -9,11 +10,7 @@ says so in one line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from ..errors import StepError
-from ..sources import DataSettings
-from ..sources.objects import options_of
 
 # The fix for a storage URL Spark has no filesystem for (one brace each side: this file is a template).
 PACKAGES = (
@@ -24,35 +21,6 @@ PACKAGES = (
 def spark_path(source: str) -> str:
     """The URL Spark reads: s3:// is s3a:// to open-source Hadoop (its s3:// filesystem is gone)."""
     return "s3a://" + source[len("s3://") :] if source.lower().startswith("s3://") else source
-
-
-def hadoop_conf(settings: DataSettings, variables: Mapping[str, str]) -> dict[str, str]:
-    """The S3A settings for an s3:// or s3a:// source: endpoint (path-style, as S3-compatible stores
-    want), credentials from storage_options or AWS_* in .env / the environment; else nothing."""
-    if not spark_path(settings.source).lower().startswith("s3a://"):
-        return {}
-    options = options_of(settings, variables)
-    conf = {}
-    if endpoint := options.get("endpoint_url"):
-        conf["spark.hadoop.fs.s3a.endpoint"] = endpoint
-        conf["spark.hadoop.fs.s3a.path.style.access"] = "true"
-        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.startswith("https://")).lower()
-    key = options.get("key") or variables.get("AWS_ACCESS_KEY_ID")
-    secret = options.get("secret") or variables.get("AWS_SECRET_ACCESS_KEY")
-    token = options.get("token") or variables.get("AWS_SESSION_TOKEN")
-    if options.get("anon"):
-        conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
-            "org.apache.hadoop.fs.s3a.AnonymousAWSCredentialsProvider"
-        )
-    elif key and secret:
-        conf["spark.hadoop.fs.s3a.access.key"] = key
-        conf["spark.hadoop.fs.s3a.secret.key"] = secret
-        if token:
-            conf["spark.hadoop.fs.s3a.session.token"] = token
-            conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = (
-                "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider"
-            )
-    return conf
 
 
 def missing_filesystem(error: BaseException, path: str) -> StepError | None:

@@ -1,5 +1,5 @@
-"""The recommendation task's interaction log: its columns, its cleanup, its per-user split, and where
-ids are among the training ids (`positions`).
+"""The recommendation task's interaction log: its cleanup and its per-user split, over the columns
+that `[data]` names (interaction_columns.py).
 
 Cleanup, in this order: drop rows without a user or an item; collapse repeated (user, item)
 interactions into one row. With `rating_kind = "count"` the rating is a count or weight
@@ -16,28 +16,16 @@ What the clean and split steps load (with their Spark backends): pandas and nump
 
 from __future__ import annotations
 
-from contextlib import suppress
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from ..errors import StepError
 from .cleanup_step import Cleanup
+from .interaction_columns import Columns
 
 RATING_KINDS = ("rating", "count")
 HOLDOUTS = ("random", "last")
 CONFIG_KEYS = {"user": "[data] user", "item": "[data] item", "rating": "[data] rating", "time": "[data] time"}
-
-
-@dataclass(frozen=True)
-class Columns:
-    """The names of the interaction columns: `[data] user, item, rating, time` in config.toml."""
-
-    user: str
-    item: str
-    rating: str | None = None
-    time: str | None = None
 
 
 def as_seconds(values: pd.Series) -> np.ndarray:
@@ -151,20 +139,3 @@ def split_users(
     if not is_test.any():
         raise no_user_to_score(min_interactions)
     return frame[~is_test], frame[is_test]
-
-
-def positions(index: pd.Index, values: pd.Series) -> np.ndarray:
-    """Where each of `values` is in `index` (-1: not in it).
-
-    Arrow looks ids up in place; pandas first makes a Python object of each text id, which for the
-    8M training rows of a 10M-interaction log took 1 s and half a GB more than Arrow's 0.13 s. Ids
-    Arrow cannot hold or look up (mixed types, categories) are left to pandas.
-    """
-    import pyarrow as pa  # here, not on top: the clean and split steps that import this module need no Arrow
-    import pyarrow.compute as pc
-
-    with suppress(pa.ArrowException):  # every error of pyarrow
-        looked_up, known = pa.array(values), pa.array(index)
-        if looked_up.type == known.type:
-            return pc.index_in(looked_up, value_set=known).fill_null(-1).to_numpy()
-    return index.get_indexer(values)

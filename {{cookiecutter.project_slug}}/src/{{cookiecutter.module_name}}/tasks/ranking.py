@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
-from .interaction_log import Columns, positions
+from .interaction_columns import Columns, positions
 
 
 class PairKeys:
@@ -105,6 +105,8 @@ PER_USER: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "map_at_k": average_precision,
     "hit_rate_at_k": hit_rate,
 }
+# The curves drawn for each model, at every cut-off from 1 to twice k.
+CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
 
 
 def popularity_percentile(recommended_items: pd.Series, train_items: pd.Series) -> float:

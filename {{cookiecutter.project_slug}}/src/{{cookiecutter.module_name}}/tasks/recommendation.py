@@ -13,20 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..bootstrap import RESAMPLES, Scores, bootstrap
-from ..errors import StepError
+from ..item_table import read_items
 from ..metrics import METRICS
 from .cleanup_step import Cleanup
-from .interaction_log import Columns, check_interactions, interaction_cleanup, split_users
-from .ranking import PER_USER, metrics_of_hits, ranked_hits
+from .interaction_columns import columns_of
+from .interaction_log import check_interactions, interaction_cleanup, split_users
+from .ranking import CURVES, PER_USER, metrics_of_hits, ranked_hits
 
 METRIC_MEANING = "how near the top of each user's {k} recommendations their held-out items are (0 to 1)"
-# The curves drawn for each model, at every cut-off from 1 to twice k.
-CURVES = ("precision_at_k", "recall_at_k", "ndcg_at_k")
-
-
-def columns_of(settings: Mapping[str, Any]) -> Columns:
-    """The interaction columns a stage's settings name (`[data] user, item, rating, time`)."""
-    return Columns(**settings["columns"])
 
 
 def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
@@ -52,21 +46,6 @@ def split(
     return train, test, {"features": list(frame.columns), "removed": {}}
 
 
-def read_items(settings: Mapping[str, Any]) -> pd.DataFrame | None:
-    """The item table of `[data] items`, if set (read like a [data] source file); `[data] item_separator`
-    rides along in its attrs, for the segments of a multi-valued attribute (models/attributes.py)."""
-    if not settings.get("items"):
-        return None
-    from ..sources.local import read_files
-
-    try:
-        items = read_files(settings["items"])
-    except StepError as error:
-        raise StepError(f"[data] items: {error}") from None
-    items.attrs["item_separator"] = settings.get("item_separator")
-    return items
-
-
 def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | None]:
     """Who had what, in training (a recommender never recommends it) and held out: nothing else."""
     columns = columns_of(settings)
@@ -75,7 +54,10 @@ def evaluation_columns(settings: Mapping[str, Any]) -> dict[str, list[str] | Non
 
 def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """Fit a recommender on the training interactions, for the holdout and k it will be judged on."""
-    model.fit(rows, columns_of(settings), read_items(settings), settings["k"], settings["holdout"])
+    from ..sources.local import read_files  # here: the clean and split steps read no item table
+
+    items = read_items(settings, read_files)
+    model.fit(rows, columns_of(settings), items, settings["k"], settings["holdout"])
 
 
 def curves(hits: np.ndarray, relevant: np.ndarray) -> dict[str, list[float]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .recommendation import CURVES
+from .ranking import CURVES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
