@@ -4,12 +4,13 @@ The split holds out each user's interactions as the test split does (the same ho
 model is judged on), so a setting is chosen the way it will be scored, and the test interactions
 are used once, to score. The popularity rules choose their window and segment on it as frames
 (`validation_split`); item-KNN chooses its neighbours on the same split made on the fitted matrix's
-rows and columns (`cell_split`), each setting's top k scored as columns (`top_columns`), with no
-frame of ids to build or compare.
+rows and columns (`cell_split`: only the scored users' held-out cells emptied), each setting's top k
+scored as columns (`top_columns`), with no frame of ids to build or compare (`validate_grid`).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,27 +94,62 @@ def cell_split(
     max_users: int,
     k: int,
 ) -> CellValidation:
-    """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns: the same
-    interactions held out and the same users scored (the codes sort as the ids do), without a frame of ids."""
+    """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns, without a
+    frame of ids: at most `max_users` users (seeded) with two interactions or more are scored, a share of
+    each one's held out as the test split holds out; only their held-out cells are emptied from the matrix
+    (the other users' interactions are all fitted on, as in the final fit)."""
     users, items = fitted.cells_of(train, columns)
-    coded = pd.DataFrame({"user": users, "item": items})
+    eligible = np.flatnonzero(np.bincount(users, minlength=len(fitted.users)) >= 2)
+    scored = eligible
+    if len(eligible) > max_users:
+        scored = np.sort(np.random.default_rng(seed).choice(eligible, max_users, replace=False))
+    is_scored = np.zeros(len(fitted.users), dtype=bool)
+    is_scored[scored] = True
+    picked = is_scored[users]
+    coded = pd.DataFrame({"user": users[picked], "item": items[picked]})
     if columns.time:
-        coded["time"] = train[columns.time].to_numpy()
-    fitting, left_out = split_users(
+        coded["time"] = train[columns.time].to_numpy()[picked]
+    kept, held = split_users(
         coded, Columns("user", "item", time="time" if columns.time else None), size, holdout, seed=seed
     )
-    scored: Any = left_out["user"].unique()
-    if len(scored) > max_users:
-        scored = np.random.default_rng(seed).choice(scored, max_users, replace=False)
-    scored = np.sort(scored)
     count = len(fitted.items)
-    held = left_out[np.isin(left_out["user"].to_numpy(), scored)]
-    kept = fitting[np.isin(fitting["user"].to_numpy(), scored)]
     held_keys = held["user"].to_numpy(np.int64) * count + held["item"].to_numpy()
     kept_keys = kept["user"].to_numpy(np.int64) * count + kept["item"].to_numpy()
     relevant = np.unique(held_keys[~np.isin(held_keys, kept_keys)])
-    emptied = fitted.without(left_out["user"].to_numpy(), left_out["item"].to_numpy())
+    emptied = fitted.without(held["user"].to_numpy(), held["item"].to_numpy())
     return CellValidation(emptied, scored, relevant, k)
+
+
+def validate_grid(
+    model: Any, train: pd.DataFrame, columns: Columns
+) -> tuple[dict[tuple, float], dict[float, Any]]:
+    """NDCG@k of each combination of a KNN model's grid (neighbours, shrinkage, direction) on `cell_split`,
+    and per shrinkage the model's fit on all the training interactions at its largest neighbour count:
+    the final fit (cut to the count chosen), whose candidates the validation fit starts from."""
+    split = cell_split(
+        model.interactions_,
+        train,
+        columns,
+        model.validation_size,
+        model.holdout_,
+        model.seed,
+        model.validation_users,
+        model.k_,
+    )
+    probe = copy.copy(model)
+    probe.interactions_ = split.fitting
+    results, fitted = {}, {}
+    for shrinkage in sorted({choice[1] for choice in model.grid}):
+        choices = [choice for choice in model.grid if choice[1] == shrinkage]
+        most = max(n for n, _, _ in choices)
+        fitted[shrinkage] = model.fit_similarity(model.interactions_, most, shrinkage)
+        _, widest = probe.fit_similarity(
+            split.fitting, most, shrinkage, (model.interactions_, fitted[shrinkage])
+        )
+        for neighbors, _, direction in choices:
+            probe.use_neighbours(widest, neighbors, direction)
+            results[(neighbors, shrinkage, direction)] = split.ndcg(top_columns(probe, split.rows, model.k_))
+    return results, fitted
 
 
 def top_columns(model: Any, rows: np.ndarray, k: int) -> np.ndarray:
