@@ -31,6 +31,9 @@ from .selection import top_k
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
+TRIED_PAIRS = (
+    256  # a fit with cells emptied: pairs of norms tried one by one (the smallest, bounded least well)
+)
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,8 @@ def top_similar_without(
     if not keep or keep >= before.columns.shape[1]:  # the candidates are the row's neighbours and more
         return top_similar(vectors, neighbors, shrinkage)
     emptied = sparse.csr_matrix(emptied, dtype=np.float32)
-    product = emptied @ sparse.csr_matrix(vectors.T + emptied.T, dtype=np.float32)
-    change = sparse.csr_matrix(product + product.T - emptied @ emptied.T)
+    product = emptied @ by_column  # D = E V' + V E' + E E' (X = V + E)
+    change = sparse.csr_matrix(product + product.T + emptied @ emptied.T)
     valid, others = before.columns >= 0, np.maximum(before.columns, 0)
     dots = before.dots.copy()
     step = max(1, BLOCK_CELLS // max(1, count))
@@ -143,30 +146,34 @@ def top_similar_without(
 def emptied_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, whole: bool) -> np.ndarray:
     """Per row a, a bound on the similarity of any row b left out of its candidates, with the new `norms`:
     its bound on the dot product, reach[a] (typical |b|_before + shrinkage), over |a| |b| + shrinkage, at
-    its largest over b. Over the rows whose norm did not change it is monotone in |b| (the smallest and
-    largest norms stand for them); the others are each tried (their pairs of norms that no other pair
-    beats), their dot products rounded down when the values are `whole` (a dot product of whole numbers
-    is one)."""
+    its largest over b. It is monotone in |b| over the rows whose norm did not change (the smallest and
+    largest norms stand for them), and over the others once |b|_before is put as |b| times the largest
+    ratio of the two; the rows of smallest new norm, whose ratio is largest, are each tried instead (their
+    pairs of norms that no other pair beats), their dot products rounded down when the values are `whole`
+    (a dot product of whole numbers is one)."""
     changed = norms != before.norms
-    same = norms[~changed & (norms > 0)].astype(np.float64)
-    own, reach = norms.astype(np.float64), before.reach
-    bound = np.zeros(len(norms))
-    if len(same):
-        for other in (same.min(), same.max()):
-            bound = np.maximum(bound, reach * (before.typical * other + shrink) / (own * other + shrink))
     pairs = np.stack([before.norms[changed], norms[changed]], axis=1)[norms[changed] > 0].astype(np.float64)
     # a pair whose old norm is no larger than another's and new norm no smaller bounds less: left out
     pairs = pairs[np.lexsort((-pairs[:, 0], pairs[:, 1]))]
-    earlier = np.maximum.accumulate(np.concatenate(([-np.inf], pairs[:-1, 0])))
-    pairs = pairs[pairs[:, 0] > earlier]
-    step = max(1, BLOCK_CELLS // max(1, len(pairs)))
+    pairs = pairs[pairs[:, 0] > np.maximum.accumulate(np.concatenate(([-np.inf], pairs[:-1, 0])))]
+    tried, rest = pairs[:TRIED_PAIRS], pairs[TRIED_PAIRS:]
+    own, reach = norms.astype(np.float64), before.reach
+    bound = np.zeros(len(norms))
+    for others, ratio in (
+        (norms[~changed & (norms > 0)], 1.0),
+        (rest[:, 1], (rest[:, 0] / rest[:, 1]).max(initial=1)),
+    ):
+        for other in (others.min(), others.max()) if len(others) else ():
+            bound = np.maximum(
+                bound, ratio * reach * (before.typical * other + shrink) / (own * other + shrink)
+            )
+    step = max(1, BLOCK_CELLS // max(1, len(tried)))
     for start in range(0, len(own), step):  # a block of rows x pairs at a time
-        a = slice(start, start + step)
-        dots = reach[a, None] * (before.typical * pairs[:, 0] + shrink)
-        if whole:
-            dots = np.floor(dots * (1 + SLACK))
-        ratio = dots / (own[a, None] * pairs[:, 1] + shrink)
-        bound[a] = np.maximum(bound[a], ratio.max(axis=1, initial=0.0))
+        rows = slice(start, start + step)
+        dots = reach[rows, None] * (before.typical * tried[:, 0] + shrink)
+        dots = np.floor(dots * (1 + SLACK)) if whole else dots
+        ratios = dots / (own[rows, None] * tried[:, 1] + shrink)
+        bound[rows] = np.maximum(bound[rows], ratios.max(axis=1, initial=0.0))
     return bound
 
 

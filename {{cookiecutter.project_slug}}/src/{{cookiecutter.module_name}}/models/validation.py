@@ -5,7 +5,8 @@ model is judged on), so a setting is chosen the way it will be scored, and the t
 are used once, to score. The popularity rules choose their window and segment on it as frames
 (`validation_split`); item-KNN chooses its neighbours on the same split made on the fitted matrix's
 rows and columns (`cell_split`: only the scored users' held-out cells emptied), each setting's top k
-scored as columns (`top_columns`), with no frame of ids to build or compare (`validate_grid`).
+scored as columns (`top_columns`: every neighbour count of a direction in one pass), with no frame of
+ids to build or compare (`validate_grid`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import pandas as pd
 from ..tasks.interaction_log import Columns, split_users
 from ..tasks.ranking import ndcg, ranked_hits
 from .interactions import Interactions
-from .selection import each_batch
+from .neighbours import Neighbours
+from .selection import each_batch, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
@@ -146,20 +148,49 @@ def validate_grid(
         _, widest = probe.fit_similarity(
             split.fitting, most, shrinkage, (model.interactions_, fitted[shrinkage])
         )
-        for neighbors, _, direction in choices:
-            probe.use_neighbours(widest, neighbors, direction)
-            results[(neighbors, shrinkage, direction)] = split.ndcg(top_columns(probe, split.rows, model.k_))
+        for direction in sorted({choice[2] for choice in choices}):
+            counts = sorted(n for n, _, d in choices if d == direction)
+            tops = top_columns(increments(probe, widest, counts, direction), split.rows, model.k_)
+            results.update(
+                {(n, shrinkage, direction): split.ndcg(top) for n, top in zip(counts, tops, strict=True)}
+            )
     return results, fitted
 
 
-def top_columns(model: Any, rows: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k best item columns it has not seen (-1: fewer than k), as `recommend_rows` ranks them,
-    without a frame of ids."""
+def increments(probe: Any, widest: Neighbours, counts: list[int], direction: str) -> list[Any]:
+    """Copies of a KNN `probe` scoring with the neighbours beyond each count of `counts` (ascending) up to
+    the next: summed, the first j score as the first `counts[j - 1]` neighbours do."""
+    parts, start = [], 0
+    for count in counts:
+        part = copy.copy(probe)
+        cut = Neighbours(widest.columns[:, start:count], widest.values[:, start:count])
+        part.use_neighbours(cut, count - start, direction)
+        parts.append(part)
+        start = count
+    return parts
 
-    def best_of(some: np.ndarray) -> np.ndarray:
-        best, best_scores = model.ranked(some, k)
-        best[~np.isfinite(best_scores)] = -1
-        return best
 
-    parts = each_batch(best_of, rows, len(model.interactions_.items))
-    return np.concatenate(parts) if parts else np.empty((0, k), np.int64)
+def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
+    """For each of `parts`, each row's k best item columns it has not seen (-1: fewer than k), as
+    `recommend_rows` ranks them, from the scores of that part and those before it summed (one popularity
+    tie-breaker), without a frame of ids."""
+
+    def best_of(some: np.ndarray) -> list[np.ndarray]:
+        seen, total, found = parts[0].interactions_.matrix[some], None, []
+        for part in parts:
+            if total is None:
+                total = part.scores(some)
+            else:
+                total += part.scores(some) - part.tie_breaker_
+            ranked = total.copy()
+            exclude_seen(ranked, seen)
+            best, best_scores = top_k(ranked, k)
+            best[~np.isfinite(best_scores)] = -1
+            found.append(best)
+        return found
+
+    batches = each_batch(best_of, rows, len(parts[0].interactions_.items))
+    return [
+        np.concatenate([batch[j] for batch in batches]) if batches else np.empty((0, k), np.int64)
+        for j in range(len(parts))
+    ]
