@@ -154,7 +154,7 @@ def validate_grid(
             results.update(
                 {(n, shrinkage, direction): split.ndcg(top) for n, top in zip(counts, tops, strict=True)}
             )
-    return results, fitted
+    return {choice: results[choice] for choice in model.grid}, fitted  # grid order: ties go to the first
 
 
 def increments(probe: Any, widest: Neighbours, counts: list[int], direction: str) -> list[Any]:
