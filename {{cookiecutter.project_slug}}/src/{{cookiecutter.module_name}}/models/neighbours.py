@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -31,9 +31,7 @@ from .selection import top_k
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
-TRIED_PAIRS = (
-    256  # a fit with cells emptied: pairs of norms tried one by one (the smallest, bounded least well)
-)
+TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
 
 @dataclass(frozen=True)
@@ -137,20 +135,21 @@ def top_similar_without(
     columns = np.take_along_axis(before.columns, ranked, axis=1)
     values = np.take_along_axis(similar, ranked, axis=1)
     whole = not np.any(np.mod(by_column.data, 1)) and not np.any(np.mod(emptied.data, 1))
-    bound = emptied_bound(before, norms, shrink, whole)
+    bound = left_out_bound(before, norms, shrink, whole)
     exact = ~before.proven | ((bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
     blockwise(by_column, norms, shrink, np.flatnonzero(exact), os.cpu_count() or 1, columns, values)
     return Neighbours(columns, np.maximum(values, 0.0))
 
 
-def emptied_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, whole: bool) -> np.ndarray:
-    """Per row a, a bound on the similarity of any row b left out of its candidates, with the new `norms`:
-    its bound on the dot product, reach[a] (typical |b|_before + shrinkage), over |a| |b| + shrinkage, at
-    its largest over b. It is monotone in |b| over the rows whose norm did not change (the smallest and
-    largest norms stand for them), and over the others once |b|_before is put as |b| times the largest
-    ratio of the two; the rows of smallest new norm, whose ratio is largest, are each tried instead (their
-    pairs of norms that no other pair beats), their dot products rounded down when the values are `whole`
-    (a dot product of whole numbers is one)."""
+def left_out_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, whole: bool) -> np.ndarray:
+    """Per row a, a bound on the similarity of any row b left out of its candidates, with `norms` (the fit's
+    own, or new ones after cells were emptied): a row left out had a key (scale_a scale_b dot) at most the
+    candidates' last, so a dot product of at most reach[a] (typical |b|_before + shrinkage), over
+    |a| |b| + shrinkage, at its largest over b. It is monotone in |b| over the rows whose norm did not
+    change (the smallest and largest norms stand for them), and over the others once |b|_before is put
+    as |b| times the largest ratio of the two; the rows of smallest new norm, whose ratio is largest, are
+    each tried instead (their pairs of norms that no other pair beats), their dot products rounded down
+    when the values are `whole` (a dot product of whole numbers is one)."""
     changed = norms != before.norms
     pairs = np.stack([before.norms[changed], norms[changed]], axis=1)[norms[changed] > 0].astype(np.float64)
     # a pair whose old norm is no larger than another's and new norm no smaller bounds less: left out
@@ -186,8 +185,8 @@ def re_ranked(
     values: np.ndarray,
 ) -> Candidates:
     """Fill `columns` and `values` from implicit's candidates re-ranked by the shrunk cosine (`by_column`:
-    the rows compared, as the columns of a CSR matrix); the candidates, with an infinite bound for the
-    rows whose neighbours are not proven complete (a row left out could rank among them)."""
+    the rows compared, as the columns of a CSR matrix); the candidates, `proven` for the rows whose
+    neighbours are proven complete (no row left out could rank among them)."""
     from implicit.nearest_neighbours import all_pairs_knn
 
     count, keep = columns.shape
@@ -213,29 +212,11 @@ def re_ranked(
     order = np.lexsort((found_columns, -shrunk))  # per row: most similar first, ties to the lower column
     columns[:] = np.take_along_axis(found_columns, order[:, :keep], axis=1)
     values[:] = np.take_along_axis(shrunk, order[:, :keep], axis=1)
-    last_keys = np.maximum(keys.min(axis=1), 0.0)
-    bound = left_out_bound(last_keys, scale, norms, shrink, typical)
+    last_keys = np.maximum(keys.min(axis=1), 0.0)  # every row left out had a key at most its candidates' last
     found_columns[missing] = -1
-    proven = (last_keys <= 0) | (values[:, -1] > bound * (1 + SLACK))
-    return Candidates(found_columns, dots, last_keys / scale, typical, norms, proven)
-
-
-def left_out_bound(
-    last_keys: np.ndarray, scale: np.ndarray, norms: np.ndarray, shrink: np.float32, typical: float
-) -> np.ndarray:
-    """Per row, a bound on the similarity of every row left out of its candidates: a row left out had a key
-    (scale_a scale_b dot) at most the candidates' last (`last_keys`; 0 when the candidates hold every row
-    sharing anything), so its similarity dot / (|a| |b| + shrinkage) is at most that key / scale_a times
-    (typical |b| + shrinkage) / (|a| |b| + shrinkage), largest at the smallest or largest |b| (monotone)."""
-    positive = norms[norms > 0].astype(np.float64)
-    if not len(positive):
-        return np.zeros(len(norms))
-    own = norms.astype(np.float64)
-
-    def factor(other: float) -> np.ndarray:
-        return (typical * other + shrink) / np.maximum(own * other + shrink, 1e-300)
-
-    return last_keys / scale * np.maximum(factor(positive.min()), factor(positive.max()))
+    found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))
+    bound = left_out_bound(found, norms, shrink, whole=False)
+    return replace(found, proven=(last_keys <= 0) | (values[:, -1] > bound * (1 + SLACK)))
 
 
 def blockwise(
