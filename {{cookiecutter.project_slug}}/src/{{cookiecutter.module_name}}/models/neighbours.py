@@ -126,9 +126,17 @@ def top_similar_without(
     valid, others = before.columns >= 0, np.maximum(before.columns, 0)
     dots = before.dots.copy()
     step = max(1, BLOCK_CELLS // max(1, count))
-    for start in range(0, count, step):  # D read at the candidates a block of dense rows at a time
-        block = slice(start, start + step)
-        dots[block] -= np.take_along_axis(change[block].toarray(), others[block], axis=1)
+    dense = np.zeros(
+        (min(step, count), count), np.float32
+    )  # D a block of rows at a time, read at the candidates
+    for start in range(0, count, step):
+        block = change[start : start + step]
+        cells = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices
+        dense[cells] = block.data
+        dots[start : start + step] -= np.take_along_axis(
+            dense[: block.shape[0]], others[start : start + step], 1
+        )
+        dense[cells] = 0.0  # only the cells written: the block stays zero for the next
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
     ranked = np.lexsort((before.columns, -similar))[:, :keep]  # most similar first, ties to the lower column

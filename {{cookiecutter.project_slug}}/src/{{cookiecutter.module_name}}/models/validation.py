@@ -178,10 +178,12 @@ def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
     def best_of(some: np.ndarray) -> list[np.ndarray]:
         seen, total, found = parts[0].interactions_.matrix[some], None, []
         for part in parts:
+            scores = part.scores(some)
             if total is None:
-                total = part.scores(some)
+                total = scores
             else:
-                total += part.scores(some) - part.tie_breaker_
+                scores -= part.tie_breaker_  # one tie-breaker in the sum
+                total += scores
             ranked = total.copy()
             exclude_seen(ranked, seen)
             best, best_scores = top_k(ranked, k)
