@@ -126,17 +126,13 @@ def top_similar_without(
     valid, others = before.columns >= 0, np.maximum(before.columns, 0)
     dots = before.dots.copy()
     step = max(1, BLOCK_CELLS // max(1, count))
-    dense = np.zeros(
-        (min(step, count), count), np.float32
-    )  # D a block of rows at a time, read at the candidates
-    for start in range(0, count, step):
-        block = change[start : start + step]
+    dense = np.zeros((min(step, count), count), np.float32)  # D, a block of rows at a time
+    for start in range(0, count, step):  # read at the candidates; only the cells written are reset
+        rows, block = slice(start, start + step), change[start : start + step]
         cells = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices
         dense[cells] = block.data
-        dots[start : start + step] -= np.take_along_axis(
-            dense[: block.shape[0]], others[start : start + step], 1
-        )
-        dense[cells] = 0.0  # only the cells written: the block stays zero for the next
+        dots[rows] -= np.take_along_axis(dense[: block.shape[0]], others[rows], axis=1)
+        dense[cells] = 0.0
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
     ranked = np.lexsort((before.columns, -similar))[:, :keep]  # most similar first, ties to the lower column
