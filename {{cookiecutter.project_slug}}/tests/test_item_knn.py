@@ -66,6 +66,44 @@ def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    cells=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 29), st.integers(1, 2), st.booleans()),
+        min_size=1,
+        max_size=120,
+    ),
+    neighbors=st.integers(1, 4),
+    shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
+    margin=st.sampled_from([0.0, 0.25]),
+    tried=st.sampled_from([0, 1, 256]),
+)
+def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_neighbours(
+    cells, neighbors, shrinkage, margin, tried
+):
+    """Item-KNN's validation fit (the training matrix with some cells emptied) starts from the candidates of
+    the fit on the whole matrix: on random sparse count matrices, whichever cells are emptied (`True`), the
+    same neighbours and similarities as a dense all-pairs computation on the emptied matrix."""
+    rows, columns, counts, _ = zip(*cells, strict=True)
+    shape = (30, 6)  # 30 rows compared, few candidates each: emptied cells reorder them
+    fuller = sparse.csr_matrix((counts, (columns, rows)), shape=shape, dtype=np.float32)
+    fuller.sum_duplicates()
+    kept = fuller.toarray()
+    for row, column, _, emptied in cells:
+        kept[column, row] *= not emptied
+    kept = sparse.csr_matrix(kept)
+    original = neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS
+    neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS = margin, tried  # 0, 1: rows of new norms bounded
+    try:
+        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
+        found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+    finally:
+        neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS = original
+    expected = dense_neighbours(kept, neighbors, shrinkage)
+    np.testing.assert_array_equal(found.values, expected.values)
+    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
 def hub_log(seed: int = 0) -> pd.DataFrame:
     """Groups of one hub every member had and 30 niche items (each member had 3, the popular ones more):
     a niche item's nearest neighbour is its hub, the hub's few are the group's most popular niches."""

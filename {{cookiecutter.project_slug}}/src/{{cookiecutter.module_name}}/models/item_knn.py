@@ -18,9 +18,10 @@ still gets k items.
 
 With `neighbors`, `shrinkage` or `direction` a list, the combination is chosen by NDCG@k on a
 validation split carved out of the training interactions with the same per-user holdout as the
-test split, then the model is refitted on all the training interactions: the test interactions
-are used once, to score. One similarity computation (per shrinkage) serves every neighbour count
-and direction: fewer neighbours are the same rows cut shorter.
+test split (only the scored users' held-out cells are emptied); the test interactions are used once,
+to score. One similarity computation on all the training interactions (per shrinkage, at the largest
+neighbour count) is the final model's, cut to the count chosen (fewer neighbours are the same rows cut
+shorter), and the validation's starts from its candidates (`neighbours.top_similar_without`).
 
 Each recommendation's `because` (`contributions`): the user's items and how much each added to
 its score (item kind; they sum to the score, but for the popularity tie-breaker below 1e-6).
@@ -32,7 +33,6 @@ neighbours, so the fitted model, its scoring and everything downstream are the s
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
@@ -46,13 +46,14 @@ from ..errors import StepError
 from ..spark import session
 from ..tasks.interaction_columns import Columns
 from .interactions import Interactions, Recommender
-from .neighbours import Neighbours, top_similar
-from .validation import cell_split, top_columns
+from .neighbours import Candidates, Neighbours, candidates_and_neighbours, top_similar_without
+from .validation import validate_grid
 
 KINDS = ("item", "user")
 ENGINES = ("scipy", "spark")
 DIRECTIONS = ("candidate", "history")
 Choice = tuple[int, float, str]  # neighbors, shrinkage, direction
+Fit = tuple[Candidates | None, Neighbours]  # a similarity fit's candidates (in process) and neighbours
 SUMMED = {  # (kind, direction) -> how a score is summed, in words
     ("item", "candidate"): "each candidate's neighbours among the user's items",
     ("item", "history"): "the user's items whose neighbours include the candidate",
@@ -116,17 +117,27 @@ class NearestNeighbours(Recommender):
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
         # one Spark session for the validation and the final fit
         with session(self.spark) if self.engine == "spark" else nullcontext():
-            self.validation_ndcg_ = self.validate(train, columns) if len(self.grid) > 1 else {}
+            self.validation_ndcg_, fitted = (
+                validate_grid(self, train, columns) if len(self.grid) > 1 else ({}, {})
+            )
             best = (
                 max(self.validation_ndcg_, key=self.validation_ndcg_.get) if self.validation_ndcg_ else None
             )
             self.neighbors_, self.shrinkage_, self.direction_ = best or self.grid[0]
-            neighbours = self.fit_similarity(self.interactions_, self.neighbors_, self.shrinkage_)
+            _, neighbours = fitted.get(self.shrinkage_) or self.fit_similarity(
+                self.interactions_, self.neighbors_, self.shrinkage_
+            )
             self.use_neighbours(neighbours, self.neighbors_, self.direction_)
 
-    def fit_similarity(self, interactions: Interactions, neighbors: int, shrinkage: float) -> Neighbours:
+    def fit_similarity(
+        self,
+        interactions: Interactions,
+        neighbors: int,
+        shrinkage: float,
+        within: tuple[Interactions, Fit] | None = None,
+    ) -> Fit:
         """The `neighbors` nearest neighbours of every item (or user) of `interactions`, and what scoring
-        needs beside them."""
+        needs beside them; `within`: a fit on these interactions and a few cells more, to start from."""
         self.matrix_ = interactions.binary() if self.binary else interactions.matrix
         popularity = interactions.popularity()
         # below any similarity-based score: only orders the items no neighbour had
@@ -134,8 +145,15 @@ class NearestNeighbours(Recommender):
         if self.engine == "spark":
             from ..spark.similarity import top_similar_items
 
-            return top_similar_items(self.matrix_, neighbors, shrinkage, self.threshold, self.spark)
-        return top_similar(self.matrix_.T if self.kind == "item" else self.matrix_, neighbors, shrinkage)
+            return None, top_similar_items(self.matrix_, neighbors, shrinkage, self.threshold, self.spark)
+        rows_compared = (lambda matrix: matrix.T) if self.kind == "item" else (lambda matrix: matrix)
+        if within is None or within[1][0] is None:
+            return candidates_and_neighbours(rows_compared(self.matrix_), neighbors, shrinkage)
+        fuller, (candidates, _) = within
+        emptied = rows_compared((fuller.binary() if self.binary else fuller.matrix) - self.matrix_)
+        return None, top_similar_without(
+            candidates, rows_compared(self.matrix_), emptied, neighbors, shrinkage
+        )
 
     def use_neighbours(self, neighbours: Neighbours, count: int, direction: str) -> None:
         """Score with each item's (or user's) first `count` neighbours, summed in `direction`."""
@@ -147,32 +165,6 @@ class NearestNeighbours(Recommender):
         else:
             self.user_weights_ = similar if direction == "candidate" else similar.T.tocsr()
             self.scoring_ = self.matrix_
-
-    def validate(self, train: pd.DataFrame, columns: Columns) -> dict[Choice, float]:
-        """NDCG@k of each combination of the grid on a per-user validation split of the training data
-        (models/validation.py: the split the popularity rules are chosen on too)."""
-        split = cell_split(
-            self.interactions_,
-            train,
-            columns,
-            self.validation_size,
-            self.holdout_,
-            self.seed,
-            self.validation_users,
-            self.k_,
-        )
-        probe = copy.copy(self)
-        probe.interactions_ = split.fitting
-        results = {}
-        for shrinkage in sorted({choice[1] for choice in self.grid}):
-            choices = [choice for choice in self.grid if choice[1] == shrinkage]
-            widest = probe.fit_similarity(probe.interactions_, max(n for n, _, _ in choices), shrinkage)
-            for neighbors, _, direction in choices:
-                probe.use_neighbours(widest, neighbors, direction)
-                results[(neighbors, shrinkage, direction)] = split.ndcg(
-                    top_columns(probe, split.rows, self.k_)
-                )
-        return results
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]

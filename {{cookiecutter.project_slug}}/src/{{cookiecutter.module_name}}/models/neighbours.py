@@ -11,7 +11,9 @@ shrunk cosine itself, in float32 as before, and a row whose K-th neighbour prova
 row left out (the candidates' last key bounds them) is done; the few others (about 1% on the
 medium log) are computed exactly a block of rows at a time, on a thread per core (scipy's sparse
 product and numpy's partition release the GIL), never as a dense rows x rows matrix. Either way a
-row's neighbours are its `neighbors` most similar rows, ties to the lower column.
+row's neighbours are its `neighbors` most similar rows, ties to the lower column. A fit of the same
+rows with a few cells emptied (item-KNN's validation) starts from a fit's candidates
+(`top_similar_without`): no all-pairs search, and the same neighbours as a fit from scratch.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -29,6 +31,7 @@ from .selection import top_k
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
+TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
 
 @dataclass(frozen=True)
@@ -54,22 +57,127 @@ def top_similar(
 ) -> Neighbours:
     """For each row of `vectors`, the `neighbors` other rows of highest cosine similarity to it, each
     dot product divided by |a| |b| + `shrinkage`; `threads`: one per core by default."""
+    return candidates_and_neighbours(vectors, neighbors, shrinkage, threads)[1]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What a fit of `top_similar` read beyond the neighbours, so that a fit of the same rows with some cells
+    emptied (`top_similar_without`) needs no all-pairs search: each row's candidate rows (`columns`, -1:
+    none) and their dot products; a row b left out of row a's has a dot product of at most
+    `reach[a] * (typical * norms[b] + shrinkage)` (`norms`: the rows' norms); `proven`: the rows whose
+    neighbours came from the candidates (the others were computed exactly)."""
+
+    columns: np.ndarray
+    dots: np.ndarray
+    reach: np.ndarray
+    typical: float
+    norms: np.ndarray
+    proven: np.ndarray
+
+
+def candidates_and_neighbours(
+    vectors: sparse.csr_matrix, neighbors: int, shrinkage: float = 0.0, threads: int | None = None
+) -> tuple[Candidates | None, Neighbours]:
+    """`top_similar`, and the candidates it re-ranked (None when there are no neighbours to find)."""
     # the rows as columns (CSR): item-KNN passes the users x items matrix transposed, so no copy is made
     by_column = sparse.csr_matrix(vectors.T, dtype=np.float32)
     count = by_column.shape[1]
-    squares = np.bincount(
-        by_column.indices, weights=np.square(by_column.data, dtype=np.float64), minlength=count
-    )
-    norms = np.sqrt(squares).astype(np.float32)
-    shrink = np.float32(shrinkage + 1e-12)
+    norms, shrink = norms_of(by_column), np.float32(shrinkage + 1e-12)
     keep = max(0, min(neighbors, count - 1))
     threads = threads or os.cpu_count() or 1
     columns = np.zeros((count, keep), dtype=np.int32)
     values = np.zeros((count, keep), dtype=np.float32)
+    found = None
     if keep:
-        done = re_ranked(by_column, norms, shrink, threads, columns, values)
-        blockwise(by_column, norms, shrink, np.flatnonzero(~done), threads, columns, values)
+        found = re_ranked(by_column, norms, shrink, threads, columns, values)
+        blockwise(by_column, norms, shrink, np.flatnonzero(~found.proven), threads, columns, values)
+    return found, Neighbours(columns, np.maximum(values, 0.0))
+
+
+def norms_of(by_column: sparse.csr_matrix) -> np.ndarray:
+    """The euclidean norm of each column, in float32 (the columns are the rows compared)."""
+    squares = np.bincount(by_column.indices, np.square(by_column.data, dtype=np.float64), by_column.shape[1])
+    return np.sqrt(squares).astype(np.float32)
+
+
+def top_similar_without(
+    before: Candidates,
+    vectors: sparse.csr_matrix,
+    emptied: sparse.csr_matrix,
+    neighbors: int,
+    shrinkage: float,
+) -> Neighbours:
+    """`top_similar(vectors, neighbors, shrinkage)`, the same neighbours, from the candidates of a fit at the
+    same shrinkage and as many neighbours or more on `vectors + emptied` (`emptied`: a few cells it had).
+
+    Emptying cells only takes from dot products, by D = X X' - V V' (sparse: the rows emptied), so the
+    candidates get their exact new dot products, and a row left out keeps its bound on the dot product;
+    its similarity is then at most that bound over |a| |b| + shrinkage with the new norms. A row whose
+    last neighbour does not provably beat that is computed exactly, as `top_similar` computes its own."""
+    by_column = sparse.csr_matrix(vectors.T, dtype=np.float32)
+    count, keep = by_column.shape[1], max(0, min(neighbors, vectors.shape[0] - 1))
+    norms, shrink = norms_of(by_column), np.float32(shrinkage + 1e-12)
+    if not keep or keep >= before.columns.shape[1]:  # the candidates are the row's neighbours and more
+        return top_similar(vectors, neighbors, shrinkage)
+    emptied = sparse.csr_matrix(emptied, dtype=np.float32)
+    product = emptied @ by_column  # D = E V' + V E' + E E' (X = V + E)
+    change = sparse.csr_matrix(product + product.T + emptied @ emptied.T)
+    valid, others = before.columns >= 0, np.maximum(before.columns, 0)
+    dots = before.dots.copy()
+    step = max(1, BLOCK_CELLS // max(1, count))
+    dense = np.zeros((min(step, count), count), np.float32)  # D, a block of rows at a time
+    for start in range(0, count, step):  # read at the candidates; only the cells written are reset
+        rows, block = slice(start, start + step), change[start : start + step]
+        cells = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices
+        dense[cells] = block.data
+        dots[rows] -= np.take_along_axis(dense[: block.shape[0]], others[rows], axis=1)
+        dense[cells] = 0.0
+    similar = dots / (norms[:, None] * norms[others] + shrink)
+    similar[~valid] = 0.0
+    ranked = np.lexsort((before.columns, -similar))[:, :keep]  # most similar first, ties to the lower column
+    columns = np.take_along_axis(before.columns, ranked, axis=1)
+    values = np.take_along_axis(similar, ranked, axis=1)
+    whole = not np.any(np.mod(by_column.data, 1)) and not np.any(np.mod(emptied.data, 1))
+    bound = left_out_bound(before, norms, shrink, whole)
+    exact = ~before.proven | ((bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
+    blockwise(by_column, norms, shrink, np.flatnonzero(exact), os.cpu_count() or 1, columns, values)
     return Neighbours(columns, np.maximum(values, 0.0))
+
+
+def left_out_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, whole: bool) -> np.ndarray:
+    """Per row a, a bound on the similarity of any row b left out of its candidates, with `norms` (the fit's
+    own, or new ones after cells were emptied): a row left out had a key (scale_a scale_b dot) at most the
+    candidates' last, so a dot product of at most reach[a] (typical |b|_before + shrinkage), over
+    |a| |b| + shrinkage, at its largest over b. It is monotone in |b| over the rows whose norm did not
+    change (the smallest and largest norms stand for them), and over the others once |b|_before is put
+    as |b| times the largest ratio of the two; the rows of smallest new norm, whose ratio is largest, are
+    each tried instead (their pairs of norms that no other pair beats), their dot products rounded down
+    when the values are `whole` (a dot product of whole numbers is one)."""
+    changed = norms != before.norms
+    pairs = np.stack([before.norms[changed], norms[changed]], axis=1)[norms[changed] > 0].astype(np.float64)
+    # a pair whose old norm is no larger than another's and new norm no smaller bounds less: left out
+    pairs = pairs[np.lexsort((-pairs[:, 0], pairs[:, 1]))]
+    pairs = pairs[pairs[:, 0] > np.maximum.accumulate(np.concatenate(([-np.inf], pairs[:-1, 0])))]
+    tried, rest = pairs[:TRIED_PAIRS], pairs[TRIED_PAIRS:]
+    own, reach = norms.astype(np.float64), before.reach
+    bound = np.zeros(len(norms))
+    for others, ratio in (
+        (norms[~changed & (norms > 0)], 1.0),
+        (rest[:, 1], (rest[:, 0] / rest[:, 1]).max(initial=1)),
+    ):
+        for other in (others.min(), others.max()) if len(others) else ():
+            bound = np.maximum(
+                bound, ratio * reach * (before.typical * other + shrink) / (own * other + shrink)
+            )
+    step = max(1, BLOCK_CELLS // max(1, len(tried)))
+    for start in range(0, len(own), step):  # a block of rows x pairs at a time
+        rows = slice(start, start + step)
+        dots = reach[rows, None] * (before.typical * tried[:, 0] + shrink)
+        dots = np.floor(dots * (1 + SLACK)) if whole else dots
+        ratios = dots / (own[rows, None] * tried[:, 1] + shrink)
+        bound[rows] = np.maximum(bound[rows], ratios.max(axis=1, initial=0.0))
+    return bound
 
 
 def re_ranked(
@@ -79,10 +187,10 @@ def re_ranked(
     threads: int,
     columns: np.ndarray,
     values: np.ndarray,
-) -> np.ndarray:
+) -> Candidates:
     """Fill `columns` and `values` from implicit's candidates re-ranked by the shrunk cosine (`by_column`:
-    the rows compared, as the columns of a CSR matrix); True for the rows whose neighbours are proven
-    complete (no row left out could rank among them)."""
+    the rows compared, as the columns of a CSR matrix); the candidates, `proven` for the rows whose
+    neighbours are proven complete (no row left out could rank among them)."""
     from implicit.nearest_neighbours import all_pairs_knn
 
     count, keep = columns.shape
@@ -103,37 +211,16 @@ def re_ranked(
     # the key is scale_a scale_b dot: the dot is back exactly where it is a float32 (whole counts)
     dots = (keys / (scale[:, None] * scale[found_columns])).astype(np.float32)
     shrunk = dots / (norms[:, None] * norms[found_columns] + shrink)
-    shrunk[(found_columns == rows) | (keys <= 0)] = 0.0  # a row is not its own neighbour
+    missing = (found_columns == rows) | (keys <= 0)  # a row is not its own neighbour
+    shrunk[missing] = 0.0
     order = np.lexsort((found_columns, -shrunk))  # per row: most similar first, ties to the lower column
     columns[:] = np.take_along_axis(found_columns, order[:, :keep], axis=1)
     values[:] = np.take_along_axis(shrunk, order[:, :keep], axis=1)
-    return complete(keys.min(axis=1), scale, norms, shrink, typical, values[:, -1])
-
-
-def complete(
-    last_keys: np.ndarray,
-    scale: np.ndarray,
-    norms: np.ndarray,
-    shrink: np.float32,
-    typical: float,
-    last_kept: np.ndarray,
-) -> np.ndarray:
-    """Per row, whether every row left out of its candidates is less similar than its last kept neighbour.
-
-    A row left out had a key (scale_a scale_b dot) at most the candidates' last (`last_keys`; 0 when the
-    candidates hold every row sharing anything), so its shrunk similarity dot / (|a| |b| + shrinkage) is
-    at most that key / scale_a times (typical |b| + shrinkage) / (|a| |b| + shrinkage), whose largest
-    value over |b| is at the smallest or the largest norm (it is monotone in |b|)."""
-    positive = norms[norms > 0].astype(np.float64)
-    if not len(positive):
-        return np.ones(len(norms), dtype=bool)
-    own = norms.astype(np.float64)
-
-    def factor(other: float) -> np.ndarray:
-        return (typical * other + shrink) / np.maximum(own * other + shrink, 1e-300)
-
-    bound = last_keys / scale * np.maximum(factor(positive.min()), factor(positive.max()))
-    return (last_keys <= 0) | (last_kept > bound * (1 + SLACK))
+    last_keys = np.maximum(keys.min(axis=1), 0.0)  # every row left out had a key at most its candidates' last
+    found_columns[missing] = -1
+    found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))
+    bound = left_out_bound(found, norms, shrink, whole=False)
+    return replace(found, proven=(last_keys <= 0) | (values[:, -1] > bound * (1 + SLACK)))
 
 
 def blockwise(

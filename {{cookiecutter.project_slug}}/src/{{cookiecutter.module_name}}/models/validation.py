@@ -4,12 +4,14 @@ The split holds out each user's interactions as the test split does (the same ho
 model is judged on), so a setting is chosen the way it will be scored, and the test interactions
 are used once, to score. The popularity rules choose their window and segment on it as frames
 (`validation_split`); item-KNN chooses its neighbours on the same split made on the fitted matrix's
-rows and columns (`cell_split`), each setting's top k scored as columns (`top_columns`), with no
-frame of ids to build or compare.
+rows and columns (`cell_split`: only the scored users' held-out cells emptied), each setting's top k
+scored as columns (`top_columns`: every neighbour count of a direction in one pass), with no frame of
+ids to build or compare (`validate_grid`).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,8 @@ from ..tasks.interaction_columns import Columns
 from ..tasks.interaction_log import split_users
 from ..tasks.ranking import ndcg, ranked_hits
 from .interactions import Interactions
-from .selection import each_batch
+from .neighbours import Neighbours
+from .selection import each_batch, exclude_seen, top_k
 
 
 @dataclass(frozen=True)
@@ -94,37 +97,103 @@ def cell_split(
     max_users: int,
     k: int,
 ) -> CellValidation:
-    """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns: the same
-    interactions held out and the same users scored (the codes sort as the ids do), without a frame of ids."""
+    """`validation_split` of `train` (the frame `fitted` was made from) on matrix rows and columns, without a
+    frame of ids: at most `max_users` users (seeded) with two interactions or more are scored, a share of
+    each one's held out as the test split holds out; only their held-out cells are emptied from the matrix
+    (the other users' interactions are all fitted on, as in the final fit)."""
     users, items = fitted.cells_of(train, columns)
-    coded = pd.DataFrame({"user": users, "item": items})
+    eligible = np.flatnonzero(np.bincount(users, minlength=len(fitted.users)) >= 2)
+    scored = eligible
+    if len(eligible) > max_users:
+        scored = np.sort(np.random.default_rng(seed).choice(eligible, max_users, replace=False))
+    is_scored = np.zeros(len(fitted.users), dtype=bool)
+    is_scored[scored] = True
+    picked = is_scored[users]
+    coded = pd.DataFrame({"user": users[picked], "item": items[picked]})
     if columns.time:
-        coded["time"] = train[columns.time].to_numpy()
-    fitting, left_out = split_users(
+        coded["time"] = train[columns.time].to_numpy()[picked]
+    kept, held = split_users(
         coded, Columns("user", "item", time="time" if columns.time else None), size, holdout, seed=seed
     )
-    scored: Any = left_out["user"].unique()
-    if len(scored) > max_users:
-        scored = np.random.default_rng(seed).choice(scored, max_users, replace=False)
-    scored = np.sort(scored)
     count = len(fitted.items)
-    held = left_out[np.isin(left_out["user"].to_numpy(), scored)]
-    kept = fitting[np.isin(fitting["user"].to_numpy(), scored)]
     held_keys = held["user"].to_numpy(np.int64) * count + held["item"].to_numpy()
     kept_keys = kept["user"].to_numpy(np.int64) * count + kept["item"].to_numpy()
     relevant = np.unique(held_keys[~np.isin(held_keys, kept_keys)])
-    emptied = fitted.without(left_out["user"].to_numpy(), left_out["item"].to_numpy())
+    emptied = fitted.without(held["user"].to_numpy(), held["item"].to_numpy())
     return CellValidation(emptied, scored, relevant, k)
 
 
-def top_columns(model: Any, rows: np.ndarray, k: int) -> np.ndarray:
-    """Each row's k best item columns it has not seen (-1: fewer than k), as `recommend_rows` ranks them,
-    without a frame of ids."""
+def validate_grid(
+    model: Any, train: pd.DataFrame, columns: Columns
+) -> tuple[dict[tuple, float], dict[float, Any]]:
+    """NDCG@k of each combination of a KNN model's grid (neighbours, shrinkage, direction) on `cell_split`,
+    and per shrinkage the model's fit on all the training interactions at its largest neighbour count:
+    the final fit (cut to the count chosen), whose candidates the validation fit starts from."""
+    split = cell_split(
+        model.interactions_,
+        train,
+        columns,
+        model.validation_size,
+        model.holdout_,
+        model.seed,
+        model.validation_users,
+        model.k_,
+    )
+    probe = copy.copy(model)
+    probe.interactions_ = split.fitting
+    results, fitted = {}, {}
+    for shrinkage in sorted({choice[1] for choice in model.grid}):
+        choices = [choice for choice in model.grid if choice[1] == shrinkage]
+        most = max(n for n, _, _ in choices)
+        fitted[shrinkage] = model.fit_similarity(model.interactions_, most, shrinkage)
+        _, widest = probe.fit_similarity(
+            split.fitting, most, shrinkage, (model.interactions_, fitted[shrinkage])
+        )
+        for direction in sorted({choice[2] for choice in choices}):
+            counts = sorted(n for n, _, d in choices if d == direction)
+            tops = top_columns(increments(probe, widest, counts, direction), split.rows, model.k_)
+            results.update(
+                {(n, shrinkage, direction): split.ndcg(top) for n, top in zip(counts, tops, strict=True)}
+            )
+    return {choice: results[choice] for choice in model.grid}, fitted  # grid order: ties go to the first
 
-    def best_of(some: np.ndarray) -> np.ndarray:
-        best, best_scores = model.ranked(some, k)
-        best[~np.isfinite(best_scores)] = -1
-        return best
 
-    parts = each_batch(best_of, rows, len(model.interactions_.items))
-    return np.concatenate(parts) if parts else np.empty((0, k), np.int64)
+def increments(probe: Any, widest: Neighbours, counts: list[int], direction: str) -> list[Any]:
+    """Copies of a KNN `probe` scoring with the neighbours beyond each count of `counts` (ascending) up to
+    the next: summed, the first j score as the first `counts[j - 1]` neighbours do."""
+    parts, start = [], 0
+    for count in counts:
+        part = copy.copy(probe)
+        cut = Neighbours(widest.columns[:, start:count], widest.values[:, start:count])
+        part.use_neighbours(cut, count - start, direction)
+        parts.append(part)
+        start = count
+    return parts
+
+
+def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
+    """For each of `parts`, each row's k best item columns it has not seen (-1: fewer than k), as
+    `recommend_rows` ranks them, from the scores of that part and those before it summed (one popularity
+    tie-breaker), without a frame of ids."""
+
+    def best_of(some: np.ndarray) -> list[np.ndarray]:
+        seen, total, found = parts[0].interactions_.matrix[some], None, []
+        for part in parts:
+            scores = part.scores(some)
+            if total is None:
+                total = scores
+            else:
+                scores -= part.tie_breaker_  # one tie-breaker in the sum
+                total += scores
+            ranked = total.copy()
+            exclude_seen(ranked, seen)
+            best, best_scores = top_k(ranked, k)
+            best[~np.isfinite(best_scores)] = -1
+            found.append(best)
+        return found
+
+    batches = each_batch(best_of, rows, len(parts[0].interactions_.items))
+    return [
+        np.concatenate([batch[j] for batch in batches]) if batches else np.empty((0, k), np.int64)
+        for j in range(len(parts))
+    ]
