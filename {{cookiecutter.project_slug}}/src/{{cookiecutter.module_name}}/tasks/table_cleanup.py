@@ -120,18 +120,16 @@ def drop_incomplete_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def hashable_part(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns whose hash is equal wherever pandas finds their values equal: numbers (a gap and -0.0
-    hashed as 0.0, so equal values never hash apart), dates and plain text."""
-    kept = {}
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_float_dtype(column):
-            kept[name] = column.fillna(0.0) + 0.0
-        elif pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
-            kept[name] = column
-        elif pd.api.types.infer_dtype(column, skipna=False) == "string":
-            kept[name] = column
-    return pd.DataFrame(kept, index=frame.index)
+    """The columns whose hashes are equal wherever pandas finds their values equal (pandas hashes -0.0 as
+    0.0 and every gap alike): numbers, dates and plain text."""
+    hashable = [
+        name
+        for name in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[name])
+        or pd.api.types.is_datetime64_any_dtype(frame[name])
+        or pd.api.types.infer_dtype(frame[name], skipna=False) == "string"
+    ]
+    return frame[hashable]
 
 
 def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
