@@ -272,7 +272,10 @@ def test_knn_chooses_k_on_a_seeded_sample_of_many_rows_and_fits_it_on_all(monkey
     X, y = rows[["x"]], rows["label"]
     searched_x, searched_y = knn.search_sample(X, y, 0)
     assert len(searched_x) == len(searched_y) == 60
-    assert searched_x.index.equals(knn.search_sample(X, y, 0)[0].index) and searched_x.index.is_monotonic_increasing
+    assert (
+        searched_x.index.equals(knn.search_sample(X, y, 0)[0].index)
+        and searched_x.index.is_monotonic_increasing
+    )
     model = fit("knn", model_settings("knn", "classification", n_neighbors=[1, 3], cv_folds=3), rows)
     assert model.best_estimator_.named_steps["knn"].n_samples_fit_ == 200
     assert "  knn: choosing k on a seeded 60 of its 200 training rows" in capsys.readouterr().out.splitlines()
