@@ -413,6 +413,7 @@ def warm_versus_cold(bench: Bench) -> None:
         set_setting(project, "source =", f"source = {json.dumps(str(csv_path))}")
         set_setting(project, "target =", f"target = {json.dumps(synthetic.TARGET)}")
         large = bench.run(["make"], project)
+        show_steps(build_log(project))  # where the seconds went, step by step (steps overlap: they sum to more)
         bench.record(f"large CSV to report, plain make [{mode}]", large, unjudged=unjudged(bench))
     bench.environ = newcomer
 

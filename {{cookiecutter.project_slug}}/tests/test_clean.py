@@ -12,6 +12,7 @@ from {{ cookiecutter.module_name }} import clean
 from {{ cookiecutter.module_name }}.clean import check_enough_rows, removed_too_many, take_sample
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.tasks import classification, regression
+from {{ cookiecutter.module_name }}.tasks.table_cleanup import drop_duplicate_rows
 
 
 def test_clean_drops_rows_with_missing_values_and_reports_each_step(small_frame):
@@ -40,6 +41,29 @@ def test_clean_drops_exact_duplicates():
     frame = pd.DataFrame({"label": ["a", "a", "b"], "x": [1, 1, 2]})
     cleaned, _ = conftest.clean_table(frame, "label")
     assert len(cleaned) == 2
+
+
+def test_duplicates_equal_only_as_numbers_are_dropped_too():
+    """0.0 and -0.0 are the same number: the row repeating another with either is a duplicate."""
+    frame = pd.DataFrame({"label": ["a", "a", "b"], "x": [0.0, -0.0, 2.0], "kind": ["u", "u", "v"]})
+    cleaned, _ = conftest.clean_table(frame, "label")
+    assert cleaned.index.tolist() == [0, 2]
+
+
+@given(
+    data_frames(
+        [
+            column("label", elements=st.sampled_from(["a", "b"])),
+            column("x", elements=st.sampled_from([0.0, -0.0, 1.5])),
+            column("n", elements=st.integers(0, 2)),
+            column("kind", elements=st.sampled_from(["u", "v", "1"])),
+        ],
+        index=range_indexes(max_size=40),
+    )
+)
+def test_duplicate_removal_keeps_the_first_of_each_repeated_row_as_pandas_does(frame):
+    """Cleanup's duplicate removal (hashes first, then a full comparison) keeps exactly pandas' rows."""
+    pd.testing.assert_frame_equal(drop_duplicate_rows(frame), frame.drop_duplicates())
 
 
 def test_missing_target_column_is_a_clear_error(small_frame):

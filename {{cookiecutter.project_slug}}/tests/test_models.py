@@ -264,6 +264,23 @@ def test_knn_on_tiny_data_trims_its_grid_and_folds_in_one_line(capsys):
     assert lines == ["  knn: 27 training rows allow 3 folds and k <= 18: searching [1, 3, 5, 9, 15]"]
 
 
+def test_knn_chooses_k_on_a_seeded_sample_of_many_rows_and_fits_it_on_all(monkeypatch, capsys):
+    """Above SEARCH_ROWS training rows the grid search cross-validates on a seeded sample of that many
+    (the same rows each time, in their order), says so, and the chosen k is fitted on every row."""
+    monkeypatch.setattr(knn, "SEARCH_ROWS", 60)
+    rows = pd.DataFrame({"x": np.arange(200.0), "label": ["a", "b"] * 100})
+    X, y = rows[["x"]], rows["label"]
+    searched_x, searched_y = knn.search_sample(X, y, 0)
+    assert len(searched_x) == len(searched_y) == 60
+    assert (
+        searched_x.index.equals(knn.search_sample(X, y, 0)[0].index)
+        and searched_x.index.is_monotonic_increasing
+    )
+    model = fit("knn", model_settings("knn", "classification", n_neighbors=[1, 3], cv_folds=3), rows)
+    assert model.best_estimator_.named_steps["knn"].n_samples_fit_ == 200
+    assert "  knn: choosing k on a seeded 60 of its 200 training rows" in capsys.readouterr().out.splitlines()
+
+
 def test_knn_uses_the_folds_asked_for_down_to_two_as_the_rarest_class_allows():
     """[models.knn] cv_folds, cut to the rows of the rarest class (stratified), never below 2."""
     labels = pd.Series(["a"] * 10 + ["b"] * 2)

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .cli import run
 from .errors import StepError
-from .files import atomic_path, read_json, sha256_of
+from .files import atomic_path, parquet_options, read_json, sha256_of
 from .sources import DataSettings, kind
 from .sources.credentials import environment, expand, mask
 from .sources.local import read_files
@@ -96,7 +96,7 @@ def write_snapshot(frame: pd.DataFrame, settings: DataSettings, output: Path) ->
     """Write OUTPUT (Parquet) and OUTPUT.json, read-only; the old ones are replaced once both are written."""
     with atomic_path(output) as table, atomic_path(output.with_suffix(".json")) as metadata:
         try:
-            frame.to_parquet(table, index=False)
+            frame.to_parquet(table, **parquet_options(frame))
         except (pa.ArrowException, ValueError) as error:
             raise StepError(
                 f"cannot store the data as Parquet: {str(error).splitlines()[0]}; a column probably mixes "

@@ -83,9 +83,16 @@ def remove_folder(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def parquet_options(frame: pd.DataFrame) -> dict[str, Any]:
+    """How to write `frame` as Parquet: decimal columns without a dictionary of their values, as they
+    rarely repeat (trying one cost a third of writing a million rows, for a larger file)."""
+    kept = [str(name) for name, dtype in zip(frame.columns, frame.dtypes, strict=True) if dtype.kind != "f"]
+    return {"index": False, "use_dictionary": kept}
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     with atomic_path(path) as temporary:
-        frame.to_parquet(temporary, index=False)
+        frame.to_parquet(temporary, **parquet_options(frame))
 
 
 def write_text(text: str, path: Path) -> None:

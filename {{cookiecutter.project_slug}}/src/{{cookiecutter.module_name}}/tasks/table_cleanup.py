@@ -33,7 +33,15 @@ def share_of_numbers(column: pd.Series) -> float:
     """The share of the present values of a text column that read as numbers (0 for other columns)."""
     present = column.dropna()
     text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
-    if not text or present.empty or present.map(lambda value: isinstance(value, bool)).any():
+    if not text or present.empty:
+        return 0.0
+    if pd.api.types.infer_dtype(present, skipna=False) == "string":
+        # Only text: each distinct value is read once, weighted by its count (a million rows of a few
+        # categories read as a few values, not a million).
+        counts = present.value_counts(sort=False)
+        numbers = pd.to_numeric(counts.index, errors="coerce").notna()
+        return float(counts[numbers].sum() / len(present))
+    if present.map(lambda value: isinstance(value, bool)).any():
         return 0.0
     return float(pd.to_numeric(present, errors="coerce").notna().mean())
 
@@ -57,7 +65,15 @@ def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]
 def overflowing(frame: pd.DataFrame) -> pd.DataFrame:
     """Which values of the numeric columns are infinite or too large to compute with."""
     numeric = frame.select_dtypes("number")
-    return numeric.abs().gt(LARGEST) | np.isinf(numeric.astype(float))
+    # Column by column in numpy: inf is above LARGEST and NaN compares false, so one comparison does.
+    return pd.DataFrame(
+        {
+            name: np.abs(numeric[name].to_numpy(dtype=float, na_value=np.nan)) > LARGEST
+            for name in numeric.columns
+        },
+        index=frame.index,
+        columns=numeric.columns,
+    )
 
 
 def treat_overflowing_as_missing(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -103,8 +119,34 @@ def drop_incomplete_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.dropna()
 
 
+def hashable_part(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns whose hashes are equal wherever pandas finds their values equal (pandas hashes -0.0 as
+    0.0 and every gap alike): numbers, dates and plain text."""
+    hashable = [
+        name
+        for name in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[name])
+        or pd.api.types.is_datetime64_any_dtype(frame[name])
+        or pd.api.types.infer_dtype(frame[name], skipna=False) == "string"
+    ]
+    return frame[hashable]
+
+
+def duplicated_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows repeat an earlier row (pandas' `duplicated`), comparing in full only the rows whose
+    hash repeats: on a million rows that is a few rows, not every column of every row."""
+    hashed = hashable_part(frame)
+    if hashed.shape[1] == 0:
+        return frame.duplicated().to_numpy()
+    candidates = pd.util.hash_pandas_object(hashed, index=False).duplicated(keep=False).to_numpy()
+    repeated = np.zeros(len(frame), dtype=bool)
+    if candidates.any():
+        repeated[candidates] = frame[candidates].duplicated().to_numpy()
+    return repeated
+
+
 def drop_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.drop_duplicates()
+    return frame[~duplicated_rows(frame)]
 
 
 def keep_duplicate_rows(frame: pd.DataFrame) -> pd.DataFrame:
