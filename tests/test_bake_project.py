@@ -54,6 +54,7 @@ PROJECT_FILES = {
             "evaluate",
             "leaderboard",
             "figures",
+            "learning_figure",
             "report",
             "report_html",
             "results",

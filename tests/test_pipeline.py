@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from baked import DOWNSTREAM_OF_CLEAN, MODELS, REPORTING, planned_outputs, run, succeed
+from baked import DOWNSTREAM_OF_CLEAN, LEARNING_FIGURE, MODELS, REPORTING, planned_outputs, run, succeed
 from streamlit.testing.v1 import AppTest
 
 
@@ -76,6 +76,7 @@ def test_changing_a_knn_setting_retrains_only_knn(project):
         "reports/metrics/knn.json",
         "reports/leaderboard.md",
         "reports/learning/knn.json",
+        LEARNING_FIGURE,
         *REPORTING,
     }
     succeed(["make"], project)
@@ -290,6 +291,7 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
         "reports/metrics/tree.json",
         "reports/leaderboard.md",
         "reports/learning/tree.json",
+        LEARNING_FIGURE,
         *REPORTING,
     }
     succeed(["make"], project)
@@ -306,5 +308,6 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
         "reports/metrics/tree.json",
         "reports/leaderboard.md",
         "reports/learning/tree.json",
+        LEARNING_FIGURE,
         *REPORTING,
     }

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import tasks
-from {{ cookiecutter.module_name }}.figures import save
+from {{ cookiecutter.module_name }}.diagnostic_charts import save
 
 
 def result(model: str, score: float, task: str = "classification") -> dict:

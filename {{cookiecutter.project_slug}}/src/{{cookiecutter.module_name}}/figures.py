@@ -7,7 +7,7 @@
 - <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
   matrix for classification, predicted against actual values and residuals for regression,
   metrics at every cut-off, coverage and popularity bias for recommendation);
-- learning-curve.png: each model's score trained on 10% to 100% of its rows (learning.py);
+- learning-curve.png is drawn by its own step (learning_figure.py), as it waits for the learning curves;
 - <model>-validation.png: for a grid-searched model, each candidate's training and validation
   score, the chosen one marked (diagnostic_charts.py). Make does not list these (which models
   search a grid is known only once they are trained): they are drawn with the others.
@@ -28,7 +28,8 @@ from matplotlib.figure import Figure
 
 from . import diagnostic_charts, tasks
 from .cli import run
-from .files import atomic_path, read_json
+from .diagnostic_charts import save
+from .files import read_json
 from .models.registry import BASELINE
 from .results import baseline_of, goal, held_out, rank, to_ship
 
@@ -107,19 +108,12 @@ def interval_errors(results: list[dict[str, Any]], metric: str) -> list[list[flo
     return [[max(0.0, span) for span in below], [max(0.0, span) for span in above]]
 
 
-def save(figure: Figure, path: Path) -> None:
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=110)
-
-
-def main(settings: Path, learning: Path, metrics: list[Path], output: Path) -> None:
+def main(settings: Path, metrics: list[Path], output: Path) -> None:
     """Draw the leaderboard and the cost of each model from METRICS (JSON files) with SETTINGS' good_enough
-    threshold, the learning curves in the folder LEARNING and each model's errors into the folder OUTPUT."""
+    threshold, and each model's errors, into the folder OUTPUT."""
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
     save(cost_chart(results, read_json(settings).get("good_enough")), output / "cost.png")
-    curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
-    save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
     for result in results:
         predictions = pd.read_parquet(result["predictions"])
         chart = tasks.load(result["task"], "figures").chart
