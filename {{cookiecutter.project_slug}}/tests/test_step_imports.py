@@ -82,7 +82,8 @@ def loaded(tmp_path_factory) -> dict[str, set[str]]:
             "metrics.json",
         ),
         "figures": tuple(FIGURES_ARGUMENTS[name] for name in inspect.signature(figures.main).parameters),
-        "learning_figure": ("learning", BASELINE, "learning-curve.png"),
+        "model_figures": ("metrics.json", "figures/model.png"),  # the report shows it: the model is "model"
+        "learning_figure": ("learning", "model", "figures/learning-curve.png"),
         "leaderboard": (".settings/leaderboard.json", "metrics.json", "leaderboard.md"),
         "report": (
             ".settings/leaderboard.json",
@@ -116,7 +117,7 @@ def test_the_baseline_loads_no_other_model(loaded, step):
     assert heavy(loaded[step]) <= {"sklearn", "scipy"}
 
 
-@pytest.mark.parametrize("step", ["figures", "learning_figure"])
+@pytest.mark.parametrize("step", ["figures", "model_figures", "learning_figure"])
 def test_figures_draw_with_matplotlib_agg_alone(loaded, step):
     """The figures steps load matplotlib without pyplot or any interactive backend (Agg draws the PNGs),
     and no model library."""

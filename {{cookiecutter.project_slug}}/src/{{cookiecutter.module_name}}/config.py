@@ -56,6 +56,7 @@ STEPS = (
     "leaderboard",
     "learning",
     "figures",
+    "model_figures",
     "learning_figure",
     "report",
     "report_html",

@@ -1,5 +1,6 @@
-"""Charts of how the models learn: a validation curve (curves.py) for figures.py, and the learning
-curves (learning.py) for learning_figure.py; and how both steps save a figure.
+"""Charts of how the models learn: a validation curve (curves.py) for model_figures.py, and the learning
+curves (learning.py) for learning_figure.py; and how the figure steps save
+a figure.
 
 Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
 """

@@ -1,16 +1,13 @@
-"""The results as pictures for the demo: reports/figures/*.png.
+"""The results as pictures for the demo: reports/figures/*.png, one step per group of inputs, so a change
+redraws only the figures it touches and make draws the groups side by side.
 
+This step draws the figures of every model's scores:
 - leaderboard.png: every model's primary metric, the random baseline drawn as the floor;
 - cost.png: every model's primary metric (with its interval) against what it costs, its training
   seconds and its prediction time per row, with [leaderboard] good_enough drawn as a line and the
-  model to ship (results.to_ship) marked;
-- <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
-  matrix for classification, predicted against actual values and residuals for regression,
-  metrics at every cut-off, coverage and popularity bias for recommendation);
-- learning-curve.png is drawn by its own step (learning_figure.py), as it waits for the learning curves;
-- <model>-validation.png: for a grid-searched model, each candidate's training and validation
-  score, the chosen one marked (diagnostic_charts.py). Make does not list these (which models
-  search a grid is known only once they are trained): they are drawn with the others.
+  model to ship (results.to_ship) marked.
+model_figures.py draws each model's own (<model>.png, <model>-validation.png), learning_figure.py
+the learning curves (learning-curve.png).
 
 Figures are drawn with matplotlib's object API (`Figure`, no pyplot), which
 renders to files only: no window, no display needed. scikit-learn's display
@@ -23,10 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-from . import diagnostic_charts, tasks
 from .cli import run
 from .diagnostic_charts import save
 from .files import read_json
@@ -110,17 +105,11 @@ def interval_errors(results: list[dict[str, Any]], metric: str) -> list[list[flo
 
 def main(settings: Path, metrics: list[Path], output: Path) -> None:
     """Draw the leaderboard and the cost of each model from METRICS (JSON files) with SETTINGS' good_enough
-    threshold, and each model's errors, into the folder OUTPUT."""
+    threshold into the folder OUTPUT."""
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
     save(cost_chart(results, read_json(settings).get("good_enough")), output / "cost.png")
-    for result in results:
-        predictions = pd.read_parquet(result["predictions"])
-        chart = tasks.load(result["task"], "figures").chart
-        save(chart(predictions, result), output / f"{result['model']}.png")
-        if result.get("validation_curve"):
-            save(diagnostic_charts.validation_chart(result), output / f"{result['model']}-validation.png")
-    print(f"figures: leaderboard and {', '.join(r['model'] for r in results)} -> {output}/")
+    print(f"figures: leaderboard and cost of {', '.join(r['model'] for r in results)} -> {output}/")
 
 
 if __name__ == "__main__":
