@@ -36,25 +36,17 @@ IDLE_SECONDS = 300
 HEADER = struct.Struct("!I")
 MAX_REQUEST = 16 * 1024 * 1024  # the arguments and the environment: far below this
 # What the steps import, by package, in the order the steps need it: the data steps first (what is
-# not installed is skipped). A step that asks meanwhile waits for the import under way to end, so the
-# big ones come in parts, what they import first (scipy's before scikit-learn's, matplotlib's before
-# its figure): a step waits for one part, not for all of scikit-learn.
+# not installed is skipped).
 PRELOAD = (
     "numpy",
     "pandas",
     "pyarrow",
     "pyarrow.parquet",
     "joblib",
-    "scipy.sparse",
-    "scipy.linalg",
-    "scipy.special",
-    "scipy.optimize",
-    "scipy.ndimage",
-    "scipy.interpolate",
-    "scipy.stats",
-    "sklearn.utils",
     "sklearn.dummy",
     "sklearn.metrics",
+    "scipy.sparse",
+    "scipy.stats",
     "sklearn.base",
     "sklearn.compose",
     "sklearn.impute",
@@ -63,8 +55,6 @@ PRELOAD = (
     "sklearn.pipeline",
     "sklearn.preprocessing",
     "sklearn.tree",
-    "matplotlib.text",
-    "matplotlib.axes",
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
 )
