@@ -114,6 +114,7 @@ WARM_GOALS = {
     "large CSV to report, plain make": 20,
 }
 GOALS.update({f"{name} [{mode}]": goal for name, goal in WARM_GOALS.items() for mode in WARM_MODES})
+GOALS.update({f"invoke all on the sample (.venv used before) [{mode}]": 4 for mode in WARM_MODES})
 # Figures whose goal is a floor (requests per second), not a ceiling.
 AT_LEAST = {
     "serve: GET /recommend/{user} (item-KNN), best req/s",
@@ -405,6 +406,12 @@ def warm_versus_cold(bench: Bench) -> None:
         _, project = bench.bake()
         bench.environment_into(project)
         bench.record(f"invoke all on the sample (.venv present) [{mode}]", bench.run([*INVOKE, "all"], project))
+        # That .venv had never run a step, so that build also compiled the libraries' bytecode (as a team's
+        # first score does, in part). The same build in a fresh bake with that .venv, now used, is what a
+        # full rebuild costs a team once its .venv has built.
+        _, project = bench.bake()
+        bench.environment_into(project)
+        bench.record(f"invoke all on the sample (.venv used before) [{mode}]", bench.run([*INVOKE, "all"], project))
         set_setting(project, "n_neighbors =", CHANGED_KNN_GRID)
         change = bench.run([*INVOKE, "report"], project)
         bench.record(f"one [models.knn] change -> leaderboard and report [{mode}]", change)

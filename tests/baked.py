@@ -13,7 +13,7 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 # data steps are `<module>.spark.snapshot`, `.spark.cleanup` and `.spark.holdout`).
 STEP = re.compile(
     r"-m \w+\.(spark\.snapshot|spark\.cleanup|spark\.holdout|data|clean|split|train|evaluate|leaderboard"
-    r"|learning|figures|report|report_html) .* (\S+)$"
+    r"|learning|figures|model_figures|learning_figure|report|report_html) .* (\S+)$"
 )
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
@@ -59,6 +59,14 @@ def planned_outputs(project: Path) -> set[str]:
 
 # What any change to a model's results redraws and rewrites (the figures step's last argument is its folder).
 REPORTING = {"reports/figures", "reports/REPORT.md", "reports/REPORT.html"}
+# What a new learning curve redraws besides (its own step).
+LEARNING_FIGURE = "reports/figures/learning-curve.png"
+
+
+def model_figure(model: str) -> str:
+    """What a model's new scores redraw besides (its own step, which also draws its validation curve)."""
+    return f"reports/figures/{model}.png"
+
 
 DOWNSTREAM_OF_CLEAN = {
     "data/interim/clean.parquet",
@@ -67,6 +75,8 @@ DOWNSTREAM_OF_CLEAN = {
     *(f"reports/metrics/{m}.json" for m in MODELS),
     "reports/leaderboard.md",
     *(f"reports/learning/{m}.json" for m in MODELS),
+    *(model_figure(m) for m in MODELS),
+    LEARNING_FIGURE,
     *REPORTING,
 }
 

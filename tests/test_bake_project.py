@@ -54,6 +54,8 @@ PROJECT_FILES = {
             "evaluate",
             "leaderboard",
             "figures",
+            "model_figures",
+            "learning_figure",
             "report",
             "report_html",
             "results",

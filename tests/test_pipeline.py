@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from baked import DOWNSTREAM_OF_CLEAN, MODELS, REPORTING, planned_outputs, run, succeed
+from baked import DOWNSTREAM_OF_CLEAN, LEARNING_FIGURE, MODELS, REPORTING, model_figure, planned_outputs, run, succeed
 from streamlit.testing.v1 import AppTest
 
 
@@ -55,10 +55,10 @@ def test_editing_cleanup_rebuilds_cleanup_and_downstream_only(project):
 
 
 def test_editing_a_chart_redraws_the_figures_and_retrains_nothing(project):
-    """A task's chart code is loaded by the figures step alone: editing it redraws the figures and
-    rewrites the report that shows them; no model is retrained or re-scored."""
+    """A task's chart code is loaded by the model_figures step alone: editing it redraws each model's figure
+    and rewrites the report that shows them; no model is retrained or re-scored."""
     (project / "src" / "penguin_party" / "tasks" / "classification_chart.py").touch()
-    assert planned_outputs(project) == REPORTING
+    assert planned_outputs(project) == {*(model_figure(m) for m in MODELS), "reports/REPORT.md", "reports/REPORT.html"}
 
 
 def test_editing_the_table_submission_rebuilds_no_step_of_the_pipeline(project):
@@ -76,6 +76,8 @@ def test_changing_a_knn_setting_retrains_only_knn(project):
         "reports/metrics/knn.json",
         "reports/leaderboard.md",
         "reports/learning/knn.json",
+        model_figure("knn"),
+        LEARNING_FIGURE,
         *REPORTING,
     }
     succeed(["make"], project)
@@ -290,6 +292,8 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
         "reports/metrics/tree.json",
         "reports/leaderboard.md",
         "reports/learning/tree.json",
+        model_figure("tree"),
+        LEARNING_FIGURE,
         *REPORTING,
     }
     succeed(["make"], project)
@@ -306,5 +310,7 @@ def test_a_model_added_as_the_readme_says_is_trained_scored_and_shown(project, m
         "reports/metrics/tree.json",
         "reports/leaderboard.md",
         "reports/learning/tree.json",
+        model_figure("tree"),
+        LEARNING_FIGURE,
         *REPORTING,
     }

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from baked import MODELS, REPORTING, planned_outputs, run, succeed
+from baked import LEARNING_FIGURE, MODELS, REPORTING, model_figure, planned_outputs, run, succeed
 
 # The contract's metrics (issue 12): what checks, docs and the app read from reports/metrics/<model>.json.
 RANKING_METRICS = {"precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k", "hit_rate_at_k", "coverage"}
@@ -103,6 +103,8 @@ def test_changing_a_knn_setting_retrains_only_knn(recommender):
         "reports/metrics/knn.json",
         "reports/leaderboard.md",
         "reports/learning/knn.json",
+        model_figure("knn"),
+        LEARNING_FIGURE,
         *REPORTING,
     }
     succeed(["make"], recommender)
@@ -118,6 +120,8 @@ def test_changing_k_rescores_every_model_without_resplitting(recommender):
         *(f"reports/metrics/{model}.json" for model in MODELS),
         "reports/leaderboard.md",
         *(f"reports/learning/{model}.json" for model in MODELS),
+        *(model_figure(model) for model in MODELS),
+        LEARNING_FIGURE,
         *REPORTING,
     }
 

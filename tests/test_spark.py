@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from baked import REPORTING, baked, planned_outputs, run, succeed
+from baked import REPORTING, baked, model_figure, planned_outputs, run, succeed
 from servers import free_port
 
 MODELS = ("random", "rules", "knn", "als")
@@ -194,6 +194,7 @@ def test_knn_on_spark_scores_as_knn_in_process(spark_copy):
         "models/knn.joblib",
         "reports/metrics/knn.json",
         "reports/leaderboard.md",
+        model_figure("knn"),
         *REPORTING,
     }
     succeed(["make"], spark_copy)
@@ -310,6 +311,7 @@ def test_the_pipeline_trains_als_on_a_standalone_cluster(spark_copy, tmp_path):
             "models/als.joblib",
             "reports/metrics/als.json",
             "reports/leaderboard.md",
+            model_figure("als"),
             *REPORTING,
         }
         succeed(["make"], spark_copy)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from baked import REPORTING, baked, planned_outputs, run, succeed
+from baked import LEARNING_FIGURE, REPORTING, baked, model_figure, planned_outputs, run, succeed
 
 MODULE = "play_log"
 # Small and quick on 2 cores.
@@ -219,7 +219,9 @@ def test_a_missing_marker_rebuilds_that_step_and_what_follows(spark_data_copy):
         *(f"models/{m}.joblib" for m in ("random", "rules", "knn")),
         *(f"reports/metrics/{m}.json" for m in ("random", "rules", "knn")),
         *(f"reports/learning/{m}.json" for m in ("random", "rules", "knn")),
+        *(model_figure(m) for m in ("random", "rules", "knn")),
         "reports/leaderboard.md",
+        LEARNING_FIGURE,
         *REPORTING,
     }
     assert planned_outputs(spark_data_copy) == {"data/processed/features.json", *downstream}

@@ -40,11 +40,13 @@ def test_each_share_holds_the_smaller_ones():
 
 
 def test_each_share_trains_with_the_k_the_saved_model_chose():
-    """No grid search per share: a share's KNN uses the k the saved model chose on all its rows."""
+    """No grid search per share, nor a cross-validation of one k: a share's KNN is fitted directly with the
+    k the saved model chose on all its rows."""
     settings, train = knn_settings(n_neighbors=[1, 5, 25]), checkerboard(1000, 0)
     saved = fitted(settings, settings["params"], train)
     share = fitted(settings, pinned(settings, saved), train.iloc[:250])
-    assert share.param_grid == {"knn__n_neighbors": [saved.best_params_["knn__n_neighbors"]]}
+    assert not hasattr(share, "cv_results_")
+    assert share.named_steps["knn"].n_neighbors == saved.best_params_["knn__n_neighbors"]
 
 
 def test_a_share_of_a_log_target_regressor_learns_the_log_as_the_saved_model_did():

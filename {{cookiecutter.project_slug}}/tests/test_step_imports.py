@@ -38,7 +38,6 @@ DUMMY_NEEDS = {"base", "callback", "dummy", "exceptions", "externals", "metrics"
 # The figures step's arguments, by the names of its main's parameters (its settings are the leaderboard's).
 FIGURES_ARGUMENTS = {
     "settings": ".settings/leaderboard.json",
-    "learning": "learning",
     "metrics": "metrics.json",
     "output": "figures",
 }
@@ -83,6 +82,8 @@ def loaded(tmp_path_factory) -> dict[str, set[str]]:
             "metrics.json",
         ),
         "figures": tuple(FIGURES_ARGUMENTS[name] for name in inspect.signature(figures.main).parameters),
+        "model_figures": ("metrics.json", "figures/model.png"),  # the report shows it: the model is "model"
+        "learning_figure": ("learning", "model", "figures/learning-curve.png"),
         "leaderboard": (".settings/leaderboard.json", "metrics.json", "leaderboard.md"),
         "report": (
             ".settings/leaderboard.json",
@@ -116,10 +117,11 @@ def test_the_baseline_loads_no_other_model(loaded, step):
     assert heavy(loaded[step]) <= {"sklearn", "scipy"}
 
 
-def test_figures_draw_with_matplotlib_agg_alone(loaded):
-    """The figures step loads matplotlib without pyplot or any interactive backend (Agg draws the PNGs),
+@pytest.mark.parametrize("step", ["figures", "model_figures", "learning_figure"])
+def test_figures_draw_with_matplotlib_agg_alone(loaded, step):
+    """The figures steps load matplotlib without pyplot or any interactive backend (Agg draws the PNGs),
     and no model library."""
-    modules = loaded["figures"]
+    modules = loaded[step]
     assert heavy(modules) == {"matplotlib"}
     assert "matplotlib.pyplot" not in modules
     backends = {name for name in modules if name.startswith("matplotlib.backends.backend_")}

@@ -3,7 +3,7 @@
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import tasks
-from {{ cookiecutter.module_name }}.figures import save
+from {{ cookiecutter.module_name }}.diagnostic_charts import save
 
 
 def result(model: str, score: float, task: str = "classification") -> dict:
@@ -14,10 +14,10 @@ def result(model: str, score: float, task: str = "classification") -> dict:
 def test_each_task_gets_its_own_model_chart(tmp_path):
     """A confusion matrix for classification, predicted against actual and residuals for regression."""
     rows = pd.DataFrame({"actual": ["a", "b", "b"], "predicted": ["a", "a", "b"]})
-    matrix = tasks.load("classification", "figures").chart(rows, result("knn", 0.9)).axes[0]
+    matrix = tasks.load("classification", "model_figures").chart(rows, result("knn", 0.9)).axes[0]
     assert "confusion matrix" in matrix.get_title() and matrix.get_xlabel() == "predicted label"
     numbers = pd.DataFrame({"actual": [1.0, 2.0, 3.0], "predicted": [1.5, 2.0, 2.5]})
-    errors = tasks.load("regression", "figures").chart(numbers, result("knn", 0.5, "regression"))
+    errors = tasks.load("regression", "model_figures").chart(numbers, result("knn", 0.5, "regression"))
     assert [axes.get_title() for axes in errors.axes] == ["predicted vs actual", "residuals"]
     save(errors, tmp_path / "knn.png")
     assert (tmp_path / "knn.png").read_bytes().startswith(b"\x89PNG")
@@ -25,7 +25,7 @@ def test_each_task_gets_its_own_model_chart(tmp_path):
 
 def test_a_confusion_matrix_of_many_classes_draws_the_most_frequent_and_says_so():
     """500 classes draw as the 20 most frequent, in a figure of bounded size, with the title saying so."""
-    chart = tasks.load("classification", "figures")
+    chart = tasks.load("classification", "model_figures")
     actual = [f"class {i}" for i in range(500) for _ in range(1 + (i < 20))]
     figure = chart.chart(pd.DataFrame({"actual": actual, "predicted": actual}), result("knn", 0.9))
     axes = figure.axes[0]

@@ -33,8 +33,8 @@ def test_a_task_module_has_every_function_the_steps_call(task):
 
 @pytest.mark.parametrize("task", BAKED)
 def test_a_tasks_chart_and_submission_load_apart_from_its_training_code(task):
-    """figures and submit load what they alone run; the task module that training loads has neither."""
-    assert callable(tasks.load(task, "figures").chart)
+    """model_figures and submit load what they alone run; the task module that training loads has neither."""
+    assert callable(tasks.load(task, "model_figures").chart)
     assert callable(tasks.load(task, "submit").submission)
     assert not {"chart", "submission"} & set(vars(tasks.load(task)))
 

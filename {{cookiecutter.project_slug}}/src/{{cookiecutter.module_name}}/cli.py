@@ -34,7 +34,8 @@ def run(main: Callable[..., None]) -> None:
         if name == "return":
             continue
         many = typing.get_origin(hint) is list
-        parser.add_argument(name, type=hint if hint in (str, int) else Path, nargs="+" if many else None)
+        kind = typing.get_args(hint)[0] if many else hint
+        parser.add_argument(name, type=kind if kind in (str, int) else Path, nargs="+" if many else None)
     arguments = vars(parser.parse_args())
     try:
         main(**arguments)

@@ -56,6 +56,8 @@ STEPS = (
     "leaderboard",
     "learning",
     "figures",
+    "model_figures",
+    "learning_figure",
     "report",
     "report_html",
     "submit",

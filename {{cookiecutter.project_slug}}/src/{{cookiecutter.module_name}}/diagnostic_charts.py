@@ -1,16 +1,19 @@
-"""Charts of how the models learn, for figures.py only: a validation curve (curves.py), and the
-learning curves (learning.py).
+"""Charts of how the models learn: a validation curve (curves.py) for model_figures.py, and the learning
+curves (learning.py) for learning_figure.py; and how the figure steps save
+a figure.
 
 Drawing is judged by eye in the report, not by the tests: `make mutants` leaves it alone.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from matplotlib.figure import Figure
 
 from .curves import reading
+from .files import atomic_path
 
 # Candidates beyond this many are too many to label on the axis; all are drawn.
 MAX_TICKS = 30
@@ -58,3 +61,9 @@ def learning_chart(curves: list[dict[str, Any]]) -> Figure:
     axes.legend(loc="best")
     axes.set_title("Learning curves: would more data help?\n(still rising at 100%: yes; flat: no)")
     return figure
+
+
+def save(figure: Figure, path: Path) -> None:
+    """Write `figure` to `path` as a PNG, atomically."""
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=110)

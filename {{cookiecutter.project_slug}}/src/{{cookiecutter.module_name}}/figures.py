@@ -1,16 +1,13 @@
-"""The results as pictures for the demo: reports/figures/*.png.
+"""The results as pictures for the demo: reports/figures/*.png, one step per group of inputs, so a change
+redraws only the figures it touches and make draws the groups side by side.
 
+This step draws the figures of every model's scores:
 - leaderboard.png: every model's primary metric, the random baseline drawn as the floor;
 - cost.png: every model's primary metric (with its interval) against what it costs, its training
   seconds and its prediction time per row, with [leaderboard] good_enough drawn as a line and the
-  model to ship (results.to_ship) marked;
-- <model>.png: how the model does on the held-out test set, drawn by its task (a confusion
-  matrix for classification, predicted against actual values and residuals for regression,
-  metrics at every cut-off, coverage and popularity bias for recommendation);
-- learning-curve.png: each model's score trained on 10% to 100% of its rows (learning.py);
-- <model>-validation.png: for a grid-searched model, each candidate's training and validation
-  score, the chosen one marked (diagnostic_charts.py). Make does not list these (which models
-  search a grid is known only once they are trained): they are drawn with the others.
+  model to ship (results.to_ship) marked.
+model_figures.py draws each model's own (<model>.png, <model>-validation.png), learning_figure.py
+the learning curves (learning-curve.png).
 
 Figures are drawn with matplotlib's object API (`Figure`, no pyplot), which
 renders to files only: no window, no display needed. scikit-learn's display
@@ -23,12 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from matplotlib.figure import Figure
 
-from . import diagnostic_charts, tasks
 from .cli import run
-from .files import atomic_path, read_json
+from .diagnostic_charts import save
+from .files import read_json
 from .models.registry import BASELINE
 from .results import baseline_of, goal, held_out, rank, to_ship
 
@@ -107,26 +103,13 @@ def interval_errors(results: list[dict[str, Any]], metric: str) -> list[list[flo
     return [[max(0.0, span) for span in below], [max(0.0, span) for span in above]]
 
 
-def save(figure: Figure, path: Path) -> None:
-    with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=110)
-
-
-def main(settings: Path, learning: Path, metrics: list[Path], output: Path) -> None:
+def main(settings: Path, metrics: list[Path], output: Path) -> None:
     """Draw the leaderboard and the cost of each model from METRICS (JSON files) with SETTINGS' good_enough
-    threshold, the learning curves in the folder LEARNING and each model's errors into the folder OUTPUT."""
+    threshold into the folder OUTPUT."""
     results = [read_json(path) for path in metrics]
     save(leaderboard_chart(results), output / "leaderboard.png")
     save(cost_chart(results, read_json(settings).get("good_enough")), output / "cost.png")
-    curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
-    save(diagnostic_charts.learning_chart(curves), output / "learning-curve.png")
-    for result in results:
-        predictions = pd.read_parquet(result["predictions"])
-        chart = tasks.load(result["task"], "figures").chart
-        save(chart(predictions, result), output / f"{result['model']}.png")
-        if result.get("validation_curve"):
-            save(diagnostic_charts.validation_chart(result), output / f"{result['model']}-validation.png")
-    print(f"figures: leaderboard and {', '.join(r['model'] for r in results)} -> {output}/")
+    print(f"figures: leaderboard and cost of {', '.join(r['model'] for r in results)} -> {output}/")
 
 
 if __name__ == "__main__":

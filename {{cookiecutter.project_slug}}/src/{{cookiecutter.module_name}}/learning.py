@@ -6,7 +6,10 @@ the smaller ones; drawn with the seed from the rows it trained on, so within its
 MAX_TEST_ROWS of them at most; for recommendations, of the users in the 10%), beside the saved
 model trained on 100%. Each share trains with what the saved model chose (KNN's k, a recommender's
 neighbours or popularity window: its `chosen_params`), not with a search of its own, so the curve
-shows what more rows do to that one model, at a fraction of a search's cost. A curve still rising
+shows what more rows do to that one model, at a fraction of a search's cost: with one candidate there is
+nothing to choose, so none is cross-validated (KNN's pipeline is fitted with its k directly, as the saved
+model's refit was; a share with fewer rows than k is not scored). Every point is the same thing, that
+model's score on the held-out rows. A curve still rising
 from 50% to 100% says more data of the same kind would help; a flat one says to spend the time
 on features or models instead. make builds it after the leaderboard, so it never delays the first scores;
 figures.py draws every model's curve in one figure, and the report says what it means
@@ -53,7 +56,7 @@ def pinned(settings: Mapping[str, Any], saved: Any) -> dict[str, Any]:
 
 def fitted(settings: Mapping[str, Any], params: Mapping[str, Any], rows: pd.DataFrame) -> Any:
     """The model of `settings` (a .settings/<model>.json) built with `params` and trained on `rows`."""
-    model = configured(settings, dict(params))
+    model = configured(settings, dict(params), search=False)
     # A 10% share of a small table draws scikit-learn's warnings (rare classes, few rows per fold):
     # expected here, and the curve itself says how far the share is from the full training rows.
     with warnings.catch_warnings():

@@ -65,8 +65,8 @@ def module_file(module: str) -> Path:
 def step_code(step: str, task: str) -> list[str]:
     """The files (relative to the project) that running `step` reads, in its task.
 
-    A step that uses the tasks package imports the task's module by name (or, for the figures and
-    submit steps, the task's part that only they run), so that is added.
+    A step that uses the tasks package imports the task's module by name (or, for the model_figures
+    and submit steps, the task's part that only they run), so that is added.
     """
     files = imported_files(module_file(step))
     if PACKAGE / "tasks" / "__init__.py" in files:

@@ -12,11 +12,14 @@ from typing import Any
 from . import build
 
 
-def configured(settings: Mapping[str, Any], params: dict[str, Any]) -> Any:
+def configured(settings: Mapping[str, Any], params: dict[str, Any], search: bool = True) -> Any:
     """The unfitted model of `settings` (a .settings/<model>.json) built with `params`, as the train step
     and each learning-curve share train it: a grid search scores by `[evaluate] metric`, and a regressor
-    learns log(1 + y) when `[features] target_transform = "log"` asks."""
+    learns log(1 + y) when `[features] target_transform = "log"` asks. Without `search`, a grid search of
+    a single candidate is that candidate's estimator, fitted directly (learning.py)."""
     model = build(settings["module"], settings["task"], settings["seed"], params)
+    if not search and hasattr(model, "param_grid"):
+        model = only_candidate(model)
     if settings.get("metric") and hasattr(model, "scoring"):
         from ..metrics import METRICS
 
@@ -26,3 +29,13 @@ def configured(settings: Mapping[str, Any], params: dict[str, Any]) -> Any:
 
         model = with_target_transform(model, settings.get("target_transform", "none"))
     return model
+
+
+def only_candidate(search: Any) -> Any:
+    """The unfitted estimator that the grid `search` would refit when its grid holds a single candidate (with
+    nothing to choose, cross-validating it only costs time); else `search` itself."""
+    from sklearn.base import clone
+    from sklearn.model_selection import ParameterGrid  # only the learning step gets here
+
+    candidates = list(ParameterGrid(search.param_grid))
+    return clone(search.estimator).set_params(**candidates[0]) if len(candidates) == 1 else search

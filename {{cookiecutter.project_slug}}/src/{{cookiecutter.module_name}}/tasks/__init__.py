@@ -21,7 +21,7 @@ A task module says what its words mean, so the steps never ask which task they s
   recommender's `k` and metric curves);
 Two parts of a task live in modules of their own (step_parts.py names them), each
 loaded only by the step that runs it, so editing one rebuilds only that step:
-- `chart(predictions, result) -> Figure` (figures): how one model does on the test set.
+- `chart(predictions, result) -> Figure` (model_figures): how one model does on the test set.
 - `submission(model, source, train, settings) -> (submission, notes)` (submit): `make submit`'s
   predictions for the rows of an unlabeled source (`[submit]`), one row per source row in its order,
   the id column first; and lines for the team (rows that needed filling in, unseen categories).
@@ -52,6 +52,6 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load(task: str, step: str = "") -> ModuleType:
-    """The module of `task`, or its part that only `step` runs (its chart for "figures", its submission
+    """The module of `task`, or its part that only `step` runs (its chart for "model_figures", its submission
     for "submit"); only that task's libraries are imported."""
     return import_module(f"{__name__}.{step_module(task, step)}")

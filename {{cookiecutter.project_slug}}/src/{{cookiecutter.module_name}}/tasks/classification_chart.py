@@ -1,7 +1,7 @@
 """The classification chart: a confusion matrix of the test rows.
 
-Only the figures step loads this module (tasks.load(task, "figures")), so editing a chart redraws the
-figures and retrains nothing.
+Only the model_figures step loads this module (tasks.load(task, "model_figures")), so editing a chart
+redraws the models' figures and retrains nothing.
 """
 
 from __future__ import annotations
