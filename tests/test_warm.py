@@ -87,6 +87,14 @@ def test_plain_make_trains_two_models_side_by_side(project):
     assert any(a[0] < b[1] and b[0] < a[1] for a in spans for b in spans if a != b)
 
 
+def test_make_takes_the_costliest_model_first(built_project):
+    """make goes through the models last to first, so a parallel build starts the progression's slowest
+    training (KNN) at once instead of leaving it to run alone after the others."""
+    output = succeed(["make", "-n", "-W", "data/processed/train.parquet"], built_project)
+    trained = [re.search(r"\.settings/(\w+)\.json", line)[1] for line in ran("train", output)]
+    assert trained == ["knn", "rules", "random"]
+
+
 def test_one_job_builds_the_same_files_as_plain_make(project):
     """`make -j1` from clean writes byte for byte what the parallel `make` wrote."""
     parallel = digests(project)
