@@ -4,8 +4,8 @@ A grid-searched model (KNN's `n_neighbors`, item-KNN's `neighbors`) scores every
 before it keeps one. Those scores say whether the model over- or underfits: k = 1 fits the
 training rows perfectly and validates worse (overfits); a large k scores low on both (underfits).
 `validation_curve` reads them from the fitted model for its metrics file, `reading` says them in
-one line for the report, and figures.py draws them (diagnostic_charts.py). `learning_reading` says
-in a sentence what a learning curve (learning.py) means: whether more data would help.
+one line for the report, and model_figures.py draws them (diagnostic_charts.py). `learning_reading`
+says in a sentence what a learning curve (learning.py) means: whether more data would help.
 
 Standard library only: the report reads it.
 """

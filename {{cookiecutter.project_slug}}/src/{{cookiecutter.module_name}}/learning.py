@@ -12,7 +12,7 @@ model's refit was; a share with fewer rows than k is not scored). Every point is
 model's score on the held-out rows. A curve still rising
 from 50% to 100% says more data of the same kind would help; a flat one says to spend the time
 on features or models instead. make builds it after the leaderboard, so it never delays the first scores;
-figures.py draws every model's curve in one figure, and the report says what it means
+learning_figure.py draws every model's curve in one figure, and the report says what it means
 (curves.learning_reading).
 """
 
