@@ -167,10 +167,14 @@ class NearestNeighbours(Recommender):
             self.scoring_ = self.matrix_
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
-        scores = (weights @ self.scoring_).toarray()
+        scores = self.similarity_sums(rows).toarray()
         scores += self.tie_breaker_
         return scores
+
+    def similarity_sums(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """The `rows`' scores without the popularity tie-breaker, sparse float32: zero where no neighbour counts."""
+        weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
+        return sparse.csr_matrix(weights @ self.scoring_, dtype=np.float32)
 
     def history(self, row: int) -> sparse.csr_matrix:
         return self.matrix_[row]
