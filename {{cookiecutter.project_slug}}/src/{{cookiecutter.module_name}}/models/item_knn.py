@@ -172,7 +172,7 @@ class NearestNeighbours(Recommender):
         return scores
 
     def similarity_sums(self, rows: np.ndarray) -> sparse.csr_matrix:
-        """The `rows`' scores without the popularity tie-breaker, sparse float32: zero where no neighbour counts."""
+        """The `rows`' scores without the popularity tie-breaker, sparse float32 (zero: no neighbour had)."""
         weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
         return sparse.csr_matrix(weights @ self.scoring_, dtype=np.float32)
 

@@ -9,8 +9,9 @@ a thread per core) finds each row's candidates: its rows of highest dot product 
 scale that is the shrunk cosine's for a row of typical norm. The candidates are re-ranked by the
 shrunk cosine itself, in float32 as before, and a row whose K-th neighbour provably beats every
 row left out (the candidates' last key bounds them) is done; the few others (none on the medium
-log: the all-pairs search costs about the same at any K) are computed exactly a block of rows at a time, on a thread per core (scipy's sparse
-product and numpy's partition release the GIL), never as a dense rows x rows matrix. Either way a
+log with K / 2 candidates more: the all-pairs search costs about the same at any K) are computed
+exactly a block of rows at a time, on a thread per core (scipy's sparse product and numpy's
+partition release the GIL), never as a dense rows x rows matrix. Either way a
 row's neighbours are its `neighbors` most similar rows, ties to the lower column. A fit of the same
 rows with a few cells emptied (item-KNN's validation) starts from a fit's candidates
 (`top_similar_without`): no all-pairs search, and the same neighbours as a fit from scratch.
@@ -29,7 +30,7 @@ from scipy import sparse
 from .selection import top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
-CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them (0.25: 1% of rows, 5% emptied, exact)
+CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them: no row falls back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
@@ -225,7 +226,8 @@ def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> t
     as its bits), not a sort by each."""
     bits = np.maximum(similar.view(np.int32), 0).astype(np.int64)
     key = np.sort(((0x7FFFFFFF - bits) << 32) | (columns.astype(np.int64) + 1), axis=1)[:, :keep]
-    return (key & 0xFFFFFFFF).astype(np.int32) - 1, (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
+    values = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
+    return (key & 0xFFFFFFFF).astype(np.int32) - 1, values
 
 
 def blockwise(
