@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours
+from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours, selection
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
@@ -124,7 +124,7 @@ def test_candidates_are_ranked_most_similar_first_ties_to_the_lower_column(rows,
     the same as sorting by similarity and then by column."""
     columns = np.array([[column for column, _ in row] for row in rows], dtype=np.int64)
     similar = np.array([[value for _, value in row] for row in rows], dtype=np.float32)
-    found_columns, found_values = neighbours.most_similar_first(columns, similar, keep)
+    found_columns, found_values = selection.most_similar_first(columns, similar, keep)
     clamped = np.maximum(similar, 0.0)
     order = np.lexsort((columns, -clamped))[:, :keep]
     np.testing.assert_array_equal(found_columns, np.take_along_axis(columns, order, axis=1))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from .selection import top_k
+from .selection import most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them: no row falls back
@@ -218,16 +218,6 @@ def re_ranked(
     found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))
     bound = left_out_bound(found, norms, shrink, whole=False)
     return replace(found, proven=(last_keys <= 0) | (values[:, -1] > bound * (1 + SLACK)))
-
-
-def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the `keep` cells of highest float32 `similar` (negatives as 0), ties to the lower column (-1
-    first): their columns and similarities, from one sort of a key composing both (a float32 >= 0 orders
-    as its bits), not a sort by each."""
-    bits = np.maximum(similar.view(np.int32), 0).astype(np.int64)
-    key = np.sort(((0x7FFFFFFF - bits) << 32) | (columns.astype(np.int64) + 1), axis=1)[:, :keep]
-    values = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
-    return (key & 0xFFFFFFFF).astype(np.int32) - 1, values
 
 
 def blockwise(
