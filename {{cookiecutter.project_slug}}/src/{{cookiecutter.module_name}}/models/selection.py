@@ -117,8 +117,14 @@ def sorted_by_row(
 def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the `keep` cells of highest float32 `similar` (negatives as 0), ties to the lower column (-1
     first): their columns and similarities, from one sort of a key composing both (a float32 >= 0 orders
-    as its bits), not a sort by each."""
-    bits = np.maximum(similar.view(np.int32), 0).astype(np.int64)
-    key = np.sort(((0x7FFFFFFF - bits) << 32) | (columns.astype(np.int64) + 1), axis=1)[:, :keep]
+    as its bits), not a sort by each; in place, two arrays of keys at most (fresh memory costs here)."""
+    key, high = columns.astype(np.int64), np.maximum(similar.view(np.int32), 0).astype(np.int64)
+    key += 1
+    np.subtract(0x7FFFFFFF, high, out=high)
+    high <<= 32
+    key |= high
+    del high
+    key.sort(axis=1)
+    key = key[:, :keep]
     values = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
     return (key & 0xFFFFFFFF).astype(np.int32) - 1, values
