@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours
+from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours, selection
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
@@ -44,7 +44,7 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
     neighbors=st.integers(1, 8),
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     threads=st.integers(1, 3),
-    margin=st.sampled_from([0.0, 0.25]),
+    margin=st.sampled_from([0.0, 0.25, 0.5]),
 )
 def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors, shrinkage, threads, margin):
     """On random sparse count matrices of few users (ties abound), with implicit's candidates re-ranked and
@@ -75,7 +75,7 @@ def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors
     ),
     neighbors=st.integers(1, 4),
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
-    margin=st.sampled_from([0.0, 0.25]),
+    margin=st.sampled_from([0.0, 0.25, 0.5]),
     tried=st.sampled_from([0, 1, 256]),
 )
 def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_neighbours(
@@ -102,6 +102,33 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(
+            st.tuples(st.integers(-1, 40), st.sampled_from([-1.5, -0.0, 0.0, 1e-30, 0.25, 0.5, 3.0])),
+            min_size=6,
+            max_size=6,
+            unique_by=lambda cell: cell[0],
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    keep=st.integers(1, 6),
+)
+def test_candidates_are_ranked_most_similar_first_ties_to_the_lower_column(rows, keep):
+    """The candidates' re-rank (one sort of a key composing similarity and column): per row, the `keep`
+    most similar, negatives counted as 0, ties (many here) to the lower column, -1 (no candidate) lowest;
+    the same as sorting by similarity and then by column."""
+    columns = np.array([[column for column, _ in row] for row in rows], dtype=np.int64)
+    similar = np.array([[value for _, value in row] for row in rows], dtype=np.float32)
+    found_columns, found_values = selection.most_similar_first(columns, similar, keep)
+    clamped = np.maximum(similar, 0.0)
+    order = np.lexsort((columns, -clamped))[:, :keep]
+    np.testing.assert_array_equal(found_columns, np.take_along_axis(columns, order, axis=1))
+    np.testing.assert_array_equal(found_values, np.take_along_axis(clamped, order, axis=1))
 
 
 def hub_log(seed: int = 0) -> pd.DataFrame:

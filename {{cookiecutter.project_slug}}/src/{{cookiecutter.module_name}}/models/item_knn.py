@@ -12,9 +12,8 @@ similarity of their `neighbors` most similar users who had it.
 Similarities are computed by `neighbours.py` on every core (implicit's all-pairs routine, re-ranked
 with the shrinkage), so there is never a dense items x items (or users x users) matrix; scoring
 multiplies a batch of users' sparse rows by the sparse neighbour matrix. `shrinkage` divides by
-(|a| |b| + shrinkage) instead of |a| |b|, which damps similarities resting on few shared users.
-Scores tied at zero (no neighbour had) are broken by popularity, so a user with few neighbours
-still gets k items.
+(|a| |b| + shrinkage) instead of |a| |b|, damping similarities resting on few shared users. Scores
+tied at zero (no neighbour had) are broken by popularity: a user with few neighbours gets k items.
 
 With `neighbors`, `shrinkage` or `direction` a list, the combination is chosen by NDCG@k on a
 validation split carved out of the training interactions with the same per-user holdout as the
@@ -23,12 +22,11 @@ to score. One similarity computation on all the training interactions (per shrin
 neighbour count) is the final model's, cut to the count chosen (fewer neighbours are the same rows cut
 shorter), and the validation's starts from its candidates (`neighbours.top_similar_without`).
 
-Each recommendation's `because` (`contributions`): the user's items and how much each added to
-its score (item kind; they sum to the score, but for the popularity tie-breaker below 1e-6).
+Each recommendation's `because` (`contributions`): the user's items and what each added to its score
+(item kind; they sum to it, but for the popularity tie-breaker below 1e-6).
 
-`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, a self-join
-of the interactions on the user; `threshold` > 0 leaves out similarities below it) into the same
-neighbours, so the fitted model, its scoring and everything downstream are the same.
+`engine = "spark"` computes the item-item similarities on Spark (`spark/similarity.py`, a self-join of
+the interactions on the user; `threshold` > 0 leaves out those below it) into the same neighbours.
 """
 
 from __future__ import annotations
@@ -167,10 +165,14 @@ class NearestNeighbours(Recommender):
             self.scoring_ = self.matrix_
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
-        scores = (weights @ self.scoring_).toarray()
+        scores = self.similarity_sums(rows).toarray()
         scores += self.tie_breaker_
         return scores
+
+    def similarity_sums(self, rows: np.ndarray) -> sparse.csr_matrix:
+        """The `rows`' scores without the popularity tie-breaker, sparse float32 (zero: no neighbour had)."""
+        weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
+        return sparse.csr_matrix(weights @ self.scoring_, dtype=np.float32)
 
     def history(self, row: int) -> sparse.csr_matrix:
         return self.matrix_[row]

@@ -8,9 +8,10 @@ In process, `implicit`'s compiled all-pairs routine (a sparse accumulator and a 
 a thread per core) finds each row's candidates: its rows of highest dot product over a per-row
 scale that is the shrunk cosine's for a row of typical norm. The candidates are re-ranked by the
 shrunk cosine itself, in float32 as before, and a row whose K-th neighbour provably beats every
-row left out (the candidates' last key bounds them) is done; the few others (about 1% on the
-medium log) are computed exactly a block of rows at a time, on a thread per core (scipy's sparse
-product and numpy's partition release the GIL), never as a dense rows x rows matrix. Either way a
+row left out (the candidates' last key bounds them) is done; the few others (none on the medium
+log with K / 2 candidates more: the all-pairs search costs about the same at any K) are computed
+exactly a block of rows at a time, on a thread per core (scipy's sparse product and numpy's
+partition release the GIL), never as a dense rows x rows matrix. Either way a
 row's neighbours are its `neighbors` most similar rows, ties to the lower column. A fit of the same
 rows with a few cells emptied (item-KNN's validation) starts from a fit's candidates
 (`top_similar_without`): no all-pairs search, and the same neighbours as a fit from scratch.
@@ -26,10 +27,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from .selection import top_k
+from .selection import most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
-CANDIDATE_MARGIN = 0.25  # candidates beyond the neighbours kept, as a share of them: 1% of rows fall back
+CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them: no row falls back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
@@ -135,9 +136,7 @@ def top_similar_without(
         dense[cells] = 0.0
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
-    ranked = np.lexsort((before.columns, -similar))[:, :keep]  # most similar first, ties to the lower column
-    columns = np.take_along_axis(before.columns, ranked, axis=1)
-    values = np.take_along_axis(similar, ranked, axis=1)
+    columns, values = most_similar_first(before.columns, similar, keep)
     whole = not np.any(np.mod(by_column.data, 1)) and not np.any(np.mod(emptied.data, 1))
     bound = left_out_bound(before, norms, shrink, whole)
     exact = ~before.proven | ((bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
@@ -213,9 +212,7 @@ def re_ranked(
     shrunk = dots / (norms[:, None] * norms[found_columns] + shrink)
     missing = (found_columns == rows) | (keys <= 0)  # a row is not its own neighbour
     shrunk[missing] = 0.0
-    order = np.lexsort((found_columns, -shrunk))  # per row: most similar first, ties to the lower column
-    columns[:] = np.take_along_axis(found_columns, order[:, :keep], axis=1)
-    values[:] = np.take_along_axis(shrunk, order[:, :keep], axis=1)
+    columns[:], values[:] = most_similar_first(found_columns, shrunk, keep)
     last_keys = np.maximum(keys.min(axis=1), 0.0)  # every row left out had a key at most its candidates' last
     found_columns[missing] = -1
     found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))

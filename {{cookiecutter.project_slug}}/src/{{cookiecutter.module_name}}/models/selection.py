@@ -2,7 +2,8 @@
 
 Scores are computed a batch of users at a time (`batches`), as a dense batch x items block (a few
 tens of MB), never for all users at once; the items a user already had are ruled out
-(`exclude_seen`) and `top_k` keeps each row's k highest, best first, ties to the lower column.
+(`exclude_seen`) and `top_k` keeps each row's k highest, best first, ties to the lower column;
+`most_similar_first` ranks item-KNN's candidate neighbours the same way.
 """
 
 from __future__ import annotations
@@ -111,3 +112,19 @@ def sorted_by_row(
     first = np.arange(len(rows)) - np.searchsorted(rows, rows) < k
     shape = (len(scores), k)
     return columns[first].reshape(shape).astype(np.int64), values[first].reshape(shape)
+
+
+def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the `keep` cells of highest float32 `similar` (negatives as 0), ties to the lower column (-1
+    first): their columns and similarities, from one sort of a key composing both (a float32 >= 0 orders
+    as its bits), not a sort by each; in place, two arrays of keys at most (fresh memory costs here)."""
+    key, high = columns.astype(np.int64), np.maximum(similar.view(np.int32), 0).astype(np.int64)
+    key += 1
+    np.subtract(0x7FFFFFFF, high, out=high)
+    high <<= 32
+    key |= high
+    del high
+    key.sort(axis=1)
+    key = key[:, :keep]
+    values = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
+    return (key & 0xFFFFFFFF).astype(np.int32) - 1, values

@@ -174,20 +174,17 @@ def increments(probe: Any, widest: Neighbours, counts: list[int], direction: str
 def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
     """For each of `parts`, each row's k best item columns it has not seen (-1: fewer than k), as
     `recommend_rows` ranks them, from the scores of that part and those before it summed (one popularity
-    tie-breaker), without a frame of ids."""
+    tie-breaker), without a frame of ids: one dense block of scores per batch of rows, the seen items
+    ruled out once (-inf stays -inf), each part's sums added through one reused dense block."""
 
     def best_of(some: np.ndarray) -> list[np.ndarray]:
-        seen, total, found = parts[0].interactions_.matrix[some], None, []
+        total = np.empty((len(some), len(parts[0].tie_breaker_)), np.float32)
+        total[:] = parts[0].tie_breaker_
+        exclude_seen(total, parts[0].interactions_.matrix[some])
+        sums, found = np.empty_like(total), []
         for part in parts:
-            scores = part.scores(some)
-            if total is None:
-                total = scores
-            else:
-                scores -= part.tie_breaker_  # one tie-breaker in the sum
-                total += scores
-            ranked = total.copy()
-            exclude_seen(ranked, seen)
-            best, best_scores = top_k(ranked, k)
+            total += part.similarity_sums(some).toarray(out=sums)
+            best, best_scores = top_k(total, k)
             best[~np.isfinite(best_scores)] = -1
             found.append(best)
         return found
