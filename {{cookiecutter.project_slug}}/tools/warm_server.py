@@ -80,15 +80,17 @@ def preload(name: str) -> None:
 def compile_in_background() -> subprocess.Popen | None:
     """On a new environment (no bytecode cached yet), import the libraries past EVERY_STEP in a second
     process: it compiles and caches their bytecode on the other core while this one imports the first few
-    and serves the data steps, so importing the rest here afterwards only reads bytecode. Its process, or
-    None when the bytecode is there already."""
+    and serves the data steps, and writes a line as it has imported each, which this one then imports
+    reading only bytecode. Its process, or None when the bytecode is there already."""
     try:
         spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
     except (ImportError, ValueError):
         return None
     if spec is None or spec.origin is None or os.path.exists(importlib.util.cache_from_source(spec.origin)):
         return None
-    return subprocess.Popen([sys.executable, __file__, "--compile"], stdin=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, __file__, "--compile"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
+    )
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -133,15 +135,17 @@ def serve(address: str) -> tuple[dict, list[int]]:
     for name in PRELOAD[:EVERY_STEP]:
         preload(name)
     to_load = list(PRELOAD[EVERY_STEP:])
+    compiled = 0 if compiler else len(to_load)  # how many of those the compiler has imported (a line each)
     while True:
-        compiling = compiler is not None and compiler.poll() is None  # (poll: 0 once reaped below)
-        waiting, _, _ = select.select(
-            [listener], [], [], 0.05 if compiling else 0 if to_load else IDLE_SECONDS
-        )
+        loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
+        progress = [compiler.stdout] if compiler and compiled < len(PRELOAD) - EVERY_STEP else []
+        waiting, _, _ = select.select([listener, *progress], [], [], 0 if loadable else IDLE_SECONDS)
+        if progress and progress[0] in waiting:
+            lines = os.read(progress[0].fileno(), 4096)
+            compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
+            continue
         if not waiting:
-            if compiling:
-                continue
-            if to_load:
+            if loadable:
                 preload(to_load.pop(0))
                 continue
             if reap_supervisors():
@@ -297,6 +301,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "--compile":  # the background compiler (compile_in_background)
         for name in PRELOAD[EVERY_STEP:]:
             preload(name)
+            print(flush=True)
         sys.exit(0)
     address = sys.argv[1]
     run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
