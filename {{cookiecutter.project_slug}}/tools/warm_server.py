@@ -30,7 +30,6 @@ import select
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import threading
 
@@ -77,20 +76,23 @@ def preload(name: str) -> None:
         pass
 
 
-def compile_in_background() -> subprocess.Popen | None:
+def compile_in_background() -> int | None:
     """On a new environment (no bytecode cached yet), import the libraries past EVERY_STEP in a second
     process: it compiles and caches their bytecode on the other core while this one imports the first few
     and serves the data steps, and writes a line as it has imported each, which this one then imports
-    reading only bytecode. Its process, or None when the bytecode is there already."""
+    reading only bytecode. The pipe it writes to, or None when the bytecode is there already. (A bare
+    process: a Popen object would be collected, and complain, in every step forked from here.)"""
     try:
         spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
     except (ImportError, ValueError):
         return None
     if spec is None or spec.origin is None or os.path.exists(importlib.util.cache_from_source(spec.origin)):
         return None
-    return subprocess.Popen(
-        [sys.executable, __file__, "--compile"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE
-    )
+    progress, output = os.pipe()
+    os.posix_spawn(sys.executable, [sys.executable, __file__, "--compile"], os.environ,
+                   file_actions=[(os.POSIX_SPAWN_DUP2, output, 1)])  # fmt: skip
+    os.close(output)
+    return progress
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -135,13 +137,13 @@ def serve(address: str) -> tuple[dict, list[int]]:
     for name in PRELOAD[:EVERY_STEP]:
         preload(name)
     to_load = list(PRELOAD[EVERY_STEP:])
-    compiled = 0 if compiler else len(to_load)  # how many of those the compiler has imported (a line each)
+    compiled = 0 if compiler is not None else len(to_load)  # how many of those the compiler has imported
     while True:
         loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
-        progress = [compiler.stdout] if compiler and compiled < len(PRELOAD) - EVERY_STEP else []
+        progress = [compiler] if compiler is not None and compiled < len(PRELOAD) - EVERY_STEP else []
         waiting, _, _ = select.select([listener, *progress], [], [], 0 if loadable else IDLE_SECONDS)
-        if progress and progress[0] in waiting:
-            lines = os.read(progress[0].fileno(), 4096)
+        if progress and compiler in waiting:
+            lines = os.read(compiler, 4096)
             compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
             continue
         if not waiting:
