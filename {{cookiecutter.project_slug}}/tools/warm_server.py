@@ -301,6 +301,7 @@ def run_and_exit(module: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "--compile":  # the background compiler (compile_in_background)
+        os.nice(10)  # it uses a core that is free: the server's own imports and the steps go first
         for name in PRELOAD[EVERY_STEP:]:
             preload(name)
             print(flush=True)
