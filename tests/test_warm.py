@@ -112,6 +112,18 @@ def test_cold_steps_write_the_same_files_as_warm_ones(project):
     assert digests(project) == warm
 
 
+def test_a_new_environment_builds_the_same_files_while_its_bytecode_compiles(project, tmp_path):
+    """On an environment with no bytecode yet (a new .venv; here an empty PYTHONPYCACHEPREFIX), the warm server
+    has a second process compile the libraries while it serves the data steps: the build, warm, writes byte
+    for byte what it writes on a used environment."""
+    used = digests(project)
+    succeed(["make", "clean"], project)
+    bytecode = tmp_path / "bytecode"
+    output = succeed(["make"], project, PYTHONPYCACHEPREFIX=str(bytecode))
+    assert len(ran("train", output)) == 3 and digests(project) == used
+    assert warm_servers(project) and list(bytecode.glob("**/sklearn/dummy.*.pyc"))
+
+
 def test_an_edited_module_is_seen_by_the_next_warm_step(project):
     """The warm server never holds the project's code: an edit between two builds runs, on the same server."""
     code = project / WARM_STEP

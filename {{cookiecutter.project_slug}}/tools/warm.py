@@ -8,7 +8,8 @@ gets this process's arguments, environment, working directory, umask and its ver
 stderr (passed over the socket), so make's output and a terminal behave as with `python -m`.
 Signals sent here (Ctrl-C) are passed to the step, and its exit status becomes this process's own.
 
-The server is started on demand and exits when idle. One server per project, Python and installed
+The server is started on demand (`python tools/warm.py --start` starts it ahead, as make does when it
+reads config.toml) and exits when idle. One server per project, Python and installed
 packages (its socket is named by their hash), so a new `.venv` or a package installed since gets a
 new server. When no server can be reached the step runs cold, as `python -m` would.
 Only the standard library: this starts in milliseconds.
@@ -167,8 +168,13 @@ def standard_fds() -> list[int]:
 
 
 def main(argv: list[str]) -> None:
+    if argv == ["--start"]:  # make, as it reads config.toml: the server imports while make reads the settings
+        address = server_address(os.getcwd())
+        if connect(address) is None:
+            start_server(address)
+        return
     if len(argv) < 2 or argv[0] != "-m":
-        sys.exit("usage: python tools/warm.py -m <package>.<step> ARGS...")
+        sys.exit("usage: python tools/warm.py --start | -m <package>.<step> ARGS...")
     module, args = argv[1], argv[2:]
     step: list[int] = []  # the step's pid, once the server has started it
     ignored = []  # a signal this process ignores (make run in the background) the step ignores too

@@ -20,6 +20,7 @@ import atexit
 import contextlib
 import gc
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -58,6 +59,9 @@ PRELOAD = (
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
 )
+# What every step imports (each reads and writes Parquet): a step waits for these rather than importing them
+# beside the server, which on a new environment would compile their bytecode twice at once.
+EVERY_STEP = 4
 
 
 def preload(name: str) -> None:
@@ -70,6 +74,25 @@ def preload(name: str) -> None:
         importlib.import_module(name)
     except ImportError:
         pass
+
+
+def compile_in_background() -> int | None:
+    """On a new environment (no bytecode cached yet), import the libraries past EVERY_STEP in a second
+    process: it compiles and caches their bytecode on the other core while this one imports the first few
+    and serves the data steps, and writes a line as it has imported each, which this one then imports
+    reading only bytecode. The pipe it writes to, or None when the bytecode is there already. (A bare
+    process: a Popen object would be collected, and complain, in every step forked from here.)"""
+    try:
+        spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None or os.path.exists(importlib.util.cache_from_source(spec.origin)):
+        return None
+    progress, output = os.pipe()
+    os.posix_spawn(sys.executable, [sys.executable, __file__, "--compile"], os.environ,
+                   file_actions=[(os.POSIX_SPAWN_DUP2, output, 1)])  # fmt: skip
+    os.close(output)
+    return progress
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -93,10 +116,10 @@ def send_message(connection: socket.socket, message: dict) -> None:
 def serve(address: str) -> tuple[dict, list[int]]:
     """Answer requests until idle (then exit); return only in a forked step, with its request.
 
-    The libraries are imported one at a time between requests, in the order the steps need them: a
-    step that comes early forks with what is loaded so far (the data steps need only the first few) and
-    imports the rest itself. Never during a fork: this process has one thread, so a fork never copies
-    an import half done.
+    The libraries every step needs are imported first (a request waits for them); the rest one at a time
+    between requests, in the order the steps need them: a step that comes early forks with what is loaded
+    so far (the data steps need only the first few) and imports the rest itself. Never during a fork: this
+    process has one thread, so a fork never copies an import half done.
     """
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     os.umask(0o077)  # each step takes its launcher's umask; the socket file is the owner's alone
@@ -110,11 +133,21 @@ def serve(address: str) -> tuple[dict, list[int]]:
         listener.bind(address)
     listener.listen(64)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    to_load = list(PRELOAD)
+    compiler = compile_in_background()
+    for name in PRELOAD[:EVERY_STEP]:
+        preload(name)
+    to_load = list(PRELOAD[EVERY_STEP:])
+    compiled = 0 if compiler is not None else len(to_load)  # how many of those the compiler has imported
     while True:
-        waiting, _, _ = select.select([listener], [], [], 0 if to_load else IDLE_SECONDS)
+        loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
+        progress = [compiler] if compiler is not None and compiled < len(PRELOAD) - EVERY_STEP else []
+        waiting, _, _ = select.select([listener, *progress], [], [], 0 if loadable else IDLE_SECONDS)
+        if progress and compiler in waiting:
+            lines = os.read(compiler, 4096)
+            compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
+            continue
         if not waiting:
-            if to_load:
+            if loadable:
                 preload(to_load.pop(0))
                 continue
             if reap_supervisors():
@@ -267,5 +300,11 @@ def run_and_exit(module: str) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--compile":  # the background compiler (compile_in_background)
+        os.nice(10)  # it uses a core that is free: the server's own imports and the steps go first
+        for name in PRELOAD[EVERY_STEP:]:
+            preload(name)
+            print(flush=True)
+        sys.exit(0)
     address = sys.argv[1]
     run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
