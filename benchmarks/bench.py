@@ -224,6 +224,7 @@ class Bench:
         if self.venv_holder is not None:
             shutil.move(self.venv_holder / VENV, project / VENV)
         self.run(["make", ENVIRONMENT_TARGET], project)
+        stop_warm_servers(project)  # make started one as it read config.toml: the timed build starts with none
         self.venv_holder = project
 
     def built_sample_project(self) -> Path:
@@ -426,7 +427,9 @@ def warm_versus_cold(bench: Bench) -> None:
 
 
 def stop_warm_servers(under: Path) -> None:
-    """End the warm step servers of the projects baked under `under` (they would idle for minutes)."""
+    """End the warm step servers of the projects baked under `under` (they would idle for minutes), and wait
+    until they are gone, so that what runs next finds none."""
+    stopped = []
     for process in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError):
             arguments = (process / "cmdline").read_bytes().split(b"\0")
@@ -436,6 +439,18 @@ def stop_warm_servers(under: Path) -> None:
                 and arguments[1].endswith(b"warm_server.py")
             ):
                 os.kill(int(process.name), signal.SIGTERM)
+                stopped.append(process)
+    deadline = time.monotonic() + 10
+    while any(map(running, stopped)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def running(process: Path) -> bool:
+    """Whether the process of this /proc folder still runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        return (process / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 # The bootstrap of evaluate (bootstrap.py) on KNN's test predictions of the sample, drawn again to `rows` rows.
