@@ -74,7 +74,9 @@ def test_a_threshold_splits_text_classes_where_a_stump_fitted_on_the_text_splits
     the text labels themselves, for three noisy classes whose names do not sort as they were drawn."""
     generator = np.random.default_rng(7)
     x = pd.Series(generator.normal(size=3000), name="x")
-    y = pd.Series(np.array(["zeta", "alpha", "mid"])[np.digitize(x + generator.normal(size=3000), [-0.5, 0.5])])
+    y = pd.Series(
+        np.array(["zeta", "alpha", "mid"])[np.digitize(x + generator.normal(size=3000), [-0.5, 0.5])]
+    )
     ((condition, _),) = rule_learning.threshold_rule(x, y, "classification", min_rows=30).rules
     stump = DecisionTreeClassifier(max_depth=1, min_samples_leaf=30).fit(x.to_frame(), y).tree_
     assert list(select(condition, x.to_frame())) == list(x.to_numpy(np.float32) <= stump.threshold[0])
