@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.tree import DecisionTreeClassifier
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.models import rule_learning, rules
@@ -66,6 +67,19 @@ def test_each_side_of_a_threshold_keeps_at_least_min_rows():
     y = pd.Series(["a"] * 4 + ["b"] * 6)
     ((condition, _),) = rule_learning.threshold_rule(x, y, "classification", min_rows=5).rules
     assert list(select(condition, x.to_frame())) == [True] * 5 + [False] * 5
+
+
+def test_a_threshold_splits_text_classes_where_a_stump_fitted_on_the_text_splits_them():
+    """The stump learns the classes as integer codes (faster): its cut is the one scikit-learn finds on
+    the text labels themselves, for three noisy classes whose names do not sort as they were drawn."""
+    generator = np.random.default_rng(7)
+    x = pd.Series(generator.normal(size=3000), name="x")
+    y = pd.Series(
+        np.array(["zeta", "alpha", "mid"])[np.digitize(x + generator.normal(size=3000), [-0.5, 0.5])]
+    )
+    ((condition, _),) = rule_learning.threshold_rule(x, y, "classification", min_rows=30).rules
+    stump = DecisionTreeClassifier(max_depth=1, min_samples_leaf=30).fit(x.to_frame(), y).tree_
+    assert list(select(condition, x.to_frame())) == list(x.to_numpy(np.float32) <= stump.threshold[0])
 
 
 def test_a_regression_threshold_predicts_the_mean_of_each_side():

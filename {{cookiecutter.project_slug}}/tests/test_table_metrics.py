@@ -8,6 +8,8 @@ import pytest
 
 from {{ cookiecutter.module_name }} import metrics
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.files import write_table
+from {{ cookiecutter.module_name }}.models import build
 from {{ cookiecutter.module_name }}.tasks import classification, regression, tabular
 
 
@@ -172,6 +174,45 @@ def test_a_model_without_probabilities_is_scored_on_its_labels():
     rows = pd.DataFrame({"x": [0.0, 2.0, 3.0], "y": ["no", "yes", "no"]})
     predicted = classification.predict(Labels(), rows, {"target": "y"})
     assert predicted["probability"].tolist() == [0.0, 1.0, 1.0]
+
+
+def two_classes(rows: int, seed: int) -> pd.DataFrame:
+    """`rows` rows of two numbers and a noisy yes/no that the first one predicts in part."""
+    generator = np.random.default_rng(seed)
+    x = generator.normal(size=(rows, 2))
+    y = np.where(x[:, 0] + generator.normal(size=rows) > 0, "yes", "no")
+    return pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "y": y})
+
+
+def test_knn_predictions_of_two_classes_from_one_search_are_those_of_its_own_predict(tmp_path):
+    """KNN's labels are the most probable class, so they are taken from its probabilities (one neighbour
+    search, not two): the predictions file is byte for byte the one from its own predict and predict_proba,
+    with an even k so that some rows tie."""
+    train, test = two_classes(300, 0), two_classes(200, 1)
+    model = build("knn", "classification", 0, {"n_neighbors": [4]})
+    tabular.fit(model, train, {"target": "y"})
+    features = test.drop(columns="y")
+    own = pd.DataFrame({"actual": test["y"].to_numpy(), "predicted": model.predict(features)})
+    write_table(
+        own.assign(probability=model.predict_proba(features)[:, 1], positive="yes"), tmp_path / "own.parquet"
+    )
+    write_table(classification.predict(model, test, {"target": "y"}), tmp_path / "one_search.parquet")
+    assert classification.labels_are_most_probable(model)
+    assert (tmp_path / "one_search.parquet").read_bytes() == (tmp_path / "own.parquet").read_bytes()
+
+
+@pytest.mark.filterwarnings("ignore:The `probability` parameter was deprecated")
+def test_a_model_whose_labels_are_not_its_most_probable_class_keeps_its_own_predict():
+    """An SVC's Platt-scaled probabilities disagree with its labels on some rows: its labels stay its own."""
+    from sklearn.svm import SVC
+
+    train, test = two_classes(60, 2), two_classes(400, 3)
+    model = SVC(probability=True, random_state=0).fit(train[["a", "b"]], train["y"])
+    features = test[["a", "b"]]
+    most_probable = model.classes_[np.argmax(model.predict_proba(features), axis=1)]
+    assert (most_probable != model.predict(features)).any()  # the case this test is about
+    predicted = classification.predict(model, test, {"target": "y"})
+    assert predicted["predicted"].tolist() == model.predict(features).tolist()
 
 
 def test_every_metric_of_the_table_knows_its_direction_and_its_grid_search_scorer():

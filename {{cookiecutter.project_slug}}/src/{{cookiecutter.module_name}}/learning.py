@@ -82,7 +82,12 @@ def scored_test(
     in the `smallest` share, as a recommender can recommend to no one it has not seen."""
     user = evaluate.get("columns", {}).get("user")
     if user is None:
-        return test.sample(n=MAX_TEST_ROWS, random_state=seed) if len(test) > MAX_TEST_ROWS else test
+        if len(test) <= MAX_TEST_ROWS:
+            return test
+        print(
+            f"  each share scored on a seeded {MAX_TEST_ROWS} of the {len(test)} test rows (leaderboard: all)"
+        )
+        return test.sample(n=MAX_TEST_ROWS, random_state=seed)
     known = test[test[user].isin(smallest[user])]
     users = known[user].unique()
     most = max(1, MAX_TEST_ROWS * len(users) // max(1, len(known)))

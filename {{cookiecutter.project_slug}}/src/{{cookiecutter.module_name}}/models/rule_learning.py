@@ -86,7 +86,10 @@ def threshold_rule(x: pd.Series, y: pd.Series, task: str, min_rows: int) -> Cand
     # Dates become seconds from the earliest one: the tree needs numbers.
     as_number = (x - x.min()) / pd.Timedelta(seconds=1) if kind_of(x) == "date" else x.astype(float)
     stump = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
-    tree = stump(max_depth=1, min_samples_leaf=min_rows).fit(as_number.to_frame(), y).tree_
+    # Classes as integer codes in sorted order, as the tree numbers them itself: the same split, but
+    # scikit-learn no longer sorts the text labels on each of its checks (three quarters of the fit).
+    target = pd.factorize(y, sort=True)[0] if task == "classification" else y
+    tree = stump(max_depth=1, min_samples_leaf=min_rows).fit(as_number.to_frame(), target).tree_
     if tree.node_count < 3:  # the column never separates the target
         return None
     below = as_number.to_numpy(np.float32) <= tree.threshold[0]  # as the tree compares: in float32

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -73,8 +74,15 @@ def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.D
     """The actual and predicted class of every test row; with two classes, also the second class's
     probability (`probability`), for roc_auc and log_loss: the model's own, or 1 and 0 from its labels
     for a model that gives none (the rules)."""
+    known = list(getattr(model, "classes_", []))
+    if len(known) == 2 and labels_are_most_probable(model):  # one neighbour search gives both
+        features, actual = tabular.features_and_target(rows, settings["target"])
+        probabilities = in_batches(model.predict_proba, features)
+        predicted = np.asarray(model.classes_)[np.argmax(probabilities, axis=1)]
+        labelled = pd.DataFrame({"actual": actual.to_numpy(), "predicted": predicted})
+        return labelled.assign(probability=probabilities[:, 1], positive=known[1])
     predictions = tabular.predict(model, rows, settings)
-    classes = list(getattr(model, "classes_", sorted(pd.unique(predictions["actual"]), key=str)))
+    classes = known or sorted(pd.unique(predictions["actual"]), key=str)
     if len(classes) != 2:
         return predictions
     if hasattr(model, "predict_proba"):
@@ -83,6 +91,21 @@ def predict(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> pd.D
     else:
         probability = (predictions["predicted"] == classes[1]).to_numpy(dtype=float)
     return predictions.assign(probability=probability, positive=classes[1])
+
+
+def labels_are_most_probable(model: Any) -> bool:
+    """Whether `model`'s predict is the class of highest predict_proba (the first on a tie), so one call
+    gives both: scikit-learn's KNN with uniform weights, whose own predict is that argmax, alone or as the
+    last step of the pipeline a grid search refitted. Any other model keeps its own predict: an SVC's
+    Platt-scaled probabilities, for one, can disagree with its labels."""
+    final = getattr(model, "best_estimator_", model)
+    final = final.steps[-1][1] if hasattr(final, "steps") else final
+    neighbours = sys.modules.get("sklearn.neighbors")  # imported by loading a KNN model; else none is one
+    return (
+        neighbours is not None
+        and type(final) is neighbours.KNeighborsClassifier
+        and final.weights == "uniform"
+    )
 
 
 def score(predictions: pd.DataFrame, primary: str = "balanced_accuracy") -> dict[str, float]:
