@@ -29,6 +29,7 @@ PROJECT_FILES = {
     "tools/mutation_score.py",
     "tools/warm.py",
     "tools/warm_server.py",
+    "tools/warm_imports.py",
     "tools/test_mutation_score.py",
     *(
         f"{folder}/.gitkeep"

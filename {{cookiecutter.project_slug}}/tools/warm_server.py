@@ -19,8 +19,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import gc
-import importlib
-import importlib.util
 import io
 import json
 import os
@@ -33,66 +31,11 @@ import struct
 import sys
 import threading
 
+from warm_imports import EVERY_STEP, PRELOAD, compile_all, compile_in_background, preload
+
 IDLE_SECONDS = 300
 HEADER = struct.Struct("!I")
 MAX_REQUEST = 16 * 1024 * 1024  # the arguments and the environment: far below this
-# What the steps import, by package, in the order the steps need it: the data steps first (what is
-# not installed is skipped).
-PRELOAD = (
-    "numpy",
-    "pandas",
-    "pyarrow",
-    "pyarrow.parquet",
-    "joblib",
-    "sklearn.dummy",
-    "sklearn.metrics",
-    "scipy.sparse",
-    "scipy.stats",
-    "sklearn.base",
-    "sklearn.compose",
-    "sklearn.impute",
-    "sklearn.model_selection",
-    "sklearn.neighbors",
-    "sklearn.pipeline",
-    "sklearn.preprocessing",
-    "sklearn.tree",
-    "matplotlib.figure",
-    "matplotlib.backends.backend_agg",
-)
-# What every step imports (each reads and writes Parquet): a step waits for these rather than importing them
-# beside the server, which on a new environment would compile their bytecode twice at once.
-EVERY_STEP = 4
-
-
-def preload(name: str) -> None:
-    """Import `name` (matplotlib set to draw off-screen first, as the figures step draws), if installed."""
-    try:
-        if name.startswith("matplotlib"):
-            import matplotlib
-
-            matplotlib.use("Agg")
-        importlib.import_module(name)
-    except ImportError:
-        pass
-
-
-def compile_in_background() -> int | None:
-    """On a new environment (no bytecode cached yet), import the libraries past EVERY_STEP in a second
-    process: it compiles and caches their bytecode on the other core while this one imports the first few
-    and serves the data steps, and writes a line as it has imported each, which this one then imports
-    reading only bytecode. The pipe it writes to, or None when the bytecode is there already. (A bare
-    process: a Popen object would be collected, and complain, in every step forked from here.)"""
-    try:
-        spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
-    except (ImportError, ValueError):
-        return None
-    if spec is None or spec.origin is None or os.path.exists(importlib.util.cache_from_source(spec.origin)):
-        return None
-    progress, output = os.pipe()
-    os.posix_spawn(sys.executable, [sys.executable, __file__, "--compile"], os.environ,
-                   file_actions=[(os.POSIX_SPAWN_DUP2, output, 1)])  # fmt: skip
-    os.close(output)
-    return progress
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -300,11 +243,8 @@ def run_and_exit(module: str) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--compile":  # the background compiler (compile_in_background)
-        os.nice(10)  # it uses a core that is free: the server's own imports and the steps go first
-        for name in PRELOAD[EVERY_STEP:]:
-            preload(name)
-            print(flush=True)
+    if sys.argv[1] == "--compile":  # the background compiler (warm_imports.compile_in_background)
+        compile_all()
         sys.exit(0)
     address = sys.argv[1]
     run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
