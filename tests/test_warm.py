@@ -124,6 +124,34 @@ def test_a_new_environment_builds_the_same_files_while_its_bytecode_compiles(pro
     assert warm_servers(project) and list(bytecode.glob("**/sklearn/dummy.*.pyc"))
 
 
+COMPILE_IN_BACKGROUND = """
+import os, sys
+sys.path.insert(0, "tools")
+from warm_imports import EVERY_STEP, PRELOAD, compile_in_background
+progress = compile_in_background()
+lines = b""
+while progress is not None and (chunk := os.read(progress, 4096)):
+    lines += chunk
+print(progress is not None, lines.count(b"\\n"), len(PRELOAD) - EVERY_STEP)
+"""
+
+
+def test_a_new_environment_has_a_second_process_compile_its_libraries(built_project, tmp_path):
+    """With no bytecode cached yet, the warm server's compiler runs in a process of its own: it reports each
+    library it has compiled past those every step needs, and leaves their bytecode cached; once it is cached,
+    no compiler is started."""
+    bytecode = tmp_path / "bytecode"
+    environment = {"PYTHONPYCACHEPREFIX": str(bytecode), "PYTHONDONTWRITEBYTECODE": None}
+    started, reported, libraries = succeed(
+        [sys.executable, "-c", COMPILE_IN_BACKGROUND], built_project, **environment
+    ).split()
+    assert started == "True" and reported == libraries
+    assert list(bytecode.glob("**/sklearn/tree/__init__.*.pyc"))
+    assert list(bytecode.glob("**/matplotlib/figure.*.pyc"))
+    again = succeed([sys.executable, "-c", COMPILE_IN_BACKGROUND], built_project, **environment)
+    assert again.split()[:2] == ["False", "0"]
+
+
 def test_an_edited_module_is_seen_by_the_next_warm_step(project):
     """The warm server never holds the project's code: an edit between two builds runs, on the same server."""
     code = project / WARM_STEP
