@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parents[1]
@@ -81,11 +83,9 @@ DOWNSTREAM_OF_CLEAN = {
 }
 
 
-def warm_servers(under: Path) -> list[int]:
-    """The process ids of the warm step servers (tools/warm_server.py) of the projects under `under`.
-
-    Their forks (a supervisor, a step) share their command line, and have a server as their parent.
-    """
+def warm_processes(under: Path) -> dict[int, int]:
+    """Every process running the warm step server's script (tools/warm_server.py) of the projects under
+    `under` (servers, their forks, a new environment's bytecode compiler): process id -> parent's."""
     found = {}
     for process in Path("/proc").iterdir():
         try:
@@ -96,4 +96,25 @@ def warm_servers(under: Path) -> list[int]:
         script = arguments[1].decode(errors="replace") if len(arguments) > 1 else ""
         if script.endswith("tools/warm_server.py") and Path(script).is_relative_to(under):
             found[int(process.name)] = parent
+    return found
+
+
+def warm_servers(under: Path) -> list[int]:
+    """The process ids of the warm step servers of the projects under `under`: those of `warm_processes`
+    whose parent is not one (a server's forks and its compiler share its script)."""
+    found = warm_processes(under)
     return sorted(pid for pid, parent in found.items() if parent not in found)
+
+
+def end_warm_processes(under: Path, wait: float = 10.0) -> None:
+    """End every `warm_processes` of the projects under `under`, and wait (at most `wait` seconds) until
+    they are gone: a bytecode compiler left running writes into a .venv that is being deleted."""
+    found = warm_processes(under)
+    for pid in found:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + wait
+    while warm_processes(under) and time.monotonic() < deadline:
+        time.sleep(0.05)

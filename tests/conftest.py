@@ -2,25 +2,22 @@
 
 import os
 import shutil
-import signal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import sqlalchemy
-from baked import TEMPLATE, baked, succeed, warm_servers
+from baked import TEMPLATE, baked, end_warm_processes, succeed
 from servers import HOW_TO_ENABLE, SAMPLE, postgres_programs, postgres_server, sample_api
 
 
 @pytest.fixture(scope="session", autouse=True)
-def no_warm_server_left(tmp_path_factory):
-    """Every project's make starts a warm step server, which would wait minutes for its next step: end them."""
+def no_warm_server_left(tmp_path_factory, cookies_session):
+    """Every project's make starts a warm step server, which would wait minutes for its next step: end them,
+    and a new .venv's bytecode compiler, before the baked projects are deleted (cookies_session is set up
+    first, so it is torn down after this)."""
     yield
-    for pid in warm_servers(tmp_path_factory.getbasetemp()):
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+    end_warm_processes(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="session")
