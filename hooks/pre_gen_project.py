@@ -58,31 +58,31 @@ async_lru async_timeout attr attrs azure babel bleach botocore bs4 certifi cffi 
 click cloudpickle colorama comm conftest contourpy coverage cryptography cycler data dateutil
 debugpy decorator defusedxml dotenv duckdb et_xmlfile exceptiongroup executing fastapi
 fastjsonschema fqdn frozenlist fsspec gcsfs google google_auth_oauthlib google_crc32c grpc
-grpc_status h11 hatchling httpcore httptools httpx hypothesis idna images implicit iniconfig invoke
-ipykernel ipykernel_launcher ipython_pygments_lexers ipywidgets isodate isoduration itsdangerous
-jedi jinja2 jmespath joblib json5 jsonpointer jsonschema jsonschema_specifications jupyter
-jupyter_builder jupyter_client jupyter_console jupyter_core jupyter_events jupyter_lsp
-jupyter_server jupyter_server_terminals jupyterlab jupyterlab_pygments jupyterlab_server
-jupyterlab_widgets jwt kiwisolver lark libcst linkify_it markdown markdown_it markupsafe matplotlib
-matplotlib_inline mdit_py_plugins mdurl mistune models mpl_toolkits msal msal_extensions multidict
-multipart mutmut narwhals nbclient nbconvert nbformat nest_asyncio2 notebook notebook_shim notebooks
-numpy oauthlib openpyxl opentelemetry overrides packaging pandas pandocfilters parso pathspec
-pexpect platformdirs pluggy prometheus_client prompt_toolkit propcache proto psutil psycopg
-psycopg_binary ptyprocess pure_eval py py4j pyarrow pyasn1 pyasn1_modules pycparser pydantic
-pydantic_core pydeck pygments pylab pyparsing pyspark pytest python_multipart pythonjsonlogger
-pywinpty pyyaml_ft referencing reports requests requests_oauthlib rfc3339_validator
-rfc3986_validator rfc3987_syntax rich rpds ruff s3fs scipy send2trash setproctitle six sklearn
-sortedcontainers soupsieve sqlalchemy src stack_data starlette streamlit tasks terminado test_clean
-test_clean_record test_conditions test_config test_curves test_data test_files test_good_enough
-test_history test_intervals test_item_knn test_leaderboard_text test_learning test_messy_files
-test_models test_object_sources test_popularity_rules test_progress test_recommendation
-test_recommendation_config test_recommender_basics test_recommenders test_report test_results
-test_row_features test_rules_learning test_seeds test_serve test_settings test_spark_settings
-test_split test_sprint_clock test_sprint_plan test_step_imports test_steps test_submit
-test_submit_config test_table_charts test_table_metrics test_tasks tests textual threadpoolctl
-tinycss2 toml tomli tomlkit tools tornado tqdm traitlets trove_classifiers typing_extensions
-typing_inspection tzdata uri_template urllib3 uvicorn uvloop watchdog watchfiles wcwidth webcolors
-webencodings websocket websockets widgetsnbextension wrapt yaml yarl zmq
+grpc_status h11 httpcore httptools httpx hypothesis idna images implicit iniconfig invoke ipykernel
+ipykernel_launcher ipython_pygments_lexers ipywidgets isodate isoduration itsdangerous jedi jinja2
+jmespath joblib json5 jsonpointer jsonschema jsonschema_specifications jupyter jupyter_builder
+jupyter_client jupyter_console jupyter_core jupyter_events jupyter_lsp jupyter_server
+jupyter_server_terminals jupyterlab jupyterlab_pygments jupyterlab_server jupyterlab_widgets jwt
+kiwisolver lark libcst linkify_it markdown markdown_it markupsafe matplotlib matplotlib_inline
+mdit_py_plugins mdurl mistune models mpl_toolkits msal msal_extensions multidict multipart mutmut
+narwhals nbclient nbconvert nbformat nest_asyncio2 notebook notebook_shim notebooks numpy oauthlib
+openpyxl opentelemetry overrides packaging pandas pandocfilters parso pexpect platformdirs pluggy
+prometheus_client prompt_toolkit propcache proto psutil psycopg psycopg_binary ptyprocess pure_eval
+py py4j pyarrow pyasn1 pyasn1_modules pycparser pydantic pydantic_core pydeck pygments pylab
+pyparsing pyspark pytest python_multipart pythonjsonlogger pywinpty pyyaml_ft referencing reports
+requests requests_oauthlib rfc3339_validator rfc3986_validator rfc3987_syntax rich rpds ruff s3fs
+scipy send2trash setproctitle six sklearn sortedcontainers soupsieve sqlalchemy src stack_data
+starlette streamlit tasks terminado test_clean test_clean_record test_conditions test_config
+test_curves test_data test_files test_good_enough test_history test_intervals test_item_knn
+test_leaderboard_text test_learning test_messy_files test_models test_object_sources
+test_popularity_rules test_progress test_recommendation test_recommendation_config
+test_recommender_basics test_recommenders test_report test_results test_row_features
+test_rules_learning test_seeds test_serve test_settings test_spark_settings test_split
+test_sprint_clock test_sprint_plan test_step_imports test_steps test_submit test_submit_config
+test_table_charts test_table_metrics test_tasks tests textual threadpoolctl tinycss2 toml tomli
+tools tornado tqdm traitlets typing_extensions typing_inspection tzdata uri_template urllib3
+uv_build uvicorn uvloop watchdog watchfiles wcwidth webcolors webencodings websocket websockets
+widgetsnbextension wrapt yaml yarl zmq
 """.split())
 
 

@@ -34,6 +34,21 @@ def test_first_invoke_baseline_builds_the_venv_with_uv(newcomer_baseline):
     assert run(["make", "-q", "baseline"], project, **newcomer).returncode == 0
 
 
+def test_the_venv_imports_the_project_from_its_source_folder(newcomer_baseline, tmp_path):
+    """The project is installed into .venv in editable mode (by uv's own build backend): its Python imports
+    the package from src/ wherever it runs, as a notebook's kernel does, and sees an edit at once."""
+    project, _, _ = newcomer_baseline
+    python = project / ".venv" / "bin" / "python"
+    imported = subprocess.run(
+        [python, "-c", "import first_steps; print(first_steps.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert Path(imported) == project / "src" / "first_steps" / "__init__.py"
+
+
 def test_the_steps_cache_the_bytecode_of_their_dependencies(newcomer_baseline):
     """After the first `invoke baseline`, the .venv holds the compiled dependencies the steps imported,
     even under PYTHONDONTWRITEBYTECODE=1, so no later step compiles pandas or scikit-learn again."""

@@ -22,7 +22,7 @@ from hook_constants import pre_gen_hook, taken_names
         ({"module_name": "pandas"}, "error: module_name 'pandas' would shadow a dependency"),
         ({"module_name": "sklearn"}, "error: module_name 'sklearn' would shadow a dependency"),
         ({"module_name": "markdown"}, "error: module_name 'markdown' would shadow a dependency"),
-        ({"module_name": "hatchling"}, "error: module_name 'hatchling' would shadow a dependency"),
+        ({"module_name": "uv_build"}, "error: module_name 'uv_build' would shadow a dependency"),
         ({"module_name": "conftest"}, "error: module_name 'conftest' would shadow a dependency"),
         ({"module_name": "packaging"}, "error: module_name 'packaging' would shadow a dependency"),
         ({"module_name": "pyparsing"}, "error: module_name 'pyparsing' would shadow a dependency"),

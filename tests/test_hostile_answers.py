@@ -160,7 +160,10 @@ def check_project(project: Path, answers: dict) -> None:
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
     json.loads((project / "notebooks" / "01-explore.ipynb").read_text(encoding="utf-8"))
     succeed(["make", "help"], project)
-    succeed([sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(project.parent / "dist")], project)
+    succeed(
+        [sys.executable, "-m", "uv", "build", "--wheel", "--offline", "--out-dir", str(project.parent / "dist")],
+        project,
+    )
     succeed([sys.executable, "-m", "invoke", "sprint"], project)  # reads SPRINTS.md, titled with the name
 
 
@@ -200,7 +203,7 @@ def test_printable_text_always_bakes(bake, answer, value):
         {"hackathon_hours": "1e308"},
         {"sprint_hours": "-0"},
         {"module_name": "markdown"},
-        {"module_name": "hatchling"},
+        {"module_name": "uv_build"},
         {"module_name": "conftest"},
         {"module_name": "packaging"},
         {"module_name": "pyparsing"},
