@@ -2,10 +2,18 @@
 
 import os
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.files import atomic_path, read_json, write_json, write_table, write_text
+from {{ cookiecutter.module_name }}.files import (
+    atomic_path,
+    read_json,
+    read_sample,
+    write_json,
+    write_table,
+    write_text,
+)
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
@@ -49,3 +57,41 @@ def test_tables_are_written_without_the_index(tmp_path):
     write_table(frame, tmp_path / "rows.parquet")
     back = pd.read_parquet(tmp_path / "rows.parquet")
     assert list(back.columns) == ["x"] and list(back.index) == [0, 1]
+
+
+def mixed_rows(rows: int) -> pd.DataFrame:
+    """Numbers with gaps, text with gaps, categories and booleans: every kind a training table holds."""
+    rng = np.random.default_rng(0)
+    numbers = rng.normal(size=rows)
+    numbers[::7] = np.nan
+    text = rng.choice(["east", "west", None], rows).astype(object)
+    return pd.DataFrame(
+        {
+            "x": numbers,
+            "n": rng.integers(0, 9, rows),
+            "city": text,
+            "kind": pd.Categorical(rng.choice(["a", "b"], rows)),
+            "flag": rng.random(rows) < 0.5,
+        }
+    )
+
+
+@pytest.mark.parametrize("size", [None, 50, 999, 1000, 5000])
+def test_a_sample_read_is_the_sample_of_the_whole_table(tmp_path, size):
+    """read_sample converts only the drawn rows, and gives exactly what sampling the whole table gives:
+    the same rows in the same order, index and dtypes (the train step's models depend on it)."""
+    frame = mixed_rows(1000)
+    write_table(frame, tmp_path / "rows.parquet")
+    whole = pd.read_parquet(tmp_path / "rows.parquet")
+    expected = whole if size is None or size >= len(whole) else whole.sample(n=size, random_state=3)
+    sampled, rows = read_sample(tmp_path / "rows.parquet", size, seed=3)
+    pd.testing.assert_frame_equal(sampled, expected, check_index_type=True, check_exact=True)
+    assert rows == 1000
+
+
+def test_a_sample_of_a_table_saved_with_its_index_keeps_that_index(tmp_path):
+    frame = mixed_rows(100).set_index("n")
+    frame.to_parquet(tmp_path / "rows.parquet")
+    sampled, _ = read_sample(tmp_path / "rows.parquet", 10, seed=3)
+    expected = pd.read_parquet(tmp_path / "rows.parquet").sample(n=10, random_state=3)
+    pd.testing.assert_frame_equal(sampled, expected, check_index_type=True, check_exact=True)

@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV
 
 import conftest
@@ -234,6 +235,36 @@ def test_knn_chooses_the_k_and_scores_of_scikit_learns_own_grid_search(settings,
         ours.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"], rtol=1e-12
     )
     assert list(ours.cv_results_["rank_test_score"]) == list(plain.cv_results_["rank_test_score"])
+
+
+class Predicting:
+    """A model that predicts the labels it is given, whatever the rows."""
+
+    def __init__(self, labels: np.ndarray) -> None:
+        self.labels = labels
+
+    def predict(self, X):
+        return self.labels
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_knns_balanced_accuracy_is_scikit_learns_number_for_number(seed):
+    """The grid search's own balanced accuracy gives the very float of scikit-learn's, which its
+    "balanced_accuracy" scorer returns (k is chosen on it): labels as text or numbers, a class never actual
+    or never predicted, and scikit-learn's warning."""
+    rng = np.random.default_rng(seed)
+    classes = [["low", "medium", "high", "very high"], [3, 1, 2], [True, False]][seed % 3]
+    rows = int(rng.integers(1, 60))
+    actual = pd.Series(rng.choice(classes[: max(1, len(classes) - seed % 2)], rows))
+    predicted = rng.choice(classes, rows)
+    with warnings.catch_warnings(record=True) as theirs:
+        warnings.simplefilter("always")
+        expected = balanced_accuracy_score(actual, predicted)
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        score = knn.balanced_accuracy(Predicting(predicted), None, actual)
+    assert score == expected and type(score) is type(expected)
+    assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
 
 
 def test_rules_beat_the_random_baseline(trained, settings, split_data):

@@ -32,3 +32,14 @@ def test_a_confusion_matrix_of_many_classes_draws_the_most_frequent_and_says_so(
     assert len(axes.get_xticklabels()) == chart.MAX_CLASSES
     assert "the 20 most frequent of 500 classes" in axes.get_title()
     assert max(figure.get_size_inches()) <= 14
+
+
+def test_the_confusion_matrix_names_the_classes_as_the_rows_hold_them():
+    """Classes as text, numbers or booleans are the values of the rows themselves (Python's, as a set of
+    the column gives them), actual or only predicted."""
+    chart = tasks.load("classification", "model_figures")
+    for values in (["b", "a", "c"], [3, 1, 2], [True, False, True]):
+        rows = pd.DataFrame({"actual": values[:2] * 50, "predicted": values[1:] * 50})
+        classes = chart.every_class(rows)
+        assert classes == set(rows["actual"]) | set(rows["predicted"])
+        assert {type(label) for label in classes} == {type(label) for label in values}

@@ -32,7 +32,7 @@ from . import metrics, tasks
 from .cli import run
 from .curves import learning_reading
 from .errors import StepError
-from .files import read_json, write_json
+from .files import read_json, read_sample, write_json
 from .models.configured import configured
 
 SHARES = (0.1, 0.25, 0.5, 1.0)
@@ -132,8 +132,9 @@ def main(model: Path, evaluate: Path, saved: Path, train: Path, test: Path, outp
     """Write OUTPUT (JSON): the learning curve of the model of settings MODEL (SAVED: trained on all of
     TRAIN), scored on TEST."""
     values = read_json(model)
-    frames = pd.read_parquet(train), pd.read_parquet(test)
-    curve = learning_curve(values, read_json(evaluate), joblib.load(saved), *frames)
+    # Only the rows within the model's cap are read, the ones learning_curve would keep.
+    rows, _ = read_sample(train, values["params"].get("max_train_rows"), values["seed"])
+    curve = learning_curve(values, read_json(evaluate), joblib.load(saved), rows, pd.read_parquet(test))
     write_json(curve, output)
     print(f"learning {values['model']}: {learning_reading(curve)} -> {output}")
 

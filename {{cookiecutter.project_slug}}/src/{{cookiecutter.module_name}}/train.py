@@ -12,7 +12,7 @@ import pandas as pd
 from . import models, tasks
 from .cli import run
 from .errors import StepError
-from .files import atomic_path, read_json
+from .files import atomic_path, read_json, read_sample
 from .models.configured import configured
 
 
@@ -23,13 +23,15 @@ def cap_rows(frame: pd.DataFrame, max_rows: int | None, seed: int) -> pd.DataFra
     return frame.sample(n=max_rows, random_state=seed)
 
 
-def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame) -> Any:
-    """Build model `name` from its settings and fit it on `train` (capped by max_train_rows)."""
+def fit(name: str, settings: Mapping[str, Any], train: pd.DataFrame, total: int | None = None) -> Any:
+    """Build model `name` from its settings and fit it on `train` (capped by max_train_rows), which may be
+    that capped sample of the `total` training rows already (main reads only those)."""
     params = dict(settings["params"])
     max_rows = params.pop("max_train_rows", None)
     rows = cap_rows(train, max_rows, settings["seed"])
-    if len(rows) < len(train):
-        print(f"  using {len(rows)} of {len(train)} training rows (max_train_rows in [models.{name}])")
+    total = total or len(train)
+    if len(rows) < total:
+        print(f"  using {len(rows)} of {total} training rows (max_train_rows in [models.{name}])")
     try:
         model = configured(settings, params)
     except TypeError as error:
@@ -47,7 +49,8 @@ def main(settings: Path, train: Path, output: Path) -> None:
     values = read_json(settings)
     name = values["model"]
     print(f"train {name}:")
-    model = fit(name, values, pd.read_parquet(train))
+    rows, total = read_sample(train, values["params"].get("max_train_rows"), values["seed"])
+    model = fit(name, values, rows, total)
     print("  " + models.describe(model).replace("\n", "\n  "))
     with atomic_path(output) as temporary:
         joblib.dump(model, temporary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,21 @@ def search_sample(X: pd.DataFrame, y: pd.Series, seed: int | None) -> tuple[pd.D
     return X.iloc[chosen], y.iloc[chosen]
 
 
+def balanced_accuracy(knn: Any, X: Any, y: pd.Series) -> float:
+    """scikit-learn's "balanced_accuracy" scorer, number for number (a test compares), without its checks
+    of the labels, 4 ms a call: a quarter of choosing k on a million rows. Each actual class's recall, the
+    classes in the sorted order of scikit-learn's confusion matrix, averaged."""
+    actual, predicted = np.asarray(y), knn.predict(X)
+    labels, codes = np.unique(np.concatenate([actual, predicted]), return_inverse=True)
+    pairs = codes[: len(actual)] * len(labels) + codes[len(actual) :]
+    counts = np.bincount(pairs, minlength=len(labels) ** 2).reshape(len(labels), len(labels))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recalls = np.diag(counts) / counts.sum(axis=1)
+    if np.isnan(recalls).any():
+        warnings.warn("y_pred contains classes not in y_true", stacklevel=2)
+    return float(np.mean(recalls[~np.isnan(recalls)]))
+
+
 class KnnGridSearch(GridSearchCV):
     """A grid search over k that fits what the training rows allow and shows its progress.
 
@@ -106,7 +122,8 @@ class KnnGridSearch(GridSearchCV):
         rows (the validation curve, curves.py: scikit-learn's `return_train_score` scores every training
         row, which took four times as long as the search itself, 15,000 rows: 55 s instead of 14 s).
         The feature pipeline is fitted once per fold; only KNN is fitted per setting."""
-        scorer, sample = get_scorer(self.scoring), np.random.default_rng(self.cv.random_state)
+        scorer = balanced_accuracy if self.scoring == "balanced_accuracy" else get_scorer(self.scoring)
+        sample = np.random.default_rng(self.cv.random_state)
         features, neighbours = self.estimator.named_steps["features"], self.estimator.named_steps["knn"]
         validation = [[] for _ in settings]
         training = [[] for _ in settings]

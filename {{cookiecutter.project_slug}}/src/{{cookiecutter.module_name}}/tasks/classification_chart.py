@@ -21,9 +21,15 @@ MAX_CLASSES = 20
 MAX_LABEL = 24
 
 
+def every_class(predictions: pd.DataFrame) -> set[Any]:
+    """The classes actual or predicted. Each column's distinct values are found first: a set of the
+    column itself takes every row's value out of pandas one at a time (0.3 s on 196,000 test rows)."""
+    return set(predictions["actual"].drop_duplicates()) | set(predictions["predicted"].drop_duplicates())
+
+
 def shown_classes(predictions: pd.DataFrame) -> list[Any]:
     """The classes the chart draws: all of them, or the MAX_CLASSES most frequent actual ones."""
-    classes = set(predictions["actual"]) | set(predictions["predicted"])
+    classes = every_class(predictions)
     if len(classes) > MAX_CLASSES:
         classes = set(predictions["actual"].value_counts().index[:MAX_CLASSES])
     return sorted(classes, key=str)
@@ -43,7 +49,7 @@ def chart(predictions: pd.DataFrame, result: Mapping[str, Any]) -> Figure:
 
     model, target = result["model"], result["target"]
     labels = shown_classes(predictions)
-    every = len(set(predictions["actual"]) | set(predictions["predicted"]))
+    every = len(every_class(predictions))
     counts = pd.crosstab(predictions["actual"], predictions["predicted"]).reindex(
         index=labels, columns=labels, fill_value=0
     )
