@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import io
 import os
 import sys
 
@@ -54,7 +55,24 @@ def preload(name: str) -> None:
             matplotlib.use("Agg")
         importlib.import_module(name)
     except ImportError:
-        pass
+        return
+    if name == "matplotlib.backends.backend_agg":
+        draw_once()
+
+
+def draw_once() -> None:
+    """Draw one small figure to PNG in memory, as the figures steps draw theirs: what matplotlib sets up on
+    first use (the font files it opens, the parser of a log axis's tick labels, Pillow, which writes the PNG)
+    is set up here once, not in each figures step (30-50 ms of each). It changes no setting: the steps draw
+    byte for byte what they draw cold."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 2), layout="constrained")
+    axes = figure.subplots()
+    axes.plot([1, 10, 100], [1, 2, 3], marker="o", label="warm")
+    axes.set(xscale="log", title="warm", xlabel="x", ylabel="y")
+    axes.legend()
+    figure.savefig(io.BytesIO(), format="png", dpi=110)
 
 
 def compile_in_background() -> int | None:
