@@ -85,7 +85,7 @@ DOWNSTREAM_OF_CLEAN = {
 def warm_servers(under: Path) -> list[int]:
     """The process ids of the warm step servers (tools/warm_server.py) of the projects under `under`.
 
-    Their forks (a supervisor, a step) share their command line, and have a server as their parent.
+    Their forks (the steps) share their command line, and have a server as their parent.
     """
     found = {}
     for process in Path("/proc").iterdir():
