@@ -15,7 +15,7 @@ TEMPLATE = Path(__file__).resolve().parents[1]
 # data steps are `<module>.spark.snapshot`, `.spark.cleanup` and `.spark.holdout`).
 STEP = re.compile(
     r"-m \w+\.(spark\.snapshot|spark\.cleanup|spark\.holdout|data|clean|split|train|evaluate|leaderboard"
-    r"|learning|figures|model_figures|learning_figure|report|report_html) .* (\S+)$"
+    r"|learning|figures|model_figures|learning_figure|report) .* (\S+)$"
 )
 # The models a default project trains, in the order of its config.toml.
 MODELS = ("random", "rules", "knn")
@@ -59,8 +59,9 @@ def planned_outputs(project: Path) -> set[str]:
     return outputs
 
 
-# What any change to a model's results redraws and rewrites (the figures step's last argument is its folder).
-REPORTING = {"reports/figures", "reports/REPORT.md", "reports/REPORT.html"}
+# What any change to a model's results redraws and rewrites (the figures step's last argument is its folder;
+# the report step's, the HTML page it writes after REPORT.md).
+REPORTING = {"reports/figures", "reports/REPORT.html"}
 # What a new learning curve redraws besides (its own step).
 LEARNING_FIGURE = "reports/figures/learning-curve.png"
 
@@ -101,7 +102,7 @@ def warm_processes(under: Path) -> dict[int, int]:
 
 def warm_servers(under: Path) -> list[int]:
     """The process ids of the warm step servers of the projects under `under`: those of `warm_processes`
-    whose parent is not one (a server's forks and its compiler share its script)."""
+    whose parent is not one (a server's forks, the steps, and its compiler share its script)."""
     found = warm_processes(under)
     return sorted(pid for pid, parent in found.items() if parent not in found)
 

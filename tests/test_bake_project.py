@@ -30,6 +30,7 @@ PROJECT_FILES = {
     "tools/warm.py",
     "tools/warm_server.py",
     "tools/warm_imports.py",
+    "tools/warm_step.py",
     "tools/test_mutation_score.py",
     *(
         f"{folder}/.gitkeep"

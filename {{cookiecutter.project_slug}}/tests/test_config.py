@@ -10,6 +10,7 @@ import pytest
 from {{ cookiecutter.module_name }} import config
 from {{ cookiecutter.module_name }}.config import load, main, stage_settings
 from {{ cookiecutter.module_name }}.errors import StepError
+from {{ cookiecutter.module_name }}.step_files import relative_imports
 
 CONFIG = """
 task = "classification"
@@ -143,6 +144,39 @@ def test_settings_mk_lists_the_code_each_step_runs(tmp_path):
     assert {"models/knn.py", "models/features.py"} <= code["models/knn.joblib"]
     every = set().union(*code.values())
     assert not every & {"cli.py", "errors.py", "progress.py", "tasks/regression.py"}
+
+
+# A module importing the package's own code every way it can (and two libraries, which are not the package).
+IMPORTING = """import os
+from pathlib import Path
+
+from .files import read_json
+from . import results as ranked
+
+
+def later():
+    from .models import (
+        knn,  # the neighbours
+        rules,
+    )
+    from .tasks import \\
+        tabular
+"""
+IMPORTED = {
+    (1, "files", ("read_json",)),
+    (1, None, ("results",)),
+    (1, "models", ("knn", "rules")),
+    (1, "tasks", ("tabular",)),
+}
+
+
+@pytest.mark.parametrize("comment", ["# the neighbours", "# not rules)"])
+def test_the_code_scan_finds_every_relative_import(comment):
+    """make's CODE_<step> lists come from the package's relative imports, read statement by statement: at
+    the top and in a function, over a bracketed list or a backslash; a comment holding a bracket, which
+    leaves a statement unreadable alone, has the whole module read instead, with the same result."""
+    found = relative_imports(IMPORTING.replace("# the neighbours", comment))
+    assert {(node.level, node.module, tuple(name.name for name in node.names)) for node in found} == IMPORTED
 
 
 def test_a_missing_config_toml_says_where_to_run_make(tmp_path):

@@ -92,8 +92,8 @@ def loaded(tmp_path_factory) -> dict[str, set[str]]:
             "learning",
             "metrics.json",
             "REPORT.md",
+            "REPORT.html",
         ),
-        "report_html": ("REPORT.md", "REPORT.html"),
     }
     return {step: run_step(folder, step, *args) for step, args in steps.items()}
 
@@ -128,7 +128,7 @@ def test_figures_draw_with_matplotlib_agg_alone(loaded, step):
     assert backends == {"matplotlib.backends.backend_agg"}
 
 
-@pytest.mark.parametrize("step", ["leaderboard", "report", "report_html"])
+@pytest.mark.parametrize("step", ["leaderboard", "report"])
 def test_the_steps_make_runs_cold_load_no_data_or_model_library(loaded, step):
     """The leaderboard and the report read JSON and write text: no pandas, numpy or heavier library is
     loaded. So the Makefile runs them cold (`$(LIGHT)`), which starts them faster than a fork of the warm

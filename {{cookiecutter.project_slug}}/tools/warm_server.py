@@ -2,40 +2,39 @@
 
 Started by tools/warm.py as `python tools/warm_server.py ADDRESS`. It listens first (so a launcher can
 connect at once), imports the heavy libraries the steps use, never the project's own package, then
-forks a supervisor per request, so steps that make runs side by side run side by side here too. The
-supervisor forks the step, tells the launcher its pid (for Ctrl-C), waits for it and sends back how
-it ended. The step process leaves the server's code, takes the launcher's stdin/stdout/stderr,
-environment, working directory and umask, and then runs as `python -m` does, ending as it would.
-The server exits after IDLE_SECONDS without a request.
+forks a step per request, so steps that make runs side by side run side by side here too. It tells the
+launcher the step's pid (for Ctrl-C) and, when the step ends, how it ended. The step process leaves the
+server's code, takes the launcher's stdin/stdout/stderr, environment, working directory and umask, and
+then runs as `python -m` does, ending as it would (warm_step.py). The server exits after IDLE_SECONDS
+without a request.
 
 A step must not copy the server's 200 MB page by page, as the garbage collector visiting the preloaded
 objects and the interpreter's teardown at exit would: the server freezes them out of the collector's
-sight before it forks (gc.freeze), and a step ends without the teardown (run_and_exit). A leaderboard
-step forked took 0.8 s before, against 0.06 s cold.
+sight before it forks (gc.freeze), and a step ends without the teardown (warm_step.run_and_exit). A
+leaderboard step forked took 0.8 s before, against 0.06 s cold.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import gc
-import io
 import json
 import os
-import random
-import runpy
 import select
 import signal
 import socket
 import struct
 import sys
-import threading
 
 from warm_imports import EVERY_STEP, PRELOAD, compile_all, compile_in_background, preload
+from warm_step import become_step, run_and_exit
 
 IDLE_SECONDS = 300
 HEADER = struct.Struct("!I")
 MAX_REQUEST = 16 * 1024 * 1024  # the arguments and the environment: far below this
+REQUEST_SECONDS = 10  # the longest wait for a launcher's request once it has connected
+# Each running step's pid and its launcher's connection (None once the launcher has left).
+Steps = dict[int, socket.socket | None]
 
 
 def receive_request(connection: socket.socket) -> tuple[dict, list[int]]:
@@ -64,6 +63,47 @@ def serve(address: str) -> tuple[dict, list[int]]:
     so far (the data steps need only the first few) and imports the rest itself. Never during a fork: this
     process has one thread, so a fork never copies an import half done.
     """
+    listener = listen(address)
+    ended = child_ended_pipe()
+    compiler = compile_in_background()
+    for name in PRELOAD[:EVERY_STEP]:
+        preload(name)
+    to_load = list(PRELOAD[EVERY_STEP:])
+    compiled = 0 if compiler is not None else len(to_load)  # how many of those the compiler has imported
+    steps: Steps = {}
+    while True:
+        loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
+        progress = [compiler] if compiler is not None and compiled < len(PRELOAD) - EVERY_STEP else []
+        launchers = [connection for connection in steps.values() if connection is not None]
+        readable = [listener, ended, *progress, *launchers]
+        waiting, _, _ = select.select(readable, [], [], 0 if loadable else IDLE_SECONDS)
+        if progress and compiler in waiting:
+            lines = os.read(compiler, 4096)
+            compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
+        if ended in waiting:
+            report_ended(ended, steps)
+        stop_steps_of_gone_launchers([connection for connection in launchers if connection in waiting], steps)
+        if not waiting:
+            if loadable:
+                preload(to_load.pop(0))
+            elif not steps and not progress:
+                break
+        elif listener in waiting and (started := start_step(listener, steps)) is not None:
+            # This is the step's process: the server's descriptors are not its own.
+            os.close(signal.set_wakeup_fd(-1))
+            for resource in [listener, *(c for c in steps.values() if c is not None)]:
+                resource.close()
+            for fd in [ended, *progress]:
+                os.close(fd)
+            return started
+    listener.close()
+    if not address.startswith("\0"):
+        os.unlink(address)
+    sys.exit(0)
+
+
+def listen(address: str) -> socket.socket:
+    """The server's socket, listening; exit if another server of this project listens there already."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     os.umask(0o077)  # each step takes its launcher's umask; the socket file is the owner's alone
     try:
@@ -75,41 +115,76 @@ def serve(address: str) -> tuple[dict, list[int]]:
         os.unlink(address)
         listener.bind(address)
     listener.listen(64)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    compiler = compile_in_background()
-    for name in PRELOAD[:EVERY_STEP]:
-        preload(name)
-    to_load = list(PRELOAD[EVERY_STEP:])
-    compiled = 0 if compiler is not None else len(to_load)  # how many of those the compiler has imported
-    while True:
-        loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
-        progress = [compiler] if compiler is not None and compiled < len(PRELOAD) - EVERY_STEP else []
-        waiting, _, _ = select.select([listener, *progress], [], [], 0 if loadable else IDLE_SECONDS)
-        if progress and compiler in waiting:
-            lines = os.read(compiler, 4096)
-            compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
-            continue
-        if not waiting:
-            if loadable:
-                preload(to_load.pop(0))
-                continue
-            if reap_supervisors():
-                continue
-            break
-        connection, _ = listener.accept()
-        reap_supervisors()
+    return listener
+
+
+def child_ended_pipe() -> int:
+    """A pipe that gets a byte whenever a child (a step) ends, so the server's select wakes up to tell its
+    launcher; its read end."""
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write)
+    signal.signal(signal.SIGCHLD, lambda _number, _frame: None)  # a handler: the signal reaches the pipe
+    return read
+
+
+def start_step(listener: socket.socket, steps: Steps) -> tuple[dict, list[int]] | None:
+    """Accept a launcher's request and fork its step, forked from this process directly (a fork of the
+    server costs 10 ms): in the step, return the request; in the server, tell the launcher the step's pid."""
+    connection, _ = listener.accept()
+    try:
         if not same_user(connection):
-            connection.close()
-            continue
-        gc.freeze()  # what is loaded so far stays unvisited by the collector, in the server and its steps
-        if os.fork() == 0:
-            listener.close()
-            return supervise(connection)
+            raise PermissionError("a launcher of another user")
+        connection.settimeout(REQUEST_SECONDS)  # a launcher sends its request as it connects
+        request, fds = receive_request(connection)
+    except (OSError, ValueError):
         connection.close()
-    listener.close()
-    if not address.startswith("\0"):
-        os.unlink(address)
-    sys.exit(0)
+        return None
+    gc.freeze()  # what is loaded so far stays unvisited by the collector, in the server and its steps
+    step = os.fork()
+    if step == 0:
+        connection.close()
+        return request, fds
+    for fd in fds:
+        os.close(fd)
+    steps[step] = connection
+    with contextlib.suppress(OSError):  # a launcher gone already: the select loop ends the step
+        send_message(connection, {"pid": step})
+    return None
+
+
+def report_ended(ended: int, steps: Steps) -> None:
+    """Collect the children that ended and tell each step's launcher how its step ended."""
+    with contextlib.suppress(BlockingIOError):
+        os.read(ended, 4096)
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        connection = steps.pop(pid, None)  # None too for the background compiler, a child as well
+        if connection is not None:
+            ended_by = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {}
+            with contextlib.suppress(OSError):  # the launcher is gone: nobody to tell
+                send_message(connection, ended_by or {"code": os.WEXITSTATUS(status)})
+            connection.close()
+
+
+def stop_steps_of_gone_launchers(readable: list[socket.socket], steps: Steps) -> None:
+    """A launcher killed outright (its make gone) closes its connection, which is then readable: end its step
+    too, as a cold step would have ended. (A launcher sends nothing after its request.)"""
+    for pid, connection in list(steps.items()):
+        if connection in readable:
+            with contextlib.suppress(OSError):
+                if connection.recv(1):
+                    continue
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            connection.close()
+            steps[pid] = None
 
 
 def same_user(connection: socket.socket) -> bool:
@@ -127,119 +202,6 @@ def answers(address: str) -> bool:
     """Whether a server listens at `address`."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         return probe.connect_ex(address) == 0
-
-
-def reap_supervisors() -> bool:
-    """Collect the supervisors that ended; whether any is still running."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return False
-        if pid == 0:
-            return True
-
-
-def supervise(connection: socket.socket) -> tuple[dict, list[int]]:
-    """In a supervisor: fork the step, report its pid, wait for it and report how it ended."""
-    try:
-        request, fds = receive_request(connection)
-    except (OSError, ValueError):
-        os._exit(1)
-    step = os.fork()
-    if step == 0:
-        connection.close()
-        return request, fds
-    for fd in fds:
-        os.close(fd)
-    threading.Thread(target=stop_when_launcher_leaves, args=(connection, step), daemon=True).start()
-    with contextlib.suppress(OSError):  # a launcher gone already: the thread above ends the step
-        send_message(connection, {"pid": step})
-    _, status = os.waitpid(step, 0)
-    ended = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"code": os.WEXITSTATUS(status)}
-    with contextlib.suppress(OSError):  # the launcher is gone: nobody to tell
-        send_message(connection, ended)
-    os._exit(0)
-
-
-def stop_when_launcher_leaves(connection: socket.socket, step: int) -> None:
-    """The launcher killed outright (its make gone): end its step too, as a cold step would have ended."""
-    try:
-        while connection.recv(1):
-            pass
-        os.kill(step, signal.SIGTERM)
-    except OSError:
-        pass
-
-
-def standard_stream(fd: int, mode: str, like: io.TextIOWrapper, errors: str) -> io.TextIOWrapper:
-    """A sys.stdin/stdout/stderr on `fd` as Python makes one: output unbuffered with `python -u`
-    (PYTHONUNBUFFERED), else buffered by line on a terminal, and always for stderr."""
-    raw = io.FileIO(fd, mode, closefd=False)
-    unbuffered = mode == "w" and like.write_through  # the server's stdout was made as the launcher's is
-    buffered = raw if unbuffered else (io.BufferedWriter(raw) if mode == "w" else io.BufferedReader(raw))
-    line_buffered = mode == "w" and not unbuffered and (fd == 2 or os.isatty(fd))
-    return io.TextIOWrapper(
-        buffered, like.encoding, errors, line_buffering=line_buffered, write_through=unbuffered
-    )
-
-
-def become_step(request: dict, fds: list[int]) -> str:
-    """Take on the launcher's process state; the module to run."""
-    for target, fd in enumerate(fds):
-        os.dup2(fd, target)
-        os.close(fd)
-    os.chdir(request["cwd"])
-    os.umask(request["umask"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    for number in request["ignored"]:
-        signal.signal(number, signal.SIG_IGN)
-    sys.stdin = sys.__stdin__ = standard_stream(0, "r", sys.stdin, sys.stdin.errors)
-    sys.stdout = sys.__stdout__ = standard_stream(1, "w", sys.stdout, sys.stdout.errors)
-    sys.stderr = sys.__stderr__ = standard_stream(2, "w", sys.stdout, "backslashreplace")
-    sys.path[0] = request["cwd"]  # where `python -m` looks first
-    sys.argv = ["-m", *request["args"]]
-    # Each cold step draws its own unseeded randomness; forked steps would all share the server's.
-    random.seed()
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()
-    return request["module"]
-
-
-def run_as_main(module: str) -> None:
-    """Run `module` as `python -m` does: in a __main__ namespace holding none of this file's names."""
-    run = runpy._run_module_as_main
-    namespace = sys.modules["__main__"].__dict__
-    for name in [name for name in namespace if name != "__builtins__"]:
-        del namespace[name]
-    run(module)
-
-
-def run_and_exit(module: str) -> None:
-    """Run the step; when it returns or calls sys.exit, end as Python would (threads joined, atexit run,
-    output flushed) but without tearing down the preloaded libraries. Any other exception (an error,
-    Ctrl-C) takes Python's own way out, which prints it and ends as a cold step would."""
-    # Held here: the step runs in this file's namespace, emptied first (run_as_main).
-    system, suppress, join_threads, run_atexit, leave = (
-        sys, contextlib.suppress, threading._shutdown, atexit._run_exitfuncs, os._exit
-    )  # fmt: skip
-    try:
-        run_as_main(module)
-        status = 0
-    except SystemExit as error:  # as Python reads sys.exit(code): None is 0, text is printed and 1
-        status = error.code
-        if status is not None and not isinstance(status, int):
-            print(status, file=system.stderr)
-            status = 1
-    join_threads()  # what the interpreter itself does first at exit
-    run_atexit()
-    for stream in (system.stdout, system.stderr):
-        with suppress(OSError, ValueError):
-            stream.flush()
-    leave(status or 0)
 
 
 if __name__ == "__main__":

@@ -59,7 +59,6 @@ STEPS = (
     "model_figures",
     "learning_figure",
     "report",
-    "report_html",
     "submit",
 )
 

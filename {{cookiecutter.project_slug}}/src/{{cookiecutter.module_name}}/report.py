@@ -2,8 +2,8 @@
 
 What the data was and what cleanup removed, the leaderboard, what each model
 learned (the rule, the chosen KNN settings) and the figures. It is rebuilt
-whenever a metric, a figure or the cleanup changes; report_html.py turns it
-into a single HTML file.
+whenever a metric, a figure or the cleanup changes; the same run turns it into
+a single HTML file (report_html.py), REPORT.html.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import history, history_summary
 from .cli import run
 from .curves import learning_reading, reading
 from .files import REPORT_FIGURES, read_json, write_text
+from .report_html import to_html
 from .results import goal, held_out, rank, to_markdown, to_ship, with_interval
 
 
@@ -160,10 +161,17 @@ def to_report(
 
 
 def main(
-    settings: Path, cleanup: Path, features: Path, learning: Path, metrics: list[Path], output: Path
+    settings: Path,
+    cleanup: Path,
+    features: Path,
+    learning: Path,
+    metrics: list[Path],
+    output: Path,
+    page: Path,
 ) -> None:
     """Write OUTPUT (Markdown) from the CLEANUP summary, the split's FEATURES, the learning curves in the
-    folder LEARNING, every model's METRICS and SETTINGS' good_enough threshold (the model to ship)."""
+    folder LEARNING, every model's METRICS and SETTINGS' good_enough threshold (the model to ship); then
+    PAGE, the same as one HTML file with its figures embedded."""
     results = [read_json(path) for path in metrics]
     curves = [read_json(path) for r in results if (path := learning / f"{r['model']}.json").is_file()]
     # The run history, when make names it (see history.py): read, never a prerequisite.
@@ -171,6 +179,9 @@ def main(
     good_enough = read_json(settings).get("good_enough")
     write_text(to_report(read_json(cleanup), read_json(features), results, runs, curves, good_enough), output)
     print(f"report: {len(results)} models -> {output}")
+    # Rendered from the file as written, as a reader of REPORT.md sees it (newlines read the same way).
+    write_text(to_html(output.read_text(encoding="utf-8"), output.parent), page)
+    print(f"report: {page} (open it in a browser)")
 
 
 if __name__ == "__main__":
