@@ -77,9 +77,10 @@ def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     margin=st.sampled_from([0.0, 0.25, 0.5]),
     tried=st.sampled_from([0, 1, 256]),
+    lookup=st.sampled_from([1, 70, 500_000]),
 )
 def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_neighbours(
-    cells, neighbors, shrinkage, margin, tried
+    cells, neighbors, shrinkage, margin, tried, lookup
 ):
     """Item-KNN's validation fit (the training matrix with some cells emptied) starts from the candidates of
     the fit on the whole matrix: on random sparse count matrices, whichever cells are emptied (`True`), the
@@ -92,13 +93,14 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     for row, column, _, emptied in cells:
         kept[column, row] *= not emptied
     kept = sparse.csr_matrix(kept)
-    original = neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS
-    neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS = margin, tried  # 0, 1: rows of new norms bounded
+    original = neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS
+    # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time
+    neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS = margin, tried, lookup
     try:
         candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
         found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
-        neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS = original
+        neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS = original
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)

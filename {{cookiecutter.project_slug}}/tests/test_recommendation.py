@@ -273,6 +273,32 @@ def test_top_k_of_wide_rows_matches_a_full_sort(seed, rows, columns, k, levels, 
     assert np.array_equal(values, np.take_along_axis(scores, expected, axis=1))
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    rows=st.integers(1, 30),
+    columns=st.integers(10, 300),
+    k=st.integers(1, 10),
+    levels=st.sampled_from([2, 5, 1000, 0]),
+    unseen=st.sampled_from([0.0, 0.5, 0.99]),
+    rise=st.sampled_from([0.0, 0.1, 1.0]),
+)
+def test_top_k_from_a_guess_matches_a_full_sort(seed, rows, columns, k, levels, unseen, rise):
+    """A guess of the best (a top k before some scores rose, or any k columns) only speeds top_k up: the k
+    best of a full sort, ties to the lower column, whatever the guess."""
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, levels, (rows, columns)).astype(float) if levels else rng.random((rows, columns))
+    scores[rng.random((rows, columns)) < unseen] = -np.inf
+    before, _ = top_k(scores, k)
+    guesses = [before, np.argsort(rng.random((rows, columns)), axis=1)[:, :k]]
+    scores += rise * rng.integers(0, 2, (rows, columns)) * rng.random((rows, columns))
+    expected = np.lexsort((np.broadcast_to(np.arange(columns), scores.shape), -scores))[:, :k]
+    for guess in guesses:
+        found, values = top_k(scores, k, guess=guess)
+        assert np.array_equal(found, expected)
+        assert np.array_equal(values, np.take_along_axis(scores, expected, axis=1))
+
+
 def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():
     """k is cut to the number of columns; k = 0 gives every row an empty list (not a failure)."""
     scores = np.random.default_rng(1).random((4, 6))

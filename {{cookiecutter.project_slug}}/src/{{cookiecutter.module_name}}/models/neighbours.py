@@ -30,6 +30,7 @@ from scipy import sparse
 from .selection import most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
+LOOKUP_CELLS = 500_000  # a fit with cells emptied: dot product changes read at once (2 MB: in a core's cache)
 CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them: no row falls back
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
@@ -126,14 +127,17 @@ def top_similar_without(
     change = sparse.csr_matrix(product + product.T + emptied @ emptied.T)
     valid, others = before.columns >= 0, np.maximum(before.columns, 0)
     dots = before.dots.copy()
-    step = max(1, BLOCK_CELLS // max(1, count))
-    dense = np.zeros((min(step, count), count), np.float32)  # D, a block of rows at a time
+    step = max(1, LOOKUP_CELLS // max(1, count))
+    dense = np.zeros(step * count, np.float32)  # D, a block of rows at a time, flat
+    offsets = (np.arange(step) * count)[:, None]
+    row_of = np.repeat(np.arange(count, dtype=np.int64), np.diff(change.indptr))
+    cells = row_of % step * count + change.indices  # each cell of D in its block
     for start in range(0, count, step):  # read at the candidates; only the cells written are reset
-        rows, block = slice(start, start + step), change[start : start + step]
-        cells = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr)), block.indices
-        dense[cells] = block.data
-        dots[rows] -= np.take_along_axis(dense[: block.shape[0]], others[rows], axis=1)
-        dense[cells] = 0.0
+        stop = min(start + step, count)
+        here, (low, high) = slice(start, stop), change.indptr[[start, stop]]
+        dense[cells[low:high]] = change.data[low:high]
+        dots[here] -= dense[offsets[: stop - start] + others[here]]
+        dense[cells[low:high]] = 0.0
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
     columns, values = most_similar_first(before.columns, similar, keep)
@@ -236,10 +240,11 @@ def blockwise(
         return
     # a block per thread at least: the rows left are few (the most popular, whose products cost most)
     block = max(1, min(BLOCK_CELLS // threads // max(1, count), math.ceil(len(rows) / threads)))
+    chosen = by_column[:, rows].T.tocsr()  # one pass over the matrix picks every row's vector at once
 
     def fill(start: int) -> None:
         some = rows[start : start + block]
-        similarity = (by_column[:, some].T @ by_column).toarray()
+        similarity = (chosen[start : start + block] @ by_column).toarray()
         similarity /= norms[some, None] * norms[None, :] + shrink
         similarity[np.arange(len(some)), some] = 0.0  # a row is not its own neighbour
         columns[some], values[some] = top_k(similarity, keep, mostly_equal=True)

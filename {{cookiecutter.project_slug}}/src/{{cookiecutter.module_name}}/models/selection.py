@@ -43,7 +43,9 @@ def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
     scores[rows, seen.indices] = -np.inf
 
 
-def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def top_k(
+    scores: np.ndarray, k: int, mostly_equal: bool = False, guess: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the columns of the k highest scores, best first (ties: the lower column first), and those
     scores.
 
@@ -52,13 +54,18 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
     sorted (one pass over the rows, no partition of them). When ties leave too many (most scores
     equal), a partition finds each row's k-th score instead; say `mostly_equal` when most scores
     share one value (zero similarities): it then partitions the negated scores at k - 1, several
-    times faster there.
+    times faster there. `guess`: k distinct columns per row likely among the best (a top k of these rows
+    before their scores rose), whose lowest score bounds the k-th from below (`top_k_above`).
     """
     count = scores.shape[1]
     k = min(k, count)
     if k <= 0:
         empty = np.empty((scores.shape[0], 0))
         return empty.astype(np.int64), empty
+    if guess is not None and guess.shape[1] == k:
+        found = top_k_above(scores, guess, k)
+        if found is not None:
+            return found
     chunk = min(CHUNK, count // (4 * k))
     if chunk >= 4:
         found = top_k_in_chunks(scores, k, chunk)
@@ -72,6 +79,17 @@ def top_k(scores: np.ndarray, k: int, mostly_equal: bool = False) -> tuple[np.nd
     tied = scores == kth[:, None]
     room = k - above.sum(axis=1, keepdims=True)  # how many of the tied make the k, lowest columns first
     rows, columns = np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+    return sorted_by_row(rows, columns, scores, k)
+
+
+def top_k_above(scores: np.ndarray, guess: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """`top_k` ranking only the cells at or above the lowest score of the k distinct cells `guess` names in
+    the row (k cells reach it, so the k-th highest does too; None: ties leave too many to sort)."""
+    floor = np.take_along_axis(scores, guess, axis=1).min(axis=1)
+    cells = np.flatnonzero(scores >= floor[:, None])
+    if len(cells) > CANDIDATES_PER_PICK * k * len(scores):
+        return None
+    rows, columns = np.divmod(cells, scores.shape[1])
     return sorted_by_row(rows, columns, scores, k)
 
 

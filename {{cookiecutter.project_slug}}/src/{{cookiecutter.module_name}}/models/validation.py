@@ -175,18 +175,18 @@ def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
     """For each of `parts`, each row's k best item columns it has not seen (-1: fewer than k), as
     `recommend_rows` ranks them, from the scores of that part and those before it summed (one popularity
     tie-breaker), without a frame of ids: one dense block of scores per batch of rows, the seen items
-    ruled out once (-inf stays -inf), each part's sums added through one reused dense block."""
+    ruled out once (-inf stays -inf), each part's sums added through one reused dense block. A part only
+    raises scores (similarities are positive), so the best before it are a close `guess` of the best after."""
 
     def best_of(some: np.ndarray) -> list[np.ndarray]:
         total = np.empty((len(some), len(parts[0].tie_breaker_)), np.float32)
         total[:] = parts[0].tie_breaker_
         exclude_seen(total, parts[0].interactions_.matrix[some])
-        sums, found = np.empty_like(total), []
+        sums, found, best = np.empty_like(total), [], None
         for part in parts:
             total += part.similarity_sums(some).toarray(out=sums)
-            best, best_scores = top_k(total, k)
-            best[~np.isfinite(best_scores)] = -1
-            found.append(best)
+            best, best_scores = top_k(total, k, guess=best)
+            found.append(np.where(np.isfinite(best_scores), best, -1))
         return found
 
     batches = each_batch(best_of, rows, len(parts[0].interactions_.items))
