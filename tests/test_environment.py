@@ -25,6 +25,12 @@ def newcomer_baseline(cookies_session) -> tuple[Path, str, dict[str, str | None]
     return project, output, newcomer
 
 
+def venv_prints(project: Path, code: str, cwd: Path) -> str:
+    """What the project's .venv Python prints running `code` in `cwd`."""
+    python = project / ".venv" / "bin" / "python"
+    return subprocess.run([python, "-c", code], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_first_invoke_baseline_builds_the_venv_with_uv(newcomer_baseline):
     """With only invoke and uv installed, `invoke baseline` builds .venv from pyproject.toml and scores."""
     project, output, newcomer = newcomer_baseline
@@ -38,14 +44,7 @@ def test_the_venv_imports_the_project_from_its_source_folder(newcomer_baseline, 
     """The project is installed into .venv in editable mode (by uv's own build backend): its Python imports
     the package from src/ wherever it runs, as a notebook's kernel does, and sees an edit at once."""
     project, _, _ = newcomer_baseline
-    python = project / ".venv" / "bin" / "python"
-    imported = subprocess.run(
-        [python, "-c", "import first_steps; print(first_steps.__file__)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    imported = venv_prints(project, "import first_steps; print(first_steps.__file__)", tmp_path)
     assert Path(imported) == project / "src" / "first_steps" / "__init__.py"
 
 
@@ -53,13 +52,7 @@ def test_the_steps_cache_the_bytecode_of_their_dependencies(newcomer_baseline):
     """After the first `invoke baseline`, the .venv holds the compiled dependencies the steps imported,
     even under PYTHONDONTWRITEBYTECODE=1, so no later step compiles pandas or scikit-learn again."""
     project, _, _ = newcomer_baseline
-    python = project / ".venv" / "bin" / "python"
-    site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    site = venv_prints(project, "import sysconfig; print(sysconfig.get_path('purelib'))", project)
     for package in ("pandas", "sklearn"):
         compiled = list((Path(site) / package).glob("__pycache__/*.pyc"))
         assert compiled, f"no bytecode for {package} in {site}"
