@@ -242,11 +242,11 @@ sys.path.insert(0, "tools")
 import warm
 os.setuid(65534)
 client = warm.connect("\\0" + sys.argv[2][1:])  # the server's own command line names its address
-warm.send_message(client, {"module": "mark", "args": [], "cwd": sys.argv[1], "env": {}, "umask": 0,
-                           "ignored": []}, warm.standard_fds())
-try:
+try:  # the server may hang up before the request is even sent: it checks who connected first
+    warm.send_message(client, {"module": "mark", "args": [], "cwd": sys.argv[1], "env": {}, "umask": 0,
+                               "ignored": []}, warm.standard_fds())
     print("refused" if warm.receive_message(client) is None else "served")
-except ConnectionResetError:
+except (BrokenPipeError, ConnectionResetError):
     print("refused")
 """
 
