@@ -407,9 +407,8 @@ def warm_versus_cold(bench: Bench) -> None:
         _, project = bench.bake()
         bench.environment_into(project)
         bench.record(f"invoke all on the sample (.venv present) [{mode}]", bench.run([*INVOKE, "all"], project))
-        # That .venv had never run a step, so that build also compiled the libraries' bytecode (as a team's
-        # first score does, in part). The same build in a fresh bake with that .venv, now used, is what a
-        # full rebuild costs a team once its .venv has built.
+        # That .venv had only been built (which caches the libraries' bytecode), never used by a step. The
+        # same build in a fresh bake with that .venv, now used, is what a full rebuild costs a team later.
         _, project = bench.bake()
         bench.environment_into(project)
         bench.record(f"invoke all on the sample (.venv used before) [{mode}]", bench.run([*INVOKE, "all"], project))

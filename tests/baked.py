@@ -86,7 +86,7 @@ DOWNSTREAM_OF_CLEAN = {
 
 def warm_processes(under: Path) -> dict[int, int]:
     """Every process running the warm step server's script (tools/warm_server.py) of the projects under
-    `under` (servers, their forks, a new environment's bytecode compiler): process id -> parent's."""
+    `under` (servers and the steps they fork): process id -> parent's."""
     found = {}
     for process in Path("/proc").iterdir():
         try:
@@ -102,14 +102,14 @@ def warm_processes(under: Path) -> dict[int, int]:
 
 def warm_servers(under: Path) -> list[int]:
     """The process ids of the warm step servers of the projects under `under`: those of `warm_processes`
-    whose parent is not one (a server's forks, the steps, and its compiler share its script)."""
+    whose parent is not one (a server's forks, the steps, share its script)."""
     found = warm_processes(under)
     return sorted(pid for pid, parent in found.items() if parent not in found)
 
 
 def end_warm_processes(under: Path, wait: float = 10.0) -> None:
     """End every `warm_processes` of the projects under `under`, and wait (at most `wait` seconds) until
-    they are gone: a bytecode compiler left running writes into a .venv that is being deleted."""
+    they are gone: a server still importing writes bytecode into a .venv that is being deleted."""
     found = warm_processes(under)
     for pid in found:
         try:

@@ -14,7 +14,7 @@ from servers import HOW_TO_ENABLE, SAMPLE, postgres_programs, postgres_server, s
 @pytest.fixture(scope="session", autouse=True)
 def no_warm_server_left(tmp_path_factory, cookies_session):
     """Every project's make starts a warm step server, which would wait minutes for its next step: end them,
-    and a new .venv's bytecode compiler, before the baked projects are deleted (cookies_session is set up
+    and the steps they run, before the baked projects are deleted (cookies_session is set up
     first, so it is torn down after this)."""
     yield
     end_warm_processes(tmp_path_factory.getbasetemp())

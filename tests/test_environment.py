@@ -11,18 +11,19 @@ from baked import run, succeed
 pytestmark = pytest.mark.slow
 
 
+def newcomer() -> dict[str, str | None]:
+    """A newcomer's environment with only invoke and uv installed, as on Docker images and CI runners, where
+    PYTHONDONTWRITEBYTECODE=1 stops Python from caching bytecode as it imports."""
+    tools = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    return {"PYTHON": None, "PATH": tools, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 @pytest.fixture(scope="module")
 def newcomer_baseline(cookies_session) -> tuple[Path, str, dict[str, str | None]]:
-    """A fresh project after a newcomer's first `invoke baseline`, with only invoke and uv installed.
-
-    It runs as on Docker images and CI runners, where PYTHONDONTWRITEBYTECODE=1 stops Python
-    from caching bytecode as it imports.
-    """
+    """A fresh project after a newcomer's first `invoke baseline`."""
     project = cookies_session.bake(extra_context={"project_name": "First Steps"}).project_path
-    tools = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
-    newcomer = {"PYTHON": None, "PATH": tools, "PYTHONDONTWRITEBYTECODE": "1"}
-    output = succeed([sys.executable, "-m", "invoke", "baseline"], project, **newcomer)
-    return project, output, newcomer
+    output = succeed([sys.executable, "-m", "invoke", "baseline"], project, **newcomer())
+    return project, output, newcomer()
 
 
 def venv_prints(project: Path, code: str, cwd: Path) -> str:
@@ -48,11 +49,21 @@ def test_the_venv_imports_the_project_from_its_source_folder(newcomer_baseline, 
     assert Path(imported) == project / "src" / "first_steps" / "__init__.py"
 
 
-def test_the_steps_cache_the_bytecode_of_their_dependencies(newcomer_baseline):
-    """After the first `invoke baseline`, the .venv holds the compiled dependencies the steps imported,
-    even under PYTHONDONTWRITEBYTECODE=1, so no later step compiles pandas or scikit-learn again."""
+def test_a_new_venv_holds_the_bytecode_of_the_libraries_the_steps_import(cookies_session):
+    """Building .venv caches the bytecode of the libraries the steps import (pandas, SciPy, scikit-learn,
+    matplotlib), even under PYTHONDONTWRITEBYTECODE=1 and before any step runs: no step compiles them."""
+    project = cookies_session.bake(extra_context={"project_name": "Compiled Once"}).project_path
+    succeed(["make", ".venv/.installed", "WARM=0"], project, **newcomer())  # WARM=0: no server imports them
+    site = Path(venv_prints(project, "import sysconfig; print(sysconfig.get_path('purelib'))", project))
+    for module in ("pandas/__init__", "scipy/stats/_stats_py", "sklearn/tree/_classes", "matplotlib/figure"):
+        folder, name = (site / module).parent, (site / module).name
+        assert list(folder.glob(f"__pycache__/{name}.*.pyc")), f"no bytecode for {module}"
+
+
+def test_the_steps_cache_the_bytecode_of_the_project(newcomer_baseline):
+    """After the first `invoke baseline`, the project's own modules the steps ran are compiled, even under
+    PYTHONDONTWRITEBYTECODE=1, so no later step compiles them again."""
     project, _, _ = newcomer_baseline
-    site = venv_prints(project, "import sysconfig; print(sysconfig.get_path('purelib'))", project)
-    for package in ("pandas", "sklearn"):
-        compiled = list((Path(site) / package).glob("__pycache__/*.pyc"))
-        assert compiled, f"no bytecode for {package} in {site}"
+    for module in ("data", "clean", "train"):
+        compiled = list((project / "src" / "first_steps").glob(f"__pycache__/{module}.*.pyc"))
+        assert compiled, f"no bytecode for {module}"

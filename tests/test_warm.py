@@ -115,44 +115,16 @@ def test_cold_steps_write_the_same_files_as_warm_ones(project):
     assert digests(project) == warm
 
 
-def test_a_new_environment_builds_the_same_files_while_its_bytecode_compiles(project, tmp_path):
-    """On an environment with no bytecode yet (a new .venv; here an empty PYTHONPYCACHEPREFIX), the warm server
-    has a second process compile the libraries while it serves the data steps: the build, warm, writes byte
-    for byte what it writes on a used environment."""
+def test_a_build_with_no_bytecode_cached_writes_the_same_files(project, tmp_path):
+    """On an environment with no bytecode cached (`make PYTHON=` on one never compiled; here an empty
+    PYTHONPYCACHEPREFIX), the warm server and its steps compile as they import: the build writes byte for
+    byte what it writes on a compiled one."""
     used = digests(project)
     succeed(["make", "clean"], project)
     bytecode = tmp_path / "bytecode"
     output = succeed(["make"], project, PYTHONPYCACHEPREFIX=str(bytecode))
     assert len(ran("train", output)) == 3 and digests(project) == used
     assert warm_servers(project) and list(bytecode.glob("**/sklearn/dummy.*.pyc"))
-
-
-COMPILE_IN_BACKGROUND = """
-import os, sys
-sys.path.insert(0, "tools")
-from warm_imports import EVERY_STEP, PRELOAD, compile_in_background
-progress = compile_in_background()
-lines = b""
-while progress is not None and (chunk := os.read(progress, 4096)):
-    lines += chunk
-print(progress is not None, lines.count(b"\\n"), len(PRELOAD) - EVERY_STEP)
-"""
-
-
-def test_a_new_environment_has_a_second_process_compile_its_libraries(built_project, tmp_path):
-    """With no bytecode cached yet, the warm server's compiler runs in a process of its own: it reports each
-    library it has compiled past those every step needs, and leaves their bytecode cached; once it is cached,
-    no compiler is started."""
-    bytecode = tmp_path / "bytecode"
-    environment = {"PYTHONPYCACHEPREFIX": str(bytecode), "PYTHONDONTWRITEBYTECODE": None}
-    started, reported, libraries = succeed(
-        [sys.executable, "-c", COMPILE_IN_BACKGROUND], built_project, **environment
-    ).split()
-    assert started == "True" and reported == libraries
-    assert list(bytecode.glob("**/sklearn/tree/__init__.*.pyc"))
-    assert list(bytecode.glob("**/matplotlib/figure.*.pyc"))
-    again = succeed([sys.executable, "-c", COMPILE_IN_BACKGROUND], built_project, **environment)
-    assert again.split()[:2] == ["False", "0"]
 
 
 def test_an_edited_module_is_seen_by_the_next_warm_step(project):

@@ -26,7 +26,7 @@ import socket
 import struct
 import sys
 
-from warm_imports import EVERY_STEP, PRELOAD, compile_all, compile_in_background, preload
+from warm_imports import EVERY_STEP, PRELOAD, preload
 from warm_step import become_step, run_and_exit
 
 IDLE_SECONDS = 300
@@ -65,36 +65,28 @@ def serve(address: str) -> tuple[dict, list[int]]:
     """
     listener = listen(address)
     ended = child_ended_pipe()
-    compiler = compile_in_background()
     for name in PRELOAD[:EVERY_STEP]:
         preload(name)
     to_load = list(PRELOAD[EVERY_STEP:])
-    compiled = 0 if compiler is not None else len(to_load)  # how many of those the compiler has imported
     steps: Steps = {}
     while True:
-        loadable = bool(to_load) and len(PRELOAD) - EVERY_STEP - len(to_load) < compiled
-        progress = [compiler] if compiler is not None and compiled < len(PRELOAD) - EVERY_STEP else []
         launchers = [connection for connection in steps.values() if connection is not None]
-        readable = [listener, ended, *progress, *launchers]
-        waiting, _, _ = select.select(readable, [], [], 0 if loadable else IDLE_SECONDS)
-        if progress and compiler in waiting:
-            lines = os.read(compiler, 4096)
-            compiled = compiled + lines.count(b"\n") if lines else len(PRELOAD)  # ended: import here
+        readable = [listener, ended, *launchers]
+        waiting, _, _ = select.select(readable, [], [], 0 if to_load else IDLE_SECONDS)
         if ended in waiting:
             report_ended(ended, steps)
         stop_steps_of_gone_launchers([connection for connection in launchers if connection in waiting], steps)
         if not waiting:
-            if loadable:
+            if to_load:
                 preload(to_load.pop(0))
-            elif not steps and not progress:
+            elif not steps:
                 break
         elif listener in waiting and (started := start_step(listener, steps)) is not None:
             # This is the step's process: the server's descriptors are not its own.
             os.close(signal.set_wakeup_fd(-1))
             for resource in [listener, *(c for c in steps.values() if c is not None)]:
                 resource.close()
-            for fd in [ended, *progress]:
-                os.close(fd)
+            os.close(ended)
             return started
     listener.close()
     if not address.startswith("\0"):
@@ -165,7 +157,7 @@ def report_ended(ended: int, steps: Steps) -> None:
             return
         if pid == 0:
             return
-        connection = steps.pop(pid, None)  # None too for the background compiler, a child as well
+        connection = steps.pop(pid, None)
         if connection is not None:
             ended_by = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {}
             with contextlib.suppress(OSError):  # the launcher is gone: nobody to tell
@@ -205,8 +197,5 @@ def answers(address: str) -> bool:
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--compile":  # the background compiler (warm_imports.compile_in_background)
-        compile_all()
-        sys.exit(0)
     address = sys.argv[1]
     run_and_exit(become_step(*serve("\0" + address[1:] if address.startswith("@") else address)))
