@@ -203,10 +203,10 @@ def re_ranked(
     # dot products over typical x |b| + shrinkage: row a's own order when |a| is typical, near it otherwise
     denominators = typical * norms.astype(np.float64) + shrink
     scale = np.divide(1.0, denominators, out=np.ones(count), where=denominators > 0)
-    weighted = sparse.csr_matrix(
-        (by_column.data * scale[by_column.indices], by_column.indices, by_column.indptr),
-        shape=by_column.shape,
-    )
+    # the search reads a user's cells once per cell of theirs: the heaviest users' side by side stay in
+    # cache (about 5% less CPU on the medium log); the users' order is only the order of each sum
+    users = by_column[np.argsort(-np.diff(by_column.indptr), kind="stable")]
+    weighted = sparse.csr_matrix((users.data * scale[users.indices], users.indices, users.indptr), shape=users.shape)
     # all_pairs_knn writes row i's `wide` best (unordered; empty slots 0) at [i * wide, (i + 1) * wide)
     found = all_pairs_knn(weighted, wide, num_threads=threads, show_progress=False)
     found_columns, keys = found.col.reshape(count, wide), found.data.reshape(count, wide)
