@@ -45,22 +45,25 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     threads=st.integers(1, 3),
     margin=st.sampled_from([0.0, 0.25, 0.5]),
+    root=st.sampled_from([0.5, 5.0]),
 )
-def test_the_kernel_finds_the_neighbours_of_a_dense_computation(cells, neighbors, shrinkage, threads, margin):
+def test_the_kernel_finds_the_neighbours_of_a_dense_computation(
+    cells, neighbors, shrinkage, threads, margin, root
+):
     """On random sparse count matrices of few users (ties abound), with implicit's candidates re-ranked and
     the rows not proven complete computed in blocks of two rows over threads (no candidates beyond the
-    neighbours: many such rows): the same neighbours and similarities as a dense all-pairs computation,
-    ties going to the lower column."""
+    neighbours, or fewer than the margin says when the root's cap is lower: many such rows): the same
+    neighbours and similarities as a dense all-pairs computation, ties going to the lower column."""
     rows, columns, counts = zip(*cells, strict=True)
     vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
     vectors.sum_duplicates()
-    original = neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN
+    original = neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT
     neighbours.BLOCK_CELLS = 2 * 15 * threads  # two rows a block: several blocks, several threads
-    neighbours.CANDIDATE_MARGIN = margin
+    neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT = margin, root
     try:
         found = neighbours.top_similar(vectors, neighbors, shrinkage, threads=threads)
     finally:
-        neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN = original
+        neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT = original
     expected = dense_neighbours(vectors, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
