@@ -5,16 +5,14 @@ models/item_knn.py scores with these lists, computed in process (`top_similar`, 
 (spark/similarity.py); both import this module and neither imports the other's.
 
 In process, `implicit`'s compiled all-pairs routine (a sparse accumulator and a size-K heap per row,
-a thread per core; handed the users heaviest first, whose cells it re-reads most) finds each row's
-candidates: its rows of highest dot product over a per-row scale that is the shrunk cosine's for a
-row of typical norm (the norms' geometric mean: on the medium log, 0.6 to 1.6 times it all left more
-rows unproven). The candidates are re-ranked by the shrunk cosine itself, in float32 as before,
-and a row whose K-th neighbour provably beats every row left out (the candidates' last key bounds
-them) is done; the few others (with K / 2 candidates more, at most 5 sqrt(K): none on the medium
-log up to K = 100, 5 rows at K = 200; the extra candidates cost the search about 10%) are computed
-exactly a block of rows at a time, on a thread per core (scipy's sparse product and numpy's
-partition release the GIL), never as a dense rows x rows matrix. Either way a row's neighbours are
-its `neighbors` most similar rows, ties to the lower column. A fit of the same rows with a few cells
+a thread per core; the users heaviest first) finds each row's candidates: its rows of highest dot
+product over a per-row scale that is the shrunk cosine's for a row of typical norm (the norms'
+geometric mean). The candidates are re-ranked by the shrunk cosine itself, in float32, and a row
+whose K-th neighbour provably beats every row left out (the candidates' last key bounds them) is
+done; the few others (none on the medium log up to K = 100, 5 rows at K = 200) are computed exactly
+a block of rows at a time, on a thread per core (scipy's sparse product and numpy's partition
+release the GIL), never as a dense rows x rows matrix. Either way a row's neighbours are its
+`neighbors` most similar rows, ties to the lower column. A fit of the same rows with a few cells
 emptied (item-KNN's validation) starts from a fit's candidates (`top_similar_without`): no all-pairs
 search, and the same neighbours as a fit from scratch.
 """
@@ -33,10 +31,9 @@ from .selection import most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 LOOKUP_CELLS = 500_000  # a fit with cells emptied: dot product changes read at once (2 MB: in a core's cache)
-CANDIDATE_MARGIN = 0.5  # candidates beyond the neighbours, as a share of them (medium log: no row falls back)
-# ... and at most this times the square root of their number: the share of a row's order that the scale
-# gets wrong falls as the neighbours grow (medium log, K = 200: 71 more, 5 rows of 10,000 fall back)
-CANDIDATE_ROOT = 5.0
+# Candidates beyond the neighbours: a share of them, at most CANDIDATE_ROOT x the square root of their number
+# (the share of a row's order the scale gets wrong falls as K grows); they cost the search about 10%.
+CANDIDATE_MARGIN, CANDIDATE_ROOT = 0.5, 5.0
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
