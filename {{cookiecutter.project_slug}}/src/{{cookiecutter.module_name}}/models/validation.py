@@ -184,7 +184,8 @@ def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
         exclude_seen(total, parts[0].interactions_.matrix[some])
         sums, found, best = np.empty_like(total), [], None
         for part in parts:
-            total += part.similarity_sums(some).toarray(out=sums)
+            part.similarity_sums(some, sums)
+            total += sums
             best, best_scores = top_k(total, k, guess=best)
             found.append(np.where(np.isfinite(best_scores), best, -1))
         return found
