@@ -175,17 +175,17 @@ def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
     """For each of `parts`, each row's k best item columns it has not seen (-1: fewer than k), as
     `recommend_rows` ranks them, from the scores of that part and those before it summed (one popularity
     tie-breaker), without a frame of ids: one dense block of scores per batch of rows, the seen items
-    ruled out once (-inf stays -inf), each part's sums added through one reused dense block. A part only
+    ruled out once (-inf stays -inf), each later part's sums added through one reused dense block. A part only
     raises scores (similarities are positive), so the best before it are a close `guess` of the best after."""
 
     def best_of(some: np.ndarray) -> list[np.ndarray]:
-        total = np.empty((len(some), len(parts[0].tie_breaker_)), np.float32)
-        total[:] = parts[0].tie_breaker_
+        total = parts[0].scores(some)  # the first part's sums and the tie-breaker
         exclude_seen(total, parts[0].interactions_.matrix[some])
         sums, found, best = np.empty_like(total), [], None
         for part in parts:
-            part.similarity_sums(some, sums)
-            total += sums
+            if part is not parts[0]:
+                part.similarity_sums(some, sums)
+                total += sums
             best, best_scores = top_k(total, k, guess=best)
             found.append(np.where(np.isfinite(best_scores), best, -1))
         return found
