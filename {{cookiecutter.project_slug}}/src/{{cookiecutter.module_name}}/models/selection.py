@@ -25,18 +25,20 @@ CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties 
 Part = TypeVar("Part")
 
 
-def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
-    """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
-    size = max(1, BATCH_CELLS // max(1, n_items))
+def batches(rows: np.ndarray, n_items: int, cells: int = BATCH_CELLS) -> Iterator[np.ndarray]:
+    """`rows` in slices small enough that a slice's dense scores fit in `cells`."""
+    size = max(1, cells // max(1, n_items))
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def each_batch(work: Callable[[np.ndarray], Part], rows: np.ndarray, n_items: int) -> list[Part]:
-    """`work` done on each of `batches(rows, n_items)`, in order, a batch per core at once: sparse
+def each_batch(
+    work: Callable[[np.ndarray], Part], rows: np.ndarray, n_items: int, cells: int = BATCH_CELLS
+) -> list[Part]:
+    """`work` done on each of `batches(rows, n_items, cells)`, in order, a batch per core at once: sparse
     products, partitions and sorts release the GIL."""
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return list(pool.map(work, batches(rows, n_items)))
+        return list(pool.map(work, batches(rows, n_items, cells)))
 
 
 def product_into(left: sparse.csr_matrix, right: sparse.csr_matrix, out: np.ndarray) -> None:

@@ -25,6 +25,10 @@ from .interactions import Interactions
 from .neighbours import Neighbours
 from .selection import each_batch, exclude_seen, top_k
 
+# top_columns: scores per batch (float32: 4 MB), whose totals and part sums, read and written once per part,
+# stay in the processor's cache for each core's batch (4 MB batches took a quarter less time than 16 MB)
+CACHED_CELLS = 1_000_000
+
 
 @dataclass(frozen=True)
 class Validation:
@@ -190,7 +194,7 @@ def top_columns(parts: list[Any], rows: np.ndarray, k: int) -> list[np.ndarray]:
             found.append(np.where(np.isfinite(best_scores), best, -1))
         return found
 
-    batches = each_batch(best_of, rows, len(parts[0].interactions_.items))
+    batches = each_batch(best_of, rows, len(parts[0].interactions_.items), CACHED_CELLS)
     return [
         np.concatenate([batch[j] for batch in batches]) if batches else np.empty((0, k), np.int64)
         for j in range(len(parts))
