@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
-GATHERED_CELLS = 4_000_000  # product_into: rows of the right-hand matrix copied at once (float32: 32 MB)
+GATHERED_CELLS = 2_000_000  # product_into: cells of the right-hand rows copied at once (16 bytes each: 32 MB)
 CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
 CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
