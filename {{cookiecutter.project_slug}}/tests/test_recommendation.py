@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from sklearn.metrics import ndcg_score
 
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.item_table import read_items
-from {{ cookiecutter.module_name }}.models import item_knn, popularity
+from {{ cookiecutter.module_name }}.models import item_knn, popularity, selection
 from {{ cookiecutter.module_name }}.models.interactions import Interactions
 from {{ cookiecutter.module_name }}.models.selection import top_k
 from {{ cookiecutter.module_name }}.sources.local import read_files
@@ -297,6 +298,30 @@ def test_top_k_from_a_guess_matches_a_full_sort(seed, rows, columns, k, levels, 
         found, values = top_k(scores, k, guess=guess)
         assert np.array_equal(found, expected)
         assert np.array_equal(values, np.take_along_axis(scores, expected, axis=1))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shape=st.tuples(st.integers(0, 12), st.integers(1, 20), st.integers(1, 20)),
+    density=st.sampled_from([0.05, 0.3, 1.0]),
+    gathered=st.integers(1, 60),
+)
+def test_a_sparse_product_written_into_a_dense_batch_is_scipys_bit_for_bit(seed, shape, density, gathered):
+    """product_into gives the float32 sums of scipy's sparse product, bit for bit (the same additions in the
+    same order), with empty rows and a right-hand side copied a few rows at a time (or one row over it)."""
+    rows, inner, columns = shape
+    rng = np.random.default_rng(seed)
+    left = sparse.random(rows, inner, density, "csr", np.float32, rng)
+    right = sparse.random(inner, columns, density, "csr", np.float32, rng)
+    out = np.full((rows, columns), np.nan, np.float32)
+    original = selection.GATHERED_CELLS
+    selection.GATHERED_CELLS = gathered
+    try:
+        selection.product_into(left, right, out)
+    finally:
+        selection.GATHERED_CELLS = original
+    assert np.array_equal(out, (left @ right).toarray())
 
 
 def test_top_k_beyond_the_columns_gives_them_all_and_zero_gives_none():

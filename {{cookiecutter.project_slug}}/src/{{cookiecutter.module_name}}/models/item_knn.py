@@ -45,6 +45,7 @@ from ..spark import session
 from ..tasks.interaction_columns import Columns
 from .interactions import Interactions, Recommender
 from .neighbours import Candidates, Neighbours, candidates_and_neighbours, top_similar_without
+from .selection import product_into
 from .validation import validate_grid
 
 KINDS = ("item", "user")
@@ -165,14 +166,15 @@ class NearestNeighbours(Recommender):
             self.scoring_ = self.matrix_
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        scores = self.similarity_sums(rows).toarray()
+        scores = np.empty((len(rows), self.scoring_.shape[1]), np.float32)
+        self.similarity_sums(rows, scores)
         scores += self.tie_breaker_
         return scores
 
-    def similarity_sums(self, rows: np.ndarray) -> sparse.csr_matrix:
-        """The `rows`' scores without the popularity tie-breaker, sparse float32 (zero: no neighbour had)."""
+    def similarity_sums(self, rows: np.ndarray, out: np.ndarray) -> None:
+        """The `rows`' scores without the popularity tie-breaker into `out` (float32; 0: no neighbour had)."""
         weights = self.matrix_[rows] if self.kind == "item" else self.user_weights_[rows]
-        return sparse.csr_matrix(weights @ self.scoring_, dtype=np.float32)
+        product_into(weights, self.scoring_, out)
 
     def history(self, row: int) -> sparse.csr_matrix:
         return self.matrix_[row]

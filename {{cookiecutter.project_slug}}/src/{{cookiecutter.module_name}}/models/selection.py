@@ -3,7 +3,8 @@
 Scores are computed a batch of users at a time (`batches`), as a dense batch x items block (a few
 tens of MB), never for all users at once; the items a user already had are ruled out
 (`exclude_seen`) and `top_k` keeps each row's k highest, best first, ties to the lower column;
-`most_similar_first` ranks item-KNN's candidate neighbours the same way.
+`most_similar_first` ranks item-KNN's candidate neighbours the same way, and `product_into` writes its
+sparse products' sums straight into a dense batch.
 """
 
 from __future__ import annotations
@@ -17,24 +18,50 @@ import numpy as np
 from scipy import sparse
 
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
+GATHERED_CELLS = 2_000_000  # product_into: cells of the right-hand rows copied at once (16 bytes each: 32 MB)
 CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
 CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
 Part = TypeVar("Part")
 
 
-def batches(rows: np.ndarray, n_items: int) -> Iterator[np.ndarray]:
-    """`rows` in slices small enough that a slice's dense scores fit in BATCH_CELLS."""
-    size = max(1, BATCH_CELLS // max(1, n_items))
+def batches(rows: np.ndarray, n_items: int, cells: int = BATCH_CELLS) -> Iterator[np.ndarray]:
+    """`rows` in slices small enough that a slice's dense scores fit in `cells`."""
+    size = max(1, cells // max(1, n_items))
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
 
-def each_batch(work: Callable[[np.ndarray], Part], rows: np.ndarray, n_items: int) -> list[Part]:
-    """`work` done on each of `batches(rows, n_items)`, in order, a batch per core at once: sparse
+def each_batch(
+    work: Callable[[np.ndarray], Part], rows: np.ndarray, n_items: int, cells: int = BATCH_CELLS
+) -> list[Part]:
+    """`work` done on each of `batches(rows, n_items, cells)`, in order, a batch per core at once: sparse
     products, partitions and sorts release the GIL."""
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return list(pool.map(work, batches(rows, n_items)))
+        return list(pool.map(work, batches(rows, n_items, cells)))
+
+
+def product_into(left: sparse.csr_matrix, right: sparse.csr_matrix, out: np.ndarray) -> None:
+    """`out[:] = (left @ right).toarray()` for float32 operands, the same sums bit for bit, 2-3 times faster.
+
+    scipy's sparse product reads its operands twice (once to size its result), then builds a sparse
+    result only for it to be spread into `out`; here the rows of `right` that each row of `left` names
+    are copied out (a few rows of `left` at once, up to GATHERED_CELLS), scaled by its values, and summed
+    into `out` by `toarray`, which adds repeated cells in their order: the order scipy's product adds them in.
+    """
+    weights = np.asarray(left.data, dtype=out.dtype)
+    copied = np.concatenate(([0], np.cumsum(np.diff(right.indptr)[left.indices])))[left.indptr]
+    start = 0
+    while start < left.shape[0]:  # rows [start, stop): GATHERED_CELLS copied at most, but for a single row
+        stop = max(start + 1, int(np.searchsorted(copied, copied[start] + GATHERED_CELLS, "right")) - 1)
+        some, entries = left[start:stop], slice(left.indptr[start], left.indptr[stop])
+        gathered = right[some.indices]
+        values = gathered.data * np.repeat(weights[entries], np.diff(gathered.indptr))
+        summed = sparse.csr_matrix(
+            (values, gathered.indices, gathered.indptr[some.indptr]), out[start:stop].shape
+        )
+        summed.toarray(out=out[start:stop])
+        start = stop
 
 
 def exclude_seen(scores: np.ndarray, seen: sparse.csr_matrix) -> None:
