@@ -81,9 +81,10 @@ def test_the_kernel_finds_the_neighbours_of_a_dense_computation(
     margin=st.sampled_from([0.0, 0.25, 0.5]),
     tried=st.sampled_from([0, 1, 256]),
     lookup=st.sampled_from([1, 70, 500_000]),
+    extra=st.sampled_from([0, 2, 64]),
 )
 def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_neighbours(
-    cells, neighbors, shrinkage, margin, tried, lookup
+    cells, neighbors, shrinkage, margin, tried, lookup, extra
 ):
     """Item-KNN's validation fit (the training matrix with some cells emptied) starts from the candidates of
     the fit on the whole matrix: on random sparse count matrices, whichever cells are emptied (`True`), the
@@ -96,14 +97,52 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     for row, column, _, emptied in cells:
         kept[column, row] *= not emptied
     kept = sparse.csr_matrix(kept)
-    original = neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS
-    # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time
-    neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS = margin, tried, lookup
+    names = "CANDIDATE_MARGIN", "TRIED_PAIRS", "LOOKUP_CELLS", "EXTRA_ROWS"
+    original = [getattr(neighbours, name) for name in names]
+    # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time;
+    # extra 0: every row not proven computed exactly, 2, 64: some or most from their few rows left out
+    for name, value in zip(names, (margin, tried, lookup, extra), strict=True):
+        setattr(neighbours, name, value)
     try:
         candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
         found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
-        neighbours.CANDIDATE_MARGIN, neighbours.TRIED_PAIRS, neighbours.LOOKUP_CELLS = original
+        for name, value in zip(names, original, strict=True):
+            setattr(neighbours, name, value)
+    expected = dense_neighbours(kept, neighbors, shrinkage)
+    np.testing.assert_array_equal(found.values, expected.values)
+    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    density=st.sampled_from([0.03, 0.1]),
+    share=st.sampled_from([0.01, 0.05, 0.2]),
+    neighbors=st.integers(1, 6),
+    shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
+    counts=st.sampled_from([1, 3]),
+    extra=st.sampled_from([1, 4, 64]),
+)
+def test_rows_not_proven_after_emptying_are_completed_from_their_few_rows_left_out(
+    seed, density, share, neighbors, shrinkage, counts, extra
+):
+    """The rows of a fit with cells emptied whose last neighbour the bound does not prove (many, on 150
+    rows and 200 users of which a share of cells are emptied) take the few rows left out that may beat it
+    from an exact product: the same neighbours and similarities as a dense all-pairs computation, whether
+    few rows (`extra`, at most) or most are completed that way."""
+    rng = np.random.default_rng(seed)
+    shape = (150, 200)
+    fuller = (rng.random(shape) < density) * rng.integers(1, counts + 1, shape)
+    kept = fuller * (rng.random(shape) >= share)
+    fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
+    original = neighbours.EXTRA_ROWS
+    neighbours.EXTRA_ROWS = extra
+    try:
+        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
+        found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+    finally:
+        neighbours.EXTRA_ROWS = original
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)

@@ -36,6 +36,7 @@ LOOKUP_CELLS = 500_000  # a fit with cells emptied: dot product changes read at 
 CANDIDATE_MARGIN, CANDIDATE_ROOT = 0.5, 5.0
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
+EXTRA_ROWS = 64  # a fit with cells emptied: rows left out of a row's candidates computed beside them, at most
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,58 @@ def top_similar_without(
     columns, values = most_similar_first(before.columns, similar, keep)
     whole = not np.any(np.mod(by_column.data, 1)) and not np.any(np.mod(emptied.data, 1))
     bound = left_out_bound(before, norms, shrink, whole)
-    exact = ~before.proven | ((bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
-    blockwise(by_column, norms, shrink, np.flatnonzero(exact), os.cpu_count() or 1, columns, values)
+    unproven = np.flatnonzero(before.proven & (bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
+    left = with_few_left_out(before, by_column, norms, shrink, whole, similar, unproven, columns, values)
+    exact = np.sort(np.concatenate([np.flatnonzero(~before.proven), left]))
+    blockwise(by_column, norms, shrink, exact, os.cpu_count() or 1, columns, values)
     return Neighbours(columns, np.maximum(values, 0.0))
+
+
+def with_few_left_out(
+    before: Candidates,
+    by_column: sparse.csr_matrix,
+    norms: np.ndarray,
+    shrink: np.float32,
+    whole: bool,
+    similar: np.ndarray,
+    rows: np.ndarray,
+    columns: np.ndarray,
+    values: np.ndarray,
+) -> np.ndarray:
+    """Fill `columns` and `values` at those of `rows` (whose last neighbour `left_out_bound` does not prove
+    complete) that at most EXTRA_ROWS rows left out of their candidates may beat: the bound per pair of
+    rows that `left_out_bound` takes the largest of names them, and their exact similarities are ranked
+    with the candidates' (`similar`); the rows left (returned) are to be computed exactly."""
+    keep, own, left = columns.shape[1], norms.astype(np.float64), []
+    step = max(1, BLOCK_CELLS // max(1, len(norms)))
+    for start in range(0, len(rows), step):  # a block of rows x all the rows at a time
+        some = rows[start : start + step]
+        dots = before.reach[some, None] * (before.typical * before.norms.astype(np.float64) + shrink)
+        dots = np.floor(dots * (1 + SLACK)) if whole else dots
+        beats = values[some, -1:] <= dots / (own[some, None] * own + shrink) * (1 + SLACK)
+        at = np.arange(len(some))[:, None]
+        beats[at, np.where(before.columns[some] >= 0, before.columns[some], some[:, None])] = False
+        beats[at[:, 0], some] = False  # the candidates have their exact similarities; a row is not its own
+        few = beats.sum(axis=1) <= EXTRA_ROWS
+        left.append(some[~few])
+        done, (pair, other) = some[few], np.nonzero(beats[few])
+        named = np.unique(other)
+        # both sides' vectors in one pass over the matrix (a column of it is a row compared)
+        both, position = np.unique(np.concatenate([done, named]), return_inverse=True)
+        vectors = by_column[:, both].tocsc()
+        dots = (vectors[:, position[: len(done)]].T @ vectors[:, position[len(done) :]]).toarray()
+        exact = dots[pair, np.searchsorted(named, other)]
+        extra = np.full((len(done), max(1, EXTRA_ROWS)), -1, np.int64)
+        extra_similar = np.zeros(extra.shape, np.float32)
+        slot = np.arange(len(pair)) - np.searchsorted(pair, pair)
+        extra[pair, slot] = other
+        extra_similar[pair, slot] = exact / (norms[done[pair]] * norms[other] + shrink)
+        columns[done], values[done] = most_similar_first(
+            np.concatenate([before.columns[done], extra], axis=1),
+            np.concatenate([similar[done], extra_similar], axis=1),
+            keep,
+        )
+    return np.concatenate([np.empty(0, np.int64), *left])
 
 
 def left_out_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, whole: bool) -> np.ndarray:
