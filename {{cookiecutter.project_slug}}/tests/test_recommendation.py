@@ -306,13 +306,19 @@ def test_top_k_from_a_guess_matches_a_full_sort(seed, rows, columns, k, levels, 
     shape=st.tuples(st.integers(0, 12), st.integers(1, 20), st.integers(1, 20)),
     density=st.sampled_from([0.05, 0.3, 1.0]),
     gathered=st.integers(1, 60),
+    ones=st.booleans(),
 )
-def test_a_sparse_product_written_into_a_dense_batch_is_scipys_bit_for_bit(seed, shape, density, gathered):
+def test_a_sparse_product_written_into_a_dense_batch_is_scipys_bit_for_bit(
+    seed, shape, density, gathered, ones
+):
     """product_into gives the float32 sums of scipy's sparse product, bit for bit (the same additions in the
-    same order), with empty rows and a right-hand side copied a few rows at a time (or one row over it)."""
+    same order), with empty rows and a right-hand side copied a few rows at a time (or one row over it), and
+    with a left-hand side of ones (who had what) or of other values."""
     rows, inner, columns = shape
     rng = np.random.default_rng(seed)
     left = sparse.random(rows, inner, density, "csr", np.float32, rng)
+    if ones:
+        left.data[:] = 1.0
     right = sparse.random(inner, columns, density, "csr", np.float32, rng)
     out = np.full((rows, columns), np.nan, np.float32)
     original = selection.GATHERED_CELLS

@@ -50,13 +50,16 @@ def product_into(left: sparse.csr_matrix, right: sparse.csr_matrix, out: np.ndar
     into `out` by `toarray`, which adds repeated cells in their order: the order scipy's product adds them in.
     """
     weights = np.asarray(left.data, dtype=out.dtype)
+    ones = bool(np.all(weights == 1))  # who had what: the rows copied are the products (x * 1 is x)
     copied = np.concatenate(([0], np.cumsum(np.diff(right.indptr)[left.indices])))[left.indptr]
     start = 0
     while start < left.shape[0]:  # rows [start, stop): GATHERED_CELLS copied at most, but for a single row
         stop = max(start + 1, int(np.searchsorted(copied, copied[start] + GATHERED_CELLS, "right")) - 1)
         some, entries = left[start:stop], slice(left.indptr[start], left.indptr[stop])
         gathered = right[some.indices]
-        values = gathered.data * np.repeat(weights[entries], np.diff(gathered.indptr))
+        values = (
+            gathered.data if ones else gathered.data * np.repeat(weights[entries], np.diff(gathered.indptr))
+        )
         summed = sparse.csr_matrix(
             (values, gathered.indices, gathered.indptr[some.indptr]), out[start:stop].shape
         )
