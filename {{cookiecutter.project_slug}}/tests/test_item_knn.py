@@ -123,17 +123,19 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
     counts=st.sampled_from([1, 3]),
     extra=st.sampled_from([1, 4, 64]),
+    scale=st.sampled_from([1.0, 0.5]),
 )
 def test_rows_not_proven_after_emptying_are_completed_from_their_few_rows_left_out(
-    seed, density, share, neighbors, shrinkage, counts, extra
+    seed, density, share, neighbors, shrinkage, counts, extra, scale
 ):
     """The rows of a fit with cells emptied whose last neighbour the bound does not prove (many, on 150
     rows and 200 users of which a share of cells are emptied) take the few rows left out that may beat it
     from an exact product: the same neighbours and similarities as a dense all-pairs computation, whether
-    few rows (`extra`, at most) or most are completed that way."""
+    few rows (`extra`, at most) or most are completed that way, with whole counts (bounds rounded down) or
+    not (`scale` 0.5: halves, whose sums are exact as whole counts' are)."""
     rng = np.random.default_rng(seed)
     shape = (150, 200)
-    fuller = (rng.random(shape) < density) * rng.integers(1, counts + 1, shape)
+    fuller = (rng.random(shape) < density) * rng.integers(1, counts + 1, shape) * scale
     kept = fuller * (rng.random(shape) >= share)
     fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
     original = neighbours.EXTRA_ROWS

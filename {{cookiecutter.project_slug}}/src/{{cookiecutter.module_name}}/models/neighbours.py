@@ -144,7 +144,8 @@ def top_similar_without(
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
     columns, values = most_similar_first(before.columns, similar, keep)
-    whole = not np.any(np.mod(by_column.data, 1)) and not np.any(np.mod(emptied.data, 1))
+    # x - floor(x) is np.mod(x, 1), exactly (nan for inf), thirty times faster on 2M values
+    whole = not any(np.any(values - np.floor(values)) for values in (by_column.data, emptied.data))
     bound = left_out_bound(before, norms, shrink, whole)
     unproven = np.flatnonzero(before.proven & (bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
     left = with_few_left_out(before, by_column, norms, shrink, whole, similar, unproven, columns, values)
