@@ -121,11 +121,35 @@ def top_similar_without(
     its similarity is then at most that bound over |a| |b| + shrinkage with the new norms. A row whose
     last neighbour does not provably beat that is computed exactly, as `top_similar` computes its own."""
     by_column = sparse.csr_matrix(vectors.T, dtype=np.float32)
-    count, keep = by_column.shape[1], max(0, min(neighbors, vectors.shape[0] - 1))
+    keep = max(0, min(neighbors, vectors.shape[0] - 1))
     norms, shrink = norms_of(by_column), np.float32(shrinkage + 1e-12)
     if not keep or keep >= before.columns.shape[1]:  # the candidates are the row's neighbours and more
         return top_similar(vectors, neighbors, shrinkage)
     emptied = sparse.csr_matrix(emptied, dtype=np.float32)
+    # x - floor(x) is np.mod(x, 1), exactly (nan for inf), thirty times faster on 2M values
+    whole = not any(np.any(data - np.floor(data)) for data in (by_column.data, emptied.data))
+    with ThreadPoolExecutor(1) as beside:  # the bound needs only the norms: made meanwhile, on another core
+        pending = beside.submit(left_out_bound, before, norms, shrink, whole)
+        similar = rescored(before, by_column, emptied, norms, shrink)
+        columns, values = most_similar_first(before.columns, similar, keep)
+    bound = pending.result()
+    unproven = np.flatnonzero(before.proven & (bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
+    left = with_few_left_out(before, by_column, norms, shrink, whole, similar, unproven, columns, values)
+    exact = np.sort(np.concatenate([np.flatnonzero(~before.proven), left]))
+    blockwise(by_column, norms, shrink, exact, os.cpu_count() or 1, columns, values)
+    return Neighbours(columns, np.maximum(values, 0.0))
+
+
+def rescored(
+    before: Candidates,
+    by_column: sparse.csr_matrix,
+    emptied: sparse.csr_matrix,
+    norms: np.ndarray,
+    shrink: np.float32,
+) -> np.ndarray:
+    """The similarity of each row to each of its candidates (0: none) once the `emptied` cells (rows compared
+    x their columns) are taken from the matrix: their dot products less D = E V' + V E' + E E'."""
+    count = by_column.shape[1]
     product = emptied @ by_column  # D = E V' + V E' + E E' (X = V + E)
     change = sparse.csr_matrix(product + product.T + emptied @ emptied.T)
     valid, others = before.columns >= 0, np.maximum(before.columns, 0)
@@ -143,15 +167,7 @@ def top_similar_without(
         dense[cells[low:high]] = 0.0
     similar = dots / (norms[:, None] * norms[others] + shrink)
     similar[~valid] = 0.0
-    columns, values = most_similar_first(before.columns, similar, keep)
-    # x - floor(x) is np.mod(x, 1), exactly (nan for inf), thirty times faster on 2M values
-    whole = not any(np.any(values - np.floor(values)) for values in (by_column.data, emptied.data))
-    bound = left_out_bound(before, norms, shrink, whole)
-    unproven = np.flatnonzero(before.proven & (bound > 0) & (values[:, -1] <= bound * (1 + SLACK)))
-    left = with_few_left_out(before, by_column, norms, shrink, whole, similar, unproven, columns, values)
-    exact = np.sort(np.concatenate([np.flatnonzero(~before.proven), left]))
-    blockwise(by_column, norms, shrink, exact, os.cpu_count() or 1, columns, values)
-    return Neighbours(columns, np.maximum(values, 0.0))
+    return similar
 
 
 def with_few_left_out(
