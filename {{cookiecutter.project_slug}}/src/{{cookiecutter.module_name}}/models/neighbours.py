@@ -192,9 +192,10 @@ def with_few_left_out(
         dots = before.reach[some, None] * (before.typical * before.norms.astype(np.float64) + shrink)
         dots = np.floor(dots * (1 + SLACK)) if whole else dots
         beats = values[some, -1:] <= dots / (own[some, None] * own + shrink) * (1 + SLACK)
+        # the candidates have their exact similarities; a row is not its own neighbour
         at = np.arange(len(some))[:, None]
         beats[at, np.where(before.columns[some] >= 0, before.columns[some], some[:, None])] = False
-        beats[at[:, 0], some] = False  # the candidates have their exact similarities; a row is not its own
+        beats[at[:, 0], some] = False
         few = beats.sum(axis=1) <= EXTRA_ROWS
         left.append(some[~few])
         done, (pair, other) = some[few], np.nonzero(beats[few])
@@ -202,8 +203,8 @@ def with_few_left_out(
         # both sides' vectors in one pass over the matrix (a column of it is a row compared)
         both, position = np.unique(np.concatenate([done, named]), return_inverse=True)
         vectors = by_column[:, both].tocsc()
-        dots = (vectors[:, position[: len(done)]].T @ vectors[:, position[len(done) :]]).toarray()
-        exact = dots[pair, np.searchsorted(named, other)]
+        products = (vectors[:, position[: len(done)]].T @ vectors[:, position[len(done) :]]).toarray()
+        exact = products[pair, np.searchsorted(named, other)]
         extra = np.full((len(done), max(1, EXTRA_ROWS)), -1, np.int64)
         extra_similar = np.zeros(extra.shape, np.float32)
         slot = np.arange(len(pair)) - np.searchsorted(pair, pair)
