@@ -206,6 +206,7 @@ RECOMMENDATION_FILES = {
             "models/interactions",
             "models/selection",
             "models/neighbours",
+            "models/neighbours_without",
             "models/random_items",
             "models/popularity",
             "models/item_knn",

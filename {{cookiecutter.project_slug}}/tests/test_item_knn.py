@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours, selection
+from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours, neighbours_without, selection
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
@@ -97,18 +97,23 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     for row, column, _, emptied in cells:
         kept[column, row] *= not emptied
     kept = sparse.csr_matrix(kept)
-    names = "CANDIDATE_MARGIN", "TRIED_PAIRS", "LOOKUP_CELLS", "EXTRA_ROWS"
-    original = [getattr(neighbours, name) for name in names]
+    settings = [
+        (neighbours, "CANDIDATE_MARGIN"),
+        (neighbours, "TRIED_PAIRS"),
+        (neighbours_without, "LOOKUP_CELLS"),
+        (neighbours_without, "EXTRA_ROWS"),
+    ]
+    original = [getattr(module, name) for module, name in settings]
     # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time;
     # extra 0: every row not proven computed exactly, 2, 64: some or most from their few rows left out
-    for name, value in zip(names, (margin, tried, lookup, extra), strict=True):
-        setattr(neighbours, name, value)
+    for (module, name), value in zip(settings, (margin, tried, lookup, extra), strict=True):
+        setattr(module, name, value)
     try:
         candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
-        found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
-        for name, value in zip(names, original, strict=True):
-            setattr(neighbours, name, value)
+        for (module, name), value in zip(settings, original, strict=True):
+            setattr(module, name, value)
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
@@ -138,13 +143,13 @@ def test_rows_not_proven_after_emptying_are_completed_from_their_few_rows_left_o
     fuller = (rng.random(shape) < density) * rng.integers(1, counts + 1, shape) * scale
     kept = fuller * (rng.random(shape) >= share)
     fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
-    original = neighbours.EXTRA_ROWS
-    neighbours.EXTRA_ROWS = extra
+    original = neighbours_without.EXTRA_ROWS
+    neighbours_without.EXTRA_ROWS = extra
     try:
         candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
-        found = neighbours.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
-        neighbours.EXTRA_ROWS = original
+        neighbours_without.EXTRA_ROWS = original
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)

@@ -20,7 +20,7 @@ validation split carved out of the training interactions with the same per-user 
 test split (only the scored users' held-out cells are emptied); the test interactions are used once,
 to score. One similarity computation on all the training interactions (per shrinkage, at the largest
 neighbour count) is the final model's, cut to the count chosen (fewer neighbours are the same rows cut
-shorter), and the validation's starts from its candidates (`neighbours.top_similar_without`).
+shorter), and the validation's starts from its candidates (`neighbours_without.top_similar_without`).
 
 Each recommendation's `because` (`contributions`): the user's items and what each added to its score
 (item kind; they sum to it, but for the popularity tie-breaker below 1e-6).
@@ -44,7 +44,8 @@ from ..errors import StepError
 from ..spark import session
 from ..tasks.interaction_columns import Columns
 from .interactions import Interactions, Recommender
-from .neighbours import Candidates, Neighbours, candidates_and_neighbours, top_similar_without
+from .neighbours import Candidates, Neighbours, candidates_and_neighbours
+from .neighbours_without import top_similar_without
 from .selection import product_into
 from .validation import validate_grid
 
