@@ -97,22 +97,22 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     for row, column, _, emptied in cells:
         kept[column, row] *= not emptied
     kept = sparse.csr_matrix(kept)
-    settings = [
+    constants = [
         (neighbours, "CANDIDATE_MARGIN"),
         (neighbours, "TRIED_PAIRS"),
         (neighbours_without, "LOOKUP_CELLS"),
         (neighbours_without, "EXTRA_ROWS"),
     ]
-    original = [getattr(module, name) for module, name in settings]
+    original = [getattr(module, name) for module, name in constants]
     # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time;
     # extra 0: every row not proven computed exactly, 2, 64: some or most from their few rows left out
-    for (module, name), value in zip(settings, (margin, tried, lookup, extra), strict=True):
+    for (module, name), value in zip(constants, (margin, tried, lookup, extra), strict=True):
         setattr(module, name, value)
     try:
         candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
         found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
-        for (module, name), value in zip(settings, original, strict=True):
+        for (module, name), value in zip(constants, original, strict=True):
             setattr(module, name, value)
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
