@@ -131,11 +131,26 @@ def left_out_bound(before: Candidates, norms: np.ndarray, shrink: np.float32, wh
     step = max(1, BLOCK_CELLS // max(1, len(tried)))
     for start in range(0, len(own), step):  # a block of rows x pairs at a time
         rows = slice(start, start + step)
-        dots = reach[rows, None] * (before.typical * tried[:, 0] + shrink)
-        dots = np.floor(dots * (1 + SLACK)) if whole else dots
-        ratios = dots / (own[rows, None] * tried[:, 1] + shrink)
+        ratios = pair_bounds(before, rows, own, tried[:, 0], tried[:, 1], shrink, whole)
         bound[rows] = np.maximum(bound[rows], ratios.max(axis=1, initial=0.0))
     return bound
+
+
+def pair_bounds(
+    before: Candidates,
+    rows: slice | np.ndarray,
+    own: np.ndarray,
+    norms_before: np.ndarray,
+    norms_after: np.ndarray,
+    shrink: np.float32,
+    whole: bool,
+) -> np.ndarray:
+    """Per row a at `rows` (new norm `own[a]`) and row b left out of its candidates (norm `norms_before`
+    then `norms_after`), a bound on their similarity: a dot product of at most reach[a] (typical
+    |b|_before + shrinkage), rounded down when the values are `whole`, over |a| |b| + shrinkage."""
+    dots = before.reach[rows, None] * (before.typical * norms_before + shrink)
+    dots = np.floor(dots * (1 + SLACK)) if whole else dots
+    return dots / (own[rows, None] * norms_after + shrink)
 
 
 def re_ranked(

@@ -18,6 +18,7 @@ from .neighbours import (
     blockwise,
     left_out_bound,
     norms_of,
+    pair_bounds,
     top_similar,
 )
 from .selection import most_similar_first
@@ -109,9 +110,8 @@ def with_few_left_out(
     step = max(1, BLOCK_CELLS // max(1, len(norms)))
     for start in range(0, len(rows), step):  # a block of rows x all the rows at a time
         some = rows[start : start + step]
-        dots = before.reach[some, None] * (before.typical * before.norms.astype(np.float64) + shrink)
-        dots = np.floor(dots * (1 + SLACK)) if whole else dots
-        beats = values[some, -1:] <= dots / (own[some, None] * own + shrink) * (1 + SLACK)
+        bounds = pair_bounds(before, some, own, before.norms.astype(np.float64), own, shrink, whole)
+        beats = values[some, -1:] <= bounds * (1 + SLACK)
         # the candidates have their exact similarities; a row is not its own neighbour
         at = np.arange(len(some))[:, None]
         beats[at, np.where(before.columns[some] >= 0, before.columns[some], some[:, None])] = False
