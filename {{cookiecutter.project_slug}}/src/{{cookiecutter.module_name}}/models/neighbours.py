@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from .selection import most_similar_first, top_k
+from .selection import each_batch, most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
 # Candidates beyond the neighbours: a share of them, at most CANDIDATE_ROOT x the square root of their number
@@ -183,15 +183,22 @@ def re_ranked(
     # all_pairs_knn writes row i's `wide` best (unordered; empty slots 0) at [i * wide, (i + 1) * wide)
     found = all_pairs_knn(weighted, wide, num_threads=threads, show_progress=False)
     found_columns, keys = found.col.reshape(count, wide), found.data.reshape(count, wide)
-    rows = np.arange(count)[:, None]
-    # the key is scale_a scale_b dot: the dot is back exactly where it is a float32 (whole counts)
-    dots = (keys / (scale[:, None] * scale[found_columns])).astype(np.float32)
-    shrunk = dots / (norms[:, None] * norms[found_columns] + shrink)
-    missing = (found_columns == rows) | (keys <= 0)  # a row is not its own neighbour
-    shrunk[missing] = 0.0
-    columns[:], values[:] = most_similar_first(found_columns, shrunk, keep)
+    dots = np.empty((count, wide), np.float32)
+
+    def rank(rows: np.ndarray) -> None:
+        some_columns, some_keys = found_columns[rows], keys[rows]
+        # the key is scale_a scale_b dot: the dot is back exactly where it is a float32 (whole counts)
+        dots[rows] = some_dots = (some_keys / (scale[rows, None] * scale[some_columns])).astype(np.float32)
+        shrunk = some_dots / (norms[rows, None] * norms[some_columns] + shrink)
+        missing = (some_columns == rows[:, None]) | (some_keys <= 0)  # a row is not its own neighbour
+        shrunk[missing] = 0.0
+        columns[rows], values[rows] = most_similar_first(some_columns, shrunk, keep)
+        some_columns[missing] = -1
+        found_columns[rows] = some_columns
+
+    # a share of the rows per core: numpy's arithmetic and sorts release the GIL (half the wall time)
+    each_batch(rank, np.arange(count), wide, math.ceil(count / threads) * wide)
     last_keys = np.maximum(keys.min(axis=1), 0.0)  # every row left out had a key at most its candidates' last
-    found_columns[missing] = -1
     found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))
     bound = left_out_bound(found, norms, shrink, whole=False)
     return replace(found, proven=(last_keys <= 0) | (values[:, -1] > bound * (1 + SLACK)))
