@@ -49,13 +49,21 @@ def test_the_venv_imports_the_project_from_its_source_folder(newcomer_baseline, 
     assert Path(imported) == project / "src" / "first_steps" / "__init__.py"
 
 
-def test_a_new_venv_holds_the_bytecode_of_the_libraries_the_steps_import(cookies_session):
-    """Building .venv caches the bytecode of the libraries the steps import (pandas, SciPy, scikit-learn,
-    matplotlib), even under PYTHONDONTWRITEBYTECODE=1 and before any step runs: no step compiles them."""
-    project = cookies_session.bake(extra_context={"project_name": "Compiled Once"}).project_path
+@pytest.mark.parametrize(
+    ("task", "modules"),
+    [
+        ("classification", ("pandas/__init__", "scipy/stats/_stats_py", "sklearn/tree/_classes", "matplotlib/figure")),
+        ("recommendation", ("pandas/__init__", "scipy/sparse/_csr", "implicit/nearest_neighbours", "implicit/cpu/als")),
+    ],
+)
+def test_a_new_venv_holds_the_bytecode_of_the_libraries_the_steps_import(cookies_session, task, modules):
+    """Building .venv caches the bytecode of the libraries the family's steps import (pandas, SciPy,
+    scikit-learn, matplotlib; implicit for the recommenders), even under PYTHONDONTWRITEBYTECODE=1 and
+    before any step runs: no step compiles them."""
+    project = cookies_session.bake(extra_context={"project_name": f"Compiled {task}", "task": task}).project_path
     succeed(["make", ".venv/.installed", "WARM=0"], project, **newcomer())  # WARM=0: no server imports them
     site = Path(venv_prints(project, "import sysconfig; print(sysconfig.get_path('purelib'))", project))
-    for module in ("pandas/__init__", "scipy/stats/_stats_py", "sklearn/tree/_classes", "matplotlib/figure"):
+    for module in modules:
         folder, name = (site / module).parent, (site / module).name
         assert list(folder.glob(f"__pycache__/{name}.*.pyc")), f"no bytecode for {module}"
 

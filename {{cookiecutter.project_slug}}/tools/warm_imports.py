@@ -31,6 +31,7 @@ PRELOAD = (
     "sklearn.dummy",
     "sklearn.metrics",
     "scipy.sparse",
+    "implicit",
     "scipy.stats",
     "sklearn.base",
     "narwhals.stable.v2",
