@@ -1,5 +1,6 @@
 """Item-KNN's similarity kernel, its scoring direction, and the "because" behind each recommendation."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +151,39 @@ def test_rows_not_proven_after_emptying_are_completed_from_their_few_rows_left_o
         found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
     finally:
         neighbours_without.EXTRA_ROWS = original
+    expected = dense_neighbours(kept, neighbors, shrinkage)
+    np.testing.assert_array_equal(found.values, expected.values)
+    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    shape=st.tuples(st.integers(5, 30), st.integers(2, 5)),
+    neighbors=st.integers(1, 3),
+    shrinkage=st.sampled_from([0.0, 1.0, 10.0]),
+    margin=st.sampled_from([0.0, 0.5]),
+    loosened=st.sampled_from([1.0, 2.0, 4.0]),
+)
+def test_a_row_left_out_of_its_own_candidates_is_never_its_own_neighbour(
+    seed, shape, neighbors, shrinkage, margin, loosened
+):
+    """On a handful of users, with counts 1 to 5, rows run nearly parallel and a row's candidates can be
+    rows of larger norm only, itself left out. The validation fit, with its bound `loosened` (still a bound,
+    so more rows are completed from the rows left out, their own pair among them), finds the neighbours
+    of a dense computation on the emptied matrix: never the row itself."""
+    rng = np.random.default_rng(seed)
+    fuller = (rng.random(shape) < 0.6) * rng.integers(1, 6, shape)
+    kept = fuller * (rng.random(shape) >= 0.2)
+    fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
+    original = neighbours.CANDIDATE_MARGIN
+    neighbours.CANDIDATE_MARGIN = margin
+    try:
+        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
+        candidates = replace(candidates, reach=candidates.reach * loosened)
+        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+    finally:
+        neighbours.CANDIDATE_MARGIN = original
     expected = dense_neighbours(kept, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
