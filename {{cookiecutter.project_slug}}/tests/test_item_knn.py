@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,31 @@ def test_the_kernel_finds_the_neighbours_of_a_dense_computation(
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
 
 
+def assert_emptied_fit_is_exact(
+    fuller: sparse.csr_matrix,
+    kept: sparse.csr_matrix,
+    neighbors: int,
+    shrinkage: float,
+    constants: dict[tuple[Any, str], Any],
+    loosened: float = 1.0,
+) -> None:
+    """Fit `fuller`, then `kept` (it with cells emptied) from its candidates, their bound `loosened` and the
+    modules' `constants` set meanwhile: the neighbours and similarities of a dense computation on `kept`."""
+    original = {(module, name): getattr(module, name) for module, name in constants}
+    for (module, name), value in constants.items():
+        setattr(module, name, value)
+    try:
+        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
+        candidates = replace(candidates, reach=candidates.reach * loosened)
+        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
+    finally:
+        for (module, name), value in original.items():
+            setattr(module, name, value)
+    expected = dense_neighbours(kept, neighbors, shrinkage)
+    np.testing.assert_array_equal(found.values, expected.values)
+    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     cells=st.lists(
@@ -97,27 +123,15 @@ def test_a_fit_with_cells_emptied_starts_from_the_fuller_fit_and_finds_the_same_
     kept = fuller.toarray()
     for row, column, _, emptied in cells:
         kept[column, row] *= not emptied
-    kept = sparse.csr_matrix(kept)
-    constants = [
-        (neighbours, "CANDIDATE_MARGIN"),
-        (neighbours, "TRIED_PAIRS"),
-        (neighbours_without, "LOOKUP_CELLS"),
-        (neighbours_without, "EXTRA_ROWS"),
-    ]
-    original = [getattr(module, name) for module, name in constants]
     # margin 0, tried 1: rows of new norms bounded; lookup 1, 70: the changes read a row or two at a time;
     # extra 0: every row not proven computed exactly, 2, 64: some or most from their few rows left out
-    for (module, name), value in zip(constants, (margin, tried, lookup, extra), strict=True):
-        setattr(module, name, value)
-    try:
-        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
-        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
-    finally:
-        for (module, name), value in zip(constants, original, strict=True):
-            setattr(module, name, value)
-    expected = dense_neighbours(kept, neighbors, shrinkage)
-    np.testing.assert_array_equal(found.values, expected.values)
-    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+    constants = {
+        (neighbours, "CANDIDATE_MARGIN"): margin,
+        (neighbours, "TRIED_PAIRS"): tried,
+        (neighbours_without, "LOOKUP_CELLS"): lookup,
+        (neighbours_without, "EXTRA_ROWS"): extra,
+    }
+    assert_emptied_fit_is_exact(fuller, sparse.csr_matrix(kept), neighbors, shrinkage, constants)
 
 
 @settings(max_examples=30, deadline=None)
@@ -144,16 +158,8 @@ def test_rows_not_proven_after_emptying_are_completed_from_their_few_rows_left_o
     fuller = (rng.random(shape) < density) * rng.integers(1, counts + 1, shape) * scale
     kept = fuller * (rng.random(shape) >= share)
     fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
-    original = neighbours_without.EXTRA_ROWS
-    neighbours_without.EXTRA_ROWS = extra
-    try:
-        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
-        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
-    finally:
-        neighbours_without.EXTRA_ROWS = original
-    expected = dense_neighbours(kept, neighbors, shrinkage)
-    np.testing.assert_array_equal(found.values, expected.values)
-    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+    constants = {(neighbours_without, "EXTRA_ROWS"): extra}
+    assert_emptied_fit_is_exact(fuller, kept, neighbors, shrinkage, constants)
 
 
 @settings(max_examples=200, deadline=None)
@@ -176,17 +182,8 @@ def test_a_row_left_out_of_its_own_candidates_is_never_its_own_neighbour(
     fuller = (rng.random(shape) < 0.6) * rng.integers(1, 6, shape)
     kept = fuller * (rng.random(shape) >= 0.2)
     fuller, kept = (sparse.csr_matrix(matrix.astype(np.float32)) for matrix in (fuller, kept))
-    original = neighbours.CANDIDATE_MARGIN
-    neighbours.CANDIDATE_MARGIN = margin
-    try:
-        candidates, _ = neighbours.candidates_and_neighbours(fuller, neighbors, shrinkage)
-        candidates = replace(candidates, reach=candidates.reach * loosened)
-        found = neighbours_without.top_similar_without(candidates, kept, fuller - kept, neighbors, shrinkage)
-    finally:
-        neighbours.CANDIDATE_MARGIN = original
-    expected = dense_neighbours(kept, neighbors, shrinkage)
-    np.testing.assert_array_equal(found.values, expected.values)
-    np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+    constants = {(neighbours, "CANDIDATE_MARGIN"): margin}
+    assert_emptied_fit_is_exact(fuller, kept, neighbors, shrinkage, constants, loosened)
 
 
 @settings(max_examples=100, deadline=None)
