@@ -420,8 +420,9 @@ def test_popularity_by_segment_recommends_the_users_favourite_genre_first():
 
 
 def test_a_segment_without_an_item_table_is_a_clear_error():
-    """segment names a column of the item table: without one, the error says what is needed."""
-    with pytest.raises(StepError, match=r"segment = 'genre' needs an item table"):
+    """segment names a column of the item table: without one, the error says what is needed, and that
+    removing segment ranks by popularity alone."""
+    with pytest.raises(StepError, match=r"segment = 'genre' needs an item table .*; or remove segment"):
         popularity.build(TASK, 0, segment="genre").fit(interactions([("a", "x"), ("b", "y")]), PLAIN)
 
 

@@ -39,7 +39,7 @@ def check_segment(segment: str | None, columns: Columns, items: pd.DataFrame | N
     has = f"; it has: {', '.join(map(str, items.columns))}" if items is not None else ""
     raise StepError(
         f"[models.rules] segment = {segment!r} needs an item table ([data] items) "
-        f"with columns {columns.item!r} and {segment!r}{has}"
+        f"with columns {columns.item!r} and {segment!r}{has}; or remove segment to rank by popularity alone"
     )
 
 
