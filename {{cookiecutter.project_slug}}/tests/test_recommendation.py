@@ -185,6 +185,26 @@ def test_a_missing_item_table_names_the_items_setting(tmp_path):
         read_items({"items": missing}, read_files)
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"item": ["m0001", "m0002"], "title": ["One", "Two"]},  # the sample's ids, not this log's
+        {"movieId": ["x", "y"], "title": ["Ex", "Why"]},  # no column named as the log's items
+    ],
+)
+def test_an_item_table_of_another_log_stops_training_and_says_how_to_mend_it(tmp_path, table):
+    """The sample's item table, left in [data] items once `source` points at another log, would give every
+    segment, filter and title nothing: training stops and says to point it at this log's table, or remove
+    it."""
+    path = tmp_path / "movies.csv"
+    pd.DataFrame(table).to_csv(path, index=False)
+    settings = {"columns": {"user": "user", "item": "item", "rating": None, "time": None}, "items": str(path)}
+    model = popularity.build(TASK, 0, validate=False)
+    mend = r": point \[data\] items at this log's item table, or remove it$"
+    with pytest.raises(StepError, match=r"^\[data\] items.*" + mend):
+        task.fit(model, interactions([("a", "x"), ("b", "y")]), {**settings, "k": 1, "holdout": "random"})
+
+
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
     with pytest.raises(StepError, match=r'\[features\] holdout = "last" needs \[data\] time'):
         interaction_log.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")

@@ -32,6 +32,22 @@ def read_items(settings: Mapping[str, Any], read_files: Callable[[str], pd.DataF
     return items
 
 
+def check_joins(items: pd.DataFrame | None, item: str, log_items: pd.Series) -> None:
+    """An item table describes the log's items: one without the log's item column, or with none of its
+    items, is another log's (the sample's, left in config.toml once `source` points elsewhere), and every
+    segment, filter and title taken from it would be silently empty; the error says how to mend it."""
+    if items is None:
+        return
+    mend = "point [data] items at this log's item table, or remove it"
+    if item not in items.columns:
+        has = ", ".join(map(str, items.columns))
+        raise StepError(
+            f"[data] items has no {item!r} column to join the log's items on (it has: {has}): {mend}"
+        )
+    if not items[item].isin(log_items.unique()).any():
+        raise StepError(f"[data] items: none of its {item!r} values is an item of the log: {mend}")
+
+
 def item_names(items: pd.DataFrame | None, item: str) -> dict[Any, Any]:
     """Each item's title (or name) from the item table, when it has one; else nothing (ids stand)."""
     named = [column for column in NAME_COLUMNS if items is not None and column in items.columns]

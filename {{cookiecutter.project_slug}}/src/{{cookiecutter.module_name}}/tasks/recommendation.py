@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..bootstrap import RESAMPLES, Scores, bootstrap
-from ..item_table import read_items
+from ..item_table import check_joins, read_items
 from ..metrics import METRICS
 from .cleanup_step import Cleanup
 from .interaction_columns import columns_of
@@ -56,8 +56,9 @@ def fit(model: Any, rows: pd.DataFrame, settings: Mapping[str, Any]) -> None:
     """Fit a recommender on the training interactions, for the holdout and k it will be judged on."""
     from ..sources.local import read_files  # here: the clean and split steps read no item table
 
-    items = read_items(settings, read_files)
-    model.fit(rows, columns_of(settings), items, settings["k"], settings["holdout"])
+    items, columns = read_items(settings, read_files), columns_of(settings)
+    check_joins(items, columns.item, rows[columns.item])
+    model.fit(rows, columns, items, settings["k"], settings["holdout"])
 
 
 def curves(hits: np.ndarray, relevant: np.ndarray) -> dict[str, list[float]]:
