@@ -56,6 +56,24 @@ def test_a_latin1_file_with_a_trailing_page_reads_with_encoding_and_skip(tmp_pat
     assert len(frame) == 3 and "skipped 1 line(s)" in capsys.readouterr().out
 
 
+def test_a_spreadsheets_blank_rows_are_left_out_and_counted_and_whole_numbers_stay_whole(tmp_path, capsys):
+    """Lines of only separators (a spreadsheet's empty rows saved as CSV, here with the old Mac line ends
+    some spreadsheets write) are no rows: left out and counted, and the ids beside them stay integers
+    (read with the blanks, a column with a missing value is a column of floats)."""
+    frame = read(b"user,item,rating\r1,10,4\r,,\r2,11,5\r,,\r,,\r", tmp_path)
+    assert frame.to_dict("list") == {"user": [1, 2], "item": [10, 11], "rating": [4, 5]}
+    assert frame["user"].dtype == "int64"
+    assert "left out 3 empty row(s) of 'people.csv'" in capsys.readouterr().out
+
+
+def test_blank_rows_beside_skipped_lines_are_left_out_too(tmp_path, capsys):
+    """With a line skipped ([data] bad_lines = "skip"), the blank rows are still left out and counted."""
+    frame = read(b"user,item\n1,10\n,\n2,11,12\n3,12\n", tmp_path, bad_lines="skip")
+    assert frame["user"].tolist() == [1, 3] and frame["item"].tolist() == [10, 12]
+    out = capsys.readouterr().out
+    assert "skipped 1 line(s)" in out and "left out 1 empty row(s)" in out
+
+
 def test_a_line_with_too_many_fields_is_named_and_skipped_on_request(tmp_path, capsys):
     """A row with an extra field stops the read at its line number; with skip it is left out and named."""
     broken = b"a,b\n1,2\n3,4,5\n6,7\n"

@@ -24,9 +24,11 @@ from .text import (
     SKIP_HINT,
     TextOptions,
     decodable_lines,
+    empty_rows,
     in_original,
     is_markup_row,
     line_at,
+    line_end,
     line_numbers,
     looks_like_markup,
     pandas_read,
@@ -61,6 +63,8 @@ def records_frame(document: Any, records_path: str, where: str) -> pd.DataFrame:
     return pd.json_normalize(records)
 
 
+# Delimited text: the bytes looked at for its line end, when a file is read again without its empty rows.
+START_BYTES = 65536
 # Text formats read front to back: a local file of these shows a bar of the bytes read.
 STREAMED = ("jsonl",)
 # Delimited text (read_delimited below, with text.py's helpers) -> its separator.
@@ -125,7 +129,33 @@ def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: 
             else "has more fields than the header"
         )
         raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
-    return without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
+    frame = without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
+    return without_empty_rows(frame, source, sep, options, where, read_whole=not (removed or skipped))
+
+
+def without_empty_rows(
+    frame: pd.DataFrame, source: Path | bytes, sep: str, options: TextOptions, where: str, read_whole: bool
+) -> pd.DataFrame:
+    """The frame without a spreadsheet's empty rows (lines of only separators), saying how many: read
+    again without those lines when every line was read (`read_whole`: then row i is line i + 1), so that
+    the columns they made floats (a missing value has no integer) are whole numbers again."""
+    empty = empty_rows(frame)
+    if not len(empty):
+        return frame
+    print(f"  left out {len(empty)} empty row(s) of {where}: no value in any column")
+    if read_whole:
+        reader = {"skiprows": set((empty + 1).tolist())}
+        if isinstance(source, Path):
+            with source.open("rb") as file:
+                reader["lineterminator"] = line_end(file.read(START_BYTES))
+            with reading(source) as file:
+                again, _ = pandas_read(file, sep, options, **reader)
+        else:
+            reader["lineterminator"] = line_end(source[:START_BYTES])
+            again, _ = pandas_read(io.BytesIO(source), sep, options, **reader)
+        if len(again) == len(frame) - len(empty) and not len(empty_rows(again)):
+            return again
+    return frame.drop(index=frame.index[empty]).reset_index(drop=True)
 
 
 def last_line_number(source: Path | bytes) -> int:

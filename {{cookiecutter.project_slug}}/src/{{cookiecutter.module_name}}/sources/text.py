@@ -4,8 +4,10 @@
 reported by its line number and the bytes themselves (escaped, never the whole line). Lines
 that are not rows of the table (too many fields, undecodable bytes, a browser's HTML saved at
 the end) stop the snapshot with their line number, or with `[data] bad_lines = "skip"` are left
-out and counted, with the first few line numbers printed. The fast path is pandas' own reader;
-the file is read again line by line only to explain or skip what it could not read.
+out and counted, with the first few line numbers printed. A spreadsheet's empty rows, saved as
+lines of only separators (",,"), are left out and counted, and the file read again without them,
+so a column of whole numbers stays whole. The fast path is pandas' own reader; the file is read
+again only to explain or skip what it could not read.
 
 This module holds the options and the line by line helpers (no import of the package);
 formats.py's `read_delimited` reads the text with them and says what stops it.
@@ -17,8 +19,9 @@ import re
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 
 # Line numbers shown of the lines skipped; the count covers them all.
@@ -88,13 +91,16 @@ def decodable_lines(content: bytes, encoding: str) -> tuple[bytes, list[int]]:
     return b"".join(kept), removed
 
 
-def pandas_read(buffer: BinaryIO, sep: str, options: TextOptions) -> tuple[pd.DataFrame, list[int]]:
-    """pandas' reading of the text, and (skipping) the numbers of the lines it skipped."""
+def pandas_read(
+    buffer: BinaryIO, sep: str, options: TextOptions, **reader: Any
+) -> tuple[pd.DataFrame, list[int]]:
+    """pandas' reading of the text (`reader`: more of read_csv's settings), and (skipping) the numbers of
+    the lines it skipped."""
     skip = options.bad_lines == "skip"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(
-            buffer, sep=sep, encoding=options.encoding, on_bad_lines="warn" if skip else "error"
+            buffer, sep=sep, encoding=options.encoding, on_bad_lines="warn" if skip else "error", **reader
         )
     skipped = [int(n) for warning in caught for n in re.findall(r"Skipping line (\d+)", str(warning.message))]
     return frame, sorted(skipped)
@@ -103,3 +109,18 @@ def pandas_read(buffer: BinaryIO, sep: str, options: TextOptions) -> tuple[pd.Da
 def line_at(content: bytes, number: int) -> bytes:
     lines = content.splitlines()
     return lines[number - 1] if 0 < number <= len(lines) else b""
+
+
+def line_end(start: bytes) -> str | None:
+    """The line end to tell pandas, from the `start` of a text: "\\r" for a text whose lines end in it
+    alone (old Macs, some spreadsheets), which pandas' reader splits alike but counts as one line."""
+    return "\r" if b"\r" in start and b"\n" not in start else None
+
+
+def empty_rows(frame: pd.DataFrame) -> np.ndarray:
+    """The positions of the rows with no value at all (a spreadsheet's empty rows): only the rows whose
+    first field is missing are looked at whole, so a table without them costs one column's check."""
+    if not frame.shape[1]:
+        return np.empty(0, np.int64)
+    maybe = np.flatnonzero(frame.iloc[:, 0].isna().to_numpy())
+    return maybe[frame.iloc[maybe].isna().all(axis=1).to_numpy()] if len(maybe) else maybe
