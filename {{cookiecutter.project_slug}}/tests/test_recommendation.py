@@ -205,6 +205,15 @@ def test_an_item_table_of_another_log_stops_training_and_says_how_to_mend_it(tmp
         task.fit(model, interactions([("a", "x"), ("b", "y")]), {**settings, "k": 1, "holdout": "random"})
 
 
+def test_whole_number_ids_that_a_missing_id_made_floats_are_integers_again_after_cleanup():
+    """Read with a missing id, a column of whole-number ids is floats (276725.0); once cleanup drops the rows
+    without an id, they are the integers the source wrote, and other ids are left as they are."""
+    frame = pd.DataFrame({"user": [276725.0, None, 7.0], "item": [1.5, 2.5, 3.5], "rating": [1.0, 2.0, 3.0]})
+    kept = interaction_log.drop_missing_ids(frame, Columns("user", "item", "rating"))
+    assert kept["user"].tolist() == [276725, 7] and kept["user"].dtype == "int64"
+    assert kept["item"].tolist() == [1.5, 3.5] and kept["rating"].dtype == "float64"
+
+
 def test_holding_out_the_last_interactions_without_a_time_column_says_what_to_set():
     with pytest.raises(StepError, match=r'\[features\] holdout = "last" needs \[data\] time'):
         interaction_log.split_users(interactions([("a", "x"), ("a", "y")]), PLAIN, holdout="last")

@@ -4,7 +4,8 @@ that `[data]` names (interaction_columns.py).
 Cleanup, in this order: drop rows without a user or an item; collapse repeated (user, item)
 interactions into one row. With `rating_kind = "count"` the rating is a count or weight
 (plays, purchases) and the repeats' ratings are summed; with `"rating"` it is an explicit
-rating and the latest row is kept (by time, else the last in the file). Ids are never changed.
+rating and the latest row is kept (by time, else the last in the file). Ids are never changed
+(whole-number ids that a missing one made floats are integers again).
 
 Split: for every user with at least `min_interactions` (and at least 2) interactions,
 max(1, round(test_size * n)) of their n interactions are held out, never all of them: chosen
@@ -53,9 +54,21 @@ def check_columns(frame: pd.DataFrame, columns: Columns) -> None:
 
 
 def drop_missing_ids(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
-    """Rows with both ids, once every column named in [data] is known to be there."""
+    """Rows with both ids, once every column named in [data] is known to be there; an id column of whole
+    numbers that a missing id made floats when it was read (276725.0) is integers again, as written (and
+    as Spark reads it), so recommendations and submissions carry the ids the source has."""
     check_columns(frame, columns)
-    return frame.dropna(subset=[columns.user, columns.item])
+    kept = frame.dropna(subset=[columns.user, columns.item])
+    whole = [name for name in (columns.user, columns.item) if whole_floats(kept[name])]
+    return kept.astype(dict.fromkeys(whole, np.int64)) if whole else kept
+
+
+def whole_floats(values: pd.Series) -> bool:
+    """Floats that are all whole numbers within float64's exact integers (no missing value among them)."""
+    if not pd.api.types.is_float_dtype(values) or values.hasnans:
+        return False
+    numbers = values.to_numpy()
+    return bool(np.all(np.abs(numbers) < 2**53) and np.all(numbers == np.floor(numbers)))
 
 
 def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str = "rating") -> pd.DataFrame:
