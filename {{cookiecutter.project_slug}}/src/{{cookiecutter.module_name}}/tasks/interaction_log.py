@@ -64,8 +64,8 @@ def drop_missing_ids(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
 
 
 def whole_floats(values: pd.Series) -> bool:
-    """Floats that are all whole numbers within float64's exact integers (no missing value among them)."""
-    if not pd.api.types.is_float_dtype(values) or values.hasnans:
+    """Floats that are all whole numbers within float64's exact integers (a missing value is neither)."""
+    if not pd.api.types.is_float_dtype(values):
         return False
     numbers = values.to_numpy()
     return bool(np.all(np.abs(numbers) < 2**53) and np.all(numbers == np.floor(numbers)))
