@@ -217,6 +217,37 @@ def test_the_record_counts_the_column_names_stripped_of_spaces():
     assert (report[0].name, report[0].note) == ("strip column names", "2 renamed")
 
 
+def test_text_values_lose_the_spaces_around_them_and_spaces_alone_are_missing():
+    """A CSV written `39, Private` reads ' Private': cleanup makes it Private (the word the API, the app and a
+    submission would send), target included; a cell of spaces is a gap; the step's note names the columns."""
+    frame = pd.DataFrame(
+        {"label": [" a", "b "] * 15, "work": [" Private", "State-gov ", "  "] * 10, "x": range(30)}
+    )
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert set(cleaned["label"]) == {"a", "b"} and set(cleaned["work"]) == {"Private", "State-gov"}
+    assert len(cleaned) == 20  # the ten cells of spaces were gaps: their rows dropped
+    assert ("strip spaces around text values", "2 column(s): label, work") in [
+        (step.name, step.note) for step in report
+    ]
+
+
+def test_labels_with_spaces_around_them_are_compared_as_cleanup_wrote_them():
+    """Kept and removed rows of the same classes, written ' a' and ' b', raise no warning of unlike rows."""
+    before = pd.DataFrame({"label": [" a", " b"] * 30, "x": [None if i % 3 == 1 else i for i in range(60)]})
+    after, _ = conftest.clean_table(before, "label")
+    settings = {"target": "label", "task": "classification", "max_target_shift": 0.25}
+    assert len(after) == 40 and classification.kept_unlike_removed(before, after, settings) == ""
+
+
+def test_text_already_without_spaces_and_mixed_columns_are_left_as_they_are():
+    """Only all-text columns are stripped, and a table with nothing to strip gets no note."""
+    mixed = pd.Series([" 1", 2, " three"] * 10, dtype=object)
+    frame = pd.DataFrame({"label": ["a", "b", "c"] * 10, "mixed": mixed, "x": range(30)})
+    cleaned, report = conftest.clean_table(frame, "label", drop_duplicates=False)
+    assert cleaned["mixed"].tolist() == mixed.tolist()
+    assert ("strip spaces around text values", "") in [(step.name, step.note) for step in report]
+
+
 def test_cleanup_keeps_dates_and_numbers_as_they_are():
     """Only text columns are read as numbers: a date column stays dates, a number column numbers."""
     days = pd.date_range("2024-01-01", periods=30)

@@ -618,6 +618,16 @@ def test_an_unseen_category_is_accepted_and_reported(api, project, rows):
     assert answer.json()["predictions"] == saved_model(project, "knn").predict(row).tolist()
 
 
+def test_a_category_sent_with_spaces_around_it_is_that_category(api, project, rows):
+    """Cleanup trained on text without the spaces around it: a request's ' value ' is predicted as value."""
+    column = first_text_column(rows)
+    row = rows.head(1)
+    spaced = row.assign(**{column: f"  {row[column].iloc[0]} "})
+    answer = api.post("/predict", json={"rows": as_json(spaced), "model": "knn"}).json()
+    assert answer["unseen"] == []
+    assert answer["predictions"] == saved_model(project, "knn").predict(row).tolist()
+
+
 @pytest.fixture(scope="module")
 def valid_body(rows) -> dict:
     return {"rows": as_json(rows.head(1))}

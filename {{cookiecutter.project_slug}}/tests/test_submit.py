@@ -60,6 +60,14 @@ def test_categories_never_seen_in_training_get_one_line_each(trained):
     assert written["prediction"].notna().all()
 
 
+def test_text_with_spaces_around_it_is_the_category_cleanup_trained_on(trained):
+    """A source written `a, blue` gives ' blue': it is predicted as blue is, not as a category never seen."""
+    model, train = trained
+    spaced, notes = submission(model, unlabeled(colour=[" blue", "red ", " blue "]), train, SETTINGS)
+    plain, _ = submission(model, unlabeled(), train, SETTINGS)
+    assert notes == [] and spaced.equals(plain)
+
+
 def test_numbers_stored_as_text_are_read_as_the_training_numbers(trained):
     """A numeric training column read as text ("1.0", "n/a") is numbers again, the stray text missing."""
     model, train = trained

@@ -113,8 +113,13 @@ class Table:
             Unseen(row=position, column=name, value=str(row[name]))
             for position, row in enumerate(rows)
             for name, known in self.categories.items()
-            if row[name] is not None and str(row[name]) not in known
+            if not is_gap(row[name]) and str(row[name]).strip() not in known
         ]
+
+
+def is_gap(value: Any) -> bool:
+    """None, or text of spaces alone: cleanup made such a cell missing in the training rows."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def missing(rows: Rows) -> list[Cell]:
@@ -122,7 +127,7 @@ def missing(rows: Rows) -> list[Cell]:
         Cell(row=position, column=name)
         for position, row in enumerate(rows)
         for name, value in row.items()
-        if value is None
+        if is_gap(value)
     ]
 
 

@@ -2,12 +2,13 @@
 
 Cleanup is dropna-first, the least cleaning that can work, every step reported. After the column
 names are stripped the steps run in this order and each returns a new frame (the input is never
-modified): read numbers stored as text (a column of numbers with a stray word becomes numeric, the
-stray values missing); treat infinite and overflowing numbers as missing; drop rows whose target is
-missing; drop columns that are mostly empty; drop rows with any missing value; drop duplicate rows
-(`[clean] drop_duplicates = false` turns that off). There is no imputation: if dropping loses too
-much, a warning (or the error) names the step that did it, so the team can fix that column rather
-than guess values.
+modified): strip the spaces around text values (a CSV written `39, Private` reads ' Private', which
+a request for `Private` would never match); read numbers stored as text (a column of numbers with a
+stray word becomes numeric, the stray values missing); treat infinite and overflowing numbers as
+missing; drop rows whose target is missing; drop columns that are mostly empty; drop rows with any
+missing value; drop duplicate rows (`[clean] drop_duplicates = false` turns that off). There is no
+imputation: if dropping loses too much, a warning (or the error) names the step that did it, so the
+team can fix that column rather than guess values.
 """
 
 from __future__ import annotations
@@ -44,6 +45,27 @@ def share_of_numbers(column: pd.Series) -> float:
     if present.map(lambda value: isinstance(value, bool)).any():
         return 0.0
     return float(pd.to_numeric(present, errors="coerce").notna().mean())
+
+
+def stripped_text(column: pd.Series) -> pd.Series:
+    """A text column's values without the spaces around them, a value of spaces alone missing (as an
+    empty cell is); the column itself when no value changes or it is not all text."""
+    text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
+    present = column.dropna()
+    if not text or present.empty or pd.api.types.infer_dtype(present, skipna=False) != "string":
+        return column
+    stripped = column.str.strip()
+    if not (stripped != column)[column.notna()].any():
+        return column
+    return stripped.mask(stripped == "")
+
+
+def strip_text_values(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Every text column's values without the spaces around them; a note naming the columns changed."""
+    columns = {name: frame[name] for name in frame.columns}
+    changed = {name: new for name, old in columns.items() if (new := stripped_text(old)) is not old}
+    note = f"{len(changed)} column(s): {', '.join(map(str, changed))}" if changed else ""
+    return frame.assign(**changed), note
 
 
 def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -177,6 +199,7 @@ def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
         else []
     )
     return [
+        Cleanup("strip spaces around text values", strip_text_values),
         Cleanup("read numbers stored as text", read_numbers_stored_as_text),
         Cleanup("treat infinite or overflowing numbers as missing", treat_overflowing_as_missing),
         Cleanup(
@@ -208,7 +231,8 @@ def kept_unlike_removed(before: pd.DataFrame, after: pd.DataFrame, settings: Map
     """A warning when the target of the rows cleanup kept differs from the removed rows' by more than
     `[clean] max_target_shift` (see missing.target_shift); "" when it does not."""
     target = settings["target"]
-    removed = before[target].drop(index=after.index, errors="ignore").dropna()
+    # the removed rows' labels as cleanup writes the kept ones' (' yes' is yes)
+    removed = stripped_text(before[target]).drop(index=after.index, errors="ignore").dropna()
     shift = target_shift(after[target], removed, settings["task"], settings["max_target_shift"])
     if not shift:
         return ""
@@ -220,7 +244,9 @@ def kept_unlike_removed(before: pd.DataFrame, after: pd.DataFrame, settings: Map
 
 
 def as_training_types(frame: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
-    """Rows scored after training (a submission, an API request) with the columns that are numbers in
-    training read as numbers here too (other values made missing)."""
+    """Rows scored after training (a submission, an API request) as cleanup left the training rows: text
+    without the spaces around it, and the columns that are numbers in training read as numbers here too
+    (other values made missing)."""
+    frame, _ = strip_text_values(frame)
     numeric = [name for name in train.columns if name in frame and pd.api.types.is_numeric_dtype(train[name])]
     return frame.assign(**{name: pd.to_numeric(frame[name], errors="coerce") for name in numeric})
