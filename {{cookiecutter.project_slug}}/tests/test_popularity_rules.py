@@ -56,6 +56,18 @@ def test_on_validation_the_chosen_rule_is_never_worse_than_plain_popularity():
     assert tried[(model.window_, model.segment_)] == max(tried.values()) >= tried[(None, None)]
 
 
+def test_a_log_without_times_tries_no_window():
+    """Without a [data] time column a window counts all time again: only the segment is tried, and the
+    description lists no window (a play-count log has no times)."""
+    log, items = long_log()
+    untimed = popularity.build("recommendation", 0, window_days=[90, 365], segment="genres")
+    model = untimed.fit(
+        log.drop(columns="time"), Columns("user", "item", "rating"), items, k=10, holdout="random"
+    )
+    assert set(model.validation_ndcg_) == {(None, None), (None, "genres")}
+    assert "days" not in model.describe()
+
+
 def test_rules_chosen_over_two_settings_have_no_single_validation_curve():
     """Window and segment are two parameters: no one curve reads them, so none is kept or drawn
     (item-KNN's neighbour counts are one, and have theirs)."""

@@ -6,7 +6,7 @@ table and `segment` naming one of its columns (e.g. "genre"), each user first ge
 popular unseen items of the segment they had most of, then the most popular of the rest. A
 multi-valued attribute ("Adventure|Animation", see attributes.py) puts an item in each of its values.
 
-Which window (none, or each of `window_days`) and whether to use the segment are chosen by
+Which window (none, or each of `window_days` when the log has times) and the segment are chosen by
 NDCG@k on a validation split of the training log (models/validation.py), as item-KNN chooses its
 neighbours; plain all-time popularity is among the candidates, so the rule chosen is never worse
 than it on validation. `validate = false` uses the first window and the segment as given.
@@ -64,17 +64,17 @@ class Popularity(Recommender):
         self.validation_size = validation_size
         self.validation_users = validation_users
 
-    def candidates(self) -> list[tuple[float | None, str | None]]:
-        """The (window, segment) pairs to try, simplest first: plain popularity, then each window and
-        segment."""
+    def candidates(self, timed: bool) -> list[tuple[float | None, str | None]]:
+        """The (window, segment) pairs to try, simplest first: plain popularity, then each window (if the
+        log is `timed`: a window of a log without times counts all time again) and segment."""
         if not self.validate:
             return [(windows(self.window_days)[0], self.segment)]
-        tried = [None, *(days for days in windows(self.window_days) if days)]
+        tried = [None, *(days for days in windows(self.window_days) if days and timed)]
         return list(itertools.product(dict.fromkeys(tried), dict.fromkeys([None, self.segment])))
 
     def learn(self, train: pd.DataFrame, columns: Columns, items: pd.DataFrame | None) -> None:
         check_segment(self.segment, columns, items)
-        candidates = self.candidates()
+        candidates = self.candidates(columns.time is not None)
         self.validation_ndcg_ = self.choose(train, columns, items, candidates) if len(candidates) > 1 else {}
         # the first best: on a tie the simpler rule
         tried = self.validation_ndcg_
