@@ -230,6 +230,26 @@ def test_a_missing_marker_rebuilds_that_step_and_what_follows(spark_data_copy):
     assert planned_outputs(spark_data_copy) == set()
 
 
+def test_a_log_without_a_header_row_reads_on_spark_named_by_columns(spark, holdout, tmp_path):
+    """A MovieLens-100k-style log (tab-separated, no header row) with `[data] columns`: every line is a row,
+    named in order; names unlike the fields in number are one clear error, as with pandas."""
+    sources = importlib.import_module(f"{MODULE}.sources")
+    read_source = importlib.import_module(f"{MODULE}.spark.snapshot").read_source
+    path = tmp_path / "u.data"
+    path.write_text("196\t242\t3\t881250949\n186\t302\t3\t891717742\n22\t377\t1\t878887116\n")
+    names = ["user", "item", "rating", "timestamp"]
+    settings = sources.DataSettings(source=str(path), format="tsv", columns=names)
+    rows = read_source(spark, settings).toPandas()
+    assert rows.to_dict("list") == {
+        "user": [196, 186, 22],
+        "item": [242, 302, 377],
+        "rating": [3, 3, 1],
+        "timestamp": [881250949, 891717742, 878887116],
+    }
+    with pytest.raises(importlib.import_module(f"{MODULE}.errors").StepError, match="names 3 column"):
+        read_source(spark, sources.DataSettings(source=str(path), format="tsv", columns=names[:3]))
+
+
 def test_the_spark_snapshot_is_read_only(spark_data_project):
     """No one can write the snapshot's files (Parquet parts, marker, description); `make` never rewrites them."""
     snapshot = spark_data_project / "data" / "raw" / "snapshot.parquet"

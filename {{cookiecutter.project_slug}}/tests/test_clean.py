@@ -71,6 +71,15 @@ def test_missing_target_column_is_a_clear_error(small_frame):
         conftest.clean_table(small_frame, "specie")
 
 
+def test_a_missing_target_among_names_that_are_numbers_says_how_to_name_a_headerless_files_columns():
+    """A file without a header row reads its first row as the names: the error says to set [data] columns and
+    does not echo that row's values."""
+    first_row = pd.DataFrame(columns=["39", "State-gov", "77516"], data=[[50, "Private", 83311]] * 3)
+    with pytest.raises(StepError, match=r"column names include numbers: .* \[data\] columns = ") as error:
+        conftest.clean_table(first_row, "income")
+    assert "77516" not in str(error.value) and "State-gov" not in str(error.value)
+
+
 def test_too_few_rows_names_the_step_that_removed_them():
     frame = pd.DataFrame({"label": ["a", "b"] * 20, "x": [np.nan] * 39 + [1.0]})
     cleaned, report = conftest.clean_table(frame, "label", max_missing_fraction=1.0, max_removed_share=1.0)

@@ -1,4 +1,5 @@
-"""CSV files as downloaded: another encoding, lines that are not rows, a browser's HTML at the end."""
+"""CSV files as downloaded: another encoding, lines that are not rows, a browser's HTML at the end, no
+header row."""
 
 from pathlib import Path
 
@@ -91,11 +92,44 @@ def test_many_skipped_lines_show_the_first_few_numbers_and_the_count(tmp_path, c
     assert "skipped 12 line(s)" in out and "lines 3, 5, 7, 9, 11 and 7 more" in out
 
 
+def test_a_file_without_a_header_row_has_every_line_a_row_named_by_columns(tmp_path):
+    """`[data] columns` names the fields of a file that has no header row (the census-income table as
+    published): its first line is a row like the others, not the column names."""
+    frame = read(b"39,State-gov,77516\n50,Self-emp,83311\n", tmp_path, names=("age", "work", "weight"))
+    assert frame.to_dict("list") == {
+        "age": [39, 50],
+        "work": ["State-gov", "Self-emp"],
+        "weight": [77516, 83311],
+    }
+
+
+@pytest.mark.parametrize("names", [("age", "work"), ("age", "work", "weight", "income")])
+def test_columns_naming_fewer_or_more_columns_than_the_fields_is_a_clear_error(tmp_path, names):
+    """A name too few would shift every value into the wrong column, one too many leave a column empty."""
+    message = f"columns names {len(names)} column\\(s\\) but the rows of .* have 3 fields"
+    with pytest.raises(StepError, match=message):
+        read(b"39,State-gov,77516\n50,Self-emp,83311\n", tmp_path, names=names)
+
+
+def test_blank_rows_without_a_header_row_are_left_out_and_whole_numbers_stay_whole(tmp_path):
+    """Blank lines are found at their own line numbers when no header comes first: the ids stay integers."""
+    frame = read(b"1,10\n,\n2,11\n,\n", tmp_path, names=("user", "item"))
+    assert frame.to_dict("list") == {"user": [1, 2], "item": [10, 11]} and frame["user"].dtype == "int64"
+
+
+def test_columns_for_a_format_that_names_its_own_is_refused(tmp_path):
+    """A Parquet file names its columns: `[data] columns` there is a mistake, said before anything is read."""
+    with pytest.raises(StepError, match="parquet files name their own: remove it"):
+        parse(tmp_path / "log.parquet", "parquet", "'log.parquet'", text=TextOptions(names=("user", "item")))
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [
         ({"encoding": "klingon"}, "encoding 'klingon' is not an encoding Python knows"),
         ({"bad_lines": "ignore"}, 'bad_lines must be "error" or "skip"'),
+        ({"columns": "age, work"}, "columns must be a list of column names"),
+        ({"columns": ["age", "age"]}, "columns names a column twice"),
     ],
 )
 def test_unknown_encodings_and_bad_lines_values_are_refused(values, message):

@@ -128,7 +128,7 @@ def test_a_named_column_missing_from_the_log_names_the_setting_and_the_columns()
     with pytest.raises(
         StepError,
         match=r"\[data\] time = 'time' is not a column of the interactions; "
-        r"columns: user, item, rating",
+        r"its columns are: user, item, rating",
     ):
         interaction_log.drop_missing_ids(frame, TIMED)
 

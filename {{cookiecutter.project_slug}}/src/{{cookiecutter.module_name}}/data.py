@@ -55,7 +55,7 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         # what snapshot.json records, so that `invoke fetch` can tell "unchanged" without downloading
         frame.attrs["objects"] = objects
     else:
-        text = TextOptions(settings.encoding, settings.bad_lines)
+        text = TextOptions(settings.encoding, settings.bad_lines, tuple(settings.columns))
         frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)
     if not settings.query:
         return frame

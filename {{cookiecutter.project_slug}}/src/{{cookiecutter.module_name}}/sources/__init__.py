@@ -80,6 +80,7 @@ class DataSettings:
     follow_redirects: str = "same-origin"
     encoding: str = "utf-8"  # a file's text encoding (csv, tsv)
     bad_lines: str = "error"  # "skip": leave out the lines of a file that are not rows of its table
+    columns: list[str] = field(default_factory=list)  # a file without a header row: its column names
     storage_options: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -116,6 +117,11 @@ class DataSettings:
                 f'[data] encoding {settings.encoding!r} is not an encoding Python knows: try "utf-8", '
                 '"latin-1" or "cp1252"'
             )
+        names = settings.columns
+        if not isinstance(names, list) or not all(isinstance(name, str) and name.strip() for name in names):
+            raise StepError('[data] columns must be a list of column names: columns = ["age", "income"]')
+        if len(set(names)) < len(names):
+            raise StepError("[data] columns names a column twice: give each column its own name")
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
             raise StepError(

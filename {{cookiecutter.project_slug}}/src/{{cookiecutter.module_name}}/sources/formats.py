@@ -31,8 +31,10 @@ from .text import (
     line_end,
     line_numbers,
     looks_like_markup,
+    names_not_needed,
     pandas_read,
     undecodable,
+    unnamed_fields,
 )
 
 
@@ -83,6 +85,8 @@ def parse(
     how to read delimited text (its encoding, and its lines that do not parse)."""
     if fmt not in FORMATS:
         raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if text.names and fmt not in DELIMITED:
+        raise StepError(names_not_needed(fmt))
     try:
         if fmt in DELIMITED:
             return read_delimited(content, DELIMITED[fmt], text, where)
@@ -126,25 +130,33 @@ def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: 
         what = (
             "is HTML, not a row of the table (a web page saved with the data?)"
             if looks_like_markup(line_at(content, number))
-            else "has more fields than the header"
+            else f"has more fields than the {'first row' if options.names else 'header'}"
         )
         raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
+    frame = named(frame, options.names, where)
     frame = without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
     return without_empty_rows(frame, source, sep, options, where, read_whole=not (removed or skipped))
+
+
+def named(frame: pd.DataFrame, names: tuple[str, ...], where: str) -> pd.DataFrame:
+    """A table read without a header row with its columns named `names` (none: as its header named them)."""
+    if names and frame.shape[1] != len(names):
+        raise StepError(unnamed_fields(len(names), frame.shape[1], where))
+    return frame.set_axis(list(names), axis=1) if names else frame
 
 
 def without_empty_rows(
     frame: pd.DataFrame, source: Path | bytes, sep: str, options: TextOptions, where: str, read_whole: bool
 ) -> pd.DataFrame:
     """The frame without a spreadsheet's empty rows (lines of only separators), saying how many: read
-    again without those lines when every line was read (`read_whole`: then row i is line i + 1), so that
-    the columns they made floats (a missing value has no integer) are whole numbers again."""
+    again without those lines when every line was read (`read_whole`: then row i is line i + the first
+    row's), so that the columns they made floats (a missing value has no integer) are whole numbers again."""
     empty = empty_rows(frame)
     if not len(empty):
         return frame
     print(f"  left out {len(empty)} empty row(s) of {where}: no value in any column")
     if read_whole:
-        reader = {"skiprows": set((empty + 1).tolist())}
+        reader = {"skiprows": set((empty + options.first_row).tolist())}
         if isinstance(source, Path):
             with source.open("rb") as file:
                 reader["lineterminator"] = line_end(file.read(START_BYTES))
@@ -154,7 +166,7 @@ def without_empty_rows(
             reader["lineterminator"] = line_end(source[:START_BYTES])
             again, _ = pandas_read(io.BytesIO(source), sep, options, **reader)
         if len(again) == len(frame) - len(empty) and not len(empty_rows(again)):
-            return again
+            return again.set_axis(frame.columns, axis=1)
     return frame.drop(index=frame.index[empty]).reset_index(drop=True)
 
 

@@ -216,7 +216,7 @@ def read_objects(
             paths = download(system, objects, Path(folder), store_of(url))
             fmt = formats.pop()
             names = [f"{store_of(url)}://{item['key']}" for item in objects]
-            text = TextOptions(settings.encoding, settings.bad_lines)
+            text = TextOptions(settings.encoding, settings.bad_lines, tuple(settings.columns))
             frames = [
                 parse(path, fmt, repr(name), settings.records_path, settings.sheet, text)
                 for path, name in zip(paths, names, strict=True)

@@ -33,14 +33,37 @@ SKIP_HINT = 'or set [data] bad_lines = "skip" to leave such lines out'
 
 @dataclass(frozen=True)
 class TextOptions:
-    """How to read a delimited text file: its encoding, and what to do with lines that do not parse."""
+    """How to read a delimited text file: its encoding, what to do with lines that do not parse, and the
+    names of its columns when it has no header row (none: its first line names them)."""
 
     encoding: str = "utf-8"
     bad_lines: str = "error"
+    names: tuple[str, ...] = ()
+
+    @property
+    def first_row(self) -> int:
+        """The line (from 0) of the first row: after the header, if the file has one."""
+        return 0 if self.names else 1
 
 
 # Files as they should be: UTF-8, every line a row.
 PLAIN_TEXT = TextOptions()
+
+
+def unnamed_fields(names: int, fields: int, where: str) -> str:
+    """The error for `[data] columns` naming `names` columns of a table of `fields` fields."""
+    return (
+        f"[data] columns names {names} column(s) but the rows of {where} have {fields} fields: "
+        "name every field, in order"
+    )
+
+
+def names_not_needed(fmt: str) -> str:
+    """The error for `[data] columns` given for a `fmt` file, which names its own columns."""
+    return (
+        f"[data] columns names the columns of a CSV or TSV file without a header row; {fmt} files name "
+        "their own: remove it"
+    )
 
 
 def undecodable(lines: Iterable[bytes], encoding: str) -> tuple[int, bytes] | None:
@@ -95,12 +118,18 @@ def pandas_read(
     buffer: BinaryIO, sep: str, options: TextOptions, **reader: Any
 ) -> tuple[pd.DataFrame, list[int]]:
     """pandas' reading of the text (`reader`: more of read_csv's settings), and (skipping) the numbers of
-    the lines it skipped."""
+    the lines it skipped; without a header row (`options.names`), the columns are numbered."""
     skip = options.bad_lines == "skip"
+    header = {"header": None} if options.names else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
         frame = pd.read_csv(
-            buffer, sep=sep, encoding=options.encoding, on_bad_lines="warn" if skip else "error", **reader
+            buffer,
+            sep=sep,
+            encoding=options.encoding,
+            on_bad_lines="warn" if skip else "error",
+            **header,
+            **reader,
         )
     skipped = [int(n) for warning in caught for n in re.findall(r"Skipping line (\d+)", str(warning.message))]
     return frame, sorted(skipped)

@@ -14,9 +14,11 @@ from ..errors import StepError
 from ..files import write_json
 from ..sources import URL, DataSettings, format_of, kind
 from ..sources.credentials import environment, mask
+from ..sources.formats import DELIMITED
 from ..sources.local import matching_files
 from ..sources.objects import options_of
 from ..sources.settings_file import load_settings
+from ..sources.text import names_not_needed, unnamed_fields
 from . import session
 from .datasets import ORDER, checksum, columns_of, mark, with_file_order, write_folder
 from .storage import missing_filesystem, spark_path
@@ -90,13 +92,21 @@ def read_source(spark: Any, settings: DataSettings) -> DataFrame:
     fmt = format_of(path, settings.format)
     if fmt not in READ_OPTIONS:
         raise StepError(f'[data] engine = "spark" cannot read {fmt} files; convert them to Parquet or CSV')
+    if settings.columns and fmt not in DELIMITED:
+        raise StepError(names_not_needed(fmt))
+    # a file without a header row ([data] columns): its first line is a row too
+    options = {**READ_OPTIONS[fmt], **({"header": False} if settings.columns else {})}
     try:
-        return spark.read.format(SPARK_FORMAT.get(fmt, fmt)).options(**READ_OPTIONS[fmt]).load(path)
+        frame = spark.read.format(SPARK_FORMAT.get(fmt, fmt)).options(**options).load(path)
     except Exception as error:  # noqa: BLE001 (py4j's Java errors have no Python type of their own)
         jars_missing = missing_filesystem(error, path)
         if jars_missing is None:
             raise
         raise jars_missing from None
+    names = settings.columns
+    if names and len(frame.columns) != len(names):
+        raise StepError(unnamed_fields(len(names), len(frame.columns), repr(mask(settings.source))))
+    return frame.toDF(*names) if names else frame
 
 
 def snapshot(settings: DataSettings, spark_settings: Mapping[str, Any], output: Path) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
+from . import columns_of
 from .cleanup_step import Cleanup
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
@@ -123,8 +124,8 @@ def drop_missing_target(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     """Rows with a target, once the target is known to be a column with others to predict it from."""
     if target not in frame.columns:
         raise StepError(
-            f"target column {target!r} is not in the data; set [data] target in config.toml "
-            f"to one of: {', '.join(frame.columns)}"
+            f"target column {target!r} is not in the data; set [data] target in config.toml; "
+            + columns_of(frame)
         )
     check_has_features(frame, target)
     return frame.dropna(subset=[target])
