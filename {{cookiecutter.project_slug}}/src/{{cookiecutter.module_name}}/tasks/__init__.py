@@ -51,26 +51,6 @@ def strip_column_names(frame: pd.DataFrame) -> pd.DataFrame:
     return stripped
 
 
-def columns_of(frame: pd.DataFrame) -> str:
-    """The data's columns, for an error naming a column not among them; when some names are numbers
-    (the first row of a file without a header row, read as its names), how to name them instead, and
-    no names: they are values of the data."""
-    if any(is_number(str(name)) for name in frame.columns):
-        return (
-            f"its {frame.shape[1]} column names include numbers: if the file has no header row, name its "
-            'columns in order with [data] columns = ["age", ...]'
-        )
-    return f"its columns are: {', '.join(map(str, frame.columns))}"
-
-
-def is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def load(task: str, step: str = "") -> ModuleType:
     """The module of `task`, or its part that only `step` runs (its chart for "model_figures", its submission
     for "submit"); only that task's libraries are imported."""

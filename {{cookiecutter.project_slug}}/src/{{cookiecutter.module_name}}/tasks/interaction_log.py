@@ -20,8 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import StepError
-from . import columns_of
+from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
 from .interaction_columns import Columns
 
@@ -48,7 +47,7 @@ def check_columns(frame: pd.DataFrame, columns: Columns) -> None:
     for field, key in CONFIG_KEYS.items():
         name = getattr(columns, field)
         if name is not None and name not in frame.columns:
-            raise StepError(f"{key} = {name!r} is not a column of the interactions; " + columns_of(frame))
+            raise StepError(f"{key} = {name!r} is not a column of the interactions; " + column_listing(frame))
 
 
 def drop_missing_ids(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:

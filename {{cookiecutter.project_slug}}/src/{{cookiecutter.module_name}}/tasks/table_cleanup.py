@@ -19,8 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import StepError
-from . import columns_of
+from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
@@ -125,7 +124,7 @@ def drop_missing_target(frame: pd.DataFrame, target: str) -> pd.DataFrame:
     if target not in frame.columns:
         raise StepError(
             f"target column {target!r} is not in the data; set [data] target in config.toml; "
-            + columns_of(frame)
+            + column_listing(frame)
         )
     check_has_features(frame, target)
     return frame.dropna(subset=[target])
