@@ -75,7 +75,10 @@ class RowFeatures:
         features[:, : len(self.numeric)] = (numbers - self.means) / self.scales
         for position, row in enumerate(rows):
             for name, fill, columns in zip(self.categorical, self.most_frequent, self.columns, strict=True):
-                value = fill if missing(row[name]) else row[name]
+                value = row[name]
+                # text as cleanup leaves it (table_cleanup.py): no spaces around it, spaces alone missing
+                value = (value.strip() or None) if isinstance(value, str) else value
+                value = fill if missing(value) else value
                 if value in columns:  # an unseen category: all zeros, as handle_unknown="ignore"
                     features[position, columns[value]] = 1.0
         return features
