@@ -310,7 +310,7 @@ def test_als_explains_a_pick_as_implicits_own_explain_does(sample_log):
     model = als.build(TASK, 0, rank=16, max_iter=5).fit(sample_log, PLAIN)
     reference = AlternatingLeastSquares(factors=16, regularization=model.reg_param, alpha=1.0)
     reference.user_factors, reference.item_factors = model.user_factors_, model.item_factors_
-    confidences = als.confidence(model.interactions_.matrix, model.alpha)
+    confidences = als.confidences(model.interactions_.matrix, model.alpha_, model.scale)
     row = 7
     item = int(np.argmax(model.scores(np.array([row]))[0]))
     total, top, _ = reference.explain(row, confidences, item, N=5)
