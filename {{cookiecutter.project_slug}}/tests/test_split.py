@@ -92,6 +92,21 @@ def test_keep_columns_keeps_an_id_like_column():
     assert removed == {"notes": "[features] drop_columns", "id": "unique per row"}
 
 
+def test_a_row_number_read_as_floats_is_left_out_too():
+    """A row number that one stray value made floats when read (the bike-sharing table's `instant`, whose
+    line 161 has a control byte before the number) is still a row number once cleanup dropped that row;
+    distinct measured floats in row order are not."""
+    frame = pd.DataFrame(
+        {
+            "instant": [float(i) for i in range(40)],
+            "temp": [i + 0.5 for i in range(40)],
+            "label": ["a", "b"] * 20,
+        }
+    )
+    features, removed = select_features(frame, "label", [], [])
+    assert list(features.columns) == ["temp", "label"] and removed == {"instant": "unique per row"}
+
+
 def test_distinct_integers_out_of_row_order_stay_features():
     """Distinct integer measurements (not running in row order) are not mistaken for an id."""
     frame = pd.DataFrame({"mass": [(i * 37) % 101 for i in range(40)], "label": ["a", "b"] * 20})

@@ -39,7 +39,10 @@ BATCH_ROWS = 10_000
 def unusable_reason(column: pd.Series) -> str | None:
     """Why `column` cannot be a feature ("unique per row", "long free text"), or None if it can."""
     present = column.dropna()
-    if present.empty or pd.api.types.is_float_dtype(column) or pd.api.types.is_bool_dtype(column):
+    # whole floats: a row number that a stray value made floats when read (cleanup dropped that row)
+    floats = pd.api.types.is_float_dtype(column)
+    whole = floats and bool((present == np.floor(present)).all())
+    if present.empty or (floats and not whole) or pd.api.types.is_bool_dtype(column):
         return None
     text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
     if text and present.astype(str).str.len().median() > LONG_TEXT:
@@ -48,7 +51,8 @@ def unusable_reason(column: pd.Series) -> str | None:
         return None
     # Distinct integers are ids when they run in row order; otherwise they may be measurements.
     in_row_order = column.is_monotonic_increasing or column.is_monotonic_decreasing
-    return "unique per row" if text or (pd.api.types.is_integer_dtype(column) and in_row_order) else None
+    integers = pd.api.types.is_integer_dtype(column) or whole
+    return "unique per row" if text or (integers and in_row_order) else None
 
 
 def unusable_columns(frame: pd.DataFrame, target: str, keep_columns: list[str]) -> dict[str, str]:
