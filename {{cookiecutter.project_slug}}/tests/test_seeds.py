@@ -19,7 +19,8 @@ def test_the_random_baseline_guesses_the_same_for_a_seed_and_otherwise_for_anoth
 
 
 def test_the_regression_split_is_seeded_and_holds_out_test_size_of_the_rows():
-    frame = pd.DataFrame({"x": np.arange(50.0), "y": np.arange(50.0) * 2})
+    # x: a measurement (halves), not whole numbers in row order, which would read as a row number
+    frame = pd.DataFrame({"x": np.arange(50.0) / 2, "y": np.arange(50.0) * 2})
     settings = {"target": "y", "test_size": 0.2, "seed": 7, "drop_columns": [], "keep_columns": []}
     train, test, features = regression.split(frame, settings)
     assert len(test) == 10 and len(train) == 40 and not set(train.index) & set(test.index)
