@@ -46,6 +46,12 @@ def missing(value: Any) -> bool:
     return bool(pd.isna(value))  # None, NaN and pandas' NA alike
 
 
+def as_cleaned(value: Any) -> Any:
+    """One request value as table cleanup leaves text (tasks/table_cleanup.py `stripped_text`): without the
+    spaces around it, None for spaces alone; other values as they are."""
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class RowFeatures:
     """A fitted `preprocessor()` applied to rows given as dicts, with numpy alone.
@@ -75,9 +81,7 @@ class RowFeatures:
         features[:, : len(self.numeric)] = (numbers - self.means) / self.scales
         for position, row in enumerate(rows):
             for name, fill, columns in zip(self.categorical, self.most_frequent, self.columns, strict=True):
-                value = row[name]
-                # text as cleanup leaves it (table_cleanup.py): no spaces around it, spaces alone missing
-                value = (value.strip() or None) if isinstance(value, str) else value
+                value = as_cleaned(row[name])
                 value = fill if missing(value) else value
                 if value in columns:  # an unseen category: all zeros, as handle_unknown="ignore"
                     features[position, columns[value]] = 1.0

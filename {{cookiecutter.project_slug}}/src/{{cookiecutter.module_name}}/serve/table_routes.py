@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..files import read_json
+from ..models.features import as_cleaned
 from ..results import Result
 from ..tasks.table_cleanup import LARGEST, as_training_types
 from ..tasks.tabular import BATCH_ROWS
@@ -113,21 +114,17 @@ class Table:
             Unseen(row=position, column=name, value=str(row[name]))
             for position, row in enumerate(rows)
             for name, known in self.categories.items()
-            if not is_gap(row[name]) and str(row[name]).strip() not in known
+            if as_cleaned(row[name]) is not None and str(as_cleaned(row[name])) not in known
         ]
 
 
-def is_gap(value: Any) -> bool:
-    """None, or text of spaces alone: cleanup made such a cell missing in the training rows."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def missing(rows: Rows) -> list[Cell]:
+    """The cells sent as null or NaN (made None by the request schema), left out, or of spaces alone."""
     return [
         Cell(row=position, column=name)
         for position, row in enumerate(rows)
         for name, value in row.items()
-        if is_gap(value)
+        if as_cleaned(value) is None
     ]
 
 
