@@ -57,6 +57,42 @@ def test_a_latin1_file_with_a_trailing_page_reads_with_encoding_and_skip(tmp_pat
     assert len(frame) == 3 and "skipped 1 line(s)" in capsys.readouterr().out
 
 
+# What follows the page when a browser saves it as an archive (Titanic's test.csv as shared in a
+# public repository): binary data whose last line decodes as UTF-8, NUL bytes and all.
+ARCHIVE_TAIL = b"\x00\x00\x00\x00\x00\x00\x00\x00p|\n"
+IDS = b"PassengerId,Pclass,Sex\n892,3,male\n893,3,female\n"
+
+
+def test_a_line_of_nul_bytes_is_named_as_binary_data_and_never_becomes_a_row(tmp_path):
+    """A line holding NUL bytes decodes, but it is no text: named at its line number, not read as a row
+    whose id is that junk."""
+    with pytest.raises(StepError, match=r"line 4 holds NUL bytes.*binary data.*bad_lines = \"skip\""):
+        read(IDS + ARCHIVE_TAIL, tmp_path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_skipping_leaves_out_the_nul_line_and_the_ids_stay_whole_numbers(tmp_path, capsys, encoding):
+    """With bad_lines = "skip", the submission's rows are the file's rows: no extra row, ids as integers;
+    the page before the binary line is named at its own line (undecodable in UTF-8, HTML in Latin-1)."""
+    frame = read(IDS + PAGE + ARCHIVE_TAIL, tmp_path, bad_lines="skip", encoding=encoding)
+    assert frame["PassengerId"].tolist() == [892, 893] and frame["PassengerId"].dtype == "int64"
+    assert "skipped 2 line(s)" in (out := capsys.readouterr().out) and "lines 4, 5" in out
+
+
+def test_a_utf16_file_with_its_encoding_set_is_read_whole(tmp_path):
+    """UTF-16 text is half NUL bytes: with `encoding = "utf-16"` it is text like any other."""
+    frame = read("PassengerId,Sex\n892,male\n".encode("utf-16"), tmp_path, encoding="utf-16")
+    assert frame.to_dict("list") == {"PassengerId": [892], "Sex": ["male"]}
+
+
+def test_messages_about_the_test_set_name_the_submit_section(tmp_path, capsys):
+    """The test set is read by [submit]'s settings: its errors and notes name [submit], not [data]."""
+    with pytest.raises(StepError, match=r"set \[submit\] encoding .* \[submit\] bad_lines"):
+        read(ROWS, tmp_path, section="submit")
+    read(ROWS + PAGE, tmp_path, bad_lines="skip", section="submit")
+    assert '[submit] bad_lines = "skip"' in capsys.readouterr().out
+
+
 def test_a_spreadsheets_blank_rows_are_left_out_and_counted_and_whole_numbers_stay_whole(tmp_path, capsys):
     """Lines of only separators (a spreadsheet's empty rows saved as CSV, here with the old Mac line ends
     some spreadsheets write) are no rows: left out and counted, and the ids beside them stay integers

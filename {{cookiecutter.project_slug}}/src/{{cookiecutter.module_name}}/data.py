@@ -27,7 +27,6 @@ from .sources.credentials import environment, expand, mask
 from .sources.local import read_files
 from .sources.objects import read_objects, settings_fingerprint, unchanged
 from .sources.settings_file import load_settings
-from .sources.text import TextOptions
 
 # The frame's attribute (pandas' DataFrame.attrs) holding the URL an HTTP source answered from, masked
 FINAL_URL = "final_url"
@@ -55,8 +54,7 @@ def read(settings: DataSettings, variables: Mapping[str, str]) -> pd.DataFrame:
         # what snapshot.json records, so that `invoke fetch` can tell "unchanged" without downloading
         frame.attrs["objects"] = objects
     else:
-        text = TextOptions(settings.encoding, settings.bad_lines, tuple(settings.columns))
-        frame = read_files(source, settings.format, settings.records_path, settings.sheet, text)
+        frame = read_files(source, settings.format, settings.records_path, settings.sheet, settings.text)
     if not settings.query:
         return frame
     from .sources.sql import query_frame

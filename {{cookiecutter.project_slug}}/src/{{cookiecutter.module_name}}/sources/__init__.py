@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import StepError
 from .format_names import EXTENSIONS, FORMATS
+from .text import TextOptions
 
 HTTP = ("http://", "https://")
 # Object stores fsspec reads, and the (module, extra) each needs: make installs the extra once.
@@ -57,6 +58,11 @@ def format_of(name: str, override: str | None = None) -> str:
     return EXTENSIONS[suffix]
 
 
+# Examples in the errors for a setting that is not a table (TOML's inline tables)
+HEADERS_EXAMPLE = 'headers = { Name = "text or ${NAME}" }'
+STORAGE_EXAMPLE = 'storage_options = { endpoint_url = "..." }'
+
+
 @dataclass(frozen=True)
 class DataSettings:
     """The `[data]` settings the snapshot reads: every key there but `target`."""
@@ -83,54 +89,58 @@ class DataSettings:
     columns: list[str] = field(default_factory=list)  # a file without a header row: its column names
     storage_options: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def text(self) -> TextOptions:
+        """How to read its delimited text files: encoding, bad lines, column names, and whose settings."""
+        return TextOptions(self.encoding, self.bad_lines, tuple(self.columns), self.section)
+
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> DataSettings:
         """Settings from the data stage's settings file, each checked so a typo gets a clear message."""
         known = [f.name for f in fields(cls)]
         unknown = sorted(set(values) - set(known))
+        section = f"[{values.get('section', 'data')}]"
         if unknown:
-            raise StepError(f"[data] {unknown[0]} is not a setting; they are: target, {', '.join(known)}")
+            raise StepError(f"{section} {unknown[0]} is not a setting; they are: target, {', '.join(known)}")
         settings = cls(**values)
         if settings.format is not None and settings.format not in FORMATS:
-            raise StepError(f"[data] format {settings.format!r} is not one of {', '.join(FORMATS)}")
+            raise StepError(f"{section} format {settings.format!r} is not one of {', '.join(FORMATS)}")
         if not is_number(settings.timeout) or settings.timeout <= 0:
-            raise StepError(f"[data] timeout must be a number of seconds above 0, not {settings.timeout!r}")
+            raise StepError(
+                f"{section} timeout must be a number of seconds above 0, not {settings.timeout!r}"
+            )
         if (
             not isinstance(settings.retries, int)
             or isinstance(settings.retries, bool)
             or settings.retries < 0
         ):
-            raise StepError(f"[data] retries must be a whole number, 0 or more, not {settings.retries!r}")
+            raise StepError(f"{section} retries must be a whole number, 0 or more, not {settings.retries!r}")
         for limit in ("max_bytes", "max_pages"):
             value = getattr(settings, limit)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise StepError(f"[data] {limit} must be a whole number, 1 or more, not {value!r}")
+                raise StepError(f"{section} {limit} must be a whole number, 1 or more, not {value!r}")
         if settings.follow_redirects not in REDIRECT_POLICIES:
             raise StepError(
-                f"[data] follow_redirects must be {' or '.join(map(repr, REDIRECT_POLICIES))}, "
+                f"{section} follow_redirects must be {' or '.join(map(repr, REDIRECT_POLICIES))}, "
                 f"not {settings.follow_redirects!r}"
             )
         if settings.bad_lines not in ("error", "skip"):
-            raise StepError(f'[data] bad_lines must be "error" or "skip", not {settings.bad_lines!r}')
+            raise StepError(f'{section} bad_lines must be "error" or "skip", not {settings.bad_lines!r}')
         if not isinstance(settings.encoding, str) or not is_encoding(settings.encoding):
             raise StepError(
-                f'[data] encoding {settings.encoding!r} is not an encoding Python knows: try "utf-8", '
+                f'{section} encoding {settings.encoding!r} is not an encoding Python knows: try "utf-8", '
                 '"latin-1" or "cp1252"'
             )
         names = settings.columns
         if not isinstance(names, list) or not all(isinstance(name, str) and name.strip() for name in names):
-            raise StepError('[data] columns must be a list of column names: columns = ["age", "income"]')
+            raise StepError(f'{section} columns must be a list of column names: columns = ["age", "income"]')
         if len(set(names)) < len(names):
-            raise StepError("[data] columns names a column twice: give each column its own name")
+            raise StepError(f"{section} columns names a column twice: give each column its own name")
         headers = settings.headers
         if not isinstance(headers, dict) or not all(isinstance(value, str) for value in headers.values()):
-            raise StepError(
-                '[data] headers must be a table of strings: headers = { Name = "text or ${NAME}" }'
-            )
+            raise StepError(f"{section} headers must be a table of strings: {HEADERS_EXAMPLE}")
         if not isinstance(settings.storage_options, dict):
-            raise StepError(
-                '[data] storage_options must be a table: storage_options = { endpoint_url = "..." }'
-            )
+            raise StepError(f"{section} storage_options must be a table: {STORAGE_EXAMPLE}")
         return settings
 
 

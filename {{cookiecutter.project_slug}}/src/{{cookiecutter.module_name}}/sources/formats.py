@@ -8,6 +8,7 @@ reads the same whichever way it arrives.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import zipfile
@@ -21,10 +22,9 @@ from ..progress import reading
 from .format_names import FORMATS
 from .text import (
     PLAIN_TEXT,
-    SKIP_HINT,
     TextOptions,
-    decodable_lines,
     empty_rows,
+    holds_nul,
     in_original,
     is_markup_row,
     line_at,
@@ -32,8 +32,8 @@ from .text import (
     line_numbers,
     looks_like_markup,
     names_not_needed,
+    not_text,
     pandas_read,
-    undecodable,
     unnamed_fields,
 )
 
@@ -84,15 +84,15 @@ def parse(
     """Parse a `fmt` document (a file, or the bytes of a response) that came from `where`; `text` says
     how to read delimited text (its encoding, and its lines that do not parse)."""
     if fmt not in FORMATS:
-        raise StepError(f"[data] format {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise StepError(f"{text.setting('format')} {fmt!r} is not one of {', '.join(FORMATS)}")
     if text.names and fmt not in DELIMITED:
-        raise StepError(names_not_needed(fmt))
+        raise StepError(names_not_needed(fmt, text))
     try:
         if fmt in DELIMITED:
             return read_delimited(content, DELIMITED[fmt], text, where)
         if fmt == "json":
-            text = content.read_bytes() if isinstance(content, Path) else content
-            return records_frame(json.loads(text), records_path, where)
+            document = content.read_bytes() if isinstance(content, Path) else content
+            return records_frame(json.loads(document), records_path, where)
         if isinstance(content, Path) and fmt in STREAMED:
             with reading(content) as file:
                 return parse_table(file, fmt, sheet)
@@ -100,29 +100,23 @@ def parse(
     # pandas', pyarrow's and json's parse errors are ValueErrors; a broken .xlsx is a bad zip file
     except (ValueError, OSError, zipfile.BadZipFile) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise StepError(f"cannot read {where} as {fmt}: {reason}; check the file or [data] format") from None
+        raise StepError(
+            f"cannot read {where} as {fmt}: {reason}; check the file or {text.setting('format')}"
+        ) from None
 
 
 def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: str) -> pd.DataFrame:
     """The table in the delimited text `source` (a file, or a response's bytes), as `options` say."""
     try:
-        if isinstance(source, Path):
+        if holds_nul(source, options.encoding):
+            frame, left_out = read_text_lines(source, sep, options, where)
+        elif isinstance(source, Path):
             with reading(source) as file:
-                frame, skipped = pandas_read(file, sep, options)
+                frame, left_out = pandas_read(file, sep, options)
         else:
-            frame, skipped = pandas_read(io.BytesIO(source), sep, options)
-        removed: list[int] = []
+            frame, left_out = pandas_read(io.BytesIO(source), sep, options)
     except UnicodeDecodeError:
-        content = source.read_bytes() if isinstance(source, Path) else source
-        number, bad = undecodable(content.splitlines(), options.encoding) or (0, b"")
-        if options.bad_lines != "skip":
-            raise StepError(
-                f"cannot read {where}: line {number} has bytes that are not {options.encoding}: {bad!r}; "
-                f'set [data] encoding to the file\'s encoding (e.g. "latin-1" or "cp1252"), {SKIP_HINT}'
-            ) from None
-        decodable, removed = decodable_lines(content, options.encoding)
-        frame, skipped = pandas_read(io.BytesIO(decodable), sep, options)
-        skipped = [in_original(n, removed) for n in skipped]
+        frame, left_out = read_text_lines(source, sep, options, where)
     except pd.errors.ParserError as error:
         found = re.search(r"line (\d+)", str(error))
         number = int(found.group(1)) if found else 0
@@ -132,16 +126,58 @@ def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: 
             if looks_like_markup(line_at(content, number))
             else f"has more fields than the {'first row' if options.names else 'header'}"
         )
-        raise StepError(f"cannot read {where}: line {number} {what}: remove it, {SKIP_HINT}") from None
-    frame = named(frame, options.names, where)
-    frame = without_trailing_markup(frame, source, sorted({*removed, *skipped}), options, where)
-    return without_empty_rows(frame, source, sep, options, where, read_whole=not (removed or skipped))
+        raise StepError(
+            f"cannot read {where}: line {number} {what}: remove it, {options.skip_hint}"
+        ) from None
+    frame = named(frame, options, where)
+    markup = trailing_markup(frame, source, left_out, options, where)
+    if markup:  # read again without it: the ids it made text, or the numbers it made floats, are typed anew
+        frame, left_out = read_lines_but(source, sorted({*left_out, *markup}), sep, options)
+        frame = named(frame, options, where)
+    if left_out:
+        print(
+            f"  skipped {len(left_out)} line(s) of {where} that are not rows of the table "
+            f'({options.setting("bad_lines")} = "skip"): {line_numbers(left_out)}'
+        )
+    return without_empty_rows(frame, source, sep, options, where, read_whole=not left_out)
 
 
-def named(frame: pd.DataFrame, names: tuple[str, ...], where: str) -> pd.DataFrame:
-    """A table read without a header row with its columns named `names` (none: as its header named them)."""
+def read_text_lines(
+    source: Path | bytes, sep: str, options: TextOptions, where: str
+) -> tuple[pd.DataFrame, list[int]]:
+    """The table in the lines of `source` that are text (`not_text`), only when skipping (else an error
+    naming the first line that is not), and the numbers of the lines that are not rows, as in `source`."""
+    content = source.read_bytes() if isinstance(source, Path) else source
+    binary = []
+    for number, line in enumerate(content.splitlines(), start=1):
+        reason = not_text(line, options)
+        if reason and options.bad_lines != "skip":
+            raise StepError(f"cannot read {where}: line {number} {reason}")
+        if reason:
+            binary.append(number)
+    return read_lines_but(content, binary, sep, options)
+
+
+def read_lines_but(
+    source: Path | bytes, left_out: list[int], sep: str, options: TextOptions
+) -> tuple[pd.DataFrame, list[int]]:
+    """The table in the lines of `source` but those numbered `left_out` (sorted), and the numbers of
+    every line that is not a row (those, and the lines pandas skipped), as in `source`."""
+    content = source.read_bytes() if isinstance(source, Path) else source
+    gone = set(left_out)
+    kept = b"".join(
+        line for number, line in enumerate(content.splitlines(keepends=True), start=1) if number not in gone
+    )
+    frame, skipped = pandas_read(io.BytesIO(kept), sep, options)
+    return frame, sorted({*left_out, *(in_original(number, left_out) for number in skipped)})
+
+
+def named(frame: pd.DataFrame, options: TextOptions, where: str) -> pd.DataFrame:
+    """A table read without a header row with its columns named `options.names` (none: as its header
+    named them)."""
+    names = options.names
     if names and frame.shape[1] != len(names):
-        raise StepError(unnamed_fields(len(names), frame.shape[1], where))
+        raise StepError(unnamed_fields(len(names), frame.shape[1], where, options))
     return frame.set_axis(list(names), axis=1) if names else frame
 
 
@@ -176,30 +212,27 @@ def last_line_number(source: Path | bytes) -> int:
     return len(content.rstrip(b"\r\n \t").splitlines())
 
 
-def without_trailing_markup(
-    frame: pd.DataFrame, source: Path | bytes, skipped: list[int], options: TextOptions, where: str
-) -> pd.DataFrame:
-    """The frame without the rows made of trailing markup lines (an error unless skipping), saying what
-    was skipped."""
+def trailing_markup(
+    frame: pd.DataFrame, source: Path | bytes, left_out: list[int], options: TextOptions, where: str
+) -> list[int]:
+    """The numbers of the lines at the end that pandas read as rows but are markup (a saved page): an error
+    naming them unless skipping; `left_out`: the lines that were no rows already."""
     trailing = 0
     while trailing < len(frame) - 1 and frame.shape[1] > 1 and is_markup_row(frame.iloc[-1 - trailing]):
         trailing += 1
-    if trailing:
-        last = last_line_number(source)
-        if options.bad_lines != "skip":
-            lines = f"line {last}" if trailing == 1 else f"lines {last - trailing + 1} to {last}"
-            raise StepError(
-                f"cannot read {where}: {lines}, at the end, is HTML, not a row of the table (a web page "
-                f"saved with the data?): remove it, {SKIP_HINT}"
-            )
-        skipped = sorted({*skipped, *range(last - trailing + 1, last + 1)})
-        frame = frame.iloc[: len(frame) - trailing]
-    if skipped:
-        print(
-            f"  skipped {len(skipped)} line(s) of {where} that are not rows of the table "
-            f'([data] bad_lines = "skip"): {line_numbers(skipped)}'
+    if not trailing:
+        return []
+    # the rows' lines: the last lines but those already left out (undecodable, binary, too many fields)
+    gone = set(left_out)
+    lines_up = (number for number in range(last_line_number(source), 0, -1) if number not in gone)
+    markup = sorted(itertools.islice(lines_up, trailing))
+    if options.bad_lines != "skip":
+        lines = f"line {markup[0]}" if trailing == 1 else f"lines {markup[0]} to {markup[-1]}"
+        raise StepError(
+            f"cannot read {where}: {lines}, at the end, is HTML, not a row of the table (a web page "
+            f"saved with the data?): remove it, {options.skip_hint}"
         )
-    return frame
+    return markup
 
 
 def parse_table(buffer: Path | BinaryIO, fmt: str, sheet: str | int) -> pd.DataFrame:

@@ -13,15 +13,17 @@ from .formats import parse, stack
 from .text import PLAIN_TEXT, TextOptions
 
 
-def matching_files(pattern: str) -> list[Path]:
-    """The files `pattern` names, in a stable order; a plain path names itself."""
+def matching_files(pattern: str, section: str = "data") -> list[Path]:
+    """The files `pattern` names, in a stable order; a plain path names itself (`section`: the config.toml
+    section naming it, for the error)."""
+    check = f"check [{section}] source in config.toml"
     if not any(wildcard in pattern for wildcard in "*?["):
         if not Path(pattern).is_file():
-            raise StepError(f"data source {pattern!r} does not exist: check [data] source in config.toml")
+            raise StepError(f"data source {pattern!r} does not exist: {check}")
         return [Path(pattern)]
     found = sorted(Path(name) for name in glob.glob(pattern, recursive=True) if Path(name).is_file())
     if not found:
-        raise StepError(f"no file matches the data source {pattern!r}: check [data] source in config.toml")
+        raise StepError(f"no file matches the data source {pattern!r}: {check}")
     return found
 
 
@@ -34,7 +36,7 @@ def read_files(
 ) -> pd.DataFrame:
     """Read every file `pattern` names (all of one format) and stack their rows; `text` says how to
     read delimited text."""
-    paths = matching_files(pattern)
+    paths = matching_files(pattern, text.section)
     formats = {path: format_of(str(path), fmt) for path in paths}
     if len(set(formats.values())) > 1:
         kinds = ", ".join(sorted(set(formats.values())))

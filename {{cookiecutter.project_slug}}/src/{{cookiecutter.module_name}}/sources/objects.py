@@ -27,7 +27,6 @@ from ..progress import bar
 from . import OBJECT_STORES, DataSettings, format_of, store_of
 from .credentials import expand, mask
 from .formats import parse, stack
-from .text import TextOptions
 
 # Variables the back-ends read from the environment themselves (the usual credential chains):
 # those set in .env are exported to this step, as if they had been exported in the shell.
@@ -216,9 +215,8 @@ def read_objects(
             paths = download(system, objects, Path(folder), store_of(url))
             fmt = formats.pop()
             names = [f"{store_of(url)}://{item['key']}" for item in objects]
-            text = TextOptions(settings.encoding, settings.bad_lines, tuple(settings.columns))
             frames = [
-                parse(path, fmt, repr(name), settings.records_path, settings.sheet, text)
+                parse(path, fmt, repr(name), settings.records_path, settings.sheet, settings.text)
                 for path, name in zip(paths, names, strict=True)
             ]
     except StepError:

@@ -2,9 +2,11 @@
 
 `[data] encoding` names the file's encoding (default UTF-8). A byte that does not decode is
 reported by its line number and the bytes themselves (escaped, never the whole line). Lines
-that are not rows of the table (too many fields, undecodable bytes, a browser's HTML saved at
-the end) stop the snapshot with their line number, or with `[data] bad_lines = "skip"` are left
-out and counted, with the first few line numbers printed. A spreadsheet's empty rows, saved as
+that are not rows of the table (too many fields, undecodable bytes, NUL bytes: binary data such as
+what a browser appends to a saved page, a browser's HTML saved at the end) stop the snapshot with
+their line number, or with `[data] bad_lines = "skip"` are left out and counted, with the first few
+line numbers printed. Messages name the section that read the file: `[data]`, or `[submit]` for the
+test set. A spreadsheet's empty rows, saved as
 lines of only separators (",,"), are left out and counted, and the file read again without them,
 so a column of whole numbers stays whole. The fast path is pandas' own reader; the file is read
 again only to explain or skip what it could not read.
@@ -15,10 +17,11 @@ formats.py's `read_delimited` reads the text with them and says what stops it.
 
 from __future__ import annotations
 
+import mmap
 import re
 import warnings
-from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -28,7 +31,6 @@ import pandas as pd
 SHOWN_LINES = 5
 # Bytes shown of an undecodable sequence.
 SHOWN_BYTES = 16
-SKIP_HINT = 'or set [data] bad_lines = "skip" to leave such lines out'
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class TextOptions:
     encoding: str = "utf-8"
     bad_lines: str = "error"
     names: tuple[str, ...] = ()
+    section: str = "data"  # the config.toml section that names the file: "data", or "submit" for the test set
+
+    def setting(self, key: str) -> str:
+        """How a message names one of these settings: "[submit] bad_lines" for the test set."""
+        return f"[{self.section}] {key}"
+
+    @property
+    def skip_hint(self) -> str:
+        return f'or set {self.setting("bad_lines")} = "skip" to leave such lines out'
 
     @property
     def first_row(self) -> int:
@@ -50,30 +61,51 @@ class TextOptions:
 PLAIN_TEXT = TextOptions()
 
 
-def unnamed_fields(names: int, fields: int, where: str) -> str:
+def unnamed_fields(names: int, fields: int, where: str, options: TextOptions) -> str:
     """The error for `[data] columns` naming `names` columns of a table of `fields` fields."""
     return (
-        f"[data] columns names {names} column(s) but the rows of {where} have {fields} fields: "
-        "name every field, in order"
+        f"{options.setting('columns')} names {names} column(s) but the rows of {where} have {fields} "
+        "fields: name every field, in order"
     )
 
 
-def names_not_needed(fmt: str) -> str:
+def names_not_needed(fmt: str, options: TextOptions) -> str:
     """The error for `[data] columns` given for a `fmt` file, which names its own columns."""
     return (
-        f"[data] columns names the columns of a CSV or TSV file without a header row; {fmt} files name "
-        "their own: remove it"
+        f"{options.setting('columns')} names the columns of a CSV or TSV file without a header row; {fmt} "
+        "files name their own: remove it"
     )
 
 
-def undecodable(lines: Iterable[bytes], encoding: str) -> tuple[int, bytes] | None:
-    """The first line (numbered from 1) with bytes that do not decode, and those bytes; None if none."""
-    for number, line in enumerate(lines, start=1):
-        try:
-            line.decode(encoding)
-        except UnicodeDecodeError as error:
-            return number, line[error.start : min(error.end, error.start + SHOWN_BYTES)]
+def not_text(line: bytes, options: TextOptions) -> str | None:
+    """Why a line is not text in the file's encoding, for an error after "line N"; None when it is."""
+    try:
+        text = line.decode(options.encoding)
+    except UnicodeDecodeError as error:
+        bad = line[error.start : min(error.end, error.start + SHOWN_BYTES)]
+        return (
+            f"has bytes that are not {options.encoding}: {bad!r}; set {options.setting('encoding')} to the "
+            f'file\'s encoding (e.g. "latin-1" or "cp1252"), {options.skip_hint}'
+        )
+    if "\x00" in text:
+        return (
+            "holds NUL bytes, which text never does: binary data saved with the table, or a UTF-16 file "
+            f'(then set {options.setting("encoding")} = "utf-16"); remove it, {options.skip_hint}'
+        )
     return None
+
+
+def holds_nul(source: Path | bytes, encoding: str) -> bool:
+    """Whether the raw bytes hold a NUL, which no line of text in an ASCII-based encoding does (memchr's
+    speed: the file's pages are in memory from reading it); UTF-16 and UTF-32 text has them everywhere."""
+    if "\n,\x00".encode(encoding, errors="replace") != b"\n,\x00":
+        return False
+    if isinstance(source, bytes):
+        return b"\x00" in source
+    if not source.stat().st_size:
+        return False
+    with source.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as content:
+        return content.find(b"\x00") >= 0
 
 
 def looks_like_markup(line: bytes) -> bool:
@@ -100,18 +132,6 @@ def in_original(number: int, removed: list[int]) -> int:
         if gone <= number:
             number += 1
     return number
-
-
-def decodable_lines(content: bytes, encoding: str) -> tuple[bytes, list[int]]:
-    """The lines of `content` that decode, and the numbers of those that do not."""
-    kept, removed = [], []
-    for number, line in enumerate(content.splitlines(keepends=True), start=1):
-        try:
-            line.decode(encoding)
-            kept.append(line)
-        except UnicodeDecodeError:
-            removed.append(number)
-    return b"".join(kept), removed
 
 
 def pandas_read(
