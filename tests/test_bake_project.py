@@ -150,6 +150,7 @@ TABLE_FILES = {
             "tasks/regression",
             "tasks/regression_chart",
             "tasks/table_submission",
+            "tasks/dates",
             "models/features",
             "models/random_baseline",
             "models/rules",

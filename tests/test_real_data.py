@@ -5,6 +5,8 @@ config.toml at the data and runs `make` (and `make submit`) for real.
   fireplace-like and an alley-like column), scored by RMSLE on a log target;
 - a downloaded-looking CSV (the penguins sample, two species): Latin-1 bytes and a browser's HTML
   line at the end, in the training file and in the unlabeled one, scored by ROC AUC;
+- an hourly demand table whose hour is written only in its `datetime` text (as the bike-sharing
+  competition's files are), with a test file identified by that text;
 - a 22-year rating log whose last year holds a handful of users, with "|"-joined genres.
 """
 
@@ -144,6 +146,48 @@ def test_a_downloaded_csv_with_latin1_bytes_and_trailing_html_builds_and_submits
     assert "ranked by **roc_auc** (higher is better)" in (project / "reports" / "leaderboard.md").read_text()
     submission = pd.read_csv(project / "reports" / "submission.csv")
     assert submission["id"].tolist() == test["id"].tolist()
+
+
+def hourly_demand(hours: int, start: str) -> pd.DataFrame:
+    """Rentals per hour, `datetime` as competition files write it: busy from 7 to 19, quiet at night,
+    whatever the temperature beside it."""
+    rng = np.random.default_rng(1)
+    times = pd.date_range(start, periods=hours, freq="h")
+    busy = (times.hour >= 7) & (times.hour < 20)
+    return pd.DataFrame(
+        {
+            "datetime": times.strftime("%Y-%m-%d %H:%M:%S"),
+            "temp": rng.normal(15, 5, hours).round(1),
+            "count": np.where(busy, rng.integers(150, 250, hours), rng.integers(0, 20, hours)),
+        }
+    )
+
+
+def test_an_hour_written_only_in_a_date_is_learned_from_and_submitted(cookies):
+    """The hour, which the rentals follow, is only in the `datetime` text: cleanup splits it out, the rules
+    and KNN learn from `datetime_hour`, and the test set's rows, identified by their datetime, get it from
+    theirs."""
+    project = baked(cookies, project_name="Bikes", task="regression")
+    (project / "data" / "external").mkdir()
+    (project / "data" / "external" / "train.csv").write_text(hourly_demand(24 * 30, "2011-01-01").to_csv(index=False))
+    test = hourly_demand(24 * 5, "2011-02-01").drop(columns="count")
+    (project / "data" / "external" / "test.csv").write_text(test.to_csv(index=False))
+    configure(
+        project,
+        data={"source": '"data/external/train.csv"', "target": '"count"'},
+        submit={"source": '"data/external/test.csv"', "id": '"datetime"'},
+    )
+    output = succeed(["make"], project)
+    assert "datetime (a date: its parts are features)" in output
+    assert "datetime_hour" in (project / "reports" / "REPORT.md").read_text()
+    assert "if datetime_hour <= " in output  # the rule's one threshold: quiet nights from the day
+    knn = json.loads((project / "reports" / "metrics" / "knn.json").read_text())
+    assert knn["metrics"]["r2"] > 0.5, "without the hour (the temperature alone) r2 is about 0"
+    succeed(["make", "submit"], project)
+    submission = pd.read_csv(project / "reports" / "submission.csv")
+    assert submission["datetime"].tolist() == test["datetime"].tolist()
+    at = submission.set_index(submission["datetime"].str[-8:])["count"]
+    assert at["03:00:00"].mean() < at["12:00:00"].mean() / 2, "the test rows' hours were read"
 
 
 GENRES = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Drama", "Fantasy", "Horror"]

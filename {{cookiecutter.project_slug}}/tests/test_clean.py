@@ -265,6 +265,30 @@ def test_cleanup_keeps_dates_and_numbers_as_they_are():
     assert cleaned["day"].equals(frame["day"]) and cleaned["x"].equals(frame["x"])
 
 
+def test_dates_written_as_text_are_read_as_dates_and_split_into_the_parts_that_vary():
+    """A competition's `2011-01-20 13:00:00` text is dates: cleanup adds the parts that vary (here the
+    day, weekday and hour; one month of one year), names them, and makes a stray value missing (its row
+    dropped)."""
+    hours = pd.date_range("2011-01-20", periods=60, freq="h").strftime("%Y-%m-%d %H:%M:%S").tolist()
+    frame = pd.DataFrame({"datetime": hours[:-1] + ["soon"], "label": ["busy", "quiet"] * 30})
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert list(cleaned.columns) == ["datetime", "datetime_day", "datetime_weekday", "datetime_hour", "label"]
+    assert pd.api.types.is_datetime64_any_dtype(cleaned["datetime"]) and len(cleaned) == 59
+    assert cleaned["datetime_hour"].tolist()[:3] == [0, 1, 2] and cleaned["datetime_day"].iloc[-1] == 22
+    note = "datetime: day, weekday, hour, 1 non-date value(s) made missing"
+    assert ("read dates and split them into parts", note) in [(step.name, step.note) for step in report]
+
+
+def test_text_that_is_not_whole_dates_stays_text():
+    """Months, years and codes that merely start like dates are not dates: nothing is added or changed."""
+    frame = pd.DataFrame(
+        {"label": ["a", "b"] * 15, "month": ["2024-01", "2024-02", "May"] * 10, "code": ["2024-01-01x"] * 30}
+    )
+    cleaned, report = conftest.clean_table(frame, "label", drop_duplicates=False)
+    assert list(cleaned.columns) == ["label", "month", "code"] and cleaned.equals(frame)
+    assert ("read dates and split them into parts", "") in [(step.name, step.note) for step in report]
+
+
 def test_drop_duplicates_false_keeps_repeated_rows():
     """The team can keep repeated rows that are real observations."""
     frame = pd.DataFrame({"label": ["a", "b"] * 50, "colour": ["red", "blue"] * 50})

@@ -124,3 +124,17 @@ def test_a_one_row_class_of_a_numeric_target_hints_at_regression():
     frame = pd.DataFrame({"mass": [3600.0, 3600.0, 3625.0], "x": [1, 2, 3]})
     with pytest.raises(StepError, match=r"of mass have only one row.*set task = \"regression\""):
         classification.stratified_split(frame, {"target": "mass", "test_size": 0.2, "seed": 0})
+
+
+def test_a_date_is_left_out_of_the_features_for_its_parts():
+    """Cleanup splits a date into numbers (`when_hour`); the date itself, unique per row or nearly, is left
+    out of the features with that reason, and its parts are features."""
+    frame = pd.DataFrame(
+        {
+            "when": pd.date_range("2024-01-01", periods=40, freq="h"),
+            "when_hour": [hour % 24 for hour in range(40)],
+            "label": ["a", "b"] * 20,
+        }
+    )
+    features, removed = select_features(frame, "label", [], [])
+    assert removed == {"when": "a date: its parts are features"} and list(features) == ["when_hour", "label"]

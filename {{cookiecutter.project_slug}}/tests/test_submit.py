@@ -76,6 +76,19 @@ def test_numbers_stored_as_text_are_read_as_the_training_numbers(trained):
     assert "1 of 3 row(s) had missing values" in notes[-1]
 
 
+def test_a_dates_parts_are_read_from_the_sources_dates_as_cleanup_read_the_training_rows():
+    """A model trained on `when_hour` (cleanup's part of a `when` date) predicts a source that has the
+    dates as text, as it predicts the same rows given their hours."""
+    train = pd.DataFrame({"when_hour": list(range(24)) * 2, "label": (["night"] * 6 + ["day"] * 18) * 2})
+    model = build("knn", "classification", 0, {"n_neighbors": [3], "cv_folds": 2})
+    model.fit(train.drop(columns="label"), train["label"])
+    when = ["2011-01-20 03:00:00", "2011-01-20T14:00:00Z", "later"]
+    written, notes = submission(model, pd.DataFrame({"id": [1, 2, 3], "when": when}), train, SETTINGS)
+    hours, _ = submission(model, pd.DataFrame({"id": [1, 2, 3], "when_hour": [3, 14, None]}), train, SETTINGS)
+    assert written.equals(hours) and written["prediction"].tolist()[:2] == ["night", "day"]
+    assert "1 of 3 row(s) had missing values" in notes[-1]
+
+
 def test_probabilities_are_one_column_per_class(trained):
     """With probabilities, the columns are the classes and each row sums to one."""
     model, train = trained

@@ -4,7 +4,8 @@ Cleanup is dropna-first, the least cleaning that can work, every step reported. 
 names are stripped the steps run in this order and each returns a new frame (the input is never
 modified): strip the spaces around text values (a CSV written `39, Private` reads ' Private', which
 a request for `Private` would never match); read numbers stored as text (a column of numbers with a
-stray word becomes numeric, the stray values missing); treat infinite and overflowing numbers as
+stray word becomes numeric, the stray values missing); read dates (dates.py: each followed by its
+year, month, day, weekday, hour, the numbers models learn from); treat infinite and overflowing numbers as
 missing; drop rows whose target is missing; drop columns that are mostly empty; drop rows with any
 missing value; drop duplicate rows (`[clean] drop_duplicates = false` turns that off). There is no
 imputation: if dropping loses too much, a warning (or the error) names the step that did it, so the
@@ -21,6 +22,7 @@ import pandas as pd
 
 from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
+from .dates import read_dates
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
 # A text column is read as numbers when at least this share of its values are numbers.
@@ -201,6 +203,7 @@ def cleanup_steps(settings: Mapping[str, Any]) -> list[Cleanup]:
     return [
         Cleanup("strip spaces around text values", strip_text_values),
         Cleanup("read numbers stored as text", read_numbers_stored_as_text),
+        Cleanup("read dates and split them into parts", read_dates),
         Cleanup("treat infinite or overflowing numbers as missing", treat_overflowing_as_missing),
         Cleanup(
             f"drop rows with no {target}",

@@ -1,11 +1,11 @@
 """A table model's predictions for the rows of an unlabeled source (`make submit`).
 
 The source (its column names stripped by the step) gets the cleanup that needs no target and
-removes no row: the columns that are numbers in training read as numbers (stray text made
-missing), infinite and overflowing numbers made missing. Missing values are filled in by the
-saved model's pipeline (models/features.py), so every row gets a prediction; the notes say how
-many rows needed it, and which categories the model never saw in training (it treats them as
-missing).
+removes no row: the parts of a date the model learned from (`datetime_hour`) read from the date,
+the columns that are numbers in training read as numbers (stray text made missing), infinite and
+overflowing numbers made missing. Missing values are filled in by the saved model's pipeline
+(models/features.py), so every row gets a prediction; the notes say how many rows needed it, and
+which categories the model never saw in training (it treats them as missing).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import StepError
+from .dates import with_date_parts
 from .table_cleanup import as_training_types, treat_overflowing_as_missing
 from .tabular import in_batches
 
@@ -70,6 +71,7 @@ def submission(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The id and the predictions of every source row, in order; notes on the rows that needed care."""
     used = [name for name in train.columns if name != settings["target"]]  # in the order the model saw
+    source = with_date_parts(source, used)  # datetime_hour... from its datetime, as cleanup made them
     check_has_columns(source, used)
     rows, overflow = treat_overflowing_as_missing(as_training_types(source[used], train))
     notes = [overflow] if overflow else []

@@ -37,7 +37,9 @@ BATCH_ROWS = 10_000
 
 
 def unusable_reason(column: pd.Series) -> str | None:
-    """Why `column` cannot be a feature ("unique per row", "long free text"), or None if it can."""
+    """Why `column` cannot be a feature ("unique per row", "long free text", a date), or None if it can."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "a date: its parts are features"
     present = column.dropna()
     # whole floats: a row number that a stray value made floats when read (cleanup dropped that row)
     floats = pd.api.types.is_float_dtype(column)
