@@ -279,6 +279,17 @@ def test_dates_written_as_text_are_read_as_dates_and_split_into_the_parts_that_v
     assert ("read dates and split them into parts", note) in [(step.name, step.note) for step in report]
 
 
+def test_dates_in_isos_basic_form_are_dates_too():
+    """King County's house sales write `20141013T000000`: its year, month, day and weekday are the parts
+    that vary (every sale at midnight: no hour)."""
+    days = pd.date_range("2014-05-02", periods=40, freq="10D").strftime("%Y%m%dT000000").tolist()
+    frame = pd.DataFrame({"date": days, "label": ["cheap", "dear"] * 20})
+    cleaned, _ = conftest.clean_table(frame, "label")
+    parts = ["date_year", "date_month", "date_day", "date_weekday"]
+    assert list(cleaned.columns) == ["date", *parts, "label"]
+    assert cleaned.loc[0, parts].tolist() == [2014, 5, 2, 4]  # a Friday
+
+
 def test_text_that_is_not_whole_dates_stays_text():
     """Months, years and codes that merely start like dates are not dates: nothing is added or changed."""
     frame = pd.DataFrame(

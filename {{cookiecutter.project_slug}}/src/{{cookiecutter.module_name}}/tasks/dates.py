@@ -1,9 +1,9 @@
 """Dates and times written as text, as competition files write them (ISO 8601: `2011-01-20 13:00:00`,
-`2011-01-20`, `2011-01-20T13:00:00Z`): read as dates by table cleanup, and split into the numbers
-models can use (year, month, day, weekday, hour, minute: those that vary), each a column of its own
-named after the date's (`datetime_hour`). A date column itself is unique per row or nearly (an hour
-seen in training is never seen again), so the models learn from its parts; a submission's rows get
-the same parts from their own dates (`with_date_parts`).
+`2011-01-20`, `2011-01-20T13:00:00Z`, `20141013T000000`): read as dates by table cleanup, and split
+into the numbers models can use (year, month, day, weekday, hour, minute: those that vary), each a
+column of its own named after the date's (`datetime_hour`). A date column itself is unique per row or
+nearly (an hour seen in training is never seen again), so the models learn from its parts; a
+submission's rows get the same parts from their own dates (`with_date_parts`).
 
 The time is read as written (a `Z` or `+01:00` after it is left aside): the hour of the day the rows
 were recorded in, what demand follows.
@@ -17,8 +17,12 @@ import pandas as pd
 
 # A text column is read as dates when at least this share of its values are dates.
 NEARLY_ALL = 0.95
-# The date and the time as written, and the zone after them, which is left aside.
-ISO_DATE = r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)(?:Z|[+-]\d{2}:?\d{2})?$"
+# The date and the time as written (extended, or basic: `20141013T000000`, as King County's house sales
+# write it), and the zone after them, which is left aside.
+ISO_DATE = (
+    r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|\d{8}T\d{2}(?:\d{2}(?:\d{2}(?:\.\d+)?)?)?)"
+    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 PARTS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "year": lambda dates: dates.dt.year,
     "month": lambda dates: dates.dt.month,
