@@ -17,12 +17,15 @@ import pandas as pd
 
 # A text column is read as dates when at least this share of its values are dates.
 NEARLY_ALL = 0.95
+# Values looked at first: a column under half dates there is not read in full (ids, categories, free text).
+FIRST_VALUES = 1000
 # The date and the time as written (extended, or basic: `20141013T000000`, as King County's house sales
-# write it), and the zone after them, which is left aside.
+# write it), then the zone, which is left aside.
 ISO_DATE = (
-    r"^(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?|\d{8}T\d{2}(?:\d{2}(?:\d{2}(?:\.\d+)?)?)?)"
-    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"|^\d{8}T\d{2}(?:\d{2}(?:\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
+ZONE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 PARTS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "year": lambda dates: dates.dt.year,
     "month": lambda dates: dates.dt.month,
@@ -48,16 +51,22 @@ def as_dates(column: pd.Series) -> pd.Series:
     once: a million hourly rows hold a few thousand dates at most."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column
-    distinct = pd.Series(column.dropna().unique())
-    written = distinct.astype(str).str.extract(ISO_DATE, expand=False)
+    distinct = pd.Series(column.dropna().unique()).astype(str)
+    written = distinct.where(distinct.str.fullmatch(ISO_DATE))
+    if written.str.contains(ZONE).any():
+        written = written.str.replace(ZONE, "", regex=True)
     parsed = pd.to_datetime(written, format="ISO8601", errors="coerce")
-    parsed.index = distinct
-    return column.map(parsed) if len(distinct) else pd.Series(pd.NaT, index=column.index)
+    parsed.index = distinct.to_numpy()
+    return pd.Series(parsed.reindex(column.astype(str)).to_numpy(), index=column.index).where(column.notna())
 
 
 def date_share(column: pd.Series) -> float:
-    """The share of a text column's present values that are ISO 8601 dates (0 for other columns)."""
+    """The share of a text column's present values that are ISO 8601 dates (0 for other columns); a column
+    whose first values are mostly not dates is not read further."""
     if not is_text(column):
+        return 0.0
+    first = column.dropna().head(FIRST_VALUES).astype(str)
+    if first.str.fullmatch(ISO_DATE).mean() < 0.5:
         return 0.0
     counts = column.value_counts(sort=False)
     dates = counts.index.to_series().astype(str).str.fullmatch(ISO_DATE).to_numpy()
