@@ -138,3 +138,11 @@ def test_a_date_is_left_out_of_the_features_for_its_parts():
     )
     features, removed = select_features(frame, "label", [], [])
     assert removed == {"when": "a date: its parts are features"} and list(features) == ["when_hour", "label"]
+
+
+def test_keeping_a_date_is_a_one_line_error_naming_its_parts():
+    """A date is no feature a model can read; keep_columns naming it says so, not a scikit-learn traceback."""
+    hours = pd.date_range("2024-01-01", periods=40, freq="h")
+    frame = pd.DataFrame({"when": hours, "label": ["a", "b"] * 20})
+    with pytest.raises(StepError, match=r"keep_columns names a date, when: .* \(when_hour\.\.\.\)"):
+        select_features(frame, "label", [], ["when"])

@@ -77,6 +77,12 @@ def select_features(
     those that cannot generalise; return the rest and the reason for each column removed."""
     check_named(frame, drop_columns, "drop_columns")
     check_named(frame, keep_columns, "keep_columns")
+    dates = [name for name in keep_columns if pd.api.types.is_datetime64_any_dtype(frame[name])]
+    if dates:
+        raise StepError(
+            f"[features] keep_columns names a date, {dates[0]}: the models learn from its parts "
+            f"({dates[0]}_hour...), which cleanup added; remove it from keep_columns"
+        )
     removed = {name: "[features] drop_columns" for name in drop_columns}
     removed |= unusable_columns(frame.drop(columns=drop_columns), target, keep_columns)
     features = frame.drop(columns=list(removed))
