@@ -17,7 +17,6 @@ formats.py's `read_delimited` reads the text with them and says what stops it.
 
 from __future__ import annotations
 
-import mmap
 import re
 import warnings
 from dataclasses import dataclass
@@ -31,6 +30,8 @@ import pandas as pd
 SHOWN_LINES = 5
 # Bytes shown of an undecodable sequence.
 SHOWN_BYTES = 16
+# Bytes of a file read at once when looking for NUL bytes.
+NUL_BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -96,16 +97,14 @@ def not_text(line: bytes, options: TextOptions) -> str | None:
 
 
 def holds_nul(source: Path | bytes, encoding: str) -> bool:
-    """Whether the raw bytes hold a NUL, which no line of text in an ASCII-based encoding does (memchr's
-    speed: the file's pages are in memory from reading it); UTF-16 and UTF-32 text has them everywhere."""
+    """Whether the raw bytes hold a NUL, which no line of text in an ASCII-based encoding does; UTF-16 and
+    UTF-32 text has them everywhere. A file is read a block at a time (memchr's speed, little memory)."""
     if "\n,\x00".encode(encoding, errors="replace") != b"\n,\x00":
         return False
     if isinstance(source, bytes):
         return b"\x00" in source
-    if not source.stat().st_size:
-        return False
-    with source.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as content:
-        return content.find(b"\x00") >= 0
+    with source.open("rb") as file:
+        return any(b"\x00" in block for block in iter(lambda: file.read(NUL_BLOCK), b""))
 
 
 def looks_like_markup(line: bytes) -> bool:

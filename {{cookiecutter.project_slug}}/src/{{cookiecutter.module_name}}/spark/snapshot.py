@@ -93,7 +93,7 @@ def read_source(spark: Any, settings: DataSettings) -> DataFrame:
     if fmt not in READ_OPTIONS:
         raise StepError(f'[data] engine = "spark" cannot read {fmt} files; convert them to Parquet or CSV')
     if settings.columns and fmt not in DELIMITED:
-        raise StepError(names_not_needed(fmt))
+        raise StepError(names_not_needed(fmt, settings.text))
     # a file without a header row ([data] columns): its first line is a row too
     options = {**READ_OPTIONS[fmt], **({"header": False} if settings.columns else {})}
     try:
@@ -105,7 +105,8 @@ def read_source(spark: Any, settings: DataSettings) -> DataFrame:
         raise jars_missing from None
     names = settings.columns
     if names and len(frame.columns) != len(names):
-        raise StepError(unnamed_fields(len(names), len(frame.columns), repr(mask(settings.source))))
+        where = repr(mask(settings.source))
+        raise StepError(unnamed_fields(len(names), len(frame.columns), where, settings.text))
     return frame.toDF(*names) if names else frame
 
 
