@@ -21,11 +21,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import StepError
 from .format_names import EXTENSIONS, FORMATS
-from .text import TextOptions
+
+if TYPE_CHECKING:
+    from .text import TextOptions
 
 HTTP = ("http://", "https://")
 # Object stores fsspec reads, and the (module, extra) each needs: make installs the extra once.
@@ -92,6 +94,8 @@ class DataSettings:
     @property
     def text(self) -> TextOptions:
         """How to read its delimited text files: encoding, bad lines, column names, and whose settings."""
+        from .text import TextOptions  # here: text.py imports pandas, which the config step never needs
+
         return TextOptions(self.encoding, self.bad_lines, tuple(self.columns), self.section)
 
     @classmethod
