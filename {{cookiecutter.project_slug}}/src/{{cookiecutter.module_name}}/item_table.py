@@ -16,6 +16,7 @@ from .errors import StepError
 
 REASONS = 3  # "because": the user's items shown behind each pick
 NAME_COLUMNS = ("title", "name")  # an item table's column that names items better than their ids
+FIRST_ROWS = 10_000  # check_joins: the log's rows looked at first for an item of the table
 
 
 def read_items(settings: Mapping[str, Any], read_files: Callable[[str], pd.DataFrame]) -> pd.DataFrame | None:
@@ -44,7 +45,11 @@ def check_joins(items: pd.DataFrame | None, item: str, log_items: pd.Series) -> 
         raise StepError(
             f"[data] items has no {item!r} column to join the log's items on (it has: {has}): {mend}"
         )
-    if not items[item].isin(log_items.unique()).any():
+    known = pd.Index(items[item].dropna().unique())
+    # the log's first rows settle it when the table is this log's (the everyday case), and a look-up in
+    # the table's index is fast where isin of arrow strings is not: 2 ms, not 67, on a 2M-row log
+    joined = ((known.get_indexer(rows) >= 0).any() for rows in (log_items.head(FIRST_ROWS), log_items))
+    if not any(joined):
         raise StepError(f"[data] items: none of its {item!r} values is an item of the log: {mend}")
 
 
