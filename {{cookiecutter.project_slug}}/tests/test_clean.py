@@ -188,6 +188,17 @@ def test_a_numeric_column_with_a_stray_word_is_read_as_numbers_saying_how_many_w
     assert "x: 1 non-number value(s) made missing" in [step.note for step in report]
 
 
+def test_a_code_column_of_one_number_and_a_few_letters_keeps_its_rows():
+    """Rossmann's StateHoliday is "0" on 97% of days and "a", "b" or "c" on a holiday: a code, not numbers
+    with stray text. Read as numbers, every holiday's row would be dropped; it stays text, and is noted."""
+    holiday = ["0"] * 97 + ["a", "a", "b"]
+    frame = pd.DataFrame({"label": ["open", "shut"] * 50, "StateHoliday": holiday, "store": range(100)})
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert len(cleaned) == 100 and cleaned["StateHoliday"].tolist() == holiday
+    note = "StateHoliday: kept as text, a code (its one number beside 2 words)"
+    assert note in [step.note for step in report]
+
+
 def test_a_column_of_half_numbers_and_half_words_is_kept_as_text_and_noted():
     """Numbers are only read out of text when nearly all values are numbers; otherwise the mix is reported."""
     mixed = [str(i) if i % 2 else f"word {i}" for i in range(40)]

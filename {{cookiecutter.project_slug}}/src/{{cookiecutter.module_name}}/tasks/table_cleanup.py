@@ -1,15 +1,15 @@
 """A table's cleanup (classification and regression share it), and the check of what it kept.
 
-Cleanup is dropna-first, the least cleaning that can work, every step reported. After the column
-names are stripped the steps run in this order and each returns a new frame (the input is never
-modified): strip the spaces around text values (a CSV written `39, Private` reads ' Private', which
-a request for `Private` would never match); read numbers stored as text (a column of numbers with a
-stray word becomes numeric, the stray values missing); read dates (dates.py: each followed by its
-year, month, day, weekday, hour, the numbers models learn from); treat infinite and overflowing numbers as
-missing; drop rows whose target is missing; drop columns that are mostly empty; drop rows with any
-missing value; drop duplicate rows (`[clean] drop_duplicates = false` turns that off). There is no
-imputation: if dropping loses too much, a warning (or the error) names the step that did it, so the
-team can fix that column rather than guess values.
+Cleanup is dropna-first, the least cleaning that can work, every step reported. After the column names
+are stripped the steps run in this order and each returns a new frame (the input is never modified):
+strip the spaces around text values (a CSV written `39, Private` reads ' Private', which a request for
+`Private` would never match); read numbers stored as text (a column of numbers with a stray word becomes
+numeric, the stray values missing; one number beside words is a code, kept); read dates (dates.py: each
+followed by its year, month, day, weekday, hour, the numbers models learn from); treat infinite and
+overflowing numbers as missing; drop rows whose target is missing; drop columns that are mostly empty;
+drop rows with any missing value; drop duplicate rows (`[clean] drop_duplicates = false` turns that
+off). There is no imputation: if dropping loses too much, a warning (or the error) names the step that
+did it, so the team can fix that column rather than guess values.
 """
 
 from __future__ import annotations
@@ -71,18 +71,25 @@ def strip_text_values(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Turn text columns that are nearly all numbers into numbers, the stray values missing;
-    note the columns that mix numbers and text too much to tell."""
+    """Turn text columns that are nearly all numbers into numbers, the stray values missing; note the
+    columns that mix numbers and text too much to tell, and the codes: one number beside words ("0" for
+    no holiday, "a", "b", "c" for which), kept as text, since as numbers every other code's rows would
+    be dropped."""
     converted, notes = {}, []
     for name in frame.columns:
         share = share_of_numbers(frame[name])
-        if share >= NEARLY_ALL:
-            converted[name] = pd.to_numeric(frame[name], errors="coerce")
-            stray = frame[name][converted[name].isna() & frame[name].notna()]
-            if len(stray):
-                notes.append(f"{name}: {len(stray)} non-number value(s) made missing")
-        elif share >= 0.5:
-            notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
+        if share < NEARLY_ALL:
+            if share >= 0.5:
+                notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
+            continue
+        numbers = pd.to_numeric(frame[name], errors="coerce")
+        stray = frame[name][numbers.isna() & frame[name].notna()]
+        if len(stray) and numbers.nunique() < 2:
+            notes.append(f"{name}: kept as text, a code (its one number beside {stray.nunique()} words)")
+            continue
+        converted[name] = numbers
+        if len(stray):
+            notes.append(f"{name}: {len(stray)} non-number value(s) made missing")
     return frame.assign(**converted), "; ".join(notes)
 
 
