@@ -1,15 +1,14 @@
 """Delimited text as downloaded: other encodings, lines that do not parse, a trailing web page.
 
-`[data] encoding` names the file's encoding (default UTF-8). A byte that does not decode is
-reported by its line number and the bytes themselves (escaped, never the whole line). Lines
-that are not rows of the table (too many fields, undecodable bytes, NUL bytes: binary data such as
-what a browser appends to a saved page, a browser's HTML saved at the end) stop the snapshot with
-their line number, or with `[data] bad_lines = "skip"` are left out and counted, with the first few
-line numbers printed. Messages name the section that read the file: `[data]`, or `[submit]` for the
-test set. A spreadsheet's empty rows, saved as
-lines of only separators (",,"), are left out and counted, and the file read again without them,
-so a column of whole numbers stays whole. The fast path is pandas' own reader; the file is read
-again only to explain or skip what it could not read.
+`[data] encoding` names the file's encoding (default UTF-8). A byte that does not decode is reported
+by its line number and the bytes themselves (escaped, never the whole line). Lines that are not rows
+of the table (too many fields, undecodable bytes, NUL bytes: binary data such as what a browser
+appends to a saved page, a browser's HTML saved at the end) stop the snapshot with their line
+number, or with `[data] bad_lines = "skip"` are left out and counted, with the first few line
+numbers printed. Messages name the section that read the file: `[data]`, or `[submit]` for the test
+set. A spreadsheet's empty rows, saved as lines of only separators (",,"), are left out and counted,
+and the file read again without them, so a column of whole numbers stays whole. The fast path is
+pandas' own reader; the file is read again only to explain or skip what it could not read.
 
 This module holds the options and the line by line helpers (no import of the package);
 formats.py's `read_delimited` reads the text with them and says what stops it.

@@ -93,15 +93,12 @@ def read_dates(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         if not is_dates(frame[name]):
             continue
         columns[name] = dates = as_dates(frame[name])
-        parts = [
-            part
-            for part in PARTS
-            if f"{name}_{part}" not in frame.columns and PARTS[part](dates).nunique() > 1
-        ]
-        columns |= {f"{name}_{part}": part_of(dates, part) for part in parts}
+        parts = {part: part_of(dates, part) for part in PARTS if f"{name}_{part}" not in frame.columns}
+        varying = [part for part, values in parts.items() if values.nunique() > 1]
+        columns |= {f"{name}_{part}": parts[part] for part in varying}
         stray = int((dates.isna() & frame[name].notna()).sum())
         strays = f", {stray} non-date value(s) made missing" if stray else ""
-        notes.append(f"{name}: {', '.join(parts) or 'no part varies'}{strays}")
+        notes.append(f"{name}: {', '.join(varying) or 'no part varies'}{strays}")
     return (pd.DataFrame(columns, index=frame.index) if notes else frame), "; ".join(notes)
 
 
