@@ -36,7 +36,9 @@ PARTS: dict[str, Callable[[pd.Series], pd.Series]] = {
 }
 
 
-def is_text(column: pd.Series) -> bool:
+def all_text(column: pd.Series) -> bool:
+    """Whether every present value of a column is text (and it has one): what cleanup strips
+    (table_cleanup.py), and reads as dates."""
     present = column.dropna()
     return (
         (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column))
@@ -63,7 +65,7 @@ def as_dates(column: pd.Series) -> pd.Series:
 def date_share(column: pd.Series) -> float:
     """The share of a text column's present values that are ISO 8601 dates (0 for other columns); a column
     whose first values are mostly not dates is not read further."""
-    if not is_text(column):
+    if not all_text(column):
         return 0.0
     first = column.dropna().head(FIRST_VALUES).astype(str)
     if first.str.fullmatch(ISO_DATE).mean() < 0.5:

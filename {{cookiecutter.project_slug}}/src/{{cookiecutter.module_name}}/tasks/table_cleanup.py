@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
-from .dates import read_dates
+from .dates import all_text, read_dates
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
 
 # A text column is read as numbers when at least this share of its values are numbers.
@@ -52,9 +52,7 @@ def share_of_numbers(column: pd.Series) -> float:
 def stripped_text(column: pd.Series) -> pd.Series:
     """A text column's values without the spaces around them, a value of spaces alone missing (as an
     empty cell is); the column itself when no value changes or it is not all text."""
-    text = pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)
-    present = column.dropna()
-    if not text or present.empty or pd.api.types.infer_dtype(present, skipna=False) != "string":
+    if not all_text(column):
         return column
     stripped = column.str.strip()
     if not (stripped != column)[column.notna()].any():
