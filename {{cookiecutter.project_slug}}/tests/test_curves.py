@@ -72,3 +72,20 @@ def test_a_model_without_a_grid_has_no_curve():
     model = knn.build("classification", 0, n_neighbors=[5])
     model.fit(pd.DataFrame({"x": np.arange(40.0)}), pd.Series(["a", "b"] * 20))
     assert validation_curve(model) is None
+
+
+def test_a_model_learning_a_log_target_draws_its_curve_in_the_targets_units():
+    """target_transform = "log" wraps the grid search (models/target.py): its curve is still drawn, and
+    reads rmsle as evaluate computes it, in the target's units (an error: lower is better)."""
+    from {{ cookiecutter.module_name }}.models.target import with_target_transform
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 3, 300)
+    target = pd.Series(np.round(np.expm1(3 * x + rng.normal(0, 0.5, 300)).clip(0)), name="count")
+    search = knn.build("regression", 0, n_neighbors=GRID)
+    search.set_params(scoring="neg_root_mean_squared_log_error")
+    model = with_target_transform(search, "log").fit(pd.DataFrame({"x": x}), target)
+    curve = validation_curve(model)
+    assert curve["metric"] == "root_mean_squared_log_error" and not curve["higher_is_better"]
+    assert curve["validation"] == [round(-score, 6) for score in search.cv_results_["mean_test_score"]]
+    assert 0.3 < min(curve["validation"]) < 1.0  # the rmsle of counts, not of their logs (about 0.1)

@@ -237,6 +237,33 @@ def test_knn_chooses_the_k_and_scores_of_scikit_learns_own_grid_search(settings,
     assert list(ours.cv_results_["rank_test_score"]) == list(plain.cv_results_["rank_test_score"])
 
 
+def counts_rising_with(x: np.ndarray, seed: int = 0) -> pd.Series:
+    """A count-like target (0 or more, spread over orders of magnitude) that grows with `x`."""
+    noise = np.random.default_rng(seed).normal(0, 0.5, len(x))
+    return pd.Series(np.round(np.expm1(np.clip(3 * x + noise, 0, None))), name="count")
+
+
+def test_knn_on_a_log_target_scores_each_k_in_the_targets_units():
+    """With target_transform = "log", KNN learns log(1 + y) yet scores each k as evaluate will, in the
+    target's units: the same k and scores as scikit-learn's GridSearchCV over a TransformedTargetRegressor
+    (scoring log(1 + y) itself would choose k by another metric, the rmsle of a log)."""
+    from sklearn.compose import TransformedTargetRegressor
+
+    from {{ cookiecutter.module_name }}.models.configured import configured
+
+    x = np.random.default_rng(1).uniform(0, 3, 300)
+    X, y = pd.DataFrame({"x": x}), counts_rising_with(x)
+    settings = {**model_settings("knn", "regression"), "metric": "rmsle", "target_transform": "log"}
+    search = configured(settings, {"cv_folds": 3, "n_neighbors": [1, 5, 25]}).fit(X, y).regressor
+    logged = TransformedTargetRegressor(search.estimator, func=np.log1p, inverse_func=np.expm1)
+    grid = {"regressor__knn__n_neighbors": search.param_grid[knn.GRID]}
+    plain = GridSearchCV(logged, grid, cv=search.cv, scoring="neg_root_mean_squared_log_error").fit(X, y)
+    assert search.best_params_[knn.GRID] == plain.best_params_["regressor__knn__n_neighbors"]
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"], rtol=1e-12
+    )
+
+
 class Predicting:
     """A model that predicts the labels it is given, whatever the rows."""
 

@@ -69,6 +69,7 @@ def from_validation_split(model: Any) -> Curve:
 
 def validation_curve(model: Any) -> Curve | None:
     """Each candidate's scores if `model` searched a grid of more than one candidate, else None."""
+    model = getattr(model, "regressor", model)  # learning log(1 + y) (target.py): the search it wraps
     if hasattr(model, "cv_results_") and isinstance(model.param_grid, dict) and len(model.param_grid) == 1:
         curve = from_grid_search(model)
     elif getattr(model, "validation_ndcg_", None) and hasattr(model, "neighbors_"):

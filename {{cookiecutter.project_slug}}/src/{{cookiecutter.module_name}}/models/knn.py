@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 from ..metrics import primary
 from ..progress import bar
 from .features import preprocessor
+from .target import Undo, in_target_units
 
 GRID = "knn__n_neighbors"
 # Training rows of each fold scored for the validation curve: enough to tell 1.00 from 0.95.
@@ -82,8 +83,11 @@ class KnnGridSearch(GridSearchCV):
     warning for every fit that cannot run; on a terminal a bar counts the fits (settings x folds).
     It chooses k as scikit-learn's GridSearchCV does, with the same scores (a test says so), but
     fits the feature pipeline once per fold rather than once per k and fold, and the validation
-    curve's training scores come from those same fits.
+    curve's training scores come from those same fits. Fitted on log(1 + y) (target.py sets `undo_target`),
+    it scores each k in the target's units.
     """
+
+    undo_target: Undo | None = None
 
     def fit(self, X: pd.DataFrame, y: pd.Series) -> KnnGridSearch:
         searched_x, searched_y = search_sample(X, y, self.cv.random_state)
@@ -123,6 +127,8 @@ class KnnGridSearch(GridSearchCV):
         row, which took four times as long as the search itself, 15,000 rows: 55 s instead of 14 s).
         The feature pipeline is fitted once per fold; only KNN is fitted per setting."""
         scorer = balanced_accuracy if self.scoring == "balanced_accuracy" else get_scorer(self.scoring)
+        if self.undo_target is not None:
+            scorer = in_target_units(scorer, self.undo_target)
         sample = np.random.default_rng(self.cv.random_state)
         features, neighbours = self.estimator.named_steps["features"], self.estimator.named_steps["knn"]
         validation = [[] for _ in settings]
