@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from {{ cookiecutter.module_name }}.data import load
 from {{ cookiecutter.module_name }}.errors import StepError
 from {{ cookiecutter.module_name }}.sources import DataSettings
 from {{ cookiecutter.module_name }}.sources.formats import parse
@@ -91,6 +92,19 @@ def test_messages_about_the_test_set_name_the_submit_section(tmp_path, capsys):
         read(ROWS, tmp_path, section="submit")
     read(ROWS + PAGE, tmp_path, bad_lines="skip", section="submit")
     assert '[submit] bad_lines = "skip"' in capsys.readouterr().out
+
+
+def test_every_reader_names_the_submit_section_for_the_test_set(tmp_path, monkeypatch):
+    """Beyond the text reader's: a [submit] JSON source's records_path, or a test set with no rows, is
+    named as [submit]'s setting, which is the one to fix."""
+    monkeypatch.chdir(tmp_path)
+    Path("test.json").write_text('{"data": {"items": []}}')
+    settings = {"source": "test.json", "records_path": "data.rows", "section": "submit"}
+    with pytest.raises(StepError, match=r"fix \[submit\] records_path") as error:
+        load(DataSettings.from_dict(settings))
+    assert "[data]" not in str(error.value)
+    with pytest.raises(StepError, match=r"gave no rows: check \[submit\] source"):
+        load(DataSettings.from_dict({**settings, "records_path": "data.items"}))
 
 
 def test_a_spreadsheets_blank_rows_are_left_out_and_counted_and_whole_numbers_stay_whole(tmp_path, capsys):

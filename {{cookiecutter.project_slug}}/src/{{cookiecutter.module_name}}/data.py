@@ -119,9 +119,18 @@ def load(settings: DataSettings) -> pd.DataFrame:
 
     Relative paths in the settings are relative to the project's folder, where make runs.
     """
-    frame = read(settings, environment())
-    check_not_empty(frame, settings)
+    try:
+        frame = read(settings, environment())
+        check_not_empty(frame, settings)
+    except StepError as error:
+        raise in_section(error, settings.section) from None
     return frame
+
+
+def in_section(error: StepError, section: str) -> StepError:
+    """`error` naming the settings of `section`: the readers name theirs as [data]'s, and a test set is read
+    with [submit]'s (its source, query, records_path, timeout...)."""
+    return error if section == "data" else StepError(str(error).replace("[data]", f"[{section}]"))
 
 
 def still_fresh(settings: DataSettings, output: Path) -> bool:
