@@ -301,6 +301,35 @@ def test_dates_in_isos_basic_form_are_dates_too():
     assert cleaned.loc[0, parts].tolist() == [2014, 5, 2, 4]  # a Friday
 
 
+def test_spreadsheet_dates_are_read_in_the_order_their_values_show():
+    """`10/13/2014 3:26 AM` (a US spreadsheet: 13 can only be the day) and `13.10.2014` (day first) are the
+    same day: both give its month, day and weekday (the parts that vary), the first also its hour."""
+    days = pd.date_range("2014-10-10", periods=30)
+    hours = [day + pd.Timedelta(hours=row % 24, minutes=26) for row, day in enumerate(days)]
+    frame = pd.DataFrame(
+        {
+            "us": [f"{h.month}/{h.day}/{h.year} {h.strftime('%I:%M %p')}" for h in hours],
+            "eu": days.strftime("%d.%m.%Y"),
+            "label": ["a", "b"] * 15,
+        }
+    )
+    cleaned, _ = conftest.clean_table(frame, "label")
+    assert cleaned["us"].tolist() == hours and cleaned["eu"].tolist() == days.tolist()
+    parts = ["us_month", "us_day", "us_hour", "eu_month", "eu_day"]
+    assert cleaned.loc[15, parts].tolist() == [10, 25, 15, 10, 25]
+
+
+def test_spreadsheet_dates_whose_order_no_value_shows_stay_text_and_the_note_says_why():
+    """`03/04/2014` is the 3rd of April or the 4th of March: with no number above 12 the column is left as
+    text (a category), and cleanup's note says why."""
+    written = [f"0{month}/0{day}/2014" for month in range(1, 6) for day in range(1, 7)]
+    frame = pd.DataFrame({"when": written, "label": ["a", "b"] * 15})
+    cleaned, report = conftest.clean_table(frame, "label")
+    assert cleaned.equals(frame)
+    note = "when: dates whose day and month order the values do not show, kept as text"
+    assert ("read dates and split them into parts", note) in [(step.name, step.note) for step in report]
+
+
 def test_text_that_is_not_whole_dates_stays_text():
     """Months, years and codes that merely start like dates are not dates: nothing is added or changed."""
     frame = pd.DataFrame(

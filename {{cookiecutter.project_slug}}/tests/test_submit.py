@@ -89,6 +89,22 @@ def test_a_dates_parts_are_read_from_the_sources_dates_as_cleanup_read_the_train
     assert "1 of 3 row(s) had missing values" in notes[-1]
 
 
+def test_a_sources_spreadsheet_dates_are_read_in_the_order_they_show_or_stop_the_submission():
+    """Spreadsheet dates in the source give the parts cleanup gave the training rows when a number above 12
+    shows their order (`1/20/2011 3:00 PM`: the month first); when none does, the submission stops in one
+    line rather than guess, naming the column, not its values."""
+    train = pd.DataFrame({"when_hour": list(range(24)) * 2, "label": (["night"] * 6 + ["day"] * 18) * 2})
+    model = build("knn", "classification", 0, {"n_neighbors": [3], "cv_folds": 2})
+    model.fit(train.drop(columns="label"), train["label"])
+    when = ["1/20/2011 3:00 AM", "1/20/2011 3:00 PM"]
+    written, _ = submission(model, pd.DataFrame({"id": [1, 2], "when": when}), train, SETTINGS)
+    assert written["prediction"].tolist() == ["night", "day"]
+    unclear = pd.DataFrame({"id": [1, 2], "when": ["1/2/2011 3:00 AM", "2/1/2011 3:00 PM"]})
+    with pytest.raises(StepError, match="^the submission source's column 'when' holds dates like") as error:
+        submission(model, unclear, train, SETTINGS)
+    assert "1/2/2011" not in str(error.value)
+
+
 def test_probabilities_are_one_column_per_class(trained):
     """With probabilities, the columns are the classes and each row sums to one."""
     model, train = trained
