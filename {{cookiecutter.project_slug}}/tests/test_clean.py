@@ -302,19 +302,22 @@ def test_dates_in_isos_basic_form_are_dates_too():
 
 
 def test_spreadsheet_dates_are_read_in_the_order_their_values_show():
-    """`10/13/2014 3:26 AM` (a US spreadsheet: 13 can only be the day) and `13.10.2014` (day first) are the
-    same day: both give its month, day and weekday (the parts that vary), the first also its hour."""
+    """`10/13/2014 3:26 AM` (a US spreadsheet: 13 can only be the day), Excel's `10/13/14 3:26` and
+    `13.10.2014` (day first) are the same day: each gives its month, day and weekday (the parts that vary),
+    the first two also its hour."""
     days = pd.date_range("2014-10-10", periods=30)
     hours = [day + pd.Timedelta(hours=row % 24, minutes=26) for row, day in enumerate(days)]
     frame = pd.DataFrame(
         {
             "us": [f"{h.month}/{h.day}/{h.year} {h.strftime('%I:%M %p')}" for h in hours],
+            "excel": [f"{h.month}/{h.day}/{h.strftime('%y')} {h.hour}:{h.minute}" for h in hours],
             "eu": days.strftime("%d.%m.%Y"),
             "label": ["a", "b"] * 15,
         }
     )
     cleaned, _ = conftest.clean_table(frame, "label")
-    assert cleaned["us"].tolist() == hours and cleaned["eu"].tolist() == days.tolist()
+    assert cleaned["us"].tolist() == cleaned["excel"].tolist() == hours
+    assert cleaned["eu"].tolist() == days.tolist()
     parts = ["us_month", "us_day", "us_hour", "eu_month", "eu_day"]
     assert cleaned.loc[15, parts].tolist() == [10, 25, 15, 10, 25]
 

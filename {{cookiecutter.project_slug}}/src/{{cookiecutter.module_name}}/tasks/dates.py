@@ -34,10 +34,12 @@ ISO_DATE = (
     r"|^\d{8}T\d{2}(?:\d{2}(?:\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 ZONE = r"(?:Z|[+-]\d{2}:?\d{2})$"
-# day and month (in either order), the year; then maybe the time, with AM or PM
+# day and month (in either order), the year (4 digits, or 2 as Excel writes `12/1/10 8:26`); then maybe
+# the time, with AM or PM
 SPREADSHEET_DATE = (
-    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?)?$"
+    r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?)?$"
 )
+CENTURY_FROM = 69  # a 2-digit year from 69 is 19xx, below it 20xx (as POSIX's strptime reads %y)
 DAY_FIRST, MONTH_FIRST = "day first", "month first"
 PARTS: dict[str, Callable[[pd.Series], pd.Series]] = {
     "year": lambda dates: dates.dt.year,
@@ -102,8 +104,10 @@ def spreadsheet_dates(fields: pd.DataFrame, order: str) -> pd.Series:
     hour = fields[4].fillna("0").astype(int)
     noon = fields[7].str.upper()
     hour = hour.mask((noon == "PM") & (hour < 12), hour + 12).mask((noon == "AM") & (hour == 12), 0)
+    century = (pd.to_numeric(fields[3]) < CENTURY_FROM).map({True: "20", False: "19"})
+    year = fields[3].mask(fields[3].str.len() == 2, century + fields[3])
     written = (
-        fields[3]
+        year
         + "-"
         + month.str.zfill(2)
         + "-"
