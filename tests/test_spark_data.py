@@ -282,3 +282,31 @@ def test_a_sample_on_spark_keeps_as_many_rows_as_pandas_and_the_same_for_a_seed(
     (first, steps), (again, _) = sampled(42), sampled(42)
     assert len(first) == round(0.1 * rows) and first == again
     assert [step.name for step in steps] == [f"take a sample of {len(first)} rows ([data] sample = 0.1)"]
+
+
+def test_counts_that_sum_to_nothing_are_dropped_on_spark_as_with_pandas(spark, spark_data_project, tmp_path):
+    """rating_kind = "count": a purchase and its return, a return alone and a missing count are no
+    interaction; Spark's cleanup drops the same pairs as pandas', in a step of the same name."""
+    cleanup = importlib.import_module(f"{MODULE}.spark.cleanup")
+    datasets = importlib.import_module(f"{MODULE}.spark.datasets")
+    clean = importlib.import_module(f"{MODULE}.clean")
+    log = pd.DataFrame(
+        {
+            "user": ["a", "a", "a", "b", "b", "c", "c"],
+            "item": ["x", "x", "y", "x", "z", "y", "z"],
+            "rating": [2.0, -2.0, 1.0, -1.0, 3.0, None, 4.0],
+            "timestamp": [1, 2, 3, 4, 5, 6, 7],
+        }
+    )
+    log.to_parquet(tmp_path / "log.parquet")
+    settings = {
+        "task": "recommendation",
+        "columns": {"user": "user", "item": "item", "rating": "rating", "time": "timestamp"},
+        "rating_kind": "count",
+    }
+    frame, spark_steps = cleanup.clean_rows(datasets.with_file_order(spark.read.parquet(str(tmp_path))), settings)
+    cleaned, pandas_steps = clean.clean(log, settings)
+    pairs = sorted((row["user"], row["item"], row["rating"]) for row in frame.collect())
+    assert pairs == sorted(zip(cleaned["user"], cleaned["item"], cleaned["rating"], strict=True))
+    assert pairs == [("a", "y", 1.0), ("b", "z", 3.0), ("c", "z", 4.0)]
+    assert [(s.name, s.rows_removed) for s in spark_steps] == [(s.name, s.rows_removed) for s in pandas_steps]

@@ -239,6 +239,26 @@ def test_repeated_counts_are_summed_and_repeated_ratings_keep_the_latest():
     assert rated.set_index("user")["rating"].to_dict() == {"a": 2, "b": 1}
 
 
+def test_counts_that_sum_to_nothing_are_no_interaction():
+    """A purchase and its return (2 then -2), a return alone (-1) and a missing count are dropped by a step
+    of their own, named in the report, when the rating is a count; explicit ratings keep every pair."""
+    frame = pd.DataFrame(
+        {
+            "user": ["a", "a", "a", "b", "b", "c"],
+            "item": ["x", "x", "y", "x", "z", "y"],
+            "rating": [2.0, -2.0, 1.0, -1.0, 3.0, None],
+            "timestamp": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    steps = interaction_log.interaction_cleanup(COLUMNS, "count")
+    for step in steps:
+        frame = step.run(frame)
+    kept = sorted(zip(frame["user"], frame["item"], frame["rating"], strict=True))
+    assert kept == [("a", "y", 1), ("b", "z", 3)]
+    assert steps[-1].name == "drop interactions whose rating sums to 0 or less (returns, cancellations)"
+    assert len(interaction_log.interaction_cleanup(COLUMNS, "rating")) == len(steps) - 1
+
+
 def test_cleanup_never_changes_ids():
     """Ids come out exactly as they went in: leading zeros, numbers and all."""
     frame = pd.DataFrame({"user": ["007", "007", "42"], "item": [10, 10, 3]})

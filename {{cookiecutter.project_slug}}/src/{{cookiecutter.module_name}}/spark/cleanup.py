@@ -57,6 +57,13 @@ def collapse_duplicates(frame: DataFrame, columns: Columns, rating_kind: str) ->
     return ranked.where(functions.col("__latest") == 1).drop("__latest")
 
 
+def drop_undone(frame: DataFrame, columns: Columns) -> DataFrame:
+    """The rows whose summed count is above 0, as the in-process rule (a missing count is none)."""
+    from pyspark.sql import functions
+
+    return frame.where(functions.col(columns.rating) > 0)
+
+
 def clean_rows(frame: DataFrame, settings: Mapping[str, Any]) -> tuple[DataFrame, list]:
     """Strip the column names, then the recommendation task's cleanup steps, each as a Spark job."""
     names = [name for name in frame.columns if name != ORDER]
@@ -69,11 +76,11 @@ def clean_rows(frame: DataFrame, settings: Mapping[str, Any]) -> tuple[DataFrame
     spark_steps = (
         lambda rows: drop_missing_ids(rows, columns),
         lambda rows: collapse_duplicates(rows, columns, rating_kind),
+        lambda rows: drop_undone(rows, columns),  # with counts only: interaction_cleanup says
     )
     before = counted(frame)
-    for step, run_step in zip(
-        interaction_log.interaction_cleanup(columns, rating_kind), spark_steps, strict=True
-    ):
+    steps = interaction_log.interaction_cleanup(columns, rating_kind)
+    for step, run_step in zip(steps, spark_steps[: len(steps)], strict=True):
         cleaned = run_step(frame).cache()
         after = counted(cleaned)
         dropped = tuple(name for name in frame.columns if name not in cleaned.columns)
