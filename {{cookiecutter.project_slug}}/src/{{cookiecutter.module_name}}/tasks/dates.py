@@ -63,14 +63,14 @@ def all_text(column: pd.Series) -> bool:
 
 
 class DateOrderError(StepError):
-    """Spreadsheet dates none of whose numbers is above 12: the day may come first, or the month."""
+    """Spreadsheet dates whose values do not show whether the day or the month comes first."""
 
 
 def as_dates(column: pd.Series) -> pd.Series:
     """A column's dates: its ISO 8601 and spreadsheet dates as datetimes (their time as written, other
     values missing), or the column itself when it holds datetimes already (a Parquet file's). Each
     distinct text is read once: a million hourly rows hold a few thousand dates at most. Spreadsheet
-    dates whose order the values do not show are an `DateOrderError` error."""
+    dates whose order the values do not show raise `DateOrderError`."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column
     distinct = pd.Series(column.dropna().unique()).astype(str)
