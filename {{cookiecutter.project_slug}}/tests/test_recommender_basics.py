@@ -95,12 +95,17 @@ def cleanup_settings(rating_kind: str) -> dict:
     return {"task": "recommendation", "columns": columns, "rating_kind": rating_kind}
 
 
-KINDS = [("rating", "keeping the latest"), ("count", "summing the counts")]
+DROPPED = "drop interactions whose rating is missing or sums to 0 or less (returns, cancellations)"
+KINDS = [
+    ("rating", [("collapse repeated interactions, keeping the latest", 1)], [("a", "x"), ("b", "y")]),
+    ("count", [("collapse repeated interactions, summing the counts", 1), (DROPPED, 1)], [("a", "x")]),
+]
 
 
-@pytest.mark.parametrize(("rating_kind", "how"), KINDS)
-def test_cleanup_reports_each_step_and_what_it_removed(rating_kind, how):
-    """Rows without an id go first (a missing rating is kept), then the repeats, each step counted."""
+@pytest.mark.parametrize(("rating_kind", "steps", "kept"), KINDS)
+def test_cleanup_reports_each_step_and_what_it_removed(rating_kind, steps, kept):
+    """Rows without an id go first, then the repeats, each step counted; a missing rating is kept, a
+    missing count is no interaction."""
     frame = log(
         [
             ("a", "x", 1.0, 1),
@@ -111,11 +116,9 @@ def test_cleanup_reports_each_step_and_what_it_removed(rating_kind, how):
         ]
     )
     cleaned, report = clean.clean(frame, cleanup_settings(rating_kind))
-    assert [(step.name, step.rows_removed) for step in report[1:]] == [
-        ("drop rows with no user or item", 2),
-        (f"collapse repeated interactions, {how}", 1),
-    ]
-    assert sorted(zip(cleaned["user"], cleaned["item"], strict=True)) == [("a", "x"), ("b", "y")]
+    removed = [(step.name, step.rows_removed) for step in report[1:]]
+    assert removed == [("drop rows with no user or item", 2), *steps]
+    assert sorted(zip(cleaned["user"], cleaned["item"], strict=True)) == kept
 
 
 def test_a_log_with_a_single_user_is_a_clear_error():

@@ -58,7 +58,7 @@ def collapse_duplicates(frame: DataFrame, columns: Columns, rating_kind: str) ->
 
 
 def drop_undone(frame: DataFrame, columns: Columns) -> DataFrame:
-    """The rows whose summed count is above 0, as the in-process rule (a missing count is none)."""
+    """The rows whose summed count is above 0, as the in-process rule (Spark sums missing counts to null)."""
     from pyspark.sql import functions
 
     return frame.where(functions.col(columns.rating) > 0)

@@ -5,9 +5,9 @@ Cleanup, in this order: drop rows without a user or an item; collapse repeated (
 interactions into one row. With `rating_kind = "count"` the rating is a count or weight
 (plays, purchases) and the repeats' ratings are summed; with `"rating"` it is an explicit
 rating and the latest row is kept (by time, else the last in the file). Counts that sum to 0 or
-less are no interaction (a purchase and its return, a cancellation alone) and are dropped: held
-out, they would count a returned item as a hit. Ids are never changed (whole-number ids that a
-missing one made floats are integers again).
+less are no interaction (a purchase and its return, a cancellation alone), nor are missing ones, and
+are dropped: held out, they would count a returned item as a hit. Ids are never changed (whole-number
+ids that a missing one made floats are integers again).
 
 Split: for every user with at least `min_interactions` (and at least 2) interactions,
 max(1, round(test_size * n)) of their n interactions are held out, never all of them: chosen
@@ -82,7 +82,7 @@ def collapse_duplicates(frame: pd.DataFrame, columns: Columns, rating_kind: str 
 
 
 def drop_undone(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
-    """The (user, item) rows whose summed count is above 0 (a missing count is none)."""
+    """The (user, item) rows whose summed count is above 0 (pandas sums missing counts to 0)."""
     return frame[frame[columns.rating] > 0]
 
 
@@ -90,7 +90,7 @@ def interaction_cleanup(columns: Columns, rating_kind: str = "rating") -> list[C
     """The cleanup steps in order, each named as the report should say it."""
     counted = rating_kind == "count" and columns.rating is not None
     undone = Cleanup(
-        f"drop interactions whose {columns.rating} sums to 0 or less (returns, cancellations)",
+        f"drop interactions whose {columns.rating} is missing or sums to 0 or less (returns, cancellations)",
         lambda f: drop_undone(f, columns),
         'those pairs were undone in the log; with [data] rating_kind = "rating" each keeps its latest row',
     )
