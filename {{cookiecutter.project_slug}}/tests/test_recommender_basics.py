@@ -82,6 +82,16 @@ def test_an_unknown_rating_kind_is_a_clear_error():
         interaction_log.collapse_duplicates(log([("a", "x", 1.0, 1)]), TIMED, "plays")
 
 
+def test_spreadsheet_times_are_read_month_first_or_day_first_as_their_values_show():
+    """A US export (`12/13/2010 9:00`) and a UK one (`13/12/2010 09:00`, its first day ambiguous) are the same
+    times: the UK log is not "values that are not times"."""
+    us = pd.Series(["12/1/2010 8:26", "12/13/2010 9:00"], name="InvoiceDate")
+    uk = pd.Series(["01/12/2010 08:26", "13/12/2010 09:00"], name="InvoiceDate")
+    iso = pd.Series(["2010-12-01 08:26", "2010-12-13 09:00"], name="InvoiceDate")
+    assert interaction_log.as_seconds(us).tolist() == interaction_log.as_seconds(uk).tolist()
+    assert interaction_log.as_seconds(uk).tolist() == interaction_log.as_seconds(iso).tolist()
+
+
 def test_a_time_column_that_holds_no_times_is_a_clear_error_that_never_echoes_a_value():
     """The error names the column and the setting to fix, never the value it could not read."""
     times = pd.Series(["2026-11-21", "secret-token-42"], name="time")

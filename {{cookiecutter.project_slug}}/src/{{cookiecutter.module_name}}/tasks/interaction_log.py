@@ -19,6 +19,8 @@ What the clean and split steps load (with their Spark backends): pandas and nump
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -32,15 +34,21 @@ CONFIG_KEYS = {"user": "[data] user", "item": "[data] item", "rating": "[data] r
 
 
 def as_seconds(values: pd.Series) -> np.ndarray:
-    """Times as seconds since 1970: numbers are taken as such, text and dates are parsed."""
+    """Times as seconds since 1970: numbers are taken as such, text and dates are parsed. pandas reads
+    `01/12/2010 08:26` month first, in the format of the first value; a log written day first (a UK
+    spreadsheet's) fails that at its first day above 12, and is read again day first."""
     if pd.api.types.is_numeric_dtype(values):
         return values.to_numpy(np.float64)
-    try:
-        times = pd.to_datetime(values, utc=True)
-    except (ValueError, TypeError):
-        raise StepError(
-            f"time column {values.name!r} holds values that are not times; fix [data] time"
-        ) from None
+    for day_first in (False, True):
+        try:
+            with warnings.catch_warnings():  # ISO text read day first again (it fails anyway): no advice
+                warnings.simplefilter("ignore", UserWarning)
+                times = pd.to_datetime(values, utc=True, dayfirst=day_first)
+            break
+        except (ValueError, TypeError):
+            continue
+    else:
+        raise StepError(f"time column {values.name!r} holds values that are not times; fix [data] time")
     return ((times - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)).to_numpy(np.float64)
 
 
