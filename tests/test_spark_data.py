@@ -310,3 +310,20 @@ def test_counts_that_sum_to_nothing_are_dropped_on_spark_as_with_pandas(spark, s
     assert pairs == sorted(zip(cleaned["user"], cleaned["item"], cleaned["rating"], strict=True))
     assert pairs == [("a", "y", 1.0), ("b", "z", 3.0), ("c", "z", 4.0)]
     assert [(s.name, s.rows_removed) for s in spark_steps] == [(s.name, s.rows_removed) for s in pandas_steps]
+
+
+def test_holdout_last_on_times_spark_cannot_read_is_a_clear_error(spark, holdout, tmp_path):
+    """Spark reads ISO 8601 times and Unix seconds, and makes `12/1/2010 8:26` missing: holdout = "last" on
+    such times would hold out arbitrary interactions, so the split stops in one line naming the column."""
+    log = pd.DataFrame({"user": ["a", "a"], "item": ["x", "y"], "when": ["12/1/2010 8:26", "12/13/2010 9:00"]})
+    (tmp_path / "us").mkdir()
+    log.to_parquet(tmp_path / "us" / "log.parquet")
+    frame = spark.read.parquet(str(tmp_path / "us"))
+    columns = importlib.import_module(f"{MODULE}.tasks.interaction_columns").Columns("user", "item", time="when")
+    errors = importlib.import_module(f"{MODULE}.errors")
+    with pytest.raises(errors.StepError, match=r"^time column 'when' holds text Spark does not read as times"):
+        holdout.check_times(frame, columns)
+    iso = pd.DataFrame({"user": ["a"], "item": ["x"], "when": ["2010-12-01 08:26:00"]})
+    (tmp_path / "iso").mkdir()
+    iso.to_parquet(tmp_path / "iso" / "log.parquet")
+    holdout.check_times(spark.read.parquet(str(tmp_path / "iso")), columns)  # read as times: no error

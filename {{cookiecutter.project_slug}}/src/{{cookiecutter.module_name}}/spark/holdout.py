@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cli import run
+from ..errors import StepError
 from ..files import read_json, write_json
 from ..tasks import interaction_log
 from ..tasks.interaction_columns import Columns, columns_of
@@ -36,6 +37,19 @@ def held_out(frame: DataFrame, columns: Columns, settings: Mapping[str, Any]) ->
     return frame.withColumn("__test", (n >= max(settings["min_interactions"], 2)) & (position >= n - held))
 
 
+def check_times(frame: DataFrame, columns: Columns) -> None:
+    """Stop when some times are text Spark does not read as times: it reads ISO 8601 and Unix seconds, and
+    makes anything else (`12/1/2010 8:26`) missing, which would hold out the wrong interactions."""
+    from pyspark.sql import functions
+
+    time = functions.col(columns.time)
+    if not frame.where(time.isNotNull() & time.cast("timestamp").isNull()).isEmpty():
+        raise StepError(
+            f"time column {columns.time!r} holds text Spark does not read as times (it reads 2010-12-01 "
+            '08:26:00 and Unix seconds): write the times in ISO 8601, or split with holdout = "random"'
+        )
+
+
 def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, features: Path) -> None:
     """split.main's per-user holdout of CLEAN into the Parquet folders TRAIN and TEST; FEATURES as there."""
     from pyspark.sql import functions
@@ -43,6 +57,8 @@ def split(settings: Mapping[str, Any], clean: Path, train: Path, test: Path, fea
     columns = columns_of(settings)
     with session(settings["spark"]) as spark:
         frame = spark.read.parquet(str(clean.resolve()))
+        if settings["holdout"] == "last":
+            check_times(frame, columns)
         flagged = held_out(frame, columns, settings).cache()
         if flagged.where(functions.col("__test")).isEmpty():
             raise interaction_log.no_user_to_score(settings["min_interactions"])
