@@ -38,12 +38,15 @@ def held_out(frame: DataFrame, columns: Columns, settings: Mapping[str, Any]) ->
 
 
 def check_times(frame: DataFrame, columns: Columns) -> None:
-    """Stop when some times are text Spark does not read as times: it reads ISO 8601 and Unix seconds, and
-    makes anything else (`12/1/2010 8:26`) missing, which would hold out the wrong interactions."""
+    """Stop when some times are text Spark does not read as times (`12/1/2010 8:26`): it reads ISO 8601 text
+    (and numbers as Unix seconds); anything else fails the split's cast in Spark's ANSI mode, with a
+    traceback, and without it becomes missing, holding out the wrong interactions."""
     from pyspark.sql import functions
 
+    if dict(frame.dtypes)[columns.time] != "string":
+        return
     time = functions.col(columns.time)
-    if not frame.where(time.isNotNull() & time.cast("timestamp").isNull()).isEmpty():
+    if not frame.where(time.isNotNull() & functions.try_to_timestamp(time).isNull()).isEmpty():
         raise StepError(
             f"time column {columns.time!r} holds text Spark does not read as times (it reads 2010-12-01 "
             '08:26:00 and Unix seconds): write the times in ISO 8601, or split with holdout = "random"'
