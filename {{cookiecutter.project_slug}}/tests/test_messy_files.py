@@ -186,3 +186,21 @@ def test_unknown_encodings_and_bad_lines_values_are_refused(values, message):
     """A typo in [data] encoding or bad_lines stops the snapshot with the accepted values."""
     with pytest.raises(StepError, match=message):
         DataSettings.from_dict({"source": "people.csv", **values})
+
+
+def test_a_european_spreadsheets_csv_is_read_by_its_semicolons_and_decimal_commas(tmp_path, capsys):
+    """Saved as CSV by a spreadsheet set to a European locale, fields are separated by semicolons and
+    numbers written `1,5`: every column is read, the numbers as numbers, and a line says how."""
+    frame = read(b"name;size;price\nAda;1,5;2\nMia;2,25;3\n", tmp_path)
+    assert frame.to_dict("list") == {"name": ["Ada", "Mia"], "size": [1.5, 2.25], "price": [2, 3]}
+    out = capsys.readouterr().out
+    assert "separated by semicolons (its first line has no comma), with decimal commas" in out
+
+
+def test_a_semicolon_csv_with_decimal_points_keeps_them_and_a_comma_csv_is_left_alone(tmp_path):
+    """UCI's wine quality file separates by semicolons and writes 7.4; a comma-separated file whose values
+    hold semicolons is comma-separated still."""
+    wine = read(b'"fixed acidity";"quality"\n7.4;5\n7.8;6\n', tmp_path)
+    assert wine.to_dict("list") == {"fixed acidity": [7.4, 7.8], "quality": [5, 6]}
+    notes = read(b'name,notes\nAda,"a;b"\n', tmp_path)
+    assert notes.to_dict("list") == {"name": ["Ada"], "notes": ["a;b"]}

@@ -34,6 +34,7 @@ from .text import (
     names_not_needed,
     not_text,
     pandas_read,
+    semicolon_dialect,
     unnamed_fields,
 )
 
@@ -106,7 +107,15 @@ def parse(
 
 
 def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: str) -> pd.DataFrame:
-    """The table in the delimited text `source` (a file, or a response's bytes), as `options` say."""
+    """The table in the delimited text `source` (a file, or a response's bytes), as `options` say; a CSV
+    separated by semicolons is read as such, said in a line."""
+    if sep == ",":
+        start = read_start(source)
+        european = semicolon_dialect(start, options)
+        if european is not None:
+            sep, options = ";", european
+            decimal = ", with decimal commas" if european.decimal == "," else ""
+            print(f"  {where}: separated by semicolons (its first line has no comma){decimal}")
     try:
         if holds_nul(source, options.encoding):
             frame, left_out = read_text_lines(source, sep, options, where)
@@ -140,6 +149,14 @@ def read_delimited(source: Path | bytes, sep: str, options: TextOptions, where: 
             f'({options.setting("bad_lines")} = "skip"): {line_numbers(left_out)}'
         )
     return without_empty_rows(frame, source, sep, options, where, read_whole=not left_out)
+
+
+def read_start(source: Path | bytes) -> bytes:
+    """The first START_BYTES of a file or of a response's bytes."""
+    if isinstance(source, bytes):
+        return source[:START_BYTES]
+    with source.open("rb") as file:
+        return file.read(START_BYTES)
 
 
 def read_text_lines(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,6 +42,7 @@ class TextOptions:
     bad_lines: str = "error"
     names: tuple[str, ...] = ()
     section: str = "data"  # the config.toml section that names the file: "data", or "submit" for the test set
+    decimal: str = "."  # "," in a European spreadsheet's semicolon-separated export (`semicolon_dialect`)
 
     def setting(self, key: str) -> str:
         """How a message names one of these settings: "[submit] bad_lines" for the test set."""
@@ -144,6 +145,7 @@ def pandas_read(
         frame = pd.read_csv(
             buffer,
             sep=sep,
+            decimal=options.decimal,
             encoding=options.encoding,
             on_bad_lines="warn" if skip else "error",
             **header,
@@ -151,6 +153,17 @@ def pandas_read(
         )
     skipped = [int(n) for warning in caught for n in re.findall(r"Skipping line (\d+)", str(warning.message))]
     return frame, sorted(skipped)
+
+
+def semicolon_dialect(start: bytes, options: TextOptions) -> TextOptions | None:
+    """The options for a CSV file that starts with `start` when it is separated by semicolons, as a
+    European spreadsheet saves CSV (its first line has semicolons and no comma), with a decimal comma when
+    its numbers show one (`14,23`); None for a comma-separated file."""
+    lines = start.splitlines()
+    if options.names or not lines or b"," in lines[0] or b";" not in lines[0]:
+        return None
+    decimal_comma = any(re.search(rb"\d,\d", line) for line in lines[1:50])
+    return replace(options, decimal="," if decimal_comma else ".")
 
 
 def line_at(content: bytes, number: int) -> bytes:
