@@ -20,7 +20,7 @@ FAMILY_FILES = {
     "table": [
         *(f"{PACKAGE}/tasks/{name}.py" for name in (
             "tabular", "table_cleanup", "classification", "classification_chart", "regression", "regression_chart",
-            "table_submission", "dates",
+            "table_submission", "dates", "numbers",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
             "random_baseline", "rules", "rule_learning", "conditions", "condition_parser", "knn", "features",

@@ -151,6 +151,7 @@ TABLE_FILES = {
             "tasks/regression_chart",
             "tasks/table_submission",
             "tasks/dates",
+            "tasks/numbers",
             "models/features",
             "models/random_baseline",
             "models/rules",

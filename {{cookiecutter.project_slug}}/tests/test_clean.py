@@ -301,6 +301,25 @@ def test_dates_in_isos_basic_form_are_dates_too():
     assert cleaned.loc[0, parts].tolist() == [2014, 5, 2, 4]  # a Friday
 
 
+def test_prices_and_percentages_written_as_text_are_numbers_and_lists_are_not():
+    """`$1,292.08`, `€ 12.50`, `-£3` and `45%` (a scraped listing's price and share) are numbers, and the
+    note names their columns; `1,5` and `1,2,3` (a decimal comma, a list) are no thousands separators."""
+    frame = pd.DataFrame(
+        {
+            "price": ["$1,292.08", "€ 12.50", "-£3", "$1,000,000"] * 10,
+            "share": ["45%", "3%", "100%", "0.5%"] * 10,
+            "codes": ["1,5", "1,2,3", "2,5", "7"] * 10,
+            "label": ["a", "b"] * 20,
+        }
+    )
+    cleaned, report = conftest.clean_table(frame, "label", drop_duplicates=False)
+    assert cleaned["price"].tolist()[:4] == [1292.08, 12.5, -3.0, 1_000_000.0]
+    assert cleaned["share"].tolist()[:4] == [45.0, 3.0, 100.0, 0.5]
+    assert cleaned["codes"].equals(frame["codes"])
+    note = "price, share: read without currency signs, thousands separators or percent signs"
+    assert note in dict((step.name, step.note) for step in report)["read numbers stored as text"]
+
+
 def test_spreadsheet_dates_are_read_in_the_order_their_values_show():
     """`10/13/2014 3:26 AM` (a US spreadsheet: 13 can only be the day), Excel's `10/13/14 3:26` and
     `13.10.2014` (day first) are the same day: each gives its month, day and weekday (the parts that vary),

@@ -105,6 +105,19 @@ def test_a_sources_spreadsheet_dates_are_read_in_the_order_they_show_or_stop_the
     assert "1/2/2011" not in str(error.value)
 
 
+def test_a_sources_prices_written_with_signs_are_the_numbers_the_model_learned():
+    """A model trained on `fee` as numbers (cleanup read `$1,250.00` as 1250) predicts a source that writes
+    them with signs and separators as it predicts the plain numbers."""
+    fees, labels = [10.0, 20.0] * 5 + [1000.0, 1250.0] * 5, ["cheap"] * 10 + ["dear"] * 10
+    train = pd.DataFrame({"fee": fees, "label": labels})
+    model = build("knn", "classification", 0, {"n_neighbors": [1], "cv_folds": 2})
+    model.fit(train.drop(columns="label"), train["label"])
+    signed = pd.DataFrame({"id": [1, 2], "fee": ["$12.00", "$1,200.00"]})
+    written, notes = submission(model, signed, train, SETTINGS)
+    plain, _ = submission(model, pd.DataFrame({"id": [1, 2], "fee": [12.0, 1200.0]}), train, SETTINGS)
+    assert written.equals(plain) and written["prediction"].tolist() == ["cheap", "dear"] and notes == []
+
+
 def test_probabilities_are_one_column_per_class(trained):
     """With probabilities, the columns are the classes and each row sums to one."""
     model, train = trained

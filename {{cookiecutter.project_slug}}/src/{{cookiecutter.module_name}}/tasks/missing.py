@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StepError
+from .numbers import as_numbers
 
 # The value a text column's missing entries take with `[clean] missing_as_value`.
 MISSING = "(missing)"
@@ -139,7 +140,7 @@ def target_shift(kept: pd.Series, removed: pd.Series, task: str, margin: float) 
             f"class {label!r} is {kept_shares.get(label, 0):.0%} of the kept rows but "
             f"{removed_shares.get(label, 0):.0%} of the removed ones"
         )
-    kept, removed = pd.to_numeric(kept, errors="coerce"), pd.to_numeric(removed, errors="coerce")
+    kept, removed = as_numbers(kept), as_numbers(removed)
     every = pd.concat([kept, removed])
     spread = float(every.std()) or 1.0
     for name, kept_value, removed_value in (

@@ -3,9 +3,10 @@
 Cleanup is dropna-first, the least cleaning that can work, every step reported. After the column names
 are stripped the steps run in this order and each returns a new frame (the input is never modified):
 strip the spaces around text values (a CSV written `39, Private` reads ' Private', which a request for
-`Private` would never match); read numbers stored as text (a column of numbers with a stray word becomes
-numeric, the stray values missing; one number beside words is a code, kept); read dates (dates.py: each
-followed by its year, month, day, weekday, hour, the numbers models learn from); treat infinite and
+`Private` would never match); read numbers stored as text (numbers.py: `$1,292.08` and `45%` too; a
+column of numbers with a stray word becomes numeric, the stray values missing; one number beside words is
+a code, kept); read dates (dates.py: each followed by its year, month, day, weekday, hour, the numbers
+models learn from); treat infinite and
 overflowing numbers as missing; drop rows whose target is missing; drop columns that are mostly empty;
 drop rows with any missing value; drop duplicate rows (`[clean] drop_duplicates = false` turns that
 off). There is no imputation: if dropping loses too much, a warning (or the error) names the step that
@@ -24,6 +25,7 @@ from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
 from .dates import all_text, read_dates
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
+from .numbers import as_numbers, is_formatted
 
 # A text column is read as numbers when at least this share of its values are numbers.
 NEARLY_ALL = 0.95
@@ -42,11 +44,11 @@ def share_of_numbers(column: pd.Series) -> float:
         # Only text: each distinct value is read once, weighted by its count (a million rows of a few
         # categories read as a few values, not a million).
         counts = present.value_counts(sort=False)
-        numbers = pd.to_numeric(counts.index, errors="coerce").notna()
+        numbers = as_numbers(counts.index.to_series()).notna().to_numpy()
         return float(counts[numbers].sum() / len(present))
     if present.map(lambda value: isinstance(value, bool)).any():
         return 0.0
-    return float(pd.to_numeric(present, errors="coerce").notna().mean())
+    return float(as_numbers(present).notna().mean())
 
 
 def stripped_text(column: pd.Series) -> pd.Series:
@@ -73,21 +75,27 @@ def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]
     columns that mix numbers and text too much to tell, and the codes: one number beside words ("0" for
     no holiday, "a", "b", "c" for which), kept as text, since as numbers every other code's rows would
     be dropped."""
-    converted, notes = {}, []
+    converted, notes, formatted = {}, [], []
     for name in frame.columns:
         share = share_of_numbers(frame[name])
         if share < NEARLY_ALL:
             if share >= 0.5:
                 notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
             continue
-        numbers = pd.to_numeric(frame[name], errors="coerce")
+        numbers = as_numbers(frame[name])
         stray = frame[name][numbers.isna() & frame[name].notna()]
         if len(stray) and numbers.nunique() < 2:
             notes.append(f"{name}: kept as text, a code (its one number beside {stray.nunique()} words)")
             continue
         converted[name] = numbers
+        if is_formatted(frame[name]).any():
+            formatted.append(str(name))
         if len(stray):
             notes.append(f"{name}: {len(stray)} non-number value(s) made missing")
+    if formatted:
+        notes.append(
+            f"{', '.join(formatted)}: read without currency signs, thousands separators or percent signs"
+        )
     return frame.assign(**converted), "; ".join(notes)
 
 
@@ -257,4 +265,4 @@ def as_training_types(frame: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
     (other values made missing)."""
     frame, _ = strip_text_values(frame)
     numeric = [name for name in train.columns if name in frame and pd.api.types.is_numeric_dtype(train[name])]
-    return frame.assign(**{name: pd.to_numeric(frame[name], errors="coerce") for name in numeric})
+    return frame.assign(**{name: as_numbers(frame[name]) for name in numeric})
