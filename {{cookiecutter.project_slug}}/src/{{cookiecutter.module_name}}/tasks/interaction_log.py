@@ -97,13 +97,8 @@ def drop_undone(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
 def interaction_cleanup(columns: Columns, rating_kind: str = "rating") -> list[Cleanup]:
     """The cleanup steps in order, each named as the report should say it."""
     counted = rating_kind == "count" and columns.rating is not None
-    undone = Cleanup(
-        f"drop interactions whose {columns.rating} is missing or sums to 0 or less (returns, cancellations)",
-        lambda f: drop_undone(f, columns),
-        'those pairs were undone in the log; with [data] rating_kind = "rating" each keeps its latest row',
-    )
     how = "summing the counts" if counted else "keeping the latest"
-    return [
+    steps = [
         Cleanup(
             f"drop rows with no {columns.user} or {columns.item}",
             lambda f: drop_missing_ids(f, columns),
@@ -113,8 +108,12 @@ def interaction_cleanup(columns: Columns, rating_kind: str = "rating") -> list[C
         Cleanup(
             f"collapse repeated interactions, {how}", lambda f: collapse_duplicates(f, columns, rating_kind)
         ),
-        *([undone] if counted else []),
     ]
+    if counted:
+        name = f"drop interactions whose {columns.rating} is missing or sums to 0 or less"
+        fix = 'those pairs were undone in the log; [data] rating_kind = "rating" keeps each latest row'
+        steps.append(Cleanup(f"{name} (returns, cancellations)", lambda f: drop_undone(f, columns), fix))
+    return steps
 
 
 def check_interactions(frame: pd.DataFrame, columns: Columns) -> None:

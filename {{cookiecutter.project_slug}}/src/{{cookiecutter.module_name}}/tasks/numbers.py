@@ -18,33 +18,31 @@ FORMATTED = (
     r"^(?P<sign>[-+]?)\s*[$€£¥]?\s*(?P<inner>[-+]?)"
     r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)(?P<decimals>\.\d+)?\s*%?$"
 )
-
-
 FIRST_VALUES = 1000  # texts looked at before the rest are read
 
 
 def as_numbers(values: pd.Series) -> pd.Series:
     """`values` as numbers: plain ones as pandas reads them, formatted ones without their signs and
-    separators; anything else missing (NaN). Each distinct text is read once."""
+    separators; anything else missing (NaN)."""
+    return read_numbers(values)[0]
+
+
+def read_numbers(values: pd.Series) -> tuple[pd.Series, int]:
+    """`as_numbers(values)`, and how many values were formatted numbers. Each distinct text is read once."""
     numbers = pd.to_numeric(values, errors="coerce")
     unread = np.flatnonzero(numbers.isna().to_numpy() & values.notna().to_numpy())
     # words, ids and codes (a million distinct texts) are not read further when their first are not numbers
     first = values.iloc[unread[:FIRST_VALUES]].astype(str)
     if not first.str.strip().str.fullmatch(FORMATTED).any():
-        return numbers
+        return numbers, 0
     rest = values.iloc[unread]
     distinct = pd.Series(rest.unique()).astype(str)
     parts = distinct.str.strip().str.extract(FORMATTED)
     negative = (parts["sign"] == "-") ^ (parts["inner"] == "-")
-    written = parts["whole"].str.replace(",", "", regex=False) + parts["decimals"].fillna("")
-    read = pd.to_numeric(written, errors="coerce").where(~negative, -pd.to_numeric(written, errors="coerce"))
+    magnitude = pd.to_numeric(parts["whole"].str.replace(",", "", regex=False) + parts["decimals"].fillna(""))
+    read = magnitude.where(~negative, -magnitude)
     read.index = distinct.to_numpy()
     found = pd.Series(read.reindex(rest.astype(str)).to_numpy(), index=rest.index)
     # as floats: pandas reads a text column of whole numbers as nullable integers, which refuse the found
     plain = numbers.to_numpy(dtype="float64", na_value=np.nan)
-    return pd.Series(plain, index=values.index, name=values.name).fillna(found)
-
-
-def is_formatted(values: pd.Series) -> pd.Series:
-    """Which of `values` (text) are numbers only once their signs and separators are left out."""
-    return pd.to_numeric(values, errors="coerce").isna() & as_numbers(values).notna()
+    return pd.Series(plain, index=values.index, name=values.name).fillna(found), int(found.notna().sum())

@@ -25,7 +25,7 @@ from ..errors import StepError, column_listing
 from .cleanup_step import Cleanup
 from .dates import all_text, read_dates
 from .missing import drop_costly_columns, keep_missing_as_value, target_shift, text_columns_asked
-from .numbers import as_numbers, is_formatted
+from .numbers import as_numbers, read_numbers
 
 # A text column is read as numbers when at least this share of its values are numbers.
 NEARLY_ALL = 0.95
@@ -82,14 +82,13 @@ def read_numbers_stored_as_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]
             if share >= 0.5:
                 notes.append(f"{name}: kept as text, only {share:.0%} of its values are numbers")
             continue
-        numbers = as_numbers(frame[name])
+        numbers, signed = read_numbers(frame[name])
         stray = frame[name][numbers.isna() & frame[name].notna()]
         if len(stray) and numbers.nunique() < 2:
             notes.append(f"{name}: kept as text, a code (its one number beside {stray.nunique()} words)")
             continue
         converted[name] = numbers
-        if is_formatted(frame[name]).any():
-            formatted.append(str(name))
+        formatted += [str(name)] if signed else []
         if len(stray):
             notes.append(f"{name}: {len(stray)} non-number value(s) made missing")
     if formatted:
