@@ -48,8 +48,8 @@ FAMILY_FILES = {
             "interaction_log", "ranking",
         )),
         *(f"{PACKAGE}/models/{name}.py" for name in (
-            "interactions", "selection", "neighbours", "neighbours_without", "random_items", "popularity",
-            "item_knn", "als", "validation", "attributes",
+            "interactions", "selection", "candidate_search", "neighbours", "neighbours_without", "random_items",
+            "popularity", "item_knn", "als", "validation", "attributes",
         )),
         f"{PACKAGE}/serve/recommendation_routes.py",
         *(f"tests/{name}.py" for name in (

@@ -207,6 +207,7 @@ RECOMMENDATION_FILES = {
             "tasks/ranking",
             "models/interactions",
             "models/selection",
+            "models/candidate_search",
             "models/neighbours",
             "models/neighbours_without",
             "models/random_items",

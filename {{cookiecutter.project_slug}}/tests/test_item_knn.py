@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import sparse
 
-from {{ cookiecutter.module_name }}.models import als, item_knn, neighbours, neighbours_without, selection
+from {{ cookiecutter.module_name }}.models import (
+    als,
+    candidate_search,
+    item_knn,
+    neighbours,
+    neighbours_without,
+    selection,
+)
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
 
@@ -38,7 +45,7 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
     return neighbours.Neighbours(columns, values)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     cells=st.lists(
         st.tuples(st.integers(0, 7), st.integers(0, 14), st.integers(1, 2)), min_size=1, max_size=60
@@ -48,27 +55,55 @@ def dense_neighbours(vectors: sparse.csr_matrix, neighbors: int, shrinkage: floa
     threads=st.integers(1, 3),
     margin=st.sampled_from([0.0, 0.25, 0.5]),
     root=st.sampled_from([0.5, 5.0]),
+    engine=st.sampled_from(sorted(candidate_search.ENGINES)),
+    sample=st.sampled_from([1, 4, 256]),
 )
 def test_the_kernel_finds_the_neighbours_of_a_dense_computation(
-    cells, neighbors, shrinkage, threads, margin, root
+    cells, neighbors, shrinkage, threads, margin, root, engine, sample
 ):
-    """On random sparse count matrices of few users (ties abound), with implicit's candidates re-ranked and
-    the rows not proven complete computed in blocks of two rows over threads (no candidates beyond the
-    neighbours, or fewer than the margin says when the root's cap is lower: many such rows): the same
-    neighbours and similarities as a dense all-pairs computation, ties going to the lower column."""
+    """On random sparse count matrices of few users (ties abound), with either search engine's candidates
+    re-ranked (sparse_dot_topn's floor from 1 or 4 sampled rows, or none) and the rows not proven
+    complete computed in blocks of two rows over threads (no candidates beyond the neighbours, or fewer
+    than the margin says when the root's cap is lower: many such rows): the same neighbours and
+    similarities as a dense all-pairs computation, ties going to the lower column."""
     rows, columns, counts = zip(*cells, strict=True)
     vectors = sparse.csr_matrix((counts, (columns, rows)), shape=(15, 8), dtype=np.float32)
     vectors.sum_duplicates()
     original = neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT
+    searching = candidate_search.ENGINE, candidate_search.SAMPLE_ROWS
     neighbours.BLOCK_CELLS = 2 * 15 * threads  # two rows a block: several blocks, several threads
     neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT = margin, root
+    candidate_search.ENGINE, candidate_search.SAMPLE_ROWS = engine, sample
     try:
         found = neighbours.top_similar(vectors, neighbors, shrinkage, threads=threads)
     finally:
         neighbours.BLOCK_CELLS, neighbours.CANDIDATE_MARGIN, neighbours.CANDIDATE_ROOT = original
+        candidate_search.ENGINE, candidate_search.SAMPLE_ROWS = searching
     expected = dense_neighbours(vectors, neighbors, shrinkage)
     np.testing.assert_array_equal(found.values, expected.values)
     np.testing.assert_array_equal(np.where(found.values > 0, found.columns, 0), expected.columns)
+
+
+@pytest.mark.parametrize("engine", sorted(candidate_search.ENGINES))
+@pytest.mark.parametrize("sample", [2, 256])
+def test_each_search_engine_finds_every_rows_highest_products(engine, sample, monkeypatch):
+    """Either engine (sparse_dot_topn with a floor from 2 sampled rows, which leaves rows short of their
+    highest products to be searched again, or with no floor; implicit's routine) gives each row its
+    `wide` highest dot products of a random sparse matrix, with their columns, and leaves out no higher
+    one than the row's smallest: a dense product's."""
+    monkeypatch.setattr(candidate_search, "SAMPLE_ROWS", sample)
+    weighted = sparse.random(300, 60, density=0.08, format="csr", random_state=np.random.default_rng(7))
+    wide, rows = 12, np.arange(60)[:, None]
+    dense = (weighted.T @ weighted).toarray()
+    highest = -np.sort(-dense, axis=1)[:, :wide]
+    floor = np.quantile(highest[np.linspace(0, 59, 2).astype(int), -1], candidate_search.FLOOR_QUANTILE)
+    assert sample > 60 or (highest[:, -1] <= floor).sum() > 1, "the floor leaves rows short: they are tested"
+    columns, products = candidate_search.ENGINES[engine](weighted, wide, threads=2)
+    np.testing.assert_allclose(-np.sort(-products, axis=1), highest, rtol=1e-12)
+    np.testing.assert_allclose(products, dense[rows, columns] * (products > 0), rtol=1e-12)
+    left_out = dense.copy()
+    left_out[rows, columns] = 0.0
+    assert np.all(left_out.max(axis=1) <= products.min(axis=1) * (1 + 1e-12))
 
 
 def assert_emptied_fit_is_exact(

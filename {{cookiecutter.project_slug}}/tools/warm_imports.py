@@ -32,6 +32,7 @@ PRELOAD = (
     "sklearn.metrics",
     "scipy.sparse",
     "implicit",
+    "sparse_dot_topn",
     "scipy.stats",
     "sklearn.base",
     "narwhals.stable.v2",

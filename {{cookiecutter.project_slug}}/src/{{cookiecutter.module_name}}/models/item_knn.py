@@ -9,8 +9,8 @@ Which ranks better depends on the data, so both are tried by default. User-user 
 users are similar when they had the same items; a user's score for an item is the summed
 similarity of their `neighbors` most similar users who had it.
 
-Similarities are computed by `neighbours.py` on every core (implicit's all-pairs routine, re-ranked
-with the shrinkage), so there is never a dense items x items (or users x users) matrix; scoring
+Similarities are computed by `neighbours.py` on every core (a compiled top-n search, re-ranked with
+the shrinkage), so there is never a dense items x items (or users x users) matrix; scoring
 multiplies a batch of users' sparse rows by the sparse neighbour matrix. `shrinkage` divides by
 (|a| |b| + shrinkage) instead of |a| |b|, damping similarities resting on few shared users. Scores
 tied at zero (no neighbour had) are broken by popularity: a user with few neighbours gets k items.

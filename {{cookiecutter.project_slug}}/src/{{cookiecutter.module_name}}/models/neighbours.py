@@ -4,16 +4,16 @@ and the neighbour lists it comes to, on either engine.
 models/item_knn.py scores with these lists, computed in process (`top_similar`, here) or on Spark
 (spark/similarity.py); both import this module and neither imports the other's.
 
-In process, `implicit`'s compiled all-pairs routine (a sparse accumulator and a size-K heap per row,
-a thread per core; the users heaviest first) finds each row's candidates: its rows of highest dot
-product over a per-row scale that is the shrunk cosine's for a row of typical norm (the norms'
-geometric mean). The candidates are re-ranked by the shrunk cosine itself, in float32, and a row
-whose K-th neighbour provably beats every row left out (the candidates' last key bounds them) is
-done; the few others (none on the medium log up to K = 100, 5 rows at K = 200) are computed exactly
-a block of rows at a time, on a thread per core (scipy's sparse product and numpy's partition
-release the GIL), never as a dense rows x rows matrix. Either way a row's neighbours are its
-`neighbors` most similar rows, ties to the lower column. A fit of the same rows with a few cells
-emptied (item-KNN's validation) starts from a fit's candidates (neighbours_without.py).
+In process, a compiled search (candidate_search.py: a sparse accumulator and a heap per row, a thread
+per core; the users heaviest first) finds each row's candidates: its rows of highest dot product over
+a per-row scale that is the shrunk cosine's for a row of typical norm (the norms' geometric mean).
+The candidates are re-ranked by the shrunk cosine itself, in float32, and a row whose K-th neighbour
+provably beats every row left out (the candidates' last key bounds them) is done; the few others
+(none on the medium log up to K = 100, 5 rows at K = 200) are computed exactly a block of rows at a
+time, on a thread per core (scipy's sparse product and numpy's partition release the GIL), never as
+a dense rows x rows matrix. Either way a row's neighbours are its `neighbors` most similar rows, ties
+to the lower column. A fit of the same rows with a few cells emptied (item-KNN's validation) starts
+from a fit's candidates (neighbours_without.py).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
+from .candidate_search import highest_products
 from .selection import each_batch, most_similar_first, top_k
 
 BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
@@ -161,11 +162,9 @@ def re_ranked(
     columns: np.ndarray,
     values: np.ndarray,
 ) -> Candidates:
-    """Fill `columns` and `values` from implicit's candidates re-ranked by the shrunk cosine (`by_column`:
+    """Fill `columns` and `values` from the search's candidates re-ranked by the shrunk cosine (`by_column`:
     the rows compared, as the columns of a CSR matrix); the candidates, `proven` for the rows whose
     neighbours are proven complete (no row left out could rank among them)."""
-    from implicit.nearest_neighbours import all_pairs_knn
-
     count, keep = columns.shape
     beyond = math.ceil(min(CANDIDATE_MARGIN * keep, CANDIDATE_ROOT * math.sqrt(keep)))
     wide = min(count, keep + 1 + beyond)  # + 1: a row finds itself
@@ -180,9 +179,7 @@ def re_ranked(
     weighted = sparse.csr_matrix(
         (users.data * scale[users.indices], users.indices, users.indptr), shape=users.shape
     )
-    # all_pairs_knn writes row i's `wide` best (unordered; empty slots 0) at [i * wide, (i + 1) * wide)
-    found = all_pairs_knn(weighted, wide, num_threads=threads, show_progress=False)
-    found_columns, keys = found.col.reshape(count, wide), found.data.reshape(count, wide)
+    found_columns, keys = highest_products(weighted, wide, threads)
     dots = np.empty((count, wide), np.float32)
 
     def rank(rows: np.ndarray) -> None:
