@@ -4,9 +4,9 @@ Run by bench.py with a baked recommendation project's own Python, in the project
 
     python versus_implicit.py PACKAGE [--ndcg]
 
-One round: each figure timed for the project then for implicit; prints one JSON object, {"seconds":
-{figure: {"project": [wall s, CPU s], "implicit": [...]}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only
-with --ndcg).
+One round: each figure timed for the project then for implicit (the similarity fit on a long-tailed log
+of its own too); prints one JSON object, {"seconds": {figure: {"project": [wall s, CPU s], "implicit":
+[...]}}, "ndcg": {model: {who: ndcg@10}}} (ndcg only with --ndcg).
 bench.py runs rounds of it alternating with the `train knn` step (a make target), whose implicit
 counterparts (one fit at the neighbour count the step chose, the project's and implicit's) are here.
 """
@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from implicit.cpu.als import AlternatingLeastSquares
 from implicit.nearest_neighbours import CosineRecommender
+from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 K = 10  # recommendations per user, as the project's [evaluate] k
@@ -33,6 +34,9 @@ STEP_NEIGHBOURS = 200  # the neighbour count `train knn` chose in issue 23 (impl
 # one fit at alpha 10 on the ratings themselves, as implicit is used
 ALS = {"rank": 64, "reg_param": 0.05, "max_iter": 10}
 DIRECTIONS = ("candidate", "history")
+# a long-tailed log beside the medium one: items of Zipf popularity (exponent 1.05), users of log-normal
+# activity (median 10), as most items of a shop are bought by a handful of users; seeded
+TAIL_USERS, TAIL_ITEMS, TAIL_ZIPF, TAIL_ACTIVITY = 60_000, 30_000, 1.05, (2.3, 1.1)
 
 
 def timed(work: Callable[[], Any]) -> tuple[list[float], Any]:
@@ -53,6 +57,19 @@ def implicit_top(model: Any, matrix: Any, rows: np.ndarray, users: np.ndarray, i
             "rank": np.tile(np.arange(1, K + 1), len(rows)),
         }
     )
+
+
+def long_tailed_log() -> sparse.csr_matrix:
+    """A users x items matrix of who had what, long-tailed (TAIL_*), the same every run."""
+    rng = np.random.default_rng(0)
+    activity = np.minimum(np.ceil(rng.lognormal(*TAIL_ACTIVITY, TAIL_USERS)).astype(np.int64), 2000)
+    popularity = 1.0 / np.arange(1, TAIL_ITEMS + 1) ** TAIL_ZIPF
+    users = np.repeat(np.arange(TAIL_USERS), activity)
+    items = rng.choice(TAIL_ITEMS, len(users), p=popularity / popularity.sum())
+    had = sparse.csr_matrix((np.ones(len(users), np.float32), (users, items)), (TAIL_USERS, TAIL_ITEMS))
+    had.sum_duplicates()
+    had.data[:] = 1.0
+    return had
 
 
 def main(package: str, with_ndcg: bool) -> None:
@@ -79,6 +96,11 @@ def main(package: str, with_ndcg: bool) -> None:
     seconds["similarity fit"] = {
         "project": timed(lambda: neighbours.top_similar(binary.T, NEIGHBOURS, 10.0))[0],
         "implicit": timed(lambda: cosine.fit(binary, show_progress=False))[0],
+    }
+    tail = long_tailed_log()
+    seconds["similarity fit, long-tailed log"] = {
+        "project": timed(lambda: neighbours.top_similar(tail.T, NEIGHBOURS, 10.0))[0],
+        "implicit": timed(lambda: cosine.fit(tail, show_progress=False))[0],
     }
     seconds["single fit, K = 200"] = {
         "project": timed(lambda: neighbours.top_similar(binary.T, STEP_NEIGHBOURS, 10.0))[0],
