@@ -4,16 +4,17 @@ and the neighbour lists it comes to, on either engine.
 models/item_knn.py scores with these lists, computed in process (`top_similar`, here) or on Spark
 (spark/similarity.py); both import this module and neither imports the other's.
 
-In process, a compiled search (candidate_search.py: a sparse accumulator and a heap per row, a thread
-per core; the users heaviest first) finds each row's candidates: its rows of highest dot product over
-a per-row scale that is the shrunk cosine's for a row of typical norm (the norms' geometric mean).
-The candidates are re-ranked by the shrunk cosine itself, in float32, and a row whose K-th neighbour
-provably beats every row left out (the candidates' last key bounds them) is done; the few others
-(none on the medium log up to K = 100, 5 rows at K = 200) are computed exactly a block of rows at a
-time, on a thread per core (scipy's sparse product and numpy's partition release the GIL), never as
-a dense rows x rows matrix. Either way a row's neighbours are its `neighbors` most similar rows, ties
-to the lower column. A fit of the same rows with a few cells emptied (item-KNN's validation) starts
-from a fit's candidates (neighbours_without.py).
+In process, a compiled search (candidate_search.py: a sparse accumulator and a heap per row, a thread per
+core; the users heaviest first) finds each row's candidates: its rows of highest dot product over a
+per-row scale that is the shrunk cosine's for a row of typical norm (the geometric mean of the rows with
+more products than the search keeps). The candidates are re-ranked by the shrunk cosine itself, in
+float32, and a row whose K-th neighbour provably beats every row left out (the candidates' last key
+bounds them) is done; the others (none on the medium log up to K = 100, 5 rows at K = 200, but 5% to 32%
+of the rows of long-tailed logs, half the time there) are computed exactly a block of rows at a time, on
+a thread per core (scipy's sparse product and numpy's partition release the GIL), never as a dense rows x
+rows matrix. Either way a row's neighbours are its `neighbors` most similar rows, ties to the lower
+column. A fit of the same rows with a few cells emptied (item-KNN's validation) starts from a fit's
+candidates (neighbours_without.py).
 """
 
 from __future__ import annotations
@@ -168,7 +169,12 @@ def re_ranked(
     count, keep = columns.shape
     beyond = math.ceil(min(CANDIDATE_MARGIN * keep, CANDIDATE_ROOT * math.sqrt(keep)))
     wide = min(count, keep + 1 + beyond)  # + 1: a row finds itself
-    positive = norms[norms > 0].astype(np.float64)
+    # the typical norm is that of the rows with more products than slots: the others find every row that
+    # shares a user with them. On long-tailed logs (most rows had by a few users) it left 21% to 58% fewer
+    # rows to compute exactly, and its fit took 10% to 22% less time.
+    cells = np.diff(by_column.indptr)
+    products = np.bincount(by_column.indices, np.repeat(cells, cells).astype(np.float64), count)
+    positive = norms[(norms > 0) & (products >= wide)].astype(np.float64)
     typical = float(np.exp(np.log(positive).mean())) if len(positive) else 1.0
     # dot products over typical x |b| + shrinkage: row a's own order when |a| is typical, near it otherwise
     denominators = typical * norms.astype(np.float64) + shrink
