@@ -53,13 +53,22 @@ def test_the_venv_imports_the_project_from_its_source_folder(newcomer_baseline, 
     ("task", "modules"),
     [
         ("classification", ("pandas/__init__", "scipy/stats/_stats_py", "sklearn/tree/_classes", "matplotlib/figure")),
-        ("recommendation", ("pandas/__init__", "scipy/sparse/_csr", "implicit/nearest_neighbours", "implicit/cpu/als")),
+        (
+            "recommendation",
+            (
+                "pandas/__init__",
+                "scipy/sparse/_csr",
+                "implicit/nearest_neighbours",
+                "implicit/cpu/als",
+                "sparse_dot_topn/api",
+            ),
+        ),
     ],
 )
 def test_a_new_venv_holds_the_bytecode_of_the_libraries_the_steps_import(cookies_session, task, modules):
     """Building .venv caches the bytecode of the libraries the family's steps import (pandas, SciPy,
-    scikit-learn, matplotlib; implicit for the recommenders), even under PYTHONDONTWRITEBYTECODE=1 and
-    before any step runs: no step compiles them."""
+    scikit-learn, matplotlib; implicit and sparse_dot_topn for the recommenders), even under
+    PYTHONDONTWRITEBYTECODE=1 and before any step runs: no step compiles them."""
     project = cookies_session.bake(extra_context={"project_name": f"Compiled {task}", "task": task}).project_path
     succeed(["make", ".venv/.installed", "WARM=0"], project, **newcomer())  # WARM=0: no server imports them
     site = Path(venv_prints(project, "import sysconfig; print(sysconfig.get_path('purelib'))", project))
