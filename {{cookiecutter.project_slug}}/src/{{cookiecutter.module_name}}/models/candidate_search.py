@@ -68,7 +68,9 @@ def by_implicit(weighted: sparse.csr_matrix, wide: int, threads: int) -> tuple[n
 
 
 Search = Callable[[sparse.csr_matrix, int, int], tuple[np.ndarray, np.ndarray]]
-ENGINES: dict[str, Search] = {"sparse_dot_topn": by_sparse_dot_topn, "implicit": by_implicit}
+ENGINES: dict[str, Search] = {"implicit": by_implicit}
+if find_spec("sparse_dot_topn"):  # not installed where it has no wheel (Linux on ARM)
+    ENGINES["sparse_dot_topn"] = by_sparse_dot_topn
 ENGINE: str | None = None  # None: `engine_for` chooses; a name: that engine (the tests run each)
 
 
@@ -86,7 +88,7 @@ def engine_for(weighted: sparse.csr_matrix, wide: int) -> str:
     cells = np.diff(weighted.indptr).astype(np.int64)
     # summed, not a BLAS dot: BLAS's threads would spin beside the search's for a while (+40 ms)
     busy = np.sum(cells * cells) >= PRODUCTS_PER_SLOT * wide * weighted.shape[1]
-    return "sparse_dot_topn" if busy and find_spec("sparse_dot_topn") else "implicit"
+    return "sparse_dot_topn" if busy and "sparse_dot_topn" in ENGINES else "implicit"
 
 
 def padded(found: sparse.csr_matrix, wide: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
