@@ -10,11 +10,11 @@ per-row scale that is the shrunk cosine's for a row of typical norm (the geometr
 more products than the search keeps). The candidates are re-ranked by the shrunk cosine itself, in
 float32, and a row whose K-th neighbour provably beats every row left out (the candidates' last key
 bounds them) is done; the others (none on the medium log up to K = 100, 5 rows at K = 200, but 5% to 32%
-of the rows of long-tailed logs, half the time there) are computed exactly a block of rows at a time, on
-a thread per core (scipy's sparse product and numpy's partition release the GIL), never as a dense rows x
-rows matrix. Either way a row's neighbours are its `neighbors` most similar rows, ties to the lower
-column. A fit of the same rows with a few cells emptied (item-KNN's validation) starts from a fit's
-candidates (neighbours_without.py).
+of the rows of long-tailed logs) are computed exactly from their sparse products, a block of rows at a
+time on a thread per core (scipy's sparse product and numpy's sort release the GIL), ranking only the
+rows at least as similar as their candidates' K-th: never a dense rows x rows matrix. Either way a row's
+neighbours are its `neighbors` most similar rows, ties to the lower column. A fit of the same rows with a
+few cells emptied (item-KNN's validation) starts from a fit's candidates (neighbours_without.py).
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import numpy as np
 from scipy import sparse
 
 from .candidate_search import highest_products
-from .selection import each_batch, most_similar_first, top_k
+from .selection import each_batch, most_similar_first
 
-BLOCK_CELLS = 8_000_000  # fallback: similarities computed at once, over all the threads (float32: 32 MB)
+BLOCK_CELLS = 8_000_000  # rows computed exactly: rows x rows compared at once, over all the threads (at most)
 # Candidates beyond the neighbours: a share of them, at most CANDIDATE_ROOT x the square root of their number
 # (the share of a row's order the scale gets wrong falls as K grows); they cost the search about 10%.
 CANDIDATE_MARGIN, CANDIDATE_ROOT = 0.5, 5.0
@@ -216,8 +216,10 @@ def blockwise(
     columns: np.ndarray,
     values: np.ndarray,
 ) -> None:
-    """Fill `columns` and `values` at `rows` from every similarity of those rows, a block of rows x all
-    the rows at a time (cut to its top at once), the blocks on `threads` threads."""
+    """Fill `columns` and `values` at `rows` from every similarity of those rows, a block of rows at a
+    time, the blocks on `threads` threads. `values` at `rows` already holds similarities of some of their
+    rows (their candidates'), most similar first: the last is at most the row's exact K-th similarity, so
+    only the rows at least as similar are ranked (a sparse row's few, not all the rows)."""
     count, keep = columns.shape
     if not len(rows):
         return
@@ -227,10 +229,21 @@ def blockwise(
 
     def fill(start: int) -> None:
         some = rows[start : start + block]
-        similarity = (chosen[start : start + block] @ by_column).toarray()
-        similarity /= norms[some, None] * norms[None, :] + shrink
-        similarity[np.arange(len(some)), some] = 0.0  # a row is not its own neighbour
-        columns[some], values[some] = top_k(similarity, keep, mostly_equal=True)
+        floor = values[some, -1] * np.float32(1 - SLACK)  # room for the candidates' own rounding
+        product = sparse.csr_matrix(chosen[start : start + block] @ by_column)
+        lines = np.repeat(np.arange(len(some)), np.diff(product.indptr))
+        # the arithmetic of a dense block, cell for cell: the same float32 similarities
+        similar = product.data / (norms[some[lines]] * norms[product.indices] + shrink)
+        ranked = np.flatnonzero((similar >= floor[lines]) & (product.indices != some[lines]))
+        # by row, most similar first, ties to the lower column; each row's first `keep`
+        ranked = ranked[np.lexsort((product.indices[ranked], -similar[ranked], lines[ranked]))]
+        line = lines[ranked]
+        place = np.arange(len(ranked)) - np.searchsorted(line, line)
+        ranked, line, place = ranked[place < keep], line[place < keep], place[place < keep]
+        block_columns = np.zeros((len(some), keep), np.int32)
+        block_values = np.zeros((len(some), keep), np.float32)
+        block_columns[line, place], block_values[line, place] = product.indices[ranked], similar[ranked]
+        columns[some], values[some] = block_columns, block_values
 
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(fill, range(0, len(rows), block)))  # list: re-raises a thread's error here
