@@ -1,5 +1,6 @@
 """Item-KNN's similarity kernel, its scoring direction, and the "because" behind each recommendation."""
 
+import copy
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from {{ cookiecutter.module_name }}.models import (
     neighbours,
     neighbours_without,
     selection,
+    validation,
 )
 from {{ cookiecutter.module_name }}.tasks import interaction_log, ranking
 from {{ cookiecutter.module_name }}.tasks.interaction_columns import Columns
@@ -325,6 +327,26 @@ def sample_knn(sample_log) -> item_knn.NearestNeighbours:
 def sample_log() -> pd.DataFrame:
     frame = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "sample" / "interactions.csv")
     return frame[frame["user"].isin(frame["user"].unique()[:300])]
+
+
+@pytest.mark.parametrize("direction", ["candidate", "history"])
+def test_validation_ranks_each_neighbour_count_as_the_model_with_that_count_would(sample_log, direction):
+    """The validation scores every neighbour count of the grid in one pass, adding each count's further
+    neighbours' sums to the scores before: each count's top k are those the model itself recommends with
+    that count, but for items whose scores the two orders of summing round apart (measured: at most 2 of
+    300 rows per count, the same score to 9 digits)."""
+    probe = item_knn.build(TASK, 0, neighbors=50, direction=direction).fit(sample_log, PLAIN)
+    widest = neighbours.top_similar(probe.matrix_.T, 50, 10.0)
+    counts, rows, k = [5, 20, 50], np.arange(len(probe.interactions_.users)), 10
+    tops = validation.top_columns(validation.increments(probe, widest, counts, direction), rows, k)
+    for count, top in zip(counts, tops, strict=True):
+        alone = copy.copy(probe)
+        alone.use_neighbours(widest, count, direction)
+        best, best_scores = alone.ranked(rows, k)
+        assert np.array_equal(top == -1, ~np.isfinite(best_scores))
+        picked = np.take_along_axis(alone.scores(rows), np.maximum(top, 0), axis=1)
+        assert np.allclose(picked[top >= 0], best_scores[top >= 0], rtol=1e-6, atol=0)
+        assert (top == best).mean() > 0.99
 
 
 def test_knn_contributions_come_from_the_users_items_and_sum_to_the_score(sample_knn, sample_log):
