@@ -30,11 +30,17 @@ from scipy import sparse
 from .candidate_search import highest_products
 from .selection import each_batch, most_similar_first
 
-BLOCK_CELLS = 8_000_000  # rows computed exactly: rows x rows compared at once, over all the threads (at most)
+# rows computed exactly, and bounds: rows x rows compared at once (at most, over all the threads), whose
+# float64 temporaries (16 MB) glibc reuses: above its 32 MB they were mapped afresh each time and faulted
+# in page by page (a long-tailed log's validation fit 0.1 to 0.6 s slower, in a new process)
+BLOCK_CELLS = 2_000_000
 # Candidates beyond the neighbours: a share of them, at most CANDIDATE_ROOT x the square root of their number
 # (the share of a row's order the scale gets wrong falls as K grows); they cost the search about 10%.
 CANDIDATE_MARGIN, CANDIDATE_ROOT = 0.5, 5.0
 SLACK = 1e-4  # relative room for rounding when proving a row's neighbours complete
+# re-ranking: candidates per batch, whose temporaries (a few MB) are reused from batch to batch; a batch per
+# core made them fresh memory, page by page: 0.14 of a 0.75 s fit on the medium log, in a new process
+RANK_CELLS = 262_144
 TRIED_PAIRS = 256  # a fit with cells emptied: pairs of norms each tried (the smallest, least well bounded)
 
 
@@ -199,8 +205,8 @@ def re_ranked(
         some_columns[missing] = -1
         found_columns[rows] = some_columns
 
-    # a share of the rows per core: numpy's arithmetic and sorts release the GIL (half the wall time)
-    each_batch(rank, np.arange(count), wide, math.ceil(count / threads) * wide)
+    # batches on a thread per core: numpy's arithmetic and sorts release the GIL (half the wall time)
+    each_batch(rank, np.arange(count), wide, RANK_CELLS)
     last_keys = np.maximum(keys.min(axis=1), 0.0)  # every row left out had a key at most its candidates' last
     found = Candidates(found_columns, dots, last_keys / scale, typical, norms, np.ones(count, bool))
     bound = left_out_bound(found, norms, shrink, whole=False)

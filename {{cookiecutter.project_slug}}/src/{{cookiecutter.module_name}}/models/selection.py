@@ -20,6 +20,7 @@ from scipy import sparse
 BATCH_CELLS = 4_000_000  # users x items scores held at once (float32: 16 MB)
 GATHERED_CELLS = 2_000_000  # product_into: cells of the right-hand rows copied at once (16 bytes each: 32 MB)
 CHUNK = 128  # top_k: columns per chunk, whose maximum stands for them in a first pass
+RANKED_CELLS = 262_144  # most_similar_first: cells sorted at once
 CANDIDATES_PER_PICK = 8  # top_k: scores sorted per one kept, beyond which ties make argpartition faster
 
 Part = TypeVar("Part")
@@ -171,14 +172,21 @@ def sorted_by_row(
 def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the `keep` cells of highest float32 `similar` (negatives as 0), ties to the lower column (-1
     first): their columns and similarities, from one sort of a key composing both (a float32 >= 0 orders
-    as its bits), not a sort by each; in place, two arrays of keys at most (fresh memory costs here)."""
-    key, high = columns.astype(np.int64), np.maximum(similar.view(np.int32), 0).astype(np.int64)
-    key += 1
-    np.subtract(0x7FFFFFFF, high, out=high)
-    high <<= 32
-    key |= high
-    del high
-    key.sort(axis=1)
-    key = key[:, :keep]
-    values = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
-    return (key & 0xFFFFFFFF).astype(np.int32) - 1, values
+    as its bits), not a sort by each; RANKED_CELLS at a time, in place: two arrays of keys (a few MB), whose
+    memory is reused from chunk to chunk, not fresh pages (0.1 s on 29,000 rows x 272, in a new process)."""
+    kept = min(keep, columns.shape[1])
+    found, values = np.empty((len(columns), kept), np.int32), np.empty((len(columns), kept), np.float32)
+    step = max(1, RANKED_CELLS // max(1, columns.shape[1]))
+    for start in range(0, len(columns), step):
+        rows = slice(start, start + step)
+        key = columns[rows].astype(np.int64) + 1
+        high = np.maximum(similar[rows].view(np.int32), 0).astype(np.int64)
+        np.subtract(0x7FFFFFFF, high, out=high)
+        high <<= 32
+        key |= high
+        del high
+        key.sort(axis=1)
+        key = key[:, :kept]
+        values[rows] = (0x7FFFFFFF - (key >> 32)).astype(np.int32).view(np.float32)
+        found[rows] = (key & 0xFFFFFFFF).astype(np.int32) - 1
+    return found, values
