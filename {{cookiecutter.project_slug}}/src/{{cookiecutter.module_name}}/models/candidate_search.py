@@ -46,15 +46,13 @@ def by_sparse_dot_topn(weighted: sparse.csr_matrix, wide: int, threads: int) -> 
         lowest = products[lengths == wide].min(axis=1)
         floor = float(np.quantile(lowest, FLOOR_QUANTILE)) if len(lowest) else None
     found = sp_matmul_topn(by_row, weighted, wide, threshold=floor or None, n_threads=threads)
-    columns, products, lengths = padded(found, wide)
+    columns, products, lengths = padded(found, wide, order)  # each row back in its place
     short = np.flatnonzero(lengths < wide) if floor else np.empty(0, np.int64)
     if len(short):  # rows with products under the floor among their `wide` highest: the same, without it
-        columns[short], products[short], _ = padded(
+        columns[order[short]], products[order[short]], _ = padded(
             sp_matmul_topn(by_row[short], weighted, wide, n_threads=threads), wide
         )
-    in_order = np.empty_like(order)
-    in_order[order] = np.arange(count)
-    return columns[in_order], products[in_order]
+    return columns, products
 
 
 def by_implicit(weighted: sparse.csr_matrix, wide: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
@@ -91,13 +89,17 @@ def engine_for(weighted: sparse.csr_matrix, wide: int) -> str:
     return "sparse_dot_topn" if busy and "sparse_dot_topn" in ENGINES else "implicit"
 
 
-def padded(found: sparse.csr_matrix, wide: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A sparse product's rows as rows x `wide` arrays (empty slots: column 0, product 0), and each row's
-    number of products."""
+def padded(
+    found: sparse.csr_matrix, wide: int, places: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A sparse product's rows as rows x `wide` arrays (empty slots: column 0, product 0), its row i at row
+    `places[i]` (i by default), and each of its rows' number of products."""
     lengths = np.diff(found.indptr)
-    rows = np.repeat(np.arange(len(lengths)), lengths)
-    slots = np.arange(len(rows)) - np.repeat(found.indptr[:-1], lengths)
-    columns = np.zeros((len(lengths), wide), np.int32)
-    products = np.zeros((len(lengths), wide), found.dtype)
-    columns[rows, slots], products[rows, slots] = found.indices[: len(rows)], found.data[: len(rows)]
-    return columns, products, lengths
+    cells = int(found.indptr[-1])
+    first = (np.arange(len(lengths)) if places is None else places).astype(np.int64) * wide
+    # each product's place in the flat arrays: its row's first slot, then its rank in the row
+    flat = np.repeat(first - found.indptr[:-1], lengths) + np.arange(cells)
+    columns = np.zeros(len(lengths) * wide, np.int32)
+    products = np.zeros(len(lengths) * wide, found.dtype)
+    columns[flat], products[flat] = found.indices[:cells], found.data[:cells]
+    return columns.reshape(-1, wide), products.reshape(-1, wide), lengths
