@@ -682,9 +682,9 @@ def knn_step(bench: Bench, project: Path) -> Timing:
 def versus_implicit(bench: Bench) -> None:
     """The project beside `implicit` on the same split of the medium log (issue 23), rounds alternating: the
     similarity fit (K = 100; on a long-tailed log too), the `train knn` step with the default grid beside
-    one implicit fit at the K it chose and beside the same step with that one setting, scoring every test
-    user, in-process ALS (the project's default chooses alpha on validation: 3 fits to implicit's one); the
-    min and median of the rounds, ndcg@10 beside each."""
+    one implicit fit at the K it chose and beside the same step with that one setting (the two steps on the
+    long-tailed log too), scoring every test user, in-process ALS (the project's default chooses alpha on
+    validation: 3 fits to implicit's one); the min and median of the rounds, ndcg@10 beside each."""
     _, project = bench.bake("task=recommendation")
     bench.environment_into(project)
     log = bench.workdir / "movies-medium"
@@ -745,6 +745,7 @@ def versus_implicit(bench: Bench) -> None:
         median["train knn step"]["project"] / median["train knn step, one setting"]["project"],
         "x",
     )
+    long_tailed_step(bench, project, harness)
     bench.record("vs implicit: ALS in-process", median["ALS in-process"]["project"])
     bench.record("vs implicit: ALS in-process ndcg@10", rounds[-1]["ndcg"]["ALS"]["project"], "")
     knn = rounds[-1]["ndcg"]["item-KNN"]
@@ -752,6 +753,36 @@ def versus_implicit(bench: Bench) -> None:
         "vs implicit: item-KNN ndcg@10 (K = 100), project - implicit",
         max(knn["project (candidate)"], knn["project (history)"]) - knn["implicit"],
         "",
+    )
+
+
+def long_tailed_step(bench: Bench, project: Path, harness: list[str]) -> None:
+    """The `train knn` step with the default grid beside the same step with one setting (K = 200), on the
+    long-tailed log (as interactions, no rating, no item table; the project's split of it), rounds
+    alternating: the validation's cost where most of the 30,000 items had a handful of users."""
+    log = bench.workdir / "long-tailed.csv"
+    if not log.exists():
+        bench.run([*harness, "--write-tail", str(log)], project)
+    set_setting(project, "source =", f"source = {json.dumps(str(log))}")
+    for line_start in ("rating =", "rating_kind =", "items =", "segment ="):
+        set_setting(project, line_start, "")
+    bench.run(["make", "split"], project)
+    config = project / "config.toml"
+    grid = config.read_text()
+    step, single = [], []
+    for _ in range(bench.repeat):
+        config.write_text(grid)
+        step.append(knn_step(bench, project).seconds)
+        set_setting(project, "neighbors =", "neighbors = 200")
+        set_setting(project, "direction =", 'direction = "history"')
+        single.append(knn_step(bench, project).seconds)
+    config.write_text(grid)
+    for label, taken in (("train knn step", step), ("train knn step, one setting", single)):
+        say(f"    long-tailed log, {label}: min {min(taken):.2f} s, median {statistics.median(taken):.2f} s")
+    bench.record(
+        "vs implicit: long-tailed log, train knn step / the step with one setting",
+        statistics.median(step) / statistics.median(single),
+        "x",
     )
 
 

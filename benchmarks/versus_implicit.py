@@ -3,6 +3,7 @@
 Run by bench.py with a baked recommendation project's own Python, in the project, after `make split`:
 
     python versus_implicit.py PACKAGE [--ndcg]
+    python versus_implicit.py --write-tail CSV    # the long-tailed log as interactions, for a project
 
 One round: each figure timed for the project then for implicit (the similarity fit on a long-tailed log
 of its own too); prints one JSON object, {"seconds": {figure: {"project": [wall s, CPU s], "implicit":
@@ -72,6 +73,15 @@ def long_tailed_log() -> sparse.csr_matrix:
     return had
 
 
+def write_tail(path: str) -> None:
+    """The long-tailed log as an interactions CSV (user, item, timestamp: seeded seconds in 2020), for bench.py
+    to time the `train knn` step on it."""
+    had = long_tailed_log().tocoo()
+    seconds = np.random.default_rng(1).integers(1_577_836_800, 1_609_459_200, had.nnz)
+    frame = pd.DataFrame({"user": "u" + pd.Series(had.row).astype(str), "item": "i" + pd.Series(had.col).astype(str)})
+    frame.assign(timestamp=seconds).to_csv(path, index=False)
+
+
 def main(package: str, with_ndcg: bool) -> None:
     """One round: each figure for the project then for implicit; ndcg@10 of each too when `with_ndcg`."""
     interactions = import_module(f"{package}.models.interactions")
@@ -132,4 +142,7 @@ def main(package: str, with_ndcg: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2:] == ["--ndcg"])
+    if sys.argv[1] == "--write-tail":
+        write_tail(sys.argv[2])
+    else:
+        main(sys.argv[1], sys.argv[2:] == ["--ndcg"])
