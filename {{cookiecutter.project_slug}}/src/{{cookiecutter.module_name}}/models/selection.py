@@ -173,7 +173,8 @@ def most_similar_first(columns: np.ndarray, similar: np.ndarray, keep: int) -> t
     """Per row, the `keep` cells of highest float32 `similar` (negatives as 0), ties to the lower column (-1
     first): their columns and similarities, from one sort of a key composing both (a float32 >= 0 orders
     as its bits), not a sort by each; RANKED_CELLS at a time, in place: two arrays of keys (a few MB), whose
-    memory is reused from chunk to chunk, not fresh pages (0.1 s on 29,000 rows x 272, in a new process)."""
+    memory is reused from chunk to chunk, not fresh pages (29,000 rows x 272 in a new process: 0.105 s in
+    one sort, 0.06 s in chunks)."""
     kept = min(keep, columns.shape[1])
     found, values = np.empty((len(columns), kept), np.int32), np.empty((len(columns), kept), np.float32)
     step = max(1, RANKED_CELLS // max(1, columns.shape[1]))
