@@ -679,6 +679,19 @@ def knn_step(bench: Bench, project: Path) -> Timing:
     return bench.run(["make", "models/knn.joblib"], project)
 
 
+def grid_and_one_setting(bench: Bench, project: Path) -> tuple[Timing, Timing]:
+    """The `train knn` step with the [models.knn] grid of config.toml, then with one setting of it (K = 200,
+    "history": no validation); config.toml is left as it was."""
+    config = project / "config.toml"
+    grid = config.read_text()
+    with_grid = knn_step(bench, project)
+    set_setting(project, "neighbors =", "neighbors = 200")
+    set_setting(project, "direction =", 'direction = "history"')
+    alone = knn_step(bench, project)
+    config.write_text(grid)
+    return with_grid, alone
+
+
 def versus_implicit(bench: Bench) -> None:
     """The project beside `implicit` on the same split of the medium log (issue 23), rounds alternating: the
     similarity fit (K = 100; on a long-tailed log too), the `train knn` step with the default grid beside
@@ -695,16 +708,11 @@ def versus_implicit(bench: Bench) -> None:
     set_setting(project, "items =", f"items = {json.dumps(str(log / 'movies.csv'))}")
     bench.run(["make", "split"], project)
     harness = [str(project / VENV / "bin" / "python"), str(Path(__file__).parent / "versus_implicit.py")]
-    config = project / "config.toml"
-    grid = config.read_text()
     step, single, rounds = [], [], []
     for round_number in range(bench.repeat):
-        config.write_text(grid)
-        step.append(knn_step(bench, project))
-        set_setting(project, "neighbors =", "neighbors = 200")
-        set_setting(project, "direction =", 'direction = "history"')
-        single.append(knn_step(bench, project))
-        config.write_text(grid)
+        with_grid, alone = grid_and_one_setting(bench, project)
+        step.append(with_grid)
+        single.append(alone)
         last = round_number == bench.repeat - 1
         output = bench.run_output([*harness, module_of(project), *(["--ndcg"] if last else [])], project)
         rounds.append(json.loads(output.splitlines()[-1]))
@@ -767,16 +775,8 @@ def long_tailed_step(bench: Bench, project: Path, harness: list[str]) -> None:
     for line_start in ("rating =", "rating_kind =", "items =", "segment ="):
         set_setting(project, line_start, "")
     bench.run(["make", "split"], project)
-    config = project / "config.toml"
-    grid = config.read_text()
-    step, single = [], []
-    for _ in range(bench.repeat):
-        config.write_text(grid)
-        step.append(knn_step(bench, project).seconds)
-        set_setting(project, "neighbors =", "neighbors = 200")
-        set_setting(project, "direction =", 'direction = "history"')
-        single.append(knn_step(bench, project).seconds)
-    config.write_text(grid)
+    rounds = [grid_and_one_setting(bench, project) for _ in range(bench.repeat)]
+    step, single = [with_grid.seconds for with_grid, _ in rounds], [alone.seconds for _, alone in rounds]
     for label, taken in (("train knn step", step), ("train knn step, one setting", single)):
         say(f"    long-tailed log, {label}: min {min(taken):.2f} s, median {statistics.median(taken):.2f} s")
     bench.record(
