@@ -430,19 +430,28 @@ def stop_warm_servers(under: Path) -> None:
     """End the warm step servers of the projects baked under `under` (they would idle for minutes), and wait
     until they are gone, so that what runs next finds none."""
     stopped = []
+    for server in warm_servers(under):
+        with contextlib.suppress(OSError):
+            os.kill(server, signal.SIGTERM)
+            stopped.append(Path("/proc") / str(server))
+    deadline = time.monotonic() + 10
+    while any(map(running, stopped)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def warm_servers(under: Path) -> list[int]:
+    """The process ids of the warm step servers of the projects baked under `under`."""
+    found = []
     for process in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError):
             arguments = (process / "cmdline").read_bytes().split(b"\0")
             if (
                 len(arguments) > 1
-                and arguments[1].startswith(bytes(under))
+                and arguments[1].startswith(bytes(under) + b"/")
                 and arguments[1].endswith(b"warm_server.py")
             ):
-                os.kill(int(process.name), signal.SIGTERM)
-                stopped.append(process)
-    deadline = time.monotonic() + 10
-    while any(map(running, stopped)) and time.monotonic() < deadline:
-        time.sleep(0.02)
+                found.append(int(process.name))
+    return found
 
 
 def running(process: Path) -> bool:
@@ -489,17 +498,18 @@ class TreeMemory:
         self.samples: list[tuple[float, int]] = []  # (time.time(), bytes)
         self.done = threading.Event()
 
-    def watch(self, root: int) -> None:
+    def watch(self, root: int, project: Path) -> None:
         while not self.done.wait(self.interval):
-            self.samples.append((time.time(), tree_rss(root)))
+            self.samples.append((time.time(), tree_rss(root, warm_servers(project))))
 
     def peak_mb(self, start: float, end: float) -> int:
         """The largest sample between `start` and `end` (Unix times), in MB."""
         return max((size for at, size in self.samples if start <= at <= end), default=0) // MB
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in `root` and its descendants (Linux /proc); 0 where /proc is not there."""
+def tree_rss(root: int, servers: list[int]) -> int:
+    """Bytes resident in `root` and its descendants, and in the children of `servers` (the steps a warm server
+    forked, which are not make's) and theirs (Linux /proc); 0 where /proc is not there."""
     children: dict[int, list[int]] = {}
     sizes: dict[int, int] = {}
     for entry in Path("/proc").glob("[0-9]*"):
@@ -509,7 +519,7 @@ def tree_rss(root: int) -> int:
             continue
         children.setdefault(int(fields[1]), []).append(int(entry.name))
         sizes[int(entry.name)] = int(fields[21]) * resource.getpagesize()
-    total, todo = 0, [root]
+    total, todo = 0, [root, *(child for server in servers for child in children.get(server, []))]
     while todo:
         pid = todo.pop()
         total += sizes.get(pid, 0)
@@ -524,7 +534,7 @@ def run_watched(bench: Bench, command: list[str], cwd: Path) -> tuple[Timing, Tr
     process = subprocess.Popen(
         command, cwd=cwd, env=bench.environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    watcher = threading.Thread(target=memory.watch, args=(process.pid,), daemon=True)
+    watcher = threading.Thread(target=memory.watch, args=(process.pid, cwd), daemon=True)
     watcher.start()
     output, _ = process.communicate()
     memory.done.set()
@@ -567,19 +577,21 @@ def record_models(bench: Bench, project: Path, memory: TreeMemory, steps: list[S
     records = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()][-len(steps) :]
     for label, model in models.items():
         train = next(r for r in records if r["step"] == "train" and r["args"][-1] == f"models/{model}.joblib")
-        end = datetime_seconds(train["finished_at"])
         bench.record(f"{label}: train", train["seconds"])
-        bench.record(f"{label}: train peak RSS, Python + JVM", memory.peak_mb(end - train["seconds"], end), "MB")
+        bench.record(f"{label}: train peak RSS, Python + JVM", memory.peak_mb(*surely_running(train)), "MB")
         scored = json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())["metrics"]
         bench.record(f"{label}: ndcg@10", scored["ndcg_at_k"], "")
     scoring = sum(s.seconds for s in steps if s.name.startswith("evaluate "))
     bench.record("scoring every test user (evaluate steps)", scoring)
 
 
-def datetime_seconds(stamp: str) -> float:
+def surely_running(step: dict) -> tuple[float, float]:
+    """The Unix times between which a build log's step surely ran: its finished_at is cut to the second, so from
+    1 s after it less the step's seconds, to it (a wider window takes in the end of the step before)."""
     from datetime import datetime
 
-    return datetime.fromisoformat(stamp).timestamp()
+    end = datetime.fromisoformat(step["finished_at"]).timestamp()
+    return end + 1 - step["seconds"], end
 
 
 def spark_medium(bench: Bench) -> None:
@@ -588,13 +600,14 @@ def spark_medium(bench: Bench) -> None:
     The medium log is 100,000 users x 10,000 items, about 2.5M interactions: each model's training time, peak
     memory (Python and JVM) and ndcg@10."""
     project = spark_project(bench, MEDIUM_LOG, "movies-medium")
-    timing, memory = run_watched(bench, ["make"], project)  # one step at a time: each step's memory is its own
+    # one step at a time (the Makefile runs a job per core): each step's memory is its own
+    timing, memory = run_watched(bench, ["make", "-j1"], project)
     steps = build_log(project)
     show_steps(steps)
     bench.record("medium log: make, snapshot to report (scipy KNN, ALS)", timing)
     record_models(bench, project, memory, steps, {"scipy item-KNN": "knn", "ALS on local[2]": "als"})
     set_setting(project, "shrinkage =", 'shrinkage = 10.0\nengine = "spark"')
-    timing, memory = run_watched(bench, ["make"], project)
+    timing, memory = run_watched(bench, ["make", "-j1"], project)
     steps = build_log(project)[len(steps) :]
     show_steps(steps)
     record_models(bench, project, memory, steps, {"Spark item-KNN on local[2]": "knn"})
@@ -617,16 +630,14 @@ def spark_larger(bench: Bench) -> None:
 
 def record_larger(bench: Bench, project: Path, label: str, models: dict[str, str]) -> None:
     """`make` in `project` from its source, watched: the whole run, each step, and each model's ndcg@10."""
-    timing, memory = run_watched(bench, ["make"], project)
+    timing, memory = run_watched(bench, ["make", "-j1"], project)
     bench.record(f"{label}: make, source to report", timing)
     for record in (json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()):
         model = [Path(arg).stem for arg in record["args"] if arg.endswith(".joblib")]
         name = " ".join([record["step"], *model])
         bench.record(f"  {name}", record["seconds"])
         if record["seconds"] >= 2:  # a shorter step falls between the build log's whole-second stamps
-            # finished_at is cut to the second: the step surely ran from 1 s after it less its seconds to it
-            end = datetime_seconds(record["finished_at"])
-            bench.record(f"  {name}: peak RSS", memory.peak_mb(end + 1 - record["seconds"], end), "MB")
+            bench.record(f"  {name}: peak RSS", memory.peak_mb(*surely_running(record)), "MB")
     bench.record(f"{label}: largest step peak RSS", memory.peak_mb(0, time.time()), "MB")
     for shown_as, model in models.items():
         scored = json.loads((project / "reports" / "metrics" / f"{model}.json").read_text())["metrics"]
@@ -641,12 +652,11 @@ def spark_data(bench: Bench) -> None:
     log = [*LARGER_LOG[:-1], str(bench.spark_interactions)]
     project = spark_project(bench, log, f"movies-{bench.spark_interactions}", snapshot=False)
     set_setting(project, '# engine = "spark"            # snapshot', 'engine = "spark"')
-    timing, memory = run_watched(bench, ["make", "split"], project)
+    timing, memory = run_watched(bench, ["make", "-j1", "split"], project)
     steps = [json.loads(line) for line in (project / BUILD_LOG).read_text().splitlines()]
     for step in (step for step in steps if step["step"] in ("data", "clean", "split")):
-        end = datetime_seconds(step["finished_at"])
         bench.record(f"{bench.spark_interactions:,} interactions: {step['step']} on Spark", step["seconds"])
-        bench.record(f"{step['step']} peak RSS, Python + JVM", memory.peak_mb(end - step["seconds"], end), "MB")
+        bench.record(f"{step['step']} peak RSS, Python + JVM", memory.peak_mb(*surely_running(step)), "MB")
     bench.record("make split on Spark, from the source", timing)
 
 
