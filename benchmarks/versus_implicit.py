@@ -86,6 +86,8 @@ def main(package: str, with_ndcg: bool) -> None:
     """One round: each figure for the project then for implicit; ndcg@10 of each too when `with_ndcg`."""
     interactions = import_module(f"{package}.models.interactions")
     neighbours = import_module(f"{package}.models.neighbours")
+    if "sparse_dot_topn" in import_module(f"{package}.models.candidate_search").ENGINES:
+        import_module("sparse_dot_topn")  # imported before the timing, as implicit is (10-18 ms)
     item_knn = import_module(f"{package}.models.item_knn")
     als = import_module(f"{package}.models.als")
     ranking = import_module(f"{package}.tasks.ranking")
